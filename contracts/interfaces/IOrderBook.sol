@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IOrderBook
+/// @notice Purchase orders: a core enterprise orders goods from a supplier, and the supplier accepts or rejects.
+/// Invoices are issued against accepted orders, and the order tracks how much of it has been invoiced.
+interface IOrderBook {
+    /// @notice The life of an order: Issued -> Accepted | Rejected | Cancelled.
+    enum OrderStatus {
+        None,
+        Issued,
+        Accepted,
+        Rejected,
+        Cancelled
+    }
+
+    /// @notice A purchase order. Packed into two slots: the parties, due date, status and amount share the first
+    /// (4 + 4 + 5 + 1 + 12 bytes); the invoiced amount is written only when the first invoice arrives.
+    /// The order's currency is always the ledger's settlement token; its reference and document hash are in the
+    /// `OrderIssued` event, which is part of the
+    /// chain (receipts root), so they are stored once, as a log, rather than twice.
+    struct Order {
+        uint32 buyerOrgId;
+        uint32 supplierOrgId;
+        uint40 dueDate;
+        OrderStatus status;
+        uint96 amount;
+        uint96 invoiced;
+    }
+
+    /// @notice Emitted when a buyer issues an order.
+    event OrderIssued(
+        uint256 indexed orderId,
+        uint256 indexed buyerOrgId,
+        uint256 indexed supplierOrgId,
+        address currency,
+        uint256 amount,
+        uint256 dueDate,
+        bytes32 orderReference,
+        bytes32 documentHash,
+        address actor
+    );
+    /// @notice Emitted when the supplier accepts an order.
+    event OrderAccepted(uint256 indexed orderId, address actor);
+    /// @notice Emitted when the supplier rejects an order.
+    event OrderRejected(uint256 indexed orderId, uint256 reasonCode, address actor);
+    /// @notice Emitted when the buyer cancels an order before it was accepted.
+    event OrderCancelled(uint256 indexed orderId, address actor);
+
+    /// @notice The order id is unknown.
+    error OrderUnknown(uint256 orderId);
+    /// @notice The order is not in a status that allows the action.
+    error OrderInvalidStatus(uint256 orderId, OrderStatus status);
+    /// @notice The caller's organisation is not the order's buyer.
+    error OrderNotBuyer(uint256 orderId, uint256 orgId);
+    /// @notice The caller's organisation is not the order's supplier.
+    error OrderNotSupplier(uint256 orderId, uint256 orgId);
+    /// @notice The amount is zero.
+    error OrderZeroAmount();
+    /// @notice The due date is not in the future.
+    error OrderDueDateNotInFuture(uint256 dueDate, uint256 nowTimestamp);
+    /// @notice The currency is not the ledger's settlement token.
+    error OrderUnsupportedCurrency(address currency);
+
+    /// @notice Issues an order to a supplier. Core-enterprise members only.
+    /// @param supplierOrgId The supplier organisation (active, kind Supplier).
+    /// @param currency The settlement token (must be the ledger's `settlementToken()`).
+    /// @param amount The order amount in minor units (> 0).
+    /// @param dueDate The payment due date (unix seconds, in the future): the payment terms.
+    /// @param orderReference The buyer's reference, e.g. the PO number as bytes32.
+    /// @param documentHash The hash of the order document.
+    /// @return orderId The new order's id.
+    function issueOrder(
+        uint256 supplierOrgId,
+        address currency,
+        uint96 amount,
+        uint40 dueDate,
+        bytes32 orderReference,
+        bytes32 documentHash
+    ) external returns (uint256 orderId);
+
+    /// @notice Accepts an issued order. Members of the order's supplier only.
+    function acceptOrder(uint256 orderId) external;
+
+    /// @notice Rejects an issued order with a reason code. Members of the order's supplier only.
+    function rejectOrder(uint256 orderId, uint16 reasonCode) external;
+
+    /// @notice Cancels an order that has not been accepted yet. Members of the order's buyer only.
+    function cancelOrder(uint256 orderId) external;
+
+    /// @notice Returns the whole order record (status `None` for an unknown id).
+    function order(uint256 orderId) external view returns (Order memory);
+
+    /// @notice Returns the number of orders issued so far.
+    function orderCount() external view returns (uint256);
+}
