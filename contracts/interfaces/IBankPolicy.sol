@@ -6,18 +6,18 @@ pragma solidity ^0.8.28;
 /// financing request can take the fast-track (one officer) or needs maker-checker (two officers), and the credit
 /// record is both the limit that caps lending and the history that fast-track depends on.
 interface IBankPolicy {
-    /// @notice A bank's policy. Packed into one slot (2 + 2 + 12 bytes).
+    /// @notice A bank's policy. Packed into one slot (2 + 2 + 11 bytes).
     /// @param advanceRateBps The share of an invoice a bank will advance, in basis points (9000 = 90 %).
     /// @param discountRateBps The annual discount rate, in basis points, applied actual/360 at disbursement.
     /// @param fastTrackLimit The largest request (minor units) that one officer may approve alone.
     struct Policy {
         uint16 advanceRateBps;
         uint16 discountRateBps;
-        uint96 fastTrackLimit;
+        uint88 fastTrackLimit;
     }
 
     /// @notice A supplier's credit record with one bank. Packed into two slots: the limit, utilisation and the two
-    /// counters touched on every financing share the first (12 + 12 + 4 + 4 bytes); the rarer ones share the second.
+    /// counters touched on every financing share the first (11 + 11 + 4 + 4 bytes); the rarer ones share the second.
     /// @param limit The most this bank will have outstanding with the supplier (minor units).
     /// @param utilised What is disbursed and not yet repaid (minor units).
     /// @param financed How many requests this bank has disbursed to the supplier.
@@ -27,8 +27,8 @@ interface IBankPolicy {
     /// @param defaulted How many were declared defaulted.
     /// @param overdueOpen How many financed invoices are overdue and not yet repaid to the bank (fast-track needs 0).
     struct CreditRecord {
-        uint96 limit;
-        uint96 utilised;
+        uint88 limit;
+        uint88 utilised;
         uint32 financed;
         uint32 repaidOnTime;
         uint32 repaidLate;
@@ -54,13 +54,13 @@ interface IBankPolicy {
     error PolicyRateTooHigh(uint256 rateBps, uint256 maximum);
 
     /// @notice Sets the caller's bank's policy. Bank officers only.
-    function setBankPolicy(uint16 advanceRateBps, uint16 discountRateBps, uint96 fastTrackLimit) external;
+    function setBankPolicy(uint16 advanceRateBps, uint16 discountRateBps, uint88 fastTrackLimit) external;
 
     /// @notice Adds (`trusted`) or removes a core enterprise from the caller's bank's fast-track list.
     function setTrustedBuyer(uint256 buyerOrgId, bool trusted) external;
 
     /// @notice Sets a supplier's credit limit with the caller's bank. A limit below utilisation blocks new lending.
-    function setCreditLimit(uint256 supplierOrgId, uint96 limit) external;
+    function setCreditLimit(uint256 supplierOrgId, uint88 limit) external;
 
     /// @notice Returns a bank's policy.
     function bankPolicy(uint256 bankOrgId) external view returns (Policy memory);

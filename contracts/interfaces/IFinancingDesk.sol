@@ -21,8 +21,11 @@ interface IFinancingDesk {
     }
 
     /// @notice A financing request. Three slots, packed by when they are written:
-    /// slot 0 at request (4 + 4 + 12 + 1 + 1 + 1 + 5 + 2 bytes), slot 1 at the first decision (20 + 5 + 5 bytes),
-    /// slot 2 only for the second maker-checker approval and for repayments (20 + 12 bytes).
+    /// slot 0 at request (4 + 4 + 11 + 1 + 1 + 1 + 5 + 2 bytes), slot 1 at the first decision (20 + 5 + 5 bytes),
+    /// slot 2 only for the second maker-checker approval and for recourse repayments (20 + 11 bytes).
+    /// What the buyer's payments have repaid is not stored: payments reach the bank first, and none can precede
+    /// disbursement, so it is always min(invoice.paid, amount - recourseRepaid) (see `repaidOf`). This saves a new
+    /// storage slot on every financed payment.
     /// @param invoiceId The invoice whose receivable is assigned.
     /// @param bankOrgId The bank asked.
     /// @param amount The advance asked and approved (minor units); the bank is owed this back.
@@ -35,11 +38,11 @@ interface IFinancingDesk {
     /// @param decidedAt When the request was approved (final approval) or rejected.
     /// @param disbursedAt When the advance was paid out.
     /// @param secondApprover The checker under maker-checker.
-    /// @param repaid How much of `amount` the bank has been repaid.
+    /// @param recourseRepaid How much the supplier has repaid the bank directly.
     struct FinancingRequest {
         uint32 invoiceId;
         uint32 bankOrgId;
-        uint96 amount;
+        uint88 amount;
         FinancingStatus status;
         bool fastTrack;
         uint8 approvals;
@@ -49,7 +52,7 @@ interface IFinancingDesk {
         uint40 decidedAt;
         uint40 disbursedAt;
         address secondApprover;
-        uint96 repaid;
+        uint88 recourseRepaid;
     }
 
     /// @notice Emitted when a supplier requests financing.
@@ -121,7 +124,7 @@ interface IFinancingDesk {
     /// @notice Requests financing of a confirmed invoice from a bank. Members of the invoice's supplier only.
     /// The request is fast-track when `isFastTrack` says so at this moment; the path is fixed for its life.
     /// @return requestId The new request's id.
-    function requestFinancing(uint256 invoiceId, uint256 bankOrgId, uint96 amount) external returns (uint256 requestId);
+    function requestFinancing(uint256 invoiceId, uint256 bankOrgId, uint88 amount) external returns (uint256 requestId);
 
     /// @notice Withdraws an undecided request. Members of the supplier only.
     function withdrawFinancing(uint256 requestId) external;
@@ -138,13 +141,17 @@ interface IFinancingDesk {
     function disburseFinancing(uint256 requestId) external;
 
     /// @notice The supplier repays the bank directly from its treasury (recourse). Members of the supplier only.
-    function repayFinancing(uint256 requestId, uint96 amount) external;
+    function repayFinancing(uint256 requestId, uint88 amount) external;
 
     /// @notice Declares a disbursed request whose invoice is overdue defaulted. Officers of the bank only.
     function declareDefault(uint256 requestId) external;
 
     /// @notice Returns the whole request record (status `None` for an unknown id).
     function financingRequest(uint256 requestId) external view returns (FinancingRequest memory);
+
+    /// @notice Returns how much of a request's advance the bank has been repaid (by the buyer and by recourse) and how
+    /// much it is still owed (0 unless the request is Disbursed or Defaulted).
+    function repaidOf(uint256 requestId) external view returns (uint256 repaid, uint256 outstanding);
 
     /// @notice Returns the number of requests made so far.
     function financingRequestCount() external view returns (uint256);

@@ -20,17 +20,17 @@ interface IInvoiceBook {
     }
 
     /// @notice An invoice. Packed into two slots: amount, order, parties, due date and status share the first
-    /// (12 + 4 + 4 + 4 + 5 + 1 bytes); the paid amount and the financing request that holds the receivable share the
+    /// (11 + 4 + 4 + 4 + 5 + 1 bytes); the paid amount and the financing request that holds the receivable share the
     /// second, written only when financing or payment happens. The invoice number and document hash are in the
     /// `InvoiceIssued` event.
     struct Invoice {
-        uint96 amount;
+        uint88 amount;
         uint32 orderId;
         uint32 supplierOrgId;
         uint32 buyerOrgId;
         uint40 dueDate;
         InvoiceStatus status;
-        uint96 paid;
+        uint88 paid;
         uint32 financingRequestId;
     }
 
@@ -101,7 +101,7 @@ interface IInvoiceBook {
     function issueInvoice(
         uint256 orderId,
         bytes32 invoiceNumber,
-        uint96 amount,
+        uint88 amount,
         uint40 dueDate,
         bytes32 documentHash
     ) external returns (uint256 invoiceId);
@@ -121,7 +121,7 @@ interface IInvoiceBook {
     /// @notice Pays `amount` of a confirmed or overdue invoice from the buyer's treasury. Buyer members only.
     /// If the invoice is financed (disbursed or defaulted), the bank is paid first until what it advanced is repaid,
     /// and the rest goes to the supplier; otherwise everything goes to the supplier.
-    function payInvoice(uint256 invoiceId, uint96 amount) external;
+    function payInvoice(uint256 invoiceId, uint88 amount) external;
 
     /// @notice Marks an invoice overdue once its due date plus the grace period has passed unpaid. Anyone may call
     /// it: the facts it relies on are on-chain.

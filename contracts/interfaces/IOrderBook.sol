@@ -14,18 +14,17 @@ interface IOrderBook {
         Cancelled
     }
 
-    /// @notice A purchase order. Packed into two slots: the parties, due date, status and amount share the first
-    /// (4 + 4 + 5 + 1 + 12 bytes); the invoiced amount is written only when the first invoice arrives.
-    /// The order's currency is always the ledger's settlement token; its reference and document hash are in the
-    /// `OrderIssued` event, which is part of the
-    /// chain (receipts root), so they are stored once, as a log, rather than twice.
+    /// @notice A purchase order, packed into one slot (4 + 4 + 1 + 11 + 11 bytes) so that invoicing against it
+    /// updates a slot the transaction already reads instead of creating a new one. Amounts are uint88 minor units
+    /// (up to about 3.1e24 currency units). The order's currency is always the ledger's settlement token; its
+    /// payment due date, reference and document hash are in the `OrderIssued` event, which is part of the chain
+    /// (receipts root), so they are stored once, as a log, rather than twice.
     struct Order {
         uint32 buyerOrgId;
         uint32 supplierOrgId;
-        uint40 dueDate;
         OrderStatus status;
-        uint96 amount;
-        uint96 invoiced;
+        uint88 amount;
+        uint88 invoiced;
     }
 
     /// @notice Emitted when a buyer issues an order.
@@ -73,7 +72,7 @@ interface IOrderBook {
     function issueOrder(
         uint256 supplierOrgId,
         address currency,
-        uint96 amount,
+        uint88 amount,
         uint40 dueDate,
         bytes32 orderReference,
         bytes32 documentHash

@@ -16,7 +16,7 @@ abstract contract BankPolicy is OrgRegistry, IBankPolicy {
     mapping(uint256 bankOrgId => mapping(uint256 supplierOrgId => CreditRecord)) internal _credit;
 
     /// @inheritdoc IBankPolicy
-    function setBankPolicy(uint16 advanceRateBps, uint16 discountRateBps, uint96 fastTrackLimit) external {
+    function setBankPolicy(uint16 advanceRateBps, uint16 discountRateBps, uint88 fastTrackLimit) external {
         uint32 bankOrgId = _actorOrg(OrgKind.Bank);
         if (advanceRateBps > _BPS) revert PolicyRateTooHigh(advanceRateBps, _BPS);
         if (discountRateBps > _BPS) revert PolicyRateTooHigh(discountRateBps, _BPS);
@@ -34,7 +34,7 @@ abstract contract BankPolicy is OrgRegistry, IBankPolicy {
     }
 
     /// @inheritdoc IBankPolicy
-    function setCreditLimit(uint256 supplierOrgId, uint96 limit) external {
+    function setCreditLimit(uint256 supplierOrgId, uint88 limit) external {
         uint32 bankOrgId = _actorOrg(OrgKind.Bank);
         _activeOrgTreasury(supplierOrgId, OrgKind.Supplier);
         _credit[bankOrgId][supplierOrgId].limit = limit;

@@ -22,7 +22,7 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
     function requestFinancing(
         uint256 invoiceId,
         uint256 bankOrgId,
-        uint96 amount
+        uint88 amount
     ) external returns (uint256 requestId) {
         uint32 supplierOrgId = _actorOrg(OrgKind.Supplier);
         Invoice storage inv = _knownInvoice(invoiceId);
@@ -58,7 +58,7 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
             decidedAt: 0,
             disbursedAt: 0,
             secondApprover: address(0),
-            repaid: 0
+            recourseRepaid: 0
         });
         emit FinancingRequested(
             requestId,
@@ -120,7 +120,7 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
         _requireFinanceable(invoiceId, inv);
         uint32 bankOrgId = r.bankOrgId;
         uint32 supplierOrgId = inv.supplierOrgId;
-        uint96 amount = r.amount;
+        uint88 amount = r.amount;
         CreditRecord storage credit = _credit[bankOrgId][supplierOrgId];
         uint256 available = _available(credit);
         if (amount > available) revert FinancingAmountExceedsCredit(amount, available);
@@ -134,7 +134,7 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
 
         r.status = FinancingStatus.Disbursed;
         r.disbursedAt = uint40(block.timestamp);
-        // Cannot overflow: utilised + amount <= limit (checked above), a uint96; financed counts disbursements.
+        // Cannot overflow: utilised + amount <= limit (checked above), a uint88; financed counts disbursements.
         unchecked {
             credit.utilised += amount;
             credit.financed += 1;
@@ -149,19 +149,31 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
     }
 
     /// @inheritdoc IFinancingDesk
-    function repayFinancing(uint256 requestId, uint96 amount) external {
+    function repayFinancing(uint256 requestId, uint88 amount) external {
         FinancingRequest storage r = _requestForSupplier(requestId);
         FinancingStatus status = r.status;
         if (status != FinancingStatus.Disbursed && status != FinancingStatus.Defaulted) {
             revert FinancingInvalidStatus(requestId, status);
         }
         if (amount == 0) revert FinancingZeroAmount();
-        uint256 outstanding = r.amount - r.repaid;
-        if (amount > outstanding) revert FinancingRepaymentExceedsOutstanding(requestId, amount, outstanding);
         Invoice storage inv = _invoices[r.invoiceId];
-        (FinancingStatus newStatus, bool onTime) = _applyRepayment(r, inv, amount);
+        uint88 repaid = _repaid(r, inv);
+        // Cannot underflow: what is repaid never exceeds the advance.
+        uint256 outstanding;
+        unchecked {
+            outstanding = r.amount - repaid;
+        }
+        if (amount > outstanding) revert FinancingRepaymentExceedsOutstanding(requestId, amount, outstanding);
+        // Cannot overflow: amount <= outstanding, so the recourse total stays within the advance.
+        unchecked {
+            r.recourseRepaid += amount;
+        }
+        (FinancingStatus newStatus, bool onTime) = _applyRepayment(r, inv, repaid, amount);
         IERC20(_token).safeTransferFrom(_treasuryOf(inv.supplierOrgId), _treasuryOf(r.bankOrgId), amount);
-        emit FinancingRepaymentReceived(requestId, amount, r.repaid, true, newStatus, onTime, _msgSender());
+        // Cannot overflow: see above.
+        unchecked {
+            emit FinancingRepaymentReceived(requestId, amount, repaid + amount, true, newStatus, onTime, _msgSender());
+        }
     }
 
     /// @inheritdoc IFinancingDesk
@@ -174,12 +186,22 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
         unchecked {
             _credit[r.bankOrgId][inv.supplierOrgId].defaulted += 1;
         }
-        emit FinancingDefaulted(requestId, r.amount - r.repaid, _msgSender());
+        emit FinancingDefaulted(requestId, r.amount - _repaid(r, inv), _msgSender());
     }
 
     /// @inheritdoc IFinancingDesk
     function financingRequest(uint256 requestId) external view returns (FinancingRequest memory) {
         return _requests[requestId];
+    }
+
+    /// @inheritdoc IFinancingDesk
+    function repaidOf(uint256 requestId) external view returns (uint256 repaid, uint256 outstanding) {
+        FinancingRequest storage r = _requests[requestId];
+        FinancingStatus status = r.status;
+        if (status == FinancingStatus.Repaid) return (r.amount, 0);
+        if (status != FinancingStatus.Disbursed && status != FinancingStatus.Defaulted) return (0, 0);
+        repaid = _repaid(r, _invoices[r.invoiceId]);
+        outstanding = r.amount - repaid;
     }
 
     /// @inheritdoc IFinancingDesk
@@ -204,23 +226,22 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
         return Discount.compute(amount, rateBps, fromTime, dueDate);
     }
 
-    /// @dev Records a repayment of `amount` to the bank: the request's repaid total, the supplier's utilisation and,
-    /// when the advance is fully repaid, the request's status and the supplier's record with the bank.
+    /// @dev Records a repayment of `amount` to the bank on top of `repaidBefore`: the supplier's utilisation and,
+    /// when the advance is fully repaid, the request's status and the supplier's record with the bank. The caller
+    /// records the repayment itself (the recourse total, or the invoice's paid amount).
     function _applyRepayment(
         FinancingRequest storage r,
         Invoice storage inv,
-        uint96 amount
+        uint88 repaidBefore,
+        uint88 amount
     ) internal returns (FinancingStatus status, bool onTime) {
         CreditRecord storage credit = _credit[r.bankOrgId][inv.supplierOrgId];
-        // Cannot overflow or underflow: callers cap `amount` at what is outstanding, which is part of `utilised`.
-        uint96 repaid;
+        // Cannot underflow: callers cap `amount` at what is outstanding, which is part of `utilised`.
         unchecked {
-            repaid = r.repaid + amount;
             credit.utilised -= amount;
         }
-        r.repaid = repaid;
         status = r.status;
-        if (repaid == r.amount) {
+        if (repaidBefore + amount == r.amount) {
             status = FinancingStatus.Repaid;
             r.status = status;
             bool overdue = inv.status == InvoiceStatus.Overdue;
@@ -233,6 +254,19 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
                 else credit.repaidLate += 1;
             }
         }
+    }
+
+    /// @dev What the bank has been repaid on a disbursed or defaulted request. Buyer payments reach the bank first and
+    /// cannot precede disbursement, so the buyer's share is the invoice's paid amount capped at what recourse left.
+    function _repaid(FinancingRequest storage r, Invoice storage inv) internal view returns (uint88) {
+        uint88 recourse = r.recourseRepaid;
+        // Cannot underflow: recourse repayments are capped at what is outstanding of the advance.
+        uint88 buyerCap;
+        unchecked {
+            buyerCap = r.amount - recourse;
+        }
+        uint88 paid = inv.paid;
+        return (paid < buyerCap ? paid : buyerCap) + recourse;
     }
 
     /// @dev Whether a request in this status holds its invoice, so that no other request may be made on it.
@@ -276,8 +310,8 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
     }
 
     function _available(CreditRecord storage credit) private view returns (uint256) {
-        uint96 limit = credit.limit;
-        uint96 utilised = credit.utilised;
+        uint88 limit = credit.limit;
+        uint88 utilised = credit.utilised;
         return limit > utilised ? limit - utilised : 0;
     }
 

@@ -16,7 +16,7 @@ abstract contract InvoiceBook is OrderBook, IInvoiceBook {
     function issueInvoice(
         uint256 orderId,
         bytes32 invoiceNumber,
-        uint96 amount,
+        uint88 amount,
         uint40 dueDate,
         bytes32 documentHash
     ) external returns (uint256 invoiceId) {
@@ -82,7 +82,7 @@ abstract contract InvoiceBook is OrderBook, IInvoiceBook {
             revert InvoiceInvalidStatus(invoiceId, status);
         }
         inv.status = InvoiceStatus.Cancelled;
-        uint96 amount = inv.amount;
+        uint88 amount = inv.amount;
         uint256 orderId = inv.orderId;
         // Cannot underflow: this invoice's amount was added to the order's invoiced total when it was issued.
         unchecked {
@@ -125,14 +125,14 @@ abstract contract InvoiceBook is OrderBook, IInvoiceBook {
     function _reserveOrderAmount(
         uint256 orderId,
         uint32 supplierOrgId,
-        uint96 amount
+        uint88 amount
     ) private returns (uint32 buyerOrgId) {
         Order storage o = _knownOrder(orderId);
         if (o.supplierOrgId != supplierOrgId) revert OrderNotSupplier(orderId, supplierOrgId);
         if (o.status != OrderStatus.Accepted) revert OrderInvalidStatus(orderId, o.status);
-        uint96 invoiced = o.invoiced;
+        uint88 invoiced = o.invoiced;
         // Cannot underflow: `invoiced` only grows through the check below, so it never exceeds the order amount.
-        uint96 remaining;
+        uint88 remaining;
         unchecked {
             remaining = o.amount - invoiced;
         }

@@ -22,7 +22,7 @@ abstract contract OrderBook is OrgRegistry, IOrderBook {
     function issueOrder(
         uint256 supplierOrgId,
         address currency,
-        uint96 amount,
+        uint88 amount,
         uint40 dueDate,
         bytes32 orderReference,
         bytes32 documentHash
@@ -37,7 +37,6 @@ abstract contract OrderBook is OrgRegistry, IOrderBook {
             buyerOrgId: buyerOrgId,
             // The cast is safe: _activeOrgTreasury proved the organisation exists, so its id fits the uint32 counter.
             supplierOrgId: uint32(supplierOrgId),
-            dueDate: dueDate,
             status: OrderStatus.Issued,
             amount: amount,
             invoiced: 0

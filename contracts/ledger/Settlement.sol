@@ -13,20 +13,22 @@ abstract contract Settlement is FinancingDesk {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IInvoiceBook
-    function payInvoice(uint256 invoiceId, uint96 amount) external {
+    function payInvoice(uint256 invoiceId, uint88 amount) external {
         Invoice storage inv = _payableInvoice(invoiceId, amount);
         uint256 requestId = inv.financingRequestId;
         FinancingRequest storage r = _requestAt(requestId);
-        uint96 toBank;
+        uint88 toBank;
+        uint88 repaidBefore;
         if (r.status == FinancingStatus.Disbursed || r.status == FinancingStatus.Defaulted) {
-            uint96 owed = r.amount - r.repaid;
+            repaidBefore = _repaid(r, inv);
+            uint88 owed = r.amount - repaidBefore;
             toBank = amount < owed ? amount : owed;
         }
         // Effects. The repayment is recorded against the invoice's status before this payment changes it, so the
         // repayment of an overdue invoice counts as late.
         FinancingStatus financingStatus;
         bool onTime;
-        if (toBank != 0) (financingStatus, onTime) = _applyRepayment(r, inv, toBank);
+        if (toBank != 0) (financingStatus, onTime) = _applyRepayment(r, inv, repaidBefore, toBank);
         InvoiceStatus status = _recordPayment(inv, amount);
         // Transfers: the bank first, then the supplier.
         address buyerTreasury = _treasuryOf(inv.buyerOrgId);
@@ -39,7 +41,15 @@ abstract contract Settlement is FinancingDesk {
         }
         _emitPayment(invoiceId, requestId, amount, toBank, inv.paid, status);
         if (toBank != 0) {
-            emit FinancingRepaymentReceived(requestId, toBank, r.repaid, false, financingStatus, onTime, _msgSender());
+            emit FinancingRepaymentReceived(
+                requestId,
+                toBank,
+                repaidBefore + toBank,
+                false,
+                financingStatus,
+                onTime,
+                _msgSender()
+            );
         }
     }
 
@@ -65,7 +75,7 @@ abstract contract Settlement is FinancingDesk {
     }
 
     /// @dev Checks that the acting buyer may pay `amount` on this invoice now.
-    function _payableInvoice(uint256 invoiceId, uint96 amount) private view returns (Invoice storage inv) {
+    function _payableInvoice(uint256 invoiceId, uint88 amount) private view returns (Invoice storage inv) {
         uint32 buyerOrgId = _actorOrg(OrgKind.CoreEnterprise);
         inv = _knownInvoice(invoiceId);
         if (inv.buyerOrgId != buyerOrgId) revert InvoiceNotBuyer(invoiceId, buyerOrgId);
@@ -83,9 +93,9 @@ abstract contract Settlement is FinancingDesk {
     }
 
     /// @dev Adds a payment to the invoice and marks it Paid when nothing is left; returns its status.
-    function _recordPayment(Invoice storage inv, uint96 amount) private returns (InvoiceStatus status) {
+    function _recordPayment(Invoice storage inv, uint88 amount) private returns (InvoiceStatus status) {
         // Cannot overflow: _payableInvoice capped amount at amount - paid.
-        uint96 paid;
+        uint88 paid;
         unchecked {
             paid = inv.paid + amount;
         }
@@ -100,9 +110,9 @@ abstract contract Settlement is FinancingDesk {
     function _emitPayment(
         uint256 invoiceId,
         uint256 requestId,
-        uint96 amount,
-        uint96 toBank,
-        uint96 totalPaid,
+        uint88 amount,
+        uint88 toBank,
+        uint88 totalPaid,
         InvoiceStatus status
     ) private {
         // Cannot underflow: toBank <= amount.
