@@ -23,6 +23,7 @@ contract SettlementToken is ERC20, ERC20Permit, AccessControl, ERC2771Context {
     /// @notice A zero address was given where an account is needed.
     error TokenZeroAddress();
 
+    /// @notice Deploys the token with `admin` as the only role admin; no issuer exists until the admin grants one.
     /// @param name The token's name, e.g. "Trellis Deposit Token".
     /// @param symbol The token's symbol, e.g. "TDT".
     /// @param admin The account that holds DEFAULT_ADMIN_ROLE (it grants ISSUER_ROLE to banks).

@@ -66,7 +66,12 @@ interface IInvoiceBook {
         address actor
     );
     /// @notice Emitted when an invoice not fully paid by its due date plus the grace period is marked overdue.
-    event InvoiceMarkedOverdue(uint256 indexed invoiceId, uint256 indexed financingRequestId, uint256 outstanding, address actor);
+    event InvoiceMarkedOverdue(
+        uint256 indexed invoiceId,
+        uint256 indexed financingRequestId,
+        uint256 outstanding,
+        address actor
+    );
 
     /// @notice The invoice id is unknown.
     error InvoiceUnknown(uint256 invoiceId);

@@ -154,6 +154,7 @@ abstract contract InvoiceBook is OrderBook, IInvoiceBook {
 
     function _numberKey(uint256 supplierOrgId, bytes32 invoiceNumber) private pure returns (bytes32 key) {
         // Hashing the two words in scratch space avoids abi.encode's memory allocation; same result.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, supplierOrgId)
             mstore(0x20, invoiceNumber)

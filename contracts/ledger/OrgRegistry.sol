@@ -23,6 +23,7 @@ abstract contract OrgRegistry is AccessControl, ERC2771Context, IOrgRegistry {
     uint32 private _orgCount;
     uint32 private _gracePeriod;
 
+    /// @notice Grants `admin` both the admin and operator roles and sets the initial grace period.
     /// @param admin The account that holds DEFAULT_ADMIN_ROLE and OPERATOR_ROLE at deployment.
     /// @param forwarder The trusted ERC-2771 forwarder.
     /// @param initialGracePeriod The grace period in seconds after an invoice's due date.
