@@ -1,0 +1,73 @@
+import { JsonRpcProvider, Wallet } from "ethers";
+import type { Logger } from "pino";
+import { SettlementToken__factory, TrellisForwarder__factory, TrellisLedger__factory } from "../../../typechain-types";
+import { DEFAULT_GRACE_PERIOD } from "./deploy";
+import type { Journal } from "./journal";
+import type { Addresses } from "./ledger-client";
+import type { TxSender } from "./tx-sender";
+
+const DEPLOY_GAS = 6_000_000n;
+
+/** Deploys forwarder, token and ledger through the journaled sender, so a replay rebuilds them too. */
+export async function deployThroughJournal(
+  sender: TxSender,
+  deployer: Wallet,
+  admin: string,
+): Promise<Addresses & { deploymentBlock: number }> {
+  const fwdTx = await new TrellisForwarder__factory().getDeployTransaction();
+  const fwd = await sender.send(deployer, { to: null, data: fwdTx.data, gasLimit: DEPLOY_GAS });
+  const forwarder = fwd.contractAddress!;
+  const tokenTx = await new SettlementToken__factory().getDeployTransaction("Trellis Deposit Token", "TDT", admin, forwarder);
+  const token = (await sender.send(deployer, { to: null, data: tokenTx.data, gasLimit: DEPLOY_GAS })).contractAddress!;
+  const ledgerTx = await new TrellisLedger__factory().getDeployTransaction(admin, forwarder, token, DEFAULT_GRACE_PERIOD);
+  const ledger = (await sender.send(deployer, { to: null, data: ledgerTx.data, gasLimit: DEPLOY_GAS })).contractAddress!;
+  return { forwarder, token, ledger, deploymentBlock: fwd.blockNumber };
+}
+
+/**
+ * Rebuilds a fresh local Hardhat chain from the journal: each journaled block's transactions are sent again, as the
+ * same raw signed bytes, with the block's original timestamp. Every replayed hash is checked against the journal.
+ * Then the clock is brought to real time for the next block. Returns the number of transactions replayed.
+ */
+export async function replayJournal(provider: JsonRpcProvider, journal: Journal, logger: Logger): Promise<number> {
+  const entries = journal.minedInOrder();
+  if (entries.length === 0) return 0;
+  const started = Date.now();
+  const blocks = new Map<number, typeof entries>();
+  for (const e of entries) {
+    const list = blocks.get(e.block_number!) ?? [];
+    list.push(e);
+    blocks.set(e.block_number!, list);
+  }
+  let lastTimestamp = 0;
+  let done = 0;
+  for (const [blockNumber, txs] of blocks) {
+    const ts = txs[0].block_timestamp!;
+    if (txs.length === 1) {
+      await provider.send("evm_setNextBlockTimestamp", [ts]);
+      const hash = await provider.send("eth_sendRawTransaction", [txs[0].raw]).catch((err) => {
+        // A journaled transaction that reverted is replayed too (it used its nonce); Hardhat may report the revert.
+        if (txs[0].status === "reverted") return txs[0].tx_hash;
+        throw err;
+      });
+      if (hash !== txs[0].tx_hash) throw new Error(`replay mismatch at block ${blockNumber}: ${hash} != ${txs[0].tx_hash}`);
+    } else {
+      await provider.send("evm_setAutomine", [false]);
+      for (const tx of txs) {
+        const hash = await provider.send("eth_sendRawTransaction", [tx.raw]);
+        if (hash !== tx.tx_hash) throw new Error(`replay mismatch at block ${blockNumber}: ${hash} != ${tx.tx_hash}`);
+      }
+      await provider.send("evm_mine", [ts]);
+      await provider.send("evm_setAutomine", [true]);
+    }
+    const head = Number(await provider.send("eth_blockNumber", []));
+    if (head !== blockNumber) throw new Error(`replay mismatch: block ${blockNumber} was rebuilt as ${head}`);
+    lastTimestamp = ts;
+    done += txs.length;
+    if (done % 500 < txs.length) logger.info({ done, total: entries.length }, "replaying the ledger journal");
+  }
+  const now = Math.floor(Date.now() / 1000);
+  await provider.send("evm_setNextBlockTimestamp", [Math.max(now, lastTimestamp + 1)]);
+  logger.info({ transactions: done, blocks: blocks.size, ms: Date.now() - started }, "ledger rebuilt from the journal");
+  return done;
+}

@@ -1,0 +1,213 @@
+import { Interface, JsonRpcProvider, LogDescription, TransactionReceipt, Wallet } from "ethers";
+import type { Logger } from "pino";
+import {
+  SettlementToken__factory,
+  TrellisForwarder__factory,
+  TrellisLedger__factory,
+} from "../../../typechain-types";
+import type { ERC2771Forwarder } from "../../../typechain-types/contracts/TrellisForwarder";
+import { AppError } from "../http/errors";
+import type { GatewayDb } from "../store/gateway-db";
+import type { KeyVault } from "../store/key-vault";
+import { KeyedMutex } from "../shared/mutex";
+import { decodeRevert, revertDataOf, toAppError } from "./contract-errors";
+import { forwarderDomain, signForwardRequest } from "./forward-request";
+import { isConnectionError, TxSender } from "./tx-sender";
+
+export interface Addresses {
+  ledger: string;
+  token: string;
+  forwarder: string;
+}
+
+/** Who acts: the person's on-chain account and organisation (for error mapping). */
+export interface Actor {
+  address: string;
+  orgId?: string;
+}
+
+/** Ties a chain write to an HTTP Idempotency-Key: step n of the request with that key. */
+export interface IdempotencyStep {
+  userId: string;
+  key: string;
+  step: number;
+}
+
+/** Gas the forwarder passes to the inner call, and the outer transaction's limit. Every ledger call is < 150k. */
+const INNER_GAS = 1_000_000n;
+const OUTER_GAS = 1_300_000n;
+
+export const ledgerInterface = TrellisLedger__factory.createInterface() as Interface;
+export const tokenInterface = SettlementToken__factory.createInterface() as Interface;
+export const forwarderInterface = TrellisForwarder__factory.createInterface() as Interface;
+
+/**
+ * The gateway's hand on the ledger. Custodial: it signs an EIP-712 ERC-2771 forward request with the person's own
+ * key, so the contracts see the person as `_msgSender()`, and a relayer from the pool pays the gas. Each person's
+ * requests are serialized (forwarder nonces are sequential per signer); relayers work in parallel.
+ */
+export class LedgerClient {
+  private readonly userLocks = new KeyedMutex();
+  private readonly forwarderNonces = new Map<string, bigint>();
+  private next = 0;
+  private chainIdValue: bigint;
+
+  constructor(
+    readonly provider: JsonRpcProvider,
+    readonly sender: TxSender,
+    private readonly vault: KeyVault,
+    private readonly db: GatewayDb,
+    readonly addresses: Addresses,
+    private readonly relayers: Wallet[],
+    chainId: bigint,
+    private readonly logger: Logger,
+  ) {
+    this.chainIdValue = chainId;
+  }
+
+  get chainId(): bigint {
+    return this.chainIdValue;
+  }
+
+  /** Calls `fn(args)` on the ledger or token as `actor`, custodially signed and relayed. Returns the mined receipt. */
+  async act(
+    actor: Actor,
+    target: "ledger" | "token",
+    fn: string,
+    args: unknown[],
+    idem?: IdempotencyStep,
+  ): Promise<TransactionReceipt> {
+    const iface = target === "ledger" ? ledgerInterface : tokenInterface;
+    const to = target === "ledger" ? this.addresses.ledger : this.addresses.token;
+    const data = iface.encodeFunctionData(fn, args);
+    const wallet = this.vault.wallet(actor.address);
+    return this.userLocks.run(actor.address.toLowerCase(), async () => {
+      const prior = idem ? this.priorStep(idem) : undefined;
+      if (prior) return this.sender.resume(prior);
+      await this.preflight(actor, to, data);
+      const nonce = await this.forwarderNonce(actor.address);
+      const request = await signForwardRequest(wallet, forwarderDomain(this.chainIdValue, this.addresses.forwarder), {
+        from: actor.address,
+        to,
+        value: 0n,
+        gas: INNER_GAS,
+        nonce,
+        deadline: Math.floor(Date.now() / 1000) + 3600,
+        data,
+      });
+      return this.relay(actor, request, to, data, idem);
+    });
+  }
+
+  /** Relays a forward request signed by the client itself (non-custodial). The signer must be `actor`. */
+  async relaySigned(actor: Actor, request: ERC2771Forwarder.ForwardRequestDataStruct, idem?: IdempotencyStep) {
+    return this.userLocks.run(actor.address.toLowerCase(), async () => {
+      const prior = idem ? this.priorStep(idem) : undefined;
+      if (prior) return this.sender.resume(prior);
+      await this.preflight(actor, String(request.to), String(request.data));
+      return this.relay(actor, request, String(request.to), String(request.data), idem);
+    });
+  }
+
+  /** Parses the ledger's and token's events out of a receipt. */
+  parseLogs(receipt: TransactionReceipt): LogDescription[] {
+    const out: LogDescription[] = [];
+    for (const log of receipt.logs) {
+      const addr = log.address.toLowerCase();
+      const iface =
+        addr === this.addresses.ledger.toLowerCase() ? ledgerInterface : addr === this.addresses.token.toLowerCase() ? tokenInterface : undefined;
+      if (!iface) continue;
+      const parsed = iface.parseLog(log);
+      if (parsed) out.push(parsed);
+    }
+    return out;
+  }
+
+  /** Reads a view function of the ledger or token. */
+  async read(target: "ledger" | "token", fn: string, args: unknown[]): Promise<unknown> {
+    const iface = target === "ledger" ? ledgerInterface : tokenInterface;
+    const to = target === "ledger" ? this.addresses.ledger : this.addresses.token;
+    try {
+      const raw = await this.provider.call({ to, data: iface.encodeFunctionData(fn, args) });
+      const out = iface.decodeFunctionResult(fn, raw);
+      return out.length === 1 ? out[0] : out;
+    } catch (err) {
+      if (isConnectionError(err)) throw new AppError(503, "CHAIN_UNAVAILABLE", "The ledger could not be reached.");
+      throw err;
+    }
+  }
+
+  /** Forgets cached forwarder nonces (after the chain was replayed). */
+  reset(): void {
+    this.forwarderNonces.clear();
+    this.sender.resetNonces();
+  }
+
+  private async relay(
+    actor: Actor,
+    request: ERC2771Forwarder.ForwardRequestDataStruct,
+    to: string,
+    data: string,
+    idem?: IdempotencyStep,
+  ): Promise<TransactionReceipt> {
+    const relayer = this.relayers[this.next++ % this.relayers.length];
+    const execData = forwarderInterface.encodeFunctionData("execute", [request]);
+    const onSigned = idem
+      ? (txHash: string) =>
+          this.db
+            .prepare("INSERT INTO idempotency_steps (user_id, key, step, tx_hash) VALUES (?, ?, ?, ?)")
+            .run(idem.userId, idem.key, idem.step, txHash)
+      : undefined;
+    let receipt: TransactionReceipt;
+    try {
+      receipt = await this.sender.send(relayer, { to: this.addresses.forwarder, data: execData, gasLimit: OUTER_GAS }, onSigned);
+    } catch (err) {
+      this.forwarderNonces.delete(actor.address.toLowerCase());
+      throw err;
+    }
+    if (receipt.status !== 1) {
+      // The state changed between the preflight and mining; ask the chain why, as the person, at the new state.
+      this.forwarderNonces.delete(actor.address.toLowerCase());
+      await this.preflight(actor, to, data);
+      throw new AppError(409, "CONFLICT", "The ledger state changed while your transaction was being mined; retry.");
+    }
+    const key = actor.address.toLowerCase();
+    const n = this.forwarderNonces.get(key);
+    if (n !== undefined) this.forwarderNonces.set(key, n + 1n);
+    return receipt;
+  }
+
+  /** Simulates the call as the person: a refusal becomes a decoded API error and nothing is sent. */
+  private async preflight(actor: Actor, to: string, data: string): Promise<void> {
+    try {
+      await this.provider.call({ from: actor.address, to, data });
+    } catch (err) {
+      if (isConnectionError(err)) throw new AppError(503, "CHAIN_UNAVAILABLE", "The ledger could not be reached; retry with the same Idempotency-Key.");
+      const revert = revertDataOf(err);
+      const decoded = decodeRevert(revert);
+      if (!decoded) this.logger.warn({ err, to }, "undecodable revert");
+      throw toAppError(decoded, actor.orgId);
+    }
+  }
+
+  private async forwarderNonce(address: string): Promise<bigint> {
+    const key = address.toLowerCase();
+    let n = this.forwarderNonces.get(key);
+    if (n === undefined) {
+      const raw = await this.provider.call({
+        to: this.addresses.forwarder,
+        data: forwarderInterface.encodeFunctionData("nonces", [address]),
+      });
+      n = forwarderInterface.decodeFunctionResult("nonces", raw)[0] as bigint;
+      this.forwarderNonces.set(key, n);
+    }
+    return n;
+  }
+
+  private priorStep(idem: IdempotencyStep): string | undefined {
+    const row = this.db
+      .prepare("SELECT tx_hash FROM idempotency_steps WHERE user_id = ? AND key = ? AND step = ?")
+      .get(idem.userId, idem.key, idem.step) as { tx_hash: string } | undefined;
+    return row?.tx_hash;
+  }
+}

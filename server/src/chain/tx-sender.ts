@@ -1,0 +1,179 @@
+import { JsonRpcProvider, keccak256, TransactionReceipt, Wallet } from "ethers";
+import type { Logger } from "pino";
+import { chainUnavailable } from "../http/errors";
+import { KeyedMutex } from "../shared/mutex";
+import type { Journal } from "./journal";
+
+export interface OutgoingTx {
+  to: string | null;
+  data: string;
+  gasLimit: bigint;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Signs, journals and broadcasts transactions. Sends from one account are serialized and numbered by a local nonce
+ * counter (Hardhat's automine refuses nonce gaps); sends from different accounts run in parallel. The raw bytes are
+ * journaled before broadcast, so a crash between the two loses nothing: pending rows are re-broadcast at start.
+ */
+export class TxSender {
+  private readonly nonces = new Map<string, number>();
+  private readonly locks = new KeyedMutex();
+  private fees: { at: number; data: { maxFeePerGas: bigint | null; maxPriorityFeePerGas: bigint | null; gasPrice: bigint | null } } | undefined;
+
+  constructor(
+    private readonly provider: JsonRpcProvider,
+    private readonly journal: Journal,
+    private readonly chainId: bigint,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Sends a transaction from `wallet` and waits for its receipt. `onSigned` runs in the journal's DB transaction. */
+  async send(wallet: Wallet, tx: OutgoingTx, onSigned?: (txHash: string) => void): Promise<TransactionReceipt> {
+    const hash = await this.locks.run(wallet.address.toLowerCase(), () => this.signAndBroadcast(wallet, tx, onSigned));
+    return this.waitForReceipt(hash);
+  }
+
+  /** Waits for a journaled transaction, re-broadcasting its raw bytes if the node does not know it. */
+  async resume(txHash: string): Promise<TransactionReceipt> {
+    const entry = this.journal.byHash(txHash);
+    if (!entry) throw new Error(`transaction ${txHash} is not in the journal`);
+    const known = await this.provider.getTransactionReceipt(txHash).catch(() => null);
+    if (known) return this.settle(known);
+    await this.broadcast(entry.raw).catch((err) => this.logger.warn({ err, txHash }, "re-broadcast failed"));
+    return this.waitForReceipt(txHash);
+  }
+
+  /** Re-broadcasts every pending journal row in order (after a crash of the gateway). */
+  async rebroadcastPending(): Promise<number> {
+    const pending = this.journal.pending();
+    for (const entry of pending) {
+      const receipt = await this.provider.getTransactionReceipt(entry.tx_hash).catch(() => null);
+      if (receipt) {
+        await this.settle(receipt);
+        continue;
+      }
+      try {
+        await this.broadcast(entry.raw);
+        await this.waitForReceipt(entry.tx_hash);
+      } catch (err) {
+        const chainNonce = await this.provider.getTransactionCount(entry.sender, "latest");
+        if (chainNonce <= entry.nonce) throw err;
+        // The nonce was used by another transaction, so this one can never be mined: drop it.
+        this.logger.warn({ txHash: entry.tx_hash }, "dropping a journaled transaction whose nonce is already used");
+        this.journal.discard(entry.tx_hash);
+      }
+    }
+    this.nonces.clear();
+    return pending.length;
+  }
+
+  /** Forgets cached nonces (after the chain was replaced or replayed). */
+  resetNonces(): void {
+    this.nonces.clear();
+  }
+
+  private async signAndBroadcast(wallet: Wallet, tx: OutgoingTx, onSigned?: (txHash: string) => void): Promise<string> {
+    const address = wallet.address;
+    const key = address.toLowerCase();
+    let nonce = this.nonces.get(key);
+    if (nonce === undefined) nonce = await this.call(() => this.provider.getTransactionCount(address, "pending"));
+    const fees = await this.feeData();
+    const raw = await wallet.signTransaction({
+      to: tx.to,
+      data: tx.data,
+      gasLimit: tx.gasLimit,
+      nonce,
+      chainId: this.chainId,
+      value: 0n,
+      ...(fees.maxFeePerGas !== null
+        ? { type: 2, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n }
+        : { type: 0, gasPrice: fees.gasPrice ?? 0n }),
+    });
+    const hash = keccak256(raw);
+    this.journal.record(hash, address, nonce, raw, onSigned ? () => onSigned(hash) : undefined);
+    try {
+      await this.broadcast(raw);
+    } catch (err) {
+      // Some nodes mine a reverting transaction and still answer with an error; then the nonce is used.
+      const receipt = await this.provider.getTransactionReceipt(hash).catch(() => null);
+      if (!receipt) {
+        const chainNonce = await this.provider.getTransactionCount(address, "pending").catch(() => undefined);
+        this.nonces.delete(key);
+        if (chainNonce !== undefined && chainNonce <= nonce) {
+          this.journal.discard(hash);
+          if (isConnectionError(err)) throw chainUnavailable();
+          throw err;
+        }
+        if (chainNonce === undefined) throw chainUnavailable();
+      }
+    }
+    this.nonces.set(key, nonce + 1);
+    return hash;
+  }
+
+  private async broadcast(raw: string): Promise<void> {
+    try {
+      await this.provider.send("eth_sendRawTransaction", [raw]);
+    } catch (err) {
+      const message = String((err as Error).message ?? err);
+      if (/already known|already imported|known transaction/i.test(message)) return;
+      throw err;
+    }
+  }
+
+  private async waitForReceipt(hash: string, timeoutMs = 120_000): Promise<TransactionReceipt> {
+    const started = Date.now();
+    let delay = 0;
+    for (;;) {
+      const receipt = await this.provider.getTransactionReceipt(hash).catch((err) => {
+        if (isConnectionError(err)) return null;
+        throw err;
+      });
+      if (receipt) return this.settle(receipt);
+      if (Date.now() - started > timeoutMs) throw chainUnavailable(`Transaction ${hash} was not mined within ${timeoutMs / 1000} s.`);
+      await sleep(delay);
+      delay = Math.min(delay * 2 + 5, 250);
+    }
+  }
+
+  private async settle(receipt: TransactionReceipt): Promise<TransactionReceipt> {
+    const entry = this.journal.byHash(receipt.hash);
+    if (entry && entry.block_timestamp === null) {
+      const block = await this.provider.getBlock(receipt.blockNumber);
+      this.journal.markMined(receipt.hash, receipt.status === 1, receipt.blockNumber, receipt.index, block!.timestamp);
+    }
+    return receipt;
+  }
+
+  private async feeData() {
+    if (!this.fees || Date.now() - this.fees.at > 2000) {
+      const data = await this.call(() => this.provider.getFeeData());
+      // Head-room over the current base fee so that a burst of blocks does not price a signed transaction out.
+      this.fees = {
+        at: Date.now(),
+        data: {
+          maxFeePerGas: data.maxFeePerGas === null ? null : data.maxFeePerGas * 2n,
+          maxPriorityFeePerGas: data.maxPriorityFeePerGas,
+          gasPrice: data.gasPrice,
+        },
+      };
+    }
+    return this.fees.data;
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isConnectionError(err)) throw chainUnavailable();
+      throw err;
+    }
+  }
+}
+
+export function isConnectionError(err: unknown): boolean {
+  const s = String((err as { code?: string })?.code ?? "") + " " + String((err as Error)?.message ?? "");
+  return /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|NETWORK_ERROR|TIMEOUT|EPIPE|other side closed/i.test(s);
+}

@@ -1,0 +1,173 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import express, { NextFunction, Request, Response } from "express";
+import helmet from "helmet";
+import rateLimit from "express-rate-limit";
+import swaggerUi from "swagger-ui-express";
+import client from "prom-client";
+import { z } from "zod";
+import type { Services } from "../services";
+import { AppError, badRequest, forbidden, unauthenticated } from "./errors";
+import { authenticate } from "./auth";
+import { Idempotency } from "./idempotency";
+import { buildOpenApi } from "./openapi";
+import type { AuthUser, Ctx, RouteDef } from "./route";
+import { allRoutes } from "./routes";
+
+const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry });
+const httpDuration = new client.Histogram({
+  name: "trellis_http_request_duration_seconds",
+  help: "HTTP request duration by route and status",
+  labelNames: ["method", "route", "status"],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+const indexedBlock = new client.Gauge({ name: "trellis_indexed_block", help: "Last block indexed", registers: [registry] });
+
+/** Formats a zod error as the API's details: a list of { path, message }. */
+export function zodDetails(err: z.ZodError) {
+  return err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return value as T;
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) throw badRequest(`The request ${where} is invalid: ${r.error.issues[0].path.join(".") || where} ${r.error.issues[0].message}.`, zodDetails(r.error));
+  return r.data;
+}
+
+export function createApp(services: Services): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { "default-src": ["'self'"], "img-src": ["'self'", "data:"], "style-src": ["'self'", "'unsafe-inline'"], "script-src": ["'self'", "'unsafe-inline'"] },
+      },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = httpDuration.startTimer({ method: req.method });
+    res.on("finish", () => end({ route: (req.route?.path as string) ?? "other", status: String(res.statusCode) }));
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", (_req, res) => {
+    const s = services.indexer.status();
+    res.status(s.caughtUp ? 200 : 503).json({ ready: s.caughtUp, ...s });
+  });
+  app.get("/metrics", async (_req, res) => {
+    indexedBlock.set(services.indexer.status().indexedBlock);
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  const spec = buildOpenApi(allRoutes);
+  app.get("/openapi.json", (_req, res) => {
+    res.json(spec);
+  });
+  app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec as swaggerUi.JsonObject));
+
+  const api = express.Router();
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: Number(process.env.TRELLIS_RATE_LIMIT ?? 100_000),
+      standardHeaders: "draft-7",
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new AppError(429, "RATE_LIMITED", "Too many requests; slow down and retry.")),
+    }),
+  );
+  const idempotency = new Idempotency(services.gdb);
+  for (const def of allRoutes) mount(api, def, services, idempotency);
+  api.use((_req, _res, next) => next(new AppError(404, "NOT_FOUND", "There is no such API route.")));
+  app.use("/api/v1", api);
+
+  const webDir = services.config.webDir ?? path.resolve(__dirname, "..", "..", "..", "web", "dist");
+  if (fs.existsSync(path.join(webDir, "index.html"))) {
+    app.use(express.static(webDir, { index: "index.html", maxAge: "1h" }));
+    app.get(/^\/(?!api\/|docs|openapi\.json).*/, (_req, res) => res.sendFile(path.join(webDir, "index.html")));
+  } else {
+    app.get("/", (_req, res) => {
+      res.type("text/plain").send("Trellis gateway. The console is not built (npm run build:web). API: /api/v1, docs: /docs\n");
+    });
+  }
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = normalise(err);
+    if (e.status >= 500 && e.code !== "CHAIN_UNAVAILABLE") services.logger.error({ err, path: req.path }, "request failed");
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
+  });
+  return app;
+}
+
+function normalise(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e?.type === "entity.too.large") return new AppError(413, "PAYLOAD_TOO_LARGE", "The request body is too large.");
+  if (e?.type === "entity.parse.failed") return new AppError(400, "MALFORMED_JSON", "The request body is not valid JSON.");
+  if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") return new AppError(415, "UNSUPPORTED_MEDIA_TYPE", "Send UTF-8 JSON.");
+  if (e?.status && e.status >= 400 && e.status < 500) return new AppError(e.status, "BAD_REQUEST", e.message ?? "Bad request.");
+  return new AppError(500, "INTERNAL", "Something went wrong on our side; the request was not completed.");
+}
+
+function mount(router: express.Router, def: RouteDef, services: Services, idempotency: Idempotency) {
+  const isWrite = def.method !== "get";
+  const body = def.raw
+    ? express.raw({ type: () => true, limit: "10mb" })
+    : express.json({ limit: "64kb", strict: true, type: () => true });
+  router[def.method](def.path, isWrite ? body : (_q, _s, n) => n(), async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const user: AuthUser = authenticate(services.gdb, req.header("authorization"));
+      if (def.roles !== "any" && !def.roles.includes(user.role)) throw forbidden(`The ${user.role} role may not do this.`);
+      const params = parse(def.params, req.params, "path");
+      const query = parse(def.query, req.query, "query");
+      const parsedBody = def.raw ? req.body : isWrite ? parse(def.body ?? z.object({}).strict(), req.body === undefined || (typeof req.body === "object" && req.body !== null && Object.keys(req.body).length === 0 && !req.headers["content-length"]) ? {} : req.body, "body") : undefined;
+      const key = isWrite ? req.header("idempotency-key") : undefined;
+      if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) throw badRequest("The Idempotency-Key header must be 1-200 characters of letters, digits, '.', '_', ':' or '-'.");
+      const ctx: Ctx = {
+        user,
+        scope: { orgId: user.role === "operator" ? null : user.orgId, role: user.role },
+        body: parsedBody,
+        query,
+        params,
+        services,
+        step: (n) => (key ? { userId: user.id, key, step: n } : undefined),
+        req,
+        res,
+      };
+      const run = async () => {
+        const result = await def.handler(ctx);
+        return { status: def.status ?? (def.method === "post" ? 201 : 200), body: result };
+      };
+      if (def.raw && !isWrite) {
+        await def.handler(ctx);
+        return;
+      }
+      const out = key
+        ? await idempotency.run(user.id, key, requestHash(req, parsedBody), run, (status, b) => {
+            res.setHeader("Idempotent-Replayed", "true");
+            res.status(status).json(b);
+          })
+        : await run();
+      if (out) res.status(out.status).json(out.body);
+    } catch (err) {
+      next(err);
+    }
+  });
+}
+
+function requestHash(req: Request, body: unknown): string {
+  const b = Buffer.isBuffer(body) ? crypto.createHash("sha256").update(body).digest("hex") : JSON.stringify(body ?? null);
+  return crypto.createHash("sha256").update(`${req.method} ${req.path}\n${b}`).digest("hex");
+}
+
+export { unauthenticated };

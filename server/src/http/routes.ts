@@ -1,0 +1,23 @@
+import { auditRoutes } from "../audit/routes";
+import { disputeRoutes } from "../disputes/routes";
+import { documentRoutes } from "../documents/routes";
+import { financingRoutes } from "../financing/routes";
+import { invoiceRoutes } from "../invoices/routes";
+import { orderRoutes } from "../orders/routes";
+import { orgRoutes } from "../orgs/routes";
+import { policyRoutes } from "../policy/routes";
+import { relayRoutes } from "../relay/routes";
+import type { RouteDef } from "./route";
+
+/** Every API route, in mount order. The same table generates /openapi.json. */
+export const allRoutes: RouteDef[] = [
+  ...orgRoutes,
+  ...orderRoutes,
+  ...invoiceRoutes,
+  ...documentRoutes,
+  ...financingRoutes,
+  ...policyRoutes,
+  ...auditRoutes,
+  ...disputeRoutes,
+  ...relayRoutes,
+];

@@ -1,0 +1,46 @@
+import type { LogDescription } from "ethers";
+import { AppError, notFound } from "./errors";
+import type { Ctx } from "./route";
+
+/**
+ * The write path every route shares: sign and relay as the person, wait until mined, wait until the indexer has the
+ * block (read-your-writes), then answer with the record as GET returns it plus txHash and blockNumber.
+ */
+export async function writeThenRead<T extends object>(
+  ctx: Ctx,
+  target: "ledger" | "token",
+  fn: string,
+  args: unknown[],
+  step: number,
+  idFromLogs: (logs: LogDescription[]) => string,
+  read: (id: string) => T | undefined,
+): Promise<T & { txHash: string; blockNumber: number }> {
+  const { ledger, indexer } = ctx.services;
+  const receipt = await ledger.act({ address: ctx.user.address, orgId: ctx.user.orgId }, target, fn, args, ctx.step(step));
+  await indexer.waitFor(receipt.blockNumber);
+  const id = idFromLogs(ledger.parseLogs(receipt));
+  const record = read(id);
+  if (!record) throw new AppError(500, "INTERNAL", "The transaction was mined but its record is not visible yet.");
+  return { ...record, txHash: receipt.hash, blockNumber: receipt.blockNumber };
+}
+
+/** Picks the first argument `arg` of event `name` from parsed logs, as a decimal string. */
+export function eventArg(name: string, arg: string) {
+  return (logs: LogDescription[]): string => {
+    const log = logs.find((l) => l.name === name);
+    if (!log) throw new AppError(500, "INTERNAL", `The transaction did not emit ${name}.`);
+    return String(log.args[arg]);
+  };
+}
+
+/** Returns the record or a 404 that does not reveal whether the id exists in another organisation. */
+export function visible<T>(record: T | undefined, what: string): T {
+  if (!record) throw notFound(what);
+  return record;
+}
+
+/** Converts a date input (YYYY-MM-DD or ISO) into unix seconds; a bare date means the end of that day, UTC. */
+export function toUnixSeconds(input: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(input) ? Date.parse(`${input}T23:59:59Z`) : Date.parse(input);
+  return Math.floor(ms / 1000);
+}

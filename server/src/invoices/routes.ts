@@ -1,0 +1,139 @@
+import crypto from "node:crypto";
+import { encodeBytes32String } from "ethers";
+import { z } from "zod";
+import { toMinor } from "../shared/money";
+import { eventArg, toUnixSeconds, visible, writeThenRead } from "../http/write";
+import { Amount, Cursor, DueDate, Hash, Id, IdParam, Limit, route } from "../http/route";
+import { badRequest } from "../http/errors";
+import { openComplaint, DISPUTE_CATEGORIES } from "../disputes/service";
+import type { Ctx } from "../http/route";
+
+export const InvoiceNumber = z.string().min(1).max(31).regex(/^[\x21-\x7E][\x20-\x7E]*$/, "must be printable ASCII (at most 31 characters)");
+export const CreateInvoice = z
+  .object({ orderId: Id, invoiceNumber: InvoiceNumber, amount: Amount, dueDate: DueDate, documentHash: Hash })
+  .strict();
+const Dispute = z
+  .object({
+    reasonCode: z.number().int().min(0).max(65535),
+    category: z.enum(DISPUTE_CATEGORIES),
+    reason: z.string().min(1).max(2000),
+  })
+  .strict();
+const Payment = z.object({ amount: Amount }).strict();
+const ListQuery = z
+  .object({
+    status: z.enum(["issued", "confirmed", "disputed", "cancelled", "overdue", "paid"]).optional(),
+    orderId: Id.optional(),
+    limit: Limit,
+    cursor: Cursor,
+  })
+  .strict();
+
+/** Issues an invoice as the supplier (also used by one-stop). */
+export async function issueInvoice(ctx: Ctx, b: z.infer<typeof CreateInvoice>, step: number) {
+  visible(ctx.services.read.getOrder(b.orderId, ctx.scope), `Order ${b.orderId}`);
+  const due = toUnixSeconds(b.dueDate);
+  if (due <= Date.now() / 1000) throw badRequest("The due date must be in the future.");
+  return writeThenRead(
+    ctx,
+    "ledger",
+    "issueInvoice",
+    [b.orderId, encodeBytes32String(b.invoiceNumber), toMinor(b.amount), due, b.documentHash],
+    step,
+    eventArg("InvoiceIssued", "invoiceId"),
+    (id) => ctx.services.read.getInvoice(id, ctx.scope),
+  );
+}
+
+const simple = (action: string, fn: string, roles: ("buyer" | "supplier")[], summary: string) =>
+  route({
+    method: "post",
+    path: `/invoices/:id/${action}`,
+    summary,
+    tag: "invoices",
+    roles,
+    params: IdParam,
+    handler: async (ctx) => {
+      const id = ctx.params.id as string;
+      visible(ctx.services.read.getInvoice(id, ctx.scope), `Invoice ${id}`);
+      return writeThenRead(ctx, "ledger", fn, [id], 0, () => id, (i) => ctx.services.read.getInvoice(i, ctx.scope));
+    },
+  });
+
+export const invoiceRoutes = [
+  route({
+    method: "post",
+    path: "/invoices",
+    summary: "Issue an invoice against an accepted order (supplier)",
+    tag: "invoices",
+    roles: ["supplier"],
+    body: CreateInvoice,
+    handler: async (ctx) => issueInvoice(ctx, ctx.body, 0),
+  }),
+  simple("confirm", "confirmInvoice", ["buyer"], "Confirm an invoice: an irrevocable promise to pay (buyer)"),
+  simple("withdraw-dispute", "withdrawDispute", ["buyer"], "Withdraw a dispute (buyer)"),
+  simple("cancel", "cancelInvoice", ["supplier"], "Cancel an issued or disputed invoice (supplier)"),
+  route({
+    method: "post",
+    path: "/invoices/:id/dispute",
+    summary: "Dispute an invoice with a category and reason (buyer); opens a 48-hour complaint for the supplier",
+    tag: "invoices",
+    roles: ["buyer"],
+    params: IdParam,
+    body: Dispute,
+    handler: async (ctx) => {
+      const id = ctx.params.id as string;
+      const inv = visible(ctx.services.read.getInvoice(id, ctx.scope), `Invoice ${id}`);
+      const b = ctx.body as z.infer<typeof Dispute>;
+      const reasonHash = "0x" + crypto.createHash("sha256").update(b.reason).digest("hex");
+      const out = await writeThenRead(ctx, "ledger", "disputeInvoice", [id, b.reasonCode, reasonHash], 0, () => id, (i) =>
+        ctx.services.read.getInvoice(i, ctx.scope),
+      );
+      openComplaint(ctx, {
+        kind: "invoice_dispute",
+        category: b.category,
+        subjectType: "invoice",
+        subjectId: id,
+        assignedOrg: inv.supplierOrgId,
+        reason: b.reason,
+        reasonHash,
+        txHash: out.txHash,
+      });
+      return out;
+    },
+  }),
+  route({
+    method: "post",
+    path: "/invoices/:id/payments",
+    summary: "Pay an invoice in full or in part (buyer); a financed invoice repays the bank first",
+    tag: "invoices",
+    roles: ["buyer"],
+    params: IdParam,
+    body: Payment,
+    handler: async (ctx) => {
+      const id = ctx.params.id as string;
+      visible(ctx.services.read.getInvoice(id, ctx.scope), `Invoice ${id}`);
+      return writeThenRead(ctx, "ledger", "payInvoice", [id, toMinor((ctx.body as z.infer<typeof Payment>).amount)], 0, () => id, (i) =>
+        ctx.services.read.getInvoice(i, ctx.scope),
+      );
+    },
+  }),
+  route({
+    method: "get",
+    path: "/invoices",
+    summary: "List the invoices your organisation is party to",
+    tag: "invoices",
+    roles: "any",
+    query: ListQuery,
+    handler: async (ctx) => ctx.services.read.listInvoices(ctx.query, ctx.scope),
+  }),
+  route({
+    method: "get",
+    path: "/invoices/:id",
+    summary: "One invoice",
+    tag: "invoices",
+    roles: "any",
+    params: IdParam,
+    handler: async (ctx) => visible(ctx.services.read.getInvoice(ctx.params.id, ctx.scope), `Invoice ${ctx.params.id}`),
+  }),
+];

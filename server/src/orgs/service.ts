@@ -1,0 +1,75 @@
+import crypto from "node:crypto";
+import { MaxUint256 } from "ethers";
+import { hashToken, newToken } from "../http/auth";
+import { AppError, badRequest } from "../http/errors";
+import type { IdempotencyStep } from "../chain/ledger-client";
+import type { Services } from "../services";
+import type { Role } from "../shared/scope";
+
+export const ORG_KINDS = { core_enterprise: 1, supplier: 2, bank: 3, auditor: 4 } as const;
+export type OrgKindName = keyof typeof ORG_KINDS;
+
+/** Which user role belongs to which organisation kind. */
+export const ROLE_FOR_KIND: Record<OrgKindName, Role> = { core_enterprise: "buyer", supplier: "supplier", bank: "officer", auditor: "auditor" };
+
+const op = (s: Services) => ({ address: s.operatorAddress });
+const stepOf = (base: IdempotencyStep | undefined, n: number) => (base ? { ...base, step: base.step + n } : undefined);
+
+/**
+ * Onboards an organisation: a custodial treasury account, the on-chain registration (operator), the treasury's
+ * allowance to the ledger (so the ledger can move its settlement tokens) and, for a bank, the token issuer role.
+ * Returns the new organisation id.
+ */
+export async function createOrganization(
+  s: Services,
+  input: { kind: OrgKindName; name: string; kycHash?: string },
+  idem?: IdempotencyStep,
+): Promise<{ orgId: string; blockNumber: number; txHash: string }> {
+  const treasury = s.vault.create("treasury", null);
+  const kyc = input.kycHash ?? "0x" + crypto.createHash("sha256").update(`kyc:${input.name}`).digest("hex");
+  const reg = await s.ledger.act(op(s), "ledger", "registerOrganization", [ORG_KINDS[input.kind], input.name, treasury.address, kyc], stepOf(idem, 0));
+  const orgId = String(s.ledger.parseLogs(reg).find((l) => l.name === "OrganizationRegistered")!.args.orgId);
+  s.gdb.prepare("UPDATE accounts SET org_id = ? WHERE address = ?").run(orgId, treasury.address);
+  let last = reg;
+  last = await s.ledger.act({ address: treasury.address, orgId }, "token", "approve", [s.ledger.addresses.ledger, MaxUint256], stepOf(idem, 1));
+  if (input.kind === "bank") {
+    const issuer = (await s.ledger.read("token", "ISSUER_ROLE", [])) as string;
+    last = await s.ledger.act(op(s), "token", "grantRole", [issuer, treasury.address], stepOf(idem, 2));
+  }
+  await s.indexer.waitFor(last.blockNumber);
+  return { orgId, blockNumber: last.blockNumber, txHash: reg.hash };
+}
+
+/**
+ * Creates a user of an organisation with a custodial key and a bearer token (returned once, stored hashed). Members
+ * of on-chain organisations are added to them on-chain; the operator user acts with the operator account.
+ */
+export async function createUser(
+  s: Services,
+  input: { orgId: string; name: string; role: Role },
+  idem?: IdempotencyStep,
+): Promise<{ user: { id: string; name: string; role: Role; orgId: string; address: string }; token: string }> {
+  const exists = s.gdb.prepare("SELECT 1 FROM users WHERE name = ?").get(input.name);
+  if (exists) throw new AppError(409, "DUPLICATE_USER", `A user named "${input.name}" already exists.`);
+  let address: string;
+  if (input.role === "operator") {
+    if (input.orgId !== "0") throw badRequest('Operator users belong to the platform, organisation "0".');
+    address = s.operatorAddress;
+  } else {
+    const org = (await s.ledger.read("ledger", "organization", [input.orgId])) as { kind: bigint; status: bigint };
+    const kindName = (Object.keys(ORG_KINDS) as OrgKindName[]).find((k) => BigInt(ORG_KINDS[k]) === org.kind);
+    if (!kindName) throw new AppError(404, "NOT_FOUND", `Organisation ${input.orgId} was not found.`);
+    if (ROLE_FOR_KIND[kindName] !== input.role) {
+      throw new AppError(422, "RULE_VIOLATION", `A ${kindName.replace("_", " ")} organisation's users have the role ${ROLE_FOR_KIND[kindName]}.`);
+    }
+    address = s.vault.create("user", input.orgId).address;
+    const receipt = await s.ledger.act(op(s), "ledger", "addMember", [input.orgId, address], idem);
+    await s.indexer.waitFor(receipt.blockNumber);
+  }
+  const token = newToken();
+  const id = `u_${crypto.randomBytes(8).toString("hex")}`;
+  s.gdb
+    .prepare("INSERT INTO users (id, name, role, org_id, address, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .run(id, input.name, input.role, input.orgId, address, hashToken(token), new Date().toISOString());
+  return { user: { id, name: input.name, role: input.role, orgId: input.orgId, address }, token };
+}

@@ -1,0 +1,22 @@
+import type { JsonRpcProvider } from "ethers";
+import type { Logger } from "pino";
+import type Database from "better-sqlite3";
+import type { LedgerClient } from "./chain/ledger-client";
+import type { Config } from "./config";
+import type { Indexer } from "./indexer/indexer";
+import type { GatewayDb } from "./store/gateway-db";
+import type { KeyVault } from "./store/key-vault";
+
+/** Everything a route or service needs, assembled once at start. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  gdb: GatewayDb;
+  idb: Database.Database;
+  vault: KeyVault;
+  ledger: LedgerClient;
+  provider: JsonRpcProvider;
+  indexer: Indexer;
+  /** Operator account (OPERATOR_ROLE on the ledger, admin of the token). */
+  operatorAddress: string;
+}

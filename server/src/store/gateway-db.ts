@@ -1,0 +1,106 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+/**
+ * The gateway's own durable state, apart from the index: users and their hashed tokens, custodial keys (encrypted),
+ * the transaction journal (every raw signed transaction, written before broadcast), idempotency records and
+ * complaints. `synchronous = FULL` so that a row the gateway acted on survives `kill -9` and power loss.
+ */
+export type GatewayDb = Database.Database;
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE accounts (
+     address TEXT PRIMARY KEY,
+     purpose TEXT NOT NULL,            -- 'user' | 'treasury' | 'operator'
+     org_id TEXT,
+     encrypted_key TEXT NOT NULL
+   );
+   CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     role TEXT NOT NULL,               -- operator | auditor | buyer | supplier | officer
+     org_id TEXT NOT NULL,
+     address TEXT NOT NULL REFERENCES accounts(address),
+     token_hash TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE journal (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     tx_hash TEXT NOT NULL UNIQUE,
+     sender TEXT NOT NULL,
+     nonce INTEGER NOT NULL,
+     raw TEXT NOT NULL,
+     status TEXT NOT NULL,             -- 'pending' | 'mined' | 'reverted'
+     block_number INTEGER,
+     tx_index INTEGER,
+     block_timestamp INTEGER,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX journal_status ON journal(status);
+   CREATE INDEX journal_block ON journal(block_number, tx_index);
+   CREATE TABLE idempotency (
+     user_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     request_hash TEXT NOT NULL,
+     status_code INTEGER,
+     response TEXT,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (user_id, key)
+   );
+   CREATE TABLE idempotency_steps (
+     user_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     step INTEGER NOT NULL,
+     tx_hash TEXT NOT NULL,
+     PRIMARY KEY (user_id, key, step)
+   );
+   CREATE TABLE complaints (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL,               -- 'invoice_dispute' | 'financing_complaint'
+     category TEXT NOT NULL,
+     subject_type TEXT NOT NULL,       -- 'invoice' | 'financing'
+     subject_id TEXT NOT NULL,
+     raised_by_org TEXT NOT NULL,
+     raised_by_user TEXT NOT NULL,
+     assigned_org TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     reason_hash TEXT NOT NULL,
+     tx_hash TEXT,
+     opened_at TEXT NOT NULL,
+     response TEXT,
+     responded_by TEXT,
+     responded_at TEXT
+   );
+   CREATE INDEX complaints_raised ON complaints(raised_by_org);
+   CREATE INDEX complaints_assigned ON complaints(assigned_org);`,
+];
+
+export function openGatewayDb(dataDir: string): GatewayDb {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, "gateway.db"));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  const row = db.prepare("SELECT version FROM schema_version").get() as { version: number } | undefined;
+  const current = row?.version ?? 0;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      if (v === 0 && !row) db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(v + 1);
+      else db.prepare("UPDATE schema_version SET version = ?").run(v + 1);
+    })();
+  }
+  return db;
+}
+
+export function getMeta(db: GatewayDb, key: string): string | undefined {
+  return (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
+}
+
+export function setMeta(db: GatewayDb, key: string, value: string): void {
+  db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+}

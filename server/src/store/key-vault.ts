@@ -1,0 +1,77 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Wallet } from "ethers";
+import type { GatewayDb } from "./gateway-db";
+
+/**
+ * Custodial keys, encrypted at rest with AES-256-GCM under a master key. The master key comes from
+ * TRELLIS_MASTER_KEY (64 hex characters) or, failing that, from `<dataDir>/master.key` (created 0600 on first start).
+ * Keep the master key apart from backups of the data directory in production.
+ */
+export class KeyVault {
+  private readonly masterKey: Buffer;
+  private readonly cache = new Map<string, Wallet>();
+
+  constructor(
+    private readonly db: GatewayDb,
+    dataDir: string,
+    envKey = process.env.TRELLIS_MASTER_KEY,
+  ) {
+    if (envKey) {
+      if (!/^[0-9a-fA-F]{64}$/.test(envKey)) throw new Error("TRELLIS_MASTER_KEY must be 64 hex characters (32 bytes)");
+      this.masterKey = Buffer.from(envKey, "hex");
+    } else {
+      const file = path.join(dataDir, "master.key");
+      if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString("hex"), { mode: 0o600 });
+      this.masterKey = Buffer.from(fs.readFileSync(file, "utf8").trim(), "hex");
+    }
+  }
+
+  /** Creates a new key, stores it encrypted and returns its wallet. */
+  create(purpose: "user" | "treasury" | "operator", orgId: string | null): Wallet {
+    const wallet = Wallet.createRandom();
+    const w = new Wallet(wallet.privateKey);
+    this.db
+      .prepare("INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, ?, ?, ?)")
+      .run(w.address, purpose, orgId, this.encrypt(w.privateKey));
+    this.cache.set(w.address.toLowerCase(), w);
+    return w;
+  }
+
+  /** Returns the wallet of a custodial account. */
+  wallet(address: string): Wallet {
+    const cached = this.cache.get(address.toLowerCase());
+    if (cached) return cached;
+    const row = this.db.prepare("SELECT encrypted_key FROM accounts WHERE address = ? COLLATE NOCASE").get(address) as
+      | { encrypted_key: string }
+      | undefined;
+    if (!row) throw new Error(`no custodial key for ${address}`);
+    const w = new Wallet(this.decrypt(row.encrypted_key));
+    this.cache.set(address.toLowerCase(), w);
+    return w;
+  }
+
+  /** The treasury account of an organisation. */
+  treasuryOf(orgId: string): Wallet {
+    const row = this.db.prepare("SELECT address FROM accounts WHERE purpose = 'treasury' AND org_id = ?").get(orgId) as
+      | { address: string }
+      | undefined;
+    if (!row) throw new Error(`organisation ${orgId} has no custodial treasury`);
+    return this.wallet(row.address);
+  }
+
+  private encrypt(plain: string): string {
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv("aes-256-gcm", this.masterKey, iv);
+    const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+    return [iv, cipher.getAuthTag(), body].map((b) => b.toString("base64")).join(".");
+  }
+
+  private decrypt(stored: string): string {
+    const [iv, tag, body] = stored.split(".").map((s) => Buffer.from(s, "base64"));
+    const decipher = crypto.createDecipheriv("aes-256-gcm", this.masterKey, iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
+  }
+}
