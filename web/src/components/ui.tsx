@@ -1,0 +1,121 @@
+import { useState, type ReactNode } from "react";
+import type { ActionState } from "../lib/hooks";
+import { formatMoney, shorten } from "../lib/format";
+
+/** The outcome line under every action: progress, then success or a translated error. */
+export function ActionStatus({ state, testId = "action-status" }: { state: ActionState; testId?: string }) {
+  if (state.phase === "idle") return <div data-testid={testId} data-state="idle" aria-live="polite" />;
+  const role = state.phase === "error" ? "alert" : "status";
+  return (
+    <div className={`notice notice-${state.phase}`} role={role} aria-live="polite" data-testid={testId} data-state={state.phase}>
+      {state.phase === "pending" && <span className="spinner" aria-hidden="true" />}
+      {state.message}
+    </div>
+  );
+}
+
+export function Money({ amount, testId }: { amount: string | null | undefined; testId?: string }) {
+  return (
+    <span className="money" data-testid={testId}>
+      {formatMoney(amount)}
+    </span>
+  );
+}
+
+/** A long id, hash or address shortened for reading, with the whole value in the title and a copy button. */
+export function ShortHash({ value, label = "value", testId }: { value: string | null | undefined; label?: string; testId?: string }) {
+  const [copied, setCopied] = useState(false);
+  if (!value) return <span>—</span>;
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    } catch {
+      window.prompt(`Copy the ${label}:`, value);
+    }
+  };
+  return (
+    <span className="hash" data-testid={testId} data-value={value}>
+      <code title={value}>{shorten(value)}</code>
+      <button type="button" className="link-button copy" onClick={copy} aria-label={`Copy ${label} ${value}`}>
+        {copied ? "Copied" : "Copy"}
+      </button>
+    </span>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <span className={`badge badge-${status}`} data-testid="status">
+      {status}
+    </span>
+  );
+}
+
+export function Card({ title, children, actions, testId }: { title: string; children: ReactNode; actions?: ReactNode; testId?: string }) {
+  return (
+    <section className="card" data-testid={testId} aria-label={title}>
+      <header className="card-head">
+        <h2>{title}</h2>
+        {actions && <div className="card-actions">{actions}</div>}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+/** Loading (nothing to show yet) / error / empty states for a list or record. */
+export function Loadable({ loading, error, empty, children }: { loading: boolean; error: string | null; empty?: boolean; children: ReactNode }) {
+  if (error) return <div className="notice notice-error" role="alert">{error}</div>;
+  if (loading) return <p className="muted" role="status">Loading…</p>;
+  if (empty) return <p className="muted">Nothing here yet.</p>;
+  return <>{children}</>;
+}
+
+interface FieldProps {
+  id: string;
+  label: string;
+  error?: string | null;
+  hint?: string;
+  children: ReactNode;
+}
+
+/** A labelled form field with its validation message tied to the input by aria-describedby. */
+export function Field({ id, label, error, hint, children }: FieldProps) {
+  return (
+    <div className={`field${error ? " field-invalid" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {hint && !error && <small id={`${id}-hint`} className="muted">{hint}</small>}
+      {error && (
+        <small id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/** Props for an input inside <Field>: wires id and error description. */
+export function fieldProps(id: string, error?: string | null) {
+  return {
+    id,
+    name: id,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? `${id}-error` : undefined,
+  } as const;
+}
+
+export function KeyValues({ rows }: { rows: [string, ReactNode][] }) {
+  return (
+    <dl className="kv">
+      {rows.map(([key, value]) => (
+        <div key={key}>
+          <dt>{key}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,77 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { describeError } from "../api/errors";
+
+export interface Resource<T> {
+  data: T | undefined;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Loads data for a screen and reloads it when `deps` change or `reload()` is called. */
+export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resource<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    load()
+      .then((value) => {
+        if (!live) return;
+        setData(value);
+        setError(null);
+      })
+      .catch((e: unknown) => live && setError(describeError(e)))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload };
+}
+
+export type ActionPhase = "idle" | "pending" | "success" | "error";
+export interface ActionState {
+  phase: ActionPhase;
+  message: string;
+}
+
+/**
+ * Runs one user action: shows progress while it is pending, then a success sentence or the API error translated
+ * into a sentence. Returns the result, or undefined if the action failed.
+ */
+export function useAction() {
+  const [state, setState] = useState<ActionState>({ phase: "idle", message: "" });
+  const busy = useRef(false);
+  const run = useCallback(
+    async <T,>(
+      task: () => Promise<T>,
+      success: string | ((result: T) => string),
+      progress = "Submitting to the ledger…",
+    ): Promise<T | undefined> => {
+      if (busy.current) return undefined;
+      busy.current = true;
+      setState({ phase: "pending", message: progress });
+      try {
+        const result = await task();
+        setState({ phase: "success", message: typeof success === "function" ? success(result) : success });
+        return result;
+      } catch (e) {
+        setState({ phase: "error", message: describeError(e) });
+        return undefined;
+      } finally {
+        busy.current = false;
+      }
+    },
+    [],
+  );
+  /** Updates the progress sentence of a multi-step action (hashing, uploading, submitting). */
+  const step = useCallback((message: string) => setState({ phase: "pending", message }), []);
+  const fail = useCallback((message: string) => setState({ phase: "error", message }), []);
+  const clear = useCallback(() => setState({ phase: "idle", message: "" }), []);
+  return { state, run, step, fail, clear, pending: state.phase === "pending" };
+}

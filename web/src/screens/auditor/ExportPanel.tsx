@@ -1,0 +1,81 @@
+import { useState, type FormEvent } from "react";
+import { api } from "../../api/client";
+import { useAction } from "../../lib/hooks";
+import { useSession } from "../../lib/session";
+import { ActionStatus, Card, Field } from "../../components/ui";
+
+/** Filters for the audit trail and its CSV export (GET /audit/export?format=csv). */
+export function ExportPanel() {
+  const { orgs } = useSession();
+  const [entityType, setEntityType] = useState("");
+  const [entityId, setEntityId] = useState("");
+  const [eventType, setEventType] = useState("");
+  const [orgId, setOrgId] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const action = useAction();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (from && to && from > to) {
+      action.fail("The start date must be before the end date.");
+      return;
+    }
+    const query = {
+      format: "csv",
+      entityType,
+      entityId: entityId.trim(),
+      eventType: eventType.trim(),
+      orgId,
+      from: from ? new Date(`${from}T00:00:00Z`).toISOString() : "",
+      to: to ? new Date(`${to}T23:59:59Z`).toISOString() : "",
+    };
+    await action.run(async () => {
+      const blob = await api.download("/audit/export", query);
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = `trellis-audit-${new Date().toISOString().slice(0, 10)}.csv`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      return blob.size;
+    }, (size) => `Export ready (${size.toLocaleString("en-GB")} bytes).`, "Preparing the export…");
+  };
+
+  return (
+    <Card title="Filter and export the audit trail" testId="audit-export">
+      <form onSubmit={submit} noValidate className="form-grid">
+        <Field id="exp-type" label="Entity type">
+          <select id="exp-type" value={entityType} onChange={(e) => setEntityType(e.target.value)}>
+            <option value="">Any</option>
+            {["order", "invoice", "financing", "organization", "policy", "token"].map((t) => <option key={t} value={t}>{t}</option>)}
+          </select>
+        </Field>
+        <Field id="exp-id" label="Entity id">
+          <input id="exp-id" inputMode="numeric" value={entityId} onChange={(e) => setEntityId(e.target.value)} />
+        </Field>
+        <Field id="exp-event" label="Event type" hint="e.g. InvoiceConfirmed">
+          <input id="exp-event" value={eventType} onChange={(e) => setEventType(e.target.value)} />
+        </Field>
+        <Field id="exp-org" label="Organisation">
+          <select id="exp-org" value={orgId} onChange={(e) => setOrgId(e.target.value)}>
+            <option value="">Any</option>
+            {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+          </select>
+        </Field>
+        <Field id="exp-from" label="From">
+          <input id="exp-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </Field>
+        <Field id="exp-to" label="To">
+          <input id="exp-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={action.pending} data-testid="export-csv">Export CSV</button>
+        </div>
+      </form>
+      <ActionStatus state={action.state} testId="export-status" />
+    </Card>
+  );
+}

@@ -1,0 +1,110 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { api } from "../../api/client";
+import { getPolicy } from "../../api/queries";
+import type { BankPolicy } from "../../api/types";
+import { useAction, useResource } from "../../lib/hooks";
+import { useSession } from "../../lib/session";
+import { normaliseAmount } from "../../lib/format";
+import { ActionStatus, Card, Field, fieldProps, Loadable } from "../../components/ui";
+
+const pct = (bps: number) => String(bps / 100);
+function bpsOf(text: string): number | null {
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(text.trim())) return null;
+  const bps = Math.round(Number(text) * 100);
+  return bps <= 10_000 ? bps : null;
+}
+
+/** The bank's lending policy: rates, fast-track limit, trusted buyers and each supplier's credit limit. */
+export function PolicyEditor() {
+  const { me, orgs } = useSession();
+  const policy = useResource(() => getPolicy(me.org.id), [me.org.id]);
+  const buyers = orgs.filter((o) => o.kind === "core_enterprise");
+  const suppliers = orgs.filter((o) => o.kind === "supplier");
+  const [advance, setAdvance] = useState("");
+  const [discount, setDiscount] = useState("");
+  const [fastTrack, setFastTrack] = useState("");
+  const [trusted, setTrusted] = useState<string[]>([]);
+  const [limits, setLimits] = useState<Record<string, string>>({});
+  const [problems, setProblems] = useState<Record<string, string | undefined>>({});
+  const action = useAction();
+
+  useEffect(() => {
+    const p = policy.data;
+    if (!p) return;
+    setAdvance(pct(p.advanceRateBps));
+    setDiscount(pct(p.discountRateBps));
+    setFastTrack(p.fastTrackLimit);
+    setTrusted(p.trustedBuyers ?? []);
+    setLimits(Object.fromEntries((p.creditLimits ?? []).map((l) => [l.supplierOrgId, l.limit])));
+  }, [policy.data]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found: Record<string, string | undefined> = {
+      advance: bpsOf(advance) === null ? "Enter a percentage between 0 and 100, e.g. 90." : undefined,
+      discount: bpsOf(discount) === null ? "Enter a yearly percentage between 0 and 100, e.g. 12." : undefined,
+      fastTrack: normaliseAmount(fastTrack) === null ? "Enter an amount, e.g. 500000.00." : undefined,
+    };
+    for (const s of suppliers) {
+      if (limits[s.id]?.trim()) found[`limit-${s.id}`] = normaliseAmount(limits[s.id]) === null ? "Enter an amount, e.g. 1000000.00." : undefined;
+    }
+    setProblems(found);
+    if (Object.values(found).some(Boolean)) return;
+    const body: BankPolicy = {
+      advanceRateBps: bpsOf(advance)!,
+      discountRateBps: bpsOf(discount)!,
+      fastTrackLimit: normaliseAmount(fastTrack)!,
+      trustedBuyers: trusted,
+      creditLimits: suppliers.filter((s) => limits[s.id]?.trim()).map((s) => ({ supplierOrgId: s.id, limit: normaliseAmount(limits[s.id])! })),
+    };
+    const saved = await action.run(() => api.put(`/banks/${me.org.id}/policy`, body), "Policy saved on the ledger.");
+    if (saved) policy.reload();
+  };
+
+  return (
+    <Card title={`${me.org.name} lending policy`} testId="policy-editor">
+      <Loadable loading={policy.loading && !policy.data} error={policy.error}>
+        <form onSubmit={submit} noValidate>
+          <div className="form-grid">
+            <Field id="pol-advance" label="Advance rate (%)" error={problems.advance} hint="Share of an invoice the bank advances.">
+              <input {...fieldProps("pol-advance", problems.advance)} data-testid="policy-advance" inputMode="decimal" value={advance} onChange={(e) => setAdvance(e.target.value)} />
+            </Field>
+            <Field id="pol-discount" label="Discount rate (% a year)" error={problems.discount}>
+              <input {...fieldProps("pol-discount", problems.discount)} data-testid="policy-discount" inputMode="decimal" value={discount} onChange={(e) => setDiscount(e.target.value)} />
+            </Field>
+            <Field id="pol-fast" label="Fast-track limit (TDT)" error={problems.fastTrack} hint="Requests up to this amount need one officer.">
+              <input {...fieldProps("pol-fast", problems.fastTrack)} data-testid="policy-fast-track" inputMode="decimal" value={fastTrack} onChange={(e) => setFastTrack(e.target.value)} />
+            </Field>
+          </div>
+          <fieldset>
+            <legend>Trusted buyers (eligible for fast-track)</legend>
+            {buyers.map((b) => (
+              <label key={b.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={trusted.includes(b.id)}
+                  onChange={(e) => setTrusted(e.target.checked ? [...trusted, b.id] : trusted.filter((t) => t !== b.id))}
+                />{" "}
+                {b.name}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset>
+            <legend>Credit limits per supplier (TDT)</legend>
+            <div className="form-grid">
+              {suppliers.map((s) => (
+                <Field key={s.id} id={`pol-limit-${s.id}`} label={s.name} error={problems[`limit-${s.id}`]}>
+                  <input {...fieldProps(`pol-limit-${s.id}`, problems[`limit-${s.id}`])} inputMode="decimal" placeholder="no limit set" value={limits[s.id] ?? ""} onChange={(e) => setLimits({ ...limits, [s.id]: e.target.value })} />
+                </Field>
+              ))}
+            </div>
+          </fieldset>
+          <div className="form-actions">
+            <button type="submit" className="primary" disabled={action.pending} data-testid="policy-save">Save policy</button>
+          </div>
+        </form>
+        <ActionStatus state={action.state} testId="policy-status" />
+      </Loadable>
+    </Card>
+  );
+}

@@ -1,0 +1,49 @@
+import { useState, type FormEvent } from "react";
+import { api } from "../../api/client";
+import type { Invoice } from "../../api/types";
+import { useAction } from "../../lib/hooks";
+import { formatMoney, normaliseAmount, toMinor } from "../../lib/format";
+import { amount } from "../../lib/validate";
+import { ActionStatus, Card, Field, fieldProps, Money } from "../../components/ui";
+
+/** Pays an invoice in full or in part; the ledger routes the money to the financing bank if there is one. */
+export function PayForm({ invoice, onClose, onDone }: { invoice: Invoice; onClose: () => void; onDone: () => void }) {
+  const [value, setValue] = useState(invoice.outstanding);
+  const [problem, setProblem] = useState<string | undefined>();
+  const action = useAction();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    let found = amount(value, "Payment");
+    if (!found && toMinor(normaliseAmount(value)!) > toMinor(invoice.outstanding)) {
+      found = `The payment cannot be more than the outstanding ${formatMoney(invoice.outstanding)}.`;
+    }
+    setProblem(found);
+    if (found) return;
+    const paid = normaliseAmount(value)!;
+    const done = await action.run(
+      () => api.post(`/invoices/${invoice.id}/payments`, { amount: paid }),
+      `Payment of ${formatMoney(paid)} on invoice ${invoice.invoiceNumber} recorded.`,
+    );
+    if (done) onDone();
+  };
+
+  return (
+    <Card title={`Pay invoice ${invoice.invoiceNumber}`} testId="pay-form" actions={<button type="button" className="link-button" onClick={onClose}>Close</button>}>
+      <p>
+        Outstanding <Money amount={invoice.outstanding} /> to {invoice.supplierName}
+        {invoice.financed ? " (financed: the payment goes to the financing bank first)" : ""}.
+      </p>
+      <form onSubmit={submit} noValidate className="form-grid">
+        <Field id="pay-amount" label="Payment amount (TDT)" error={problem}>
+          <input {...fieldProps("pay-amount", problem)} data-testid="pay-amount" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
+        </Field>
+        <div className="form-actions">
+          <button type="button" className="secondary" onClick={() => setValue(invoice.outstanding)}>Full amount</button>
+          <button type="submit" className="primary" disabled={action.pending} data-testid="pay-submit">Pay</button>
+        </div>
+      </form>
+      <ActionStatus state={action.state} testId="pay-status" />
+    </Card>
+  );
+}

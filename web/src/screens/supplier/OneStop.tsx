@@ -1,0 +1,116 @@
+import { useState, type FormEvent } from "react";
+import { api } from "../../api/client";
+import { listOrders } from "../../api/queries";
+import type { FinancingRequest, Invoice } from "../../api/types";
+import { useAction, useResource } from "../../lib/hooks";
+import { useSession } from "../../lib/session";
+import { useCeiling } from "../../lib/ceiling";
+import { formatMoney, isoDay, normaliseAmount, toMinor } from "../../lib/format";
+import { documentProblem, hashAndUpload } from "../../lib/documents";
+import { amount, futureDate, hasProblems, required, type Problems } from "../../lib/validate";
+import { ActionStatus, Card, Field, fieldProps, Loadable } from "../../components/ui";
+import { CeilingSummary } from "../../components/CeilingSummary";
+
+type Key = "order" | "invoiceNumber" | "amount" | "dueDate" | "document" | "bank" | "financingAmount";
+
+/** Invoice an accepted order and ask a bank to finance it, in one ledger transaction. */
+export function OneStop() {
+  const { orgs, me } = useSession();
+  const orders = useResource(() => listOrders({ status: "accepted" }), []);
+  const banks = orgs.filter((o) => o.kind === "bank" && o.status === "active");
+  const [orderId, setOrderId] = useState("");
+  const [invoiceNumber, setInvoiceNumber] = useState("");
+  const [value, setValue] = useState("");
+  const [dueDate, setDueDate] = useState(isoDay(60));
+  const [file, setFile] = useState<File | null>(null);
+  const [bankOrgId, setBankOrgId] = useState("");
+  const [financingAmount, setFinancingAmount] = useState("");
+  const [problems, setProblems] = useState<Problems<Key>>({});
+  const action = useAction();
+  const invoiceAmount = normaliseAmount(value);
+  const ceiling = useCeiling(invoiceAmount, bankOrgId, me.org.id);
+  const open = (orders.data ?? []).filter((o) => toMinor(o.remaining) > 0n);
+
+  const chooseOrder = (id: string) => {
+    setOrderId(id);
+    const order = open.find((o) => o.id === id);
+    if (order) {
+      setValue(order.remaining);
+      setDueDate(order.dueDate.slice(0, 10));
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found: Problems<Key> = {
+      order: orderId ? undefined : "Choose an order.",
+      invoiceNumber: required(invoiceNumber, "Invoice number"),
+      amount: amount(value, "Invoice amount"),
+      dueDate: futureDate(dueDate),
+      document: documentProblem(file) ?? undefined,
+      bank: bankOrgId ? undefined : "Choose a bank.",
+      financingAmount: amount(financingAmount, "Financing amount"),
+    };
+    const max = ceiling.data?.maximum;
+    if (!found.financingAmount && max && toMinor(normaliseAmount(financingAmount)!) > toMinor(max)) {
+      found.financingAmount = `The most you can request from this bank is ${formatMoney(max)}.`;
+    }
+    setProblems(found);
+    if (hasProblems(found)) return;
+    const result = await action.run(async () => {
+      const documentHash = await hashAndUpload(file!, action.step);
+      action.step("Submitting to the ledger…");
+      return api.post<{ invoice: Invoice; financingRequest: FinancingRequest }>("/one-stop", {
+        orderId,
+        invoiceNumber: invoiceNumber.trim(),
+        amount: invoiceAmount,
+        dueDate,
+        documentHash,
+        bankOrgId,
+        financingAmount: normaliseAmount(financingAmount),
+      });
+    }, (r) => `Invoice ${r.invoice.invoiceNumber} (#${r.invoice.id}) issued and financing request #${r.financingRequest.id} sent to ${r.financingRequest.bankName}. The bank can decide once the buyer confirms the invoice.`);
+    if (result) orders.reload();
+  };
+
+  return (
+    <Card title="Invoice and request financing in one step" testId="one-stop">
+      <Loadable loading={orders.loading && !orders.data} error={orders.error}>
+        <form onSubmit={submit} noValidate className="form-grid">
+          <Field id="os-order" label="Accepted order" error={problems.order}>
+            <select {...fieldProps("os-order", problems.order)} data-testid="onestop-order" value={orderId} onChange={(e) => chooseOrder(e.target.value)}>
+              <option value="">Choose an order…</option>
+              {open.map((o) => <option key={o.id} value={o.id}>#{o.id} {o.reference} · {o.buyerName} · {formatMoney(o.remaining)} left</option>)}
+            </select>
+          </Field>
+          <Field id="os-number" label="Invoice number" error={problems.invoiceNumber}>
+            <input {...fieldProps("os-number", problems.invoiceNumber)} data-testid="onestop-number" value={invoiceNumber} onChange={(e) => setInvoiceNumber(e.target.value)} />
+          </Field>
+          <Field id="os-amount" label="Invoice amount (TDT)" error={problems.amount}>
+            <input {...fieldProps("os-amount", problems.amount)} data-testid="onestop-amount" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
+          </Field>
+          <Field id="os-due" label="Due date" error={problems.dueDate}>
+            <input {...fieldProps("os-due", problems.dueDate)} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
+          </Field>
+          <Field id="os-doc" label="Invoice document" error={problems.document} hint="Hashed (SHA-256) in your browser, then uploaded.">
+            <input {...fieldProps("os-doc", problems.document)} data-testid="onestop-document" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          </Field>
+          <Field id="os-bank" label="Bank" error={problems.bank}>
+            <select {...fieldProps("os-bank", problems.bank)} data-testid="onestop-bank" value={bankOrgId} onChange={(e) => setBankOrgId(e.target.value)}>
+              <option value="">Choose a bank…</option>
+              {banks.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}
+            </select>
+          </Field>
+          <Field id="os-fin" label="Amount to finance (TDT)" error={problems.financingAmount}>
+            <input {...fieldProps("os-fin", problems.financingAmount)} data-testid="onestop-financing-amount" inputMode="decimal" value={financingAmount} onChange={(e) => setFinancingAmount(e.target.value)} />
+          </Field>
+          <div className="span-all"><CeilingSummary ceiling={ceiling} invoiceAmount={invoiceAmount} /></div>
+          <div className="form-actions">
+            <button type="submit" className="primary" disabled={action.pending} data-testid="onestop-submit">Issue invoice and request financing</button>
+          </div>
+        </form>
+        <ActionStatus state={action.state} />
+      </Loadable>
+    </Card>
+  );
+}
