@@ -1,0 +1,39 @@
+import type { Statement } from "better-sqlite3";
+import { decodeBytes32String } from "ethers";
+import type { Database } from "./sqlite";
+
+const cache = new WeakMap<Database, Map<string, Statement>>();
+
+/**
+ * A prepared statement cached per connection. Repos build a handful of SQL variants from their filters; each
+ * variant is prepared once and reused, which keeps a filtered page well under a millisecond of SQLite overhead.
+ */
+export function prepared(db: Database, sql: string): Statement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+
+/** A bytes32 the gateway wrote with encodeBytes32String ("PO-1001"), or its hex when it is not such a string. */
+export function bytes32Text(value: string): string {
+  try {
+    const text = decodeBytes32String(value);
+    // A string with control characters was not typed by a person; show the hex so nothing is hidden.
+    return /^[\x20-\x7e\u00a0-\uffff]*$/.test(text) ? text : value;
+  } catch {
+    return value;
+  }
+}
+
+/** The chain id the index follows (from the identity the indexer recorded), 31337 before the first start. */
+export function indexChainId(db: Database): number {
+  const v = prepared(db, "SELECT value FROM meta WHERE key = 'identity'").pluck().get() as string | undefined;
+  return v ? (JSON.parse(v) as { chainId: number }).chainId : 31337;
+}
+
+/** The audit id of the event at a seq: "chainId:block:logIndex". */
+export function eventIdOf(chainId: number, seq: number): string {
+  return `${chainId}:${Math.floor(seq / 1_000_000)}:${seq % 1_000_000}`;
+}
