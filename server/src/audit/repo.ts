@@ -1,0 +1,313 @@
+import type { Database } from "../db/sqlite";
+import { clampLimit, decodeCursor, encodeCursor, iso, parseId, seqOf, type Page } from "../db/page";
+import { eventIdOf, prepared } from "../db/stmt";
+import { EventDecoder, jsonArgs, rawLogFromRpc, type TrellisAddresses } from "../indexer/decode";
+import type { RpcProvider } from "../indexer/indexer";
+import type { EntityType } from "../indexer/projector";
+import { getFinancingRequest } from "../financing/repo";
+import { getInvoice } from "../invoices/repo";
+import { getOrder } from "../orders/repo";
+import { getPolicy } from "../policy/repo";
+import { scopeOrg, seesAll, type Scope } from "../shared/scope";
+
+export type { EntityType };
+export const ENTITY_TYPES: readonly EntityType[] = ["order", "invoice", "financing", "organization", "policy", "token"];
+
+/** An audit event as the API shows it. */
+export interface AuditEvent {
+  id: string;
+  chainId: number;
+  blockNumber: number;
+  blockHash: string;
+  logIndex: number;
+  txHash: string;
+  timestamp: string;
+  eventType: string;
+  entityType: EntityType;
+  entityId: string;
+  actor: string | null;
+  orgIds: string[];
+  args: Record<string, unknown>;
+}
+
+export interface EventFilter {
+  entityType?: EntityType;
+  entityId?: string;
+  orgId?: string;
+  eventType?: string;
+  fromBlock?: number;
+  toBlock?: number;
+  /** ISO date-time: events in blocks at or after it. */
+  from?: string;
+  /** ISO date-time: events in blocks at or before it. */
+  to?: string;
+  limit?: number;
+  cursor?: string;
+  /** Chain order (default) or newest first. */
+  order?: "asc" | "desc";
+}
+
+interface EventRow {
+  seq: number;
+  chain_id: number;
+  block_number: number;
+  log_index: number;
+  block_hash: string;
+  tx_hash: string;
+  timestamp: number;
+  event_type: string;
+  entity_type: EntityType;
+  entity_id: string;
+  actor: string | null;
+  org_ids: string;
+  args: string;
+}
+
+function toEvent(r: EventRow): AuditEvent {
+  return {
+    id: eventIdOf(r.chain_id, r.seq),
+    chainId: r.chain_id,
+    blockNumber: r.block_number,
+    blockHash: r.block_hash,
+    logIndex: r.log_index,
+    txHash: r.tx_hash,
+    timestamp: iso(r.timestamp),
+    eventType: r.event_type,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    actor: r.actor,
+    orgIds: JSON.parse(r.org_ids) as string[],
+    args: JSON.parse(r.args) as Record<string, unknown>,
+  };
+}
+
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Builds the query for a filter and scope. The plan is chosen here rather than left to chance: an entity filter
+ * drives through `events_entity`, an organisation (the scope's or the filter's) through `event_orgs`' primary key,
+ * an event type through `events_type`, and anything else through the seq primary key; the other conditions are
+ * checked on the rows that index yields, and every variant is ordered by seq for keyset pagination.
+ * Returns null when the filter or scope can match nothing.
+ */
+function buildQuery(db: Database, filter: EventFilter, scope: Scope, desc: boolean) {
+  const params: Record<string, unknown> = {};
+  let lo = 0;
+  let hi = MAX_SEQ;
+  if (filter.fromBlock !== undefined) lo = Math.max(lo, seqOf(Math.max(0, Math.floor(filter.fromBlock)), 0));
+  if (filter.toBlock !== undefined) hi = Math.min(hi, seqOf(Math.floor(filter.toBlock) + 1, 0) - 1);
+  if (filter.from !== undefined) {
+    const t = Date.parse(filter.from);
+    if (Number.isNaN(t)) return null;
+    const b = prepared(db, "SELECT MIN(number) FROM blocks WHERE timestamp >= ? AND has_logs = 1").pluck().get(Math.ceil(t / 1000)) as number | null;
+    if (b === null) return null;
+    lo = Math.max(lo, seqOf(b, 0));
+  }
+  if (filter.to !== undefined) {
+    const t = Date.parse(filter.to);
+    if (Number.isNaN(t)) return null;
+    const b = prepared(db, "SELECT MAX(number) FROM blocks WHERE timestamp <= ? AND has_logs = 1").pluck().get(Math.floor(t / 1000)) as number | null;
+    if (b === null) return null;
+    hi = Math.min(hi, seqOf(b + 1, 0) - 1);
+  }
+  const cursor = decodeCursor(desc ? "events-desc" : "events", filter.cursor);
+  if (cursor !== undefined) {
+    if (desc) hi = Math.min(hi, cursor - 1);
+    else lo = Math.max(lo, cursor + 1);
+  }
+  if (lo > hi) return null;
+  params.lo = lo;
+  params.hi = hi;
+
+  const where: string[] = [];
+  let scopeOrgId: number | null = null;
+  if (!seesAll(scope)) {
+    scopeOrgId = scopeOrg(scope);
+    if (scopeOrgId === null) return null;
+  }
+  let filterOrgId: number | null = null;
+  if (filter.orgId !== undefined) {
+    filterOrgId = parseId(filter.orgId) ?? null;
+    if (filterOrgId === null) return null;
+  }
+  // The organisation that drives the query through event_orgs, and one more that must also be involved.
+  const driveOrg = scopeOrgId ?? filterOrgId;
+  const alsoOrg = scopeOrgId !== null && filterOrgId !== null && filterOrgId !== scopeOrgId ? filterOrgId : null;
+
+  if (filter.entityType !== undefined) (where.push("e.entity_type = @entityType"), (params.entityType = filter.entityType));
+  if (filter.entityId !== undefined) (where.push("e.entity_id = @entityId"), (params.entityId = String(filter.entityId)));
+  if (filter.eventType !== undefined) (where.push("e.event_type = @eventType"), (params.eventType = filter.eventType));
+  if (alsoOrg !== null) {
+    where.push("EXISTS (SELECT 1 FROM event_orgs x WHERE x.org_id = @alsoOrg AND x.seq = e.seq)");
+    params.alsoOrg = alsoOrg;
+  }
+  const dir = desc ? "DESC" : "ASC";
+  let sql: string;
+  if (driveOrg !== null && filter.entityId === undefined) {
+    params.org = driveOrg;
+    sql = `SELECT e.* FROM event_orgs eo JOIN events e ON e.seq = eo.seq
+      WHERE eo.org_id = @org AND eo.seq BETWEEN @lo AND @hi${where.length ? " AND " + where.join(" AND ") : ""}
+      ORDER BY eo.seq ${dir}`;
+  } else {
+    if (driveOrg !== null) {
+      where.push("EXISTS (SELECT 1 FROM event_orgs x WHERE x.org_id = @org AND x.seq = e.seq)");
+      params.org = driveOrg;
+    }
+    // `+e.seq` in the range keeps SQLite from preferring the primary key over the entity or type index.
+    const range = filter.entityId !== undefined || filter.eventType !== undefined ? "+e.seq" : "e.seq";
+    sql = `SELECT e.* FROM events e WHERE ${range} BETWEEN @lo AND @hi${where.length ? " AND " + where.join(" AND ") : ""}
+      ORDER BY e.seq ${dir}`;
+  }
+  return { sql, params };
+}
+
+/** Lists audit events matching the filter that the scope may see (events its organisation is party to). */
+export function listEvents(db: Database, filter: EventFilter, scope: Scope): Page<AuditEvent> {
+  const limit = clampLimit(filter.limit);
+  const desc = filter.order === "desc";
+  const q = buildQuery(db, filter, scope, desc);
+  if (!q) return { items: [], nextCursor: null };
+  const rows = prepared(db, `${q.sql} LIMIT @n`).all({ ...q.params, n: limit + 1 }) as EventRow[];
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return {
+    items: page.map(toEvent),
+    nextCursor: more ? encodeCursor(desc ? "events-desc" : "events", page[page.length - 1].seq) : null,
+  };
+}
+
+/**
+ * Yields every event matching the filter (ignoring `limit`), for streamed CSV/JSON exports. It reads in pages of
+ * 1,000 by keyset rather than holding one SQLite cursor open, so the indexer can keep writing between pages.
+ */
+export function* iterateEvents(db: Database, filter: EventFilter, scope: Scope): Generator<AuditEvent> {
+  let cursor = filter.cursor;
+  for (;;) {
+    const page = listEvents(db, { ...filter, cursor, limit: 500 }, scope);
+    yield* page.items;
+    if (!page.nextCursor) return;
+    cursor = page.nextCursor;
+  }
+}
+
+/** Whether the scope may see an entity: the same rule as the entity's own GET. */
+export function entityVisible(db: Database, entityType: EntityType, id: string, scope: Scope): boolean {
+  switch (entityType) {
+    case "order":
+      return getOrder(db, id, scope) !== undefined;
+    case "invoice":
+      return getInvoice(db, id, scope) !== undefined;
+    case "financing":
+      return getFinancingRequest(db, id, scope) !== undefined;
+    case "organization":
+      return seesAll(scope) || (scopeOrg(scope) !== null && String(scopeOrg(scope)) === id);
+    case "policy":
+      return seesAll(scope) || (id !== "0" && getPolicy(db, id, scope) !== undefined);
+    case "token":
+      return seesAll(scope);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Every event of one entity in chain order, or undefined when the entity is unknown, has no events, or is outside
+ * the scope. Whoever may see an entity sees its whole history, including events other parties caused.
+ */
+export function entityHistory(db: Database, entityType: EntityType, id: string, scope: Scope): AuditEvent[] | undefined {
+  if (!ENTITY_TYPES.includes(entityType) || !entityVisible(db, entityType, id, scope)) return undefined;
+  const rows = prepared(db, "SELECT * FROM events WHERE entity_type = ? AND entity_id = ? ORDER BY seq").all(entityType, id) as EventRow[];
+  return rows.length === 0 ? undefined : rows.map(toEvent);
+}
+
+/** One field on which the index and the chain disagree. */
+export interface Difference {
+  field: string;
+  indexed: unknown;
+  onChain: unknown;
+}
+
+export interface VerifyResult {
+  match: boolean;
+  indexed: (AuditEvent & { address: string; topics: string[]; data: string }) | null;
+  onChain: {
+    blockNumber: number;
+    blockHash: string;
+    txHash: string;
+    logIndex: number;
+    address: string;
+    topics: string[];
+    data: string;
+    eventType: string | null;
+    args: Record<string, unknown> | null;
+  } | null;
+  differences: Difference[];
+}
+
+const canonical = (v: unknown) => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort()) : x));
+
+/**
+ * Re-reads a log from the chain (its transaction receipt) and compares it with what the index holds: the raw log
+ * (address, topics, data, block) and the audit row (block, hashes, event type, decoded arguments). Returns
+ * undefined when the index has no such event, or the scope may not see it.
+ */
+export async function verifyEvent(
+  db: Database,
+  provider: RpcProvider,
+  txHash: string,
+  logIndex: number,
+  scope: Scope,
+): Promise<VerifyResult | undefined> {
+  const tx = txHash.toLowerCase();
+  const row = prepared(db, "SELECT * FROM events WHERE tx_hash = ? AND log_index = ?").get(tx, logIndex) as EventRow | undefined;
+  if (!row) return undefined;
+  const event = toEvent(row);
+  const me = scopeOrg(scope);
+  const visible =
+    seesAll(scope) || (me !== null && event.orgIds.includes(String(me))) || entityVisible(db, event.entityType, event.entityId, scope);
+  if (!visible) return undefined;
+  const raw = prepared(db, "SELECT * FROM raw_logs WHERE chain_id = ? AND block_number = ? AND log_index = ?").get(
+    row.chain_id,
+    row.block_number,
+    row.log_index,
+  ) as { block_hash: string; tx_hash: string; address: string; topics: string; data: string } | undefined;
+  const indexed = {
+    ...event,
+    address: raw?.address ?? "",
+    topics: raw ? (JSON.parse(raw.topics) as string[]) : [],
+    data: raw?.data ?? "",
+  };
+
+  const receipt = (await provider.send("eth_getTransactionReceipt", [tx])) as { logs: Parameters<typeof rawLogFromRpc>[0][] } | null;
+  const rpcLog = receipt?.logs.find((l) => Number(l.logIndex) === logIndex);
+  if (!rpcLog) {
+    return { match: false, indexed, onChain: null, differences: [{ field: "presence", indexed: true, onChain: false }] };
+  }
+  const log = rawLogFromRpc(rpcLog);
+  const identity = JSON.parse(prepared(db, "SELECT value FROM meta WHERE key = 'identity'").pluck().get() as string) as TrellisAddresses;
+  const decoded = new EventDecoder(identity).decode(log);
+  const onChain = {
+    blockNumber: log.blockNumber,
+    blockHash: log.blockHash,
+    txHash: log.txHash,
+    logIndex: log.logIndex,
+    address: log.address,
+    topics: log.topics,
+    data: log.data,
+    eventType: decoded?.name ?? null,
+    args: decoded ? jsonArgs(decoded.args) : null,
+  };
+  const differences: Difference[] = [];
+  const compare = (field: string, a: unknown, b: unknown) => {
+    if (canonical(a) !== canonical(b)) differences.push({ field, indexed: a, onChain: b });
+  };
+  compare("blockNumber", indexed.blockNumber, onChain.blockNumber);
+  compare("blockHash", indexed.blockHash, onChain.blockHash);
+  compare("rawBlockHash", raw?.block_hash ?? null, onChain.blockHash);
+  compare("address", indexed.address, onChain.address);
+  compare("topics", indexed.topics, onChain.topics);
+  compare("data", indexed.data, onChain.data);
+  compare("eventType", indexed.eventType, onChain.eventType);
+  compare("args", indexed.args, onChain.args);
+  return { match: differences.length === 0, indexed, onChain, differences };
+}
