@@ -6,6 +6,7 @@ import type { Config } from "./config";
 import type { Indexer } from "./indexer/indexer";
 import type { GatewayDb } from "./store/gateway-db";
 import type { KeyVault } from "./store/key-vault";
+import type { ReadModel } from "./readmodel";
 
 /** Everything a route or service needs, assembled once at start. */
 export interface Services {
@@ -19,4 +20,6 @@ export interface Services {
   indexer: Indexer;
   /** Operator account (OPERATOR_ROLE on the ledger, admin of the token). */
   operatorAddress: string;
+  /** The index, as the routes read it. */
+  read: ReadModel;
 }

@@ -138,7 +138,7 @@ function mount(router: express.Router, def: RouteDef, services: Services, idempo
         scope: { orgId: user.role === "operator" ? null : user.orgId, role: user.role },
         body: parsedBody,
         query,
-        params,
+        params: params as Record<string, string>,
         services,
         step: (n) => (key ? { userId: user.id, key, step: n } : undefined),
         req,

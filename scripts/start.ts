@@ -1,0 +1,98 @@
+/**
+ * `npm start`: the whole platform on one URL. Starts a local Hardhat node (unless --rpc-url points at an existing
+ * chain), rebuilds its state from the data directory's journal, deploys and seeds on first start, then serves the
+ * gateway API and the console. Stops cleanly on SIGINT/SIGTERM.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import pino from "pino";
+import { ConfigError, loadConfig } from "../server/src/config";
+import { startGateway } from "../server/src/gateway";
+import { startHardhatNode, type LocalNode } from "../server/src/chain/local-node";
+
+const HELP = `Usage: npm start -- [options]
+
+  --data-dir <dir>     data directory (TRELLIS_DATA_DIR, default ./data)
+  --port <n>           gateway HTTP port (TRELLIS_PORT, default 3000)
+  --chain-port <n>     local Hardhat node JSON-RPC port (TRELLIS_CHAIN_PORT, default 8545)
+  --rpc-url <url>      use an existing EVM chain instead of starting one (TRELLIS_RPC_URL)
+  --relayers <n>       relayer accounts in the pool (TRELLIS_RELAYERS, default 8)
+  --no-seed            do not create the demo data on first start
+  --log-level <level>  fatal|error|warn|info|debug|trace|silent (TRELLIS_LOG_LEVEL, default info)
+`;
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help")) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const started = Date.now();
+  const config = loadConfig(argv);
+  const logger = pino({ level: config.logLevel });
+  fs.mkdirSync(config.dataDir, { recursive: true });
+
+  let node: LocalNode | undefined;
+  let rpcUrl = config.rpcUrl;
+  if (!rpcUrl) {
+    // The genesis date is fixed for the life of the data directory so that the journal can be replayed onto it.
+    const dateFile = path.join(config.dataDir, "chain-genesis-date");
+    if (!fs.existsSync(dateFile)) fs.writeFileSync(dateFile, new Date(Date.now() - 60_000).toISOString());
+    const initialDate = fs.readFileSync(dateFile, "utf8").trim();
+    logger.info({ port: config.chainPort }, "starting the local Hardhat node");
+    node = await startHardhatNode(config.chainPort, initialDate);
+    rpcUrl = node.url;
+  }
+
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway(config, { rpcUrl, managedHardhat: node !== undefined, logger });
+  } catch (err) {
+    await node?.stop();
+    throw err;
+  }
+
+  const credsFile = path.join(config.dataDir, "demo-credentials.json");
+  if (fs.existsSync(credsFile)) {
+    const creds = JSON.parse(fs.readFileSync(credsFile, "utf8"));
+    if (creds.baseUrl !== gateway.url) {
+      creds.baseUrl = gateway.url;
+      fs.writeFileSync(credsFile, JSON.stringify(creds, null, 2) + "\n", { mode: 0o600 });
+    }
+  }
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, "stopping");
+    await gateway.stop().catch((err) => logger.error({ err }, "gateway stop failed"));
+    await node?.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  node?.process.once("exit", (code, signal) => {
+    if (shuttingDown) return;
+    logger.error({ code, signal }, "the local chain process stopped; restart npm start to rebuild it from the journal");
+    void shutdown("chain-exit");
+  });
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    `\nTrellis is up in ${seconds} s\n` +
+      `  console & API: ${gateway.url}   (API docs: ${gateway.url}/docs)\n` +
+      `  chain:         ${rpcUrl}\n` +
+      `  data:          ${config.dataDir}\n` +
+      (fs.existsSync(credsFile) ? `  log in with a token from ${credsFile} (users: operator, buyer, supplier, officer1, officer2, officer3, auditor)\n` : "") +
+      `READY ${gateway.url}\n`,
+  );
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`trellis: ${err.message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  process.stderr.write(`trellis: could not start: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
