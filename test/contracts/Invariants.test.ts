@@ -1,0 +1,193 @@
+/**
+ * Randomized sequences of ledger actions (seeded, so every run is the same) with the ledger's safety properties
+ * checked after every step:
+ *  - no invoice is held by two live requests (Requested, Approved, Disbursed, Repaid or Defaulted): never financed twice;
+ *  - the ledger contract holds no tokens and the total supply does not move: money is neither created nor lost;
+ *  - the sum of all treasuries is constant: every transfer is treasury to treasury;
+ *  - each supplier's utilisation with each bank equals what its disbursed or defaulted requests still owe.
+ * Reverts are allowed (random actions are often invalid) but must be the ledger's own custom errors, never a panic.
+ */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { DAY, FinancingStatus, ORG, deployNetwork } from "../helpers/ledger-fixture";
+
+const SEQUENCES = 32;
+const STEPS = 45;
+const LIVE = new Set<number>([
+  FinancingStatus.Requested,
+  FinancingStatus.Approved,
+  FinancingStatus.Disbursed,
+  FinancingStatus.Repaid,
+  FinancingStatus.Defaulted,
+]);
+
+/** mulberry32: a small, well-distributed seeded PRNG. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  const big = (max: bigint) => (max <= 0n ? 0n : BigInt(Math.floor(next() * Number(max))) + 1n); // 1..max
+  return { next, int, pick, big };
+}
+
+describe("Ledger invariants under random sequences", function () {
+  async function invariantFixture() {
+    const n = await deployNetwork();
+    const { token, ledger } = n.contracts;
+    const supply = await token.totalSupply();
+    const treasurySum = (await Promise.all(n.treasuries.map((t) => token.balanceOf(t.address)))).reduce((a, b) => a + b, 0n);
+    return { ...n, supply, treasurySum, tokenAddress: await token.getAddress(), ledgerAddress: await ledger.getAddress() };
+  }
+
+  it(`holds over ${SEQUENCES} seeded sequences of ${STEPS} actions`, async function () {
+    let reverted = 0;
+    let succeeded = 0;
+    const statusSeen = new Set<number>();
+    for (let seq = 0; seq < SEQUENCES; seq++) {
+      const f = await loadFixture(invariantFixture);
+      const { ledger, token } = f.contracts;
+      const s = f.signers;
+      const rnd = prng(0x7e11150 + seq);
+      const suppliers: [bigint, HardhatEthersSigner][] = [
+        [ORG.pearl, s.supplier],
+        [ORG.quarry, s.supplier2],
+      ];
+      const buyers: [bigint, HardhatEthersSigner][] = [
+        [ORG.acme, s.buyer],
+        [ORG.borealis, s.buyer2],
+      ];
+      const officers: Record<string, HardhatEthersSigner[]> = {
+        [ORG.bankA.toString()]: [s.officerA1, s.officerA2],
+        [ORG.bankB.toString()]: [s.officerB1, s.officerB2],
+      };
+      const invoices: { id: bigint; supplier: HardhatEthersSigner; buyer: HardhatEthersSigner; amount: bigint }[] = [];
+      const requests: { id: bigint; invoice: bigint; bank: bigint; supplier: HardhatEthersSigner; supplierOrg: bigint }[] = [];
+      let statuses: number[] = [];
+
+      // Runs one action; an expected refusal must be one of the ledger's (or the token's) custom errors.
+      const attempt = async (send: () => Promise<unknown>) => {
+        try {
+          await send();
+          succeeded++;
+        } catch (e) {
+          const data = (e as { data?: string }).data;
+          const parsed = data ? (ledger.interface.parseError(data) ?? token.interface.parseError(data)) : null;
+          if (!parsed) throw e;
+          reverted++;
+        }
+      };
+
+      for (let step = 0; step < STEPS; step++) {
+        const action = rnd.int(12);
+        const anyRequest = requests.length ? rnd.pick(requests) : undefined;
+        const anyInvoice = invoices.length ? rnd.pick(invoices) : undefined;
+        // Repayment and default mostly target requests that are out (disbursed or defaulted), so they get that far.
+        const out = requests.filter((_, i) => statuses[i] === FinancingStatus.Disbursed || statuses[i] === FinancingStatus.Defaulted);
+        const outRequest = out.length && rnd.next() < 0.8 ? rnd.pick(out) : anyRequest;
+        if (action <= 1 || !anyInvoice) {
+          // A new invoice: order, accept, invoice, and usually confirm.
+          const [, supplier] = rnd.pick(suppliers);
+          const supplierOrg = supplier === s.supplier ? ORG.pearl : ORG.quarry;
+          const [, buyer] = rnd.pick(buyers);
+          const amount = rnd.big(800_000_00n);
+          const now = await time.latest();
+          await ledger.connect(buyer).issueOrder(supplierOrg, f.tokenAddress, amount, now + 90 * DAY, ethers.ZeroHash, ethers.ZeroHash);
+          const orderId = await ledger.orderCount();
+          await ledger.connect(supplier).acceptOrder(orderId);
+          const number = ethers.encodeBytes32String(`S${seq}-${step}`);
+          await ledger.connect(supplier).issueInvoice(orderId, number, amount, now + (5 + rnd.int(60)) * DAY, ethers.ZeroHash);
+          const id = await ledger.invoiceCount();
+          if (rnd.next() < 0.85) await ledger.connect(buyer).confirmInvoice(id);
+          invoices.push({ id, supplier, buyer, amount });
+          succeeded++;
+        } else if (action <= 3) {
+          // Request financing at a random bank, sometimes by the wrong supplier, for a random share of the invoice.
+          const bank = rnd.pick([ORG.bankA, ORG.bankB]);
+          const supplier = rnd.next() < 0.9 ? anyInvoice.supplier : rnd.pick(suppliers)[1];
+          const amount = (anyInvoice.amount * BigInt(50 + rnd.int(50))) / 100n;
+          const before = await ledger.financingRequestCount();
+          await attempt(() => ledger.connect(supplier).requestFinancing(anyInvoice.id, bank, amount));
+          const after = await ledger.financingRequestCount();
+          if (after > before) {
+            const supplierOrg = supplier === s.supplier ? ORG.pearl : ORG.quarry;
+            requests.push({ id: after, invoice: anyInvoice.id, bank, supplier, supplierOrg });
+          }
+        } else if (action === 4 && anyRequest) {
+          const officer = rnd.next() < 0.9 ? rnd.pick(officers[anyRequest.bank.toString()]) : s.officerB1;
+          await attempt(() => ledger.connect(officer).approveFinancing(anyRequest.id));
+        } else if (action === 5 && anyRequest) {
+          const officer = rnd.pick(officers[anyRequest.bank.toString()]);
+          if (rnd.next() < 0.5) await attempt(() => ledger.connect(officer).rejectFinancing(anyRequest.id, 1, ethers.ZeroHash));
+          else await attempt(() => ledger.connect(anyRequest.supplier).withdrawFinancing(anyRequest.id));
+        } else if (action === 6 && anyRequest) {
+          await attempt(() => ledger.connect(rnd.pick(officers[anyRequest.bank.toString()])).disburseFinancing(anyRequest.id));
+        } else if (action === 7 || action === 8) {
+          // The buyer pays part or all of what is outstanding.
+          const inv = await ledger.invoice(anyInvoice.id);
+          const outstanding = inv.amount - inv.paid;
+          const amount = rnd.next() < 0.4 ? outstanding : rnd.big(outstanding);
+          await attempt(() => ledger.connect(anyInvoice.buyer).payInvoice(anyInvoice.id, amount));
+        } else if (action === 9 && outRequest) {
+          const [, owed] = await ledger.repaidOf(outRequest.id);
+          const amount = rnd.next() < 0.3 ? owed : rnd.big(owed);
+          await attempt(() => ledger.connect(outRequest.supplier).repayFinancing(outRequest.id, amount));
+        } else if (action === 10) {
+          await time.increase(1 + rnd.int(40 * DAY));
+          await attempt(() => ledger.markOverdue(anyInvoice.id));
+        } else if (outRequest) {
+          const officer = rnd.pick(officers[outRequest.bank.toString()]);
+          await attempt(() => ledger.markOverdue(outRequest.invoice));
+          await attempt(() => ledger.connect(officer).declareDefault(outRequest.id));
+        }
+
+        // Invariants.
+        const [ledgerBalance, supply, ...balances] = await Promise.all([
+          token.balanceOf(f.ledgerAddress),
+          token.totalSupply(),
+          ...f.treasuries.map((t) => token.balanceOf(t.address)),
+        ]);
+        expect(ledgerBalance, "the ledger holds no tokens").to.equal(0n);
+        expect(supply, "total supply is unchanged").to.equal(f.supply);
+        expect(balances.reduce((a, b) => a + b, 0n), "treasuries sum is constant").to.equal(f.treasurySum);
+        expect(await ledger.financingRequestCount()).to.equal(BigInt(requests.length));
+        const records = await Promise.all(requests.map((r) => ledger.financingRequest(r.id)));
+        statuses = records.map((r) => Number(r.status));
+        const liveByInvoice = new Map<bigint, number>();
+        records.forEach((r, i) => {
+          statusSeen.add(statuses[i]);
+          if (LIVE.has(statuses[i])) liveByInvoice.set(r.invoiceId, (liveByInvoice.get(r.invoiceId) ?? 0) + 1);
+        });
+        for (const [invoiceId, live] of liveByInvoice) expect(live, `live requests on invoice ${invoiceId}`).to.be.at.most(1);
+      }
+
+      // Utilisation equals what disbursed and defaulted requests still owe, per bank and supplier.
+      const owed = new Map<string, bigint>();
+      for (const r of requests) {
+        const [, outstanding] = await ledger.repaidOf(r.id);
+        const key = `${r.bank}-${r.supplierOrg}`;
+        owed.set(key, (owed.get(key) ?? 0n) + outstanding);
+      }
+      for (const bank of [ORG.bankA, ORG.bankB]) {
+        for (const supplier of [ORG.pearl, ORG.quarry]) {
+          const credit = await ledger.creditRecord(bank, supplier);
+          expect(credit.utilised, `utilisation of ${supplier} at ${bank}`).to.equal(owed.get(`${bank}-${supplier}`) ?? 0n);
+        }
+      }
+    }
+    // The sequences must actually exercise the machine, not only bounce off reverts.
+    expect(succeeded).to.be.greaterThan(SEQUENCES * STEPS * 0.3);
+    expect(reverted).to.be.greaterThan(0);
+    for (const st of [2, 3, 4, 5, 6, 7]) {
+      expect(statusSeen.has(st), `status ${st} reached`).to.equal(true);
+    }
+  });
+});
