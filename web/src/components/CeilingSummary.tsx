@@ -10,18 +10,22 @@ export function CeilingSummary({ ceiling, invoiceAmount }: { ceiling: Resource<C
   const c = ceiling.data;
   if (!c) return <p className="muted">Choose a bank to see the most you can request.</p>;
   return (
-    <div className="ceiling" data-testid="financing-ceiling" data-maximum={c.maximum}>
+    <div className="ceiling" data-testid="financing-ceiling" data-maximum={c.maximum ?? ""}>
       <p>
-        Maximum you can request: <strong><Money amount={c.maximum} testId="financing-maximum" /></strong>
+        Maximum you can request: <strong>{c.maximum ? <Money amount={c.maximum} testId="financing-maximum" /> : "not known"}</strong>
       </p>
       <p className="muted">
-        Invoice <Money amount={invoiceAmount} /> × advance rate {formatBps(c.policy.advanceRateBps)} = <Money amount={c.advance} />
+        {c.policy ? (
+          <>Invoice <Money amount={invoiceAmount} /> × advance rate {formatBps(c.policy.advanceRateBps)} = <Money amount={c.advance} /></>
+        ) : (
+          <>This bank's advance rate is not visible to you; the bank checks it when you submit</>
+        )}
         {c.credit ? (
           <>; credit available with this bank <Money amount={c.credit.available} /> (limit <Money amount={c.credit.limit} />, in use <Money amount={c.credit.utilised} />).</>
         ) : (
           <>; no credit record with this bank was found, so the bank may refuse the request.</>
         )}{" "}
-        Discount rate {formatBps(c.policy.discountRateBps)} a year.
+        {c.policy && <>Discount rate {formatBps(c.policy.discountRateBps)} a year.</>}
       </p>
     </div>
   );

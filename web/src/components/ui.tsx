@@ -4,10 +4,10 @@ import { formatMoney, shorten } from "../lib/format";
 
 /** The outcome line under every action: progress, then success or a translated error. */
 export function ActionStatus({ state, testId = "action-status" }: { state: ActionState; testId?: string }) {
-  if (state.phase === "idle") return <div data-testid={testId} data-state="idle" aria-live="polite" />;
+  if (state.phase === "idle") return <div data-testid={testId} data-state="idle" data-seq={state.seq ?? 0} aria-live="polite" />;
   const role = state.phase === "error" ? "alert" : "status";
   return (
-    <div className={`notice notice-${state.phase}`} role={role} aria-live="polite" data-testid={testId} data-state={state.phase}>
+    <div className={`notice notice-${state.phase}`} role={role} aria-live="polite" data-testid={testId} data-state={state.phase} data-seq={state.seq ?? 0}>
       {state.phase === "pending" && <span className="spinner" aria-hidden="true" />}
       {state.message}
     </div>

@@ -38,6 +38,8 @@ export type ActionPhase = "idle" | "pending" | "success" | "error";
 export interface ActionState {
   phase: ActionPhase;
   message: string;
+  /** Counts actions, so a test (or a screen reader cue) can tell a new outcome from the previous one. */
+  seq?: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export interface ActionState {
 export function useAction() {
   const [state, setState] = useState<ActionState>({ phase: "idle", message: "" });
   const busy = useRef(false);
+  const seq = useRef(0);
   const run = useCallback(
     async <T,>(
       task: () => Promise<T>,
@@ -55,13 +58,14 @@ export function useAction() {
     ): Promise<T | undefined> => {
       if (busy.current) return undefined;
       busy.current = true;
-      setState({ phase: "pending", message: progress });
+      seq.current += 1;
+      setState({ phase: "pending", message: progress, seq: seq.current });
       try {
         const result = await task();
-        setState({ phase: "success", message: typeof success === "function" ? success(result) : success });
+        setState({ phase: "success", message: typeof success === "function" ? success(result) : success, seq: seq.current });
         return result;
       } catch (e) {
-        setState({ phase: "error", message: describeError(e) });
+        setState({ phase: "error", message: describeError(e), seq: seq.current });
         return undefined;
       } finally {
         busy.current = false;
@@ -70,8 +74,8 @@ export function useAction() {
     [],
   );
   /** Updates the progress sentence of a multi-step action (hashing, uploading, submitting). */
-  const step = useCallback((message: string) => setState({ phase: "pending", message }), []);
-  const fail = useCallback((message: string) => setState({ phase: "error", message }), []);
+  const step = useCallback((message: string) => setState({ phase: "pending", message, seq: seq.current }), []);
+  const fail = useCallback((message: string) => setState({ phase: "error", message, seq: ++seq.current }), []);
   const clear = useCallback(() => setState({ phase: "idle", message: "" }), []);
   return { state, run, step, fail, clear, pending: state.phase === "pending" };
 }

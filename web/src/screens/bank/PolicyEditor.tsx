@@ -82,6 +82,7 @@ export function PolicyEditor() {
               <label key={b.id} className="check">
                 <input
                   type="checkbox"
+                  data-testid={`trusted-${b.id}`}
                   checked={trusted.includes(b.id)}
                   onChange={(e) => setTrusted(e.target.checked ? [...trusted, b.id] : trusted.filter((t) => t !== b.id))}
                 />{" "}
@@ -94,7 +95,7 @@ export function PolicyEditor() {
             <div className="form-grid">
               {suppliers.map((s) => (
                 <Field key={s.id} id={`pol-limit-${s.id}`} label={s.name} error={problems[`limit-${s.id}`]}>
-                  <input {...fieldProps(`pol-limit-${s.id}`, problems[`limit-${s.id}`])} inputMode="decimal" placeholder="no limit set" value={limits[s.id] ?? ""} onChange={(e) => setLimits({ ...limits, [s.id]: e.target.value })} />
+                  <input {...fieldProps(`pol-limit-${s.id}`, problems[`limit-${s.id}`])} data-testid={`credit-limit-${s.id}`} inputMode="decimal" placeholder="no limit set" value={limits[s.id] ?? ""} onChange={(e) => setLimits({ ...limits, [s.id]: e.target.value })} />
                 </Field>
               ))}
             </div>

@@ -11,7 +11,8 @@ export const DISPUTE_REASONS: [number, string][] = [
   [4, "Duplicate invoice"],
   [5, "Other"],
 ];
-const CATEGORIES = ["delivery", "quality", "pricing", "documentation", "other"];
+// The gateway accepts exactly these categories (server/src/disputes/service.ts DISPUTE_CATEGORIES).
+const CATEGORIES = ["quantity", "quality", "pricing", "delivery", "duplicate", "other"];
 
 /** Disputes an invoice: a reason code for the ledger, a category and a written reason (hashed on chain). */
 export function DisputeForm({ invoice, onClose, onDone }: { invoice: Invoice; onClose: () => void; onDone: () => void }) {

@@ -49,8 +49,8 @@ export function RequestFinancingForm({ invoice, onClose, onRequested }: { invoic
         </Field>
         <div className="span-all">
           <CeilingSummary ceiling={ceiling} invoiceAmount={invoice.amount} />
-          {ceiling.data && (
-            <button type="button" className="link-button" onClick={() => setValue(ceiling.data!.maximum)} data-testid="financing-use-maximum">
+          {ceiling.data?.maximum && (
+            <button type="button" className="link-button" onClick={() => setValue(ceiling.data!.maximum!)} data-testid="financing-use-maximum">
               Use the maximum
             </button>
           )}
