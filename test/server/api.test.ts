@@ -1,0 +1,235 @@
+import { expect } from "chai";
+import { apiClient, startPlatform, type Platform } from "../helpers/platform";
+import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "./lifecycle";
+
+describe("gateway API on a Hardhat node", function () {
+  this.timeout(180_000);
+  let p: Platform;
+  let c: ReturnType<typeof clients>;
+
+  before(async () => {
+    p = await startPlatform({ chain: "hardhat" });
+    c = clients(p.credentials);
+  });
+  after(async () => {
+    await p?.stop();
+  });
+
+  const head = async () => Number(await p.gateway.services.provider.send("eth_blockNumber", []));
+
+  describe("the demo world", () => {
+    it("answers /me for every demo user with its organisation and role", async () => {
+      const expected = { operator: "operator", buyer: "buyer", supplier: "supplier", officer1: "officer", officer2: "officer", officer3: "officer", auditor: "auditor" } as const;
+      for (const [name, role] of Object.entries(expected)) {
+        const r = await apiClient(p.baseUrl, p.credentials.users[name as keyof typeof expected].token)("GET", "/me");
+        expect(r.status).to.equal(200);
+        expect(r.body.user).to.include({ name, role });
+        expect(r.body.org.id).to.equal(p.credentials.users[name as keyof typeof expected].orgId);
+      }
+    });
+
+    it("shows Bank A's seeded policy", async () => {
+      const r = await c.officer1("GET", `/banks/${p.credentials.orgs.bankA}/policy`);
+      expect(r.status).to.equal(200);
+      expect(r.body).to.include({ advanceRateBps: 9000, fastTrackLimit: "500000.00" });
+      expect(r.body.trustedBuyers).to.deep.equal([p.credentials.orgs.acme]);
+    });
+  });
+
+  describe("lifecycles", () => {
+    it("runs the fast-track lifecycle end to end", async () => {
+      await fastTrackLifecycle(p.credentials);
+    });
+
+    it("runs maker-checker with two different officers and refuses the same officer twice", async () => {
+      const { invoiceId } = await confirmedInvoice(p.credentials, "1000000.00", "MC");
+      const req = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "800000.00" });
+      expect(req.status).to.equal(201);
+      expect(req.body).to.include({ path: "maker-checker", approvalsRequired: 2 });
+      const first = await c.officer1("POST", `/financing-requests/${req.body.id}/approve`);
+      expect(first.body).to.include({ status: "requested" });
+      expect(first.body.approvals).to.have.length(1);
+      const again = await c.officer1("POST", `/financing-requests/${req.body.id}/approve`);
+      expect(again.status).to.equal(409);
+      expect(again.body.error.code).to.equal("DUPLICATE_APPROVAL");
+      const second = await c.officer2("POST", `/financing-requests/${req.body.id}/approve`);
+      expect(second.body.status).to.equal("approved");
+      expect(second.body.approvals.map((a: { officer: string }) => a.officer.toLowerCase())).to.deep.equal(
+        [p.credentials.users.officer1.address, p.credentials.users.officer2.address].map((a) => a.toLowerCase()),
+      );
+    });
+
+    it("issues an invoice and its financing request in one call (one-stop)", async () => {
+      const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "50000.00", reference: "PO-ONE", dueDate: inDays(40) });
+      await c.supplier("POST", `/orders/${order.body.id}/accept`);
+      // One-stop needs a confirmed invoice to request financing, so the ledger refuses the second step here.
+      const r = await c.supplier("POST", "/one-stop", { orderId: order.body.id, invoiceNumber: "INV-ONE", amount: "50000.00", dueDate: inDays(40), documentHash: DOC, bankOrgId: p.credentials.orgs.bankA, financingAmount: "40000.00" });
+      expect(r.status).to.equal(422);
+      expect(r.body.error.code).to.equal("NOT_FINANCEABLE");
+    });
+  });
+
+  describe("errors", () => {
+    it("400 for invalid input, unknown fields and malformed JSON", async () => {
+      const bad = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "12.345", reference: "X", dueDate: inDays(5) });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.code).to.equal("VALIDATION_FAILED");
+      const unknown = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "1.00", reference: "X", dueDate: inDays(5), extra: 1 });
+      expect(unknown.status).to.equal(400);
+      const malformed = await c.buyer("POST", "/orders", "{not json");
+      expect(malformed.status).to.equal(400);
+      expect(malformed.body.error.code).to.equal("MALFORMED_JSON");
+      for (const amount of ["-1.00", "1e5", "0.00", "99999999999999999999999999.00", 5]) {
+        const r = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount, reference: "X", dueDate: inDays(5) });
+        expect(r.status, String(amount)).to.equal(400);
+      }
+    });
+
+    it("401 without or with a bad token", async () => {
+      expect((await c.anon("GET", "/orders")).status).to.equal(401);
+      const r = await apiClient(p.baseUrl, "trl_not-a-real-token-at-all")("GET", "/orders");
+      expect(r.status).to.equal(401);
+      expect(r.body.error.code).to.equal("UNAUTHENTICATED");
+    });
+
+    it("404 for unknown ids and for another organisation's rows", async () => {
+      const r = await c.buyer("GET", "/orders/999999");
+      expect(r.status).to.equal(404);
+      expect(r.body.error.code).to.equal("NOT_FOUND");
+      const { invoiceId } = await confirmedInvoice(p.credentials, "1000.00", "SC");
+      const req = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "900.00" });
+      // Bank B is not party to a request addressed to Bank A.
+      expect((await c.officer3("GET", `/financing-requests/${req.body.id}`)).status).to.equal(404);
+      expect((await c.officer3("POST", `/financing-requests/${req.body.id}/approve`)).status).to.equal(404);
+    });
+
+    it("409 for a duplicate invoice number and for an invoice already financed at another bank", async () => {
+      const { orderId, invoiceId } = await confirmedInvoice(p.credentials, "2000.00", "DUP");
+      const inv = (await c.supplier("GET", `/invoices/${invoiceId}`)).body;
+      expect(inv.orderId).to.equal(orderId);
+      const other = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "50.00", reference: "PO-DUP2", dueDate: inDays(20) });
+      await c.supplier("POST", `/orders/${other.body.id}/accept`);
+      const dup = await c.supplier("POST", "/invoices", { orderId: other.body.id, invoiceNumber: inv.invoiceNumber, amount: "1.00", dueDate: inDays(10), documentHash: DOC });
+      expect(dup.status).to.equal(409);
+      expect(dup.body.error.code).to.equal("DUPLICATE_INVOICE");
+      const a = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "1000.00" });
+      expect(a.status).to.equal(201);
+      const b = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankB, amount: "1000.00" });
+      expect(b.status).to.equal(409);
+      expect(b.body.error.code).to.equal("INVOICE_ALREADY_FINANCED");
+    });
+
+    it("413 for an oversized body", async () => {
+      const r = await c.buyer("POST", "/orders", { supplierOrgId: "2", amount: "1.00", reference: "X".repeat(200_000), dueDate: inDays(5) });
+      expect(r.status).to.equal(413);
+      expect(r.body.error.code).to.equal("PAYLOAD_TOO_LARGE");
+    });
+
+    it("422 for business rules: over the order remainder and over the advance rate", async () => {
+      const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "100.00", reference: "PO-422", dueDate: inDays(20) });
+      await c.supplier("POST", `/orders/${order.body.id}/accept`);
+      const over = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: "INV-422", amount: "100.01", dueDate: inDays(20), documentHash: DOC });
+      expect(over.status).to.equal(422);
+      expect(over.body.error.code).to.equal("AMOUNT_EXCEEDS_ORDER");
+      const { invoiceId } = await confirmedInvoice(p.credentials, "1000.00", "ADV");
+      const adv = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "900.01" });
+      expect(adv.status).to.equal(422);
+      expect(adv.body.error.code).to.equal("AMOUNT_EXCEEDS_ADVANCE");
+    });
+  });
+
+  describe("authorization", () => {
+    it("refuses every write attempted by a wrong role with 403, and nothing reaches the chain", async () => {
+      const { orderId, invoiceId } = await confirmedInvoice(p.credentials, "3000.00", "AZ");
+      const req = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "100.00" });
+      const writes: [string, string, unknown, string[]][] = [
+        ["POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "1.00", reference: "R", dueDate: inDays(9) }, ["buyer"]],
+        ["POST", `/orders/${orderId}/accept`, undefined, ["supplier"]],
+        ["POST", `/orders/${orderId}/reject`, {}, ["supplier"]],
+        ["POST", `/orders/${orderId}/cancel`, undefined, ["buyer"]],
+        ["POST", "/invoices", { orderId, invoiceNumber: "AZ-X", amount: "1.00", dueDate: inDays(9), documentHash: DOC }, ["supplier"]],
+        ["POST", `/invoices/${invoiceId}/confirm`, undefined, ["buyer"]],
+        ["POST", `/invoices/${invoiceId}/dispute`, { reasonCode: 1, category: "quality", reason: "r" }, ["buyer"]],
+        ["POST", `/invoices/${invoiceId}/withdraw-dispute`, undefined, ["buyer"]],
+        ["POST", `/invoices/${invoiceId}/cancel`, undefined, ["supplier"]],
+        ["POST", `/invoices/${invoiceId}/payments`, { amount: "1.00" }, ["buyer"]],
+        ["POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "1.00" }, ["supplier"]],
+        ["POST", `/financing-requests/${req.body.id}/approve`, undefined, ["officer"]],
+        ["POST", `/financing-requests/${req.body.id}/reject`, { reasonCode: 1 }, ["officer"]],
+        ["POST", `/financing-requests/${req.body.id}/disburse`, undefined, ["officer"]],
+        ["PUT", `/banks/${p.credentials.orgs.bankA}/policy`, { advanceRateBps: 1, discountRateBps: 1, fastTrackLimit: "1.00" }, ["officer"]],
+        ["POST", "/orgs", { kind: "supplier", name: "Nope" }, ["operator"]],
+        ["POST", "/users", { orgId: p.credentials.orgs.acme, name: "nope", role: "buyer" }, ["operator"]],
+      ];
+      const users = { operator: c.operator, auditor: c.auditor, buyer: c.buyer, supplier: c.supplier, officer: c.officer3 } as const;
+      const before = await head();
+      let attempts = 0;
+      for (const [method, path, body, allowed] of writes) {
+        for (const [role, client] of Object.entries(users)) {
+          if (allowed.includes(role)) continue;
+          const r = await client(method, path, body);
+          attempts++;
+          expect(r.status, `${role} ${method} ${path}: ${JSON.stringify(r.body)}`).to.equal(403);
+          expect(r.body.error.code).to.equal("FORBIDDEN");
+        }
+      }
+      expect(attempts).to.be.greaterThan(60);
+      expect(await head()).to.equal(before);
+    });
+  });
+
+  describe("idempotency", () => {
+    it("returns the same response for the same key and sends one transaction", async () => {
+      const body = { supplierOrgId: p.credentials.orgs.pearl, amount: "77.00", reference: "PO-IDEM", dueDate: inDays(9) };
+      const key = { "idempotency-key": `k-${Date.now()}` };
+      const first = await c.buyer("POST", "/orders", body, key);
+      const blocks = await head();
+      const second = await c.buyer("POST", "/orders", body, key);
+      expect(first.status).to.equal(201);
+      expect(second.status).to.equal(201);
+      expect(second.body).to.deep.equal(first.body);
+      expect(second.headers.get("idempotent-replayed")).to.equal("true");
+      expect(await head()).to.equal(blocks);
+      const other = await c.buyer("POST", "/orders", { ...body, amount: "78.00" }, key);
+      expect(other.status).to.equal(409);
+      expect(other.body.error.code).to.equal("IDEMPOTENCY_CONFLICT");
+    });
+  });
+
+  describe("documents, disputes and the OpenAPI document", () => {
+    it("stores a document off-chain and returns its sha256", async () => {
+      const res = await fetch(`${p.baseUrl}/api/v1/documents`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${p.credentials.users.supplier.token}`, "content-type": "application/octet-stream" },
+        body: Buffer.from("invoice pdf bytes"),
+      });
+      expect(res.status).to.equal(201);
+      const body = await res.json();
+      expect(body.sha256).to.equal("0x" + require("node:crypto").createHash("sha256").update("invoice pdf bytes").digest("hex"));
+    });
+
+    it("routes a buyer's dispute to the supplier with a 48-hour clock, and the supplier answers it", async () => {
+      const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "10.00", reference: "PO-D", dueDate: inDays(9) });
+      await c.supplier("POST", `/orders/${order.body.id}/accept`);
+      const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `D-${Date.now() % 1e6}`, amount: "10.00", dueDate: inDays(9), documentHash: DOC });
+      const d = await c.buyer("POST", `/invoices/${inv.body.id}/dispute`, { reasonCode: 2, category: "quality", reason: "Parts arrived scratched" });
+      expect(d.status).to.equal(201);
+      expect(d.body.status).to.equal("disputed");
+      const list = await c.supplier("GET", "/disputes?status=open");
+      const mine = list.body.items.find((x: { subjectId: string }) => x.subjectId === inv.body.id);
+      expect(mine).to.include({ status: "open", clock: "within_48h", assignedOrgId: p.credentials.orgs.pearl, category: "quality" });
+      expect((await c.buyer("POST", `/disputes/${mine.id}/respond`, { response: "no" })).status).to.equal(403);
+      const ans = await c.supplier("POST", `/disputes/${mine.id}/respond`, { response: "We will replace them." });
+      expect(ans.status).to.equal(200);
+      expect(ans.body).to.include({ status: "answered", clock: "answered_in_time" });
+    });
+
+    it("serves OpenAPI 3.1 with every route", async () => {
+      const spec = await (await fetch(`${p.baseUrl}/openapi.json`)).json();
+      expect(spec.openapi).to.equal("3.1.0");
+      expect(Object.keys(spec.paths)).to.include.members(["/api/v1/orders", "/api/v1/invoices/{id}/payments", "/api/v1/audit/verify/{txHash}/{logIndex}"]);
+      expect((await fetch(`${p.baseUrl}/healthz`)).status).to.equal(200);
+      expect((await fetch(`${p.baseUrl}/readyz`)).status).to.equal(200);
+    });
+  });
+});
