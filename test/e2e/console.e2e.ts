@@ -266,19 +266,25 @@ describe("web console in a browser", function () {
     const number = `INV-${run}-2`;
     const supplier = await signIn("supplier");
     await acceptOrder(supplier, orderId);
-    await open(supplier, "one-stop");
-    await supplier.getByTestId("onestop-order").selectOption(orderId);
-    await supplier.getByTestId("onestop-number").fill(number);
-    await supplier.getByTestId("onestop-document").setInputFiles(pdf("invoice-2.pdf"));
-    await supplier.getByTestId("onestop-bank").selectOption(creds.orgs.bankA);
-    await supplier.getByTestId("onestop-financing-amount").fill("600000.00");
-    const said = await act(supplier, "action-status", () => supplier.getByTestId("onestop-submit").click());
-    
-    const requestId = /financing request #(\d+)/.exec(said)?.[1] ?? "";
-    expect(requestId).to.not.equal("");
-    await shot(supplier, "supplier-one-stop");
+    await supplier.getByTestId(`order-row-${orderId}`).getByTestId("order-invoice").click();
+    await supplier.getByTestId("invoice-number").fill(number);
+    await supplier.getByTestId("invoice-amount").fill("1000000.00");
+    await supplier.getByTestId("invoice-document").setInputFiles(pdf("invoice-2.pdf"));
+    await act(supplier, "invoice-status", () => supplier.getByTestId("invoice-submit").click());
     await supplier.context().close();
-    await confirmInvoice(number);
+    const invoice2 = await confirmInvoice(number);
+
+    const s2 = await signIn("supplier");
+    await open(s2, "invoices");
+    await s2.getByTestId(`invoice-row-${invoice2}`).getByTestId("invoice-request-financing").click();
+    await s2.getByTestId("financing-bank").selectOption(creds.orgs.bankA);
+    await s2.getByTestId("financing-ceiling").waitFor();
+    await s2.getByTestId("financing-amount").fill("600000.00");
+    const said = await act(s2, "financing-status", () => s2.getByTestId("financing-submit").click());
+    expect(said).to.match(/maker-checker/i);
+    const requestId = /request #(\d+)/.exec(said)?.[1] ?? "";
+    expect(requestId).to.not.equal("");
+    await s2.context().close();
 
     const officer1 = await signIn("officer1");
     await officer1.getByTestId(`queue-row-${requestId}`).waitFor();

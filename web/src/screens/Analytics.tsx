@@ -33,7 +33,7 @@ export function Analytics() {
           <>
             <div className="stats">
               <div className="stat-box"><span>Requests</span><strong data-testid="stat-requests">{s.requests ?? "—"}</strong></div>
-              <div className="stat-box"><span>Median time to decision</span><strong data-testid="stat-decision">{hrs(s.decisionHours)}</strong>{s.decisionP95Hours !== null && <small>p95 {hrs(s.decisionP95Hours)}</small>}</div>
+              <div className="stat-box"><span>Time to decision</span><strong data-testid="stat-decision">{hrs(s.decisionHours)}</strong>{s.decisionP95Hours !== null && <small>p95 {hrs(s.decisionP95Hours)}</small>}</div>
               <div className="stat-box"><span>Fast-track share</span><strong data-testid="stat-fast-track">{pct(s.fastTrackShare)}</strong></div>
               <div className="stat-box"><span>Approval rate</span><strong data-testid="stat-approval">{pct(s.approvalRate)}</strong></div>
             </div>

@@ -61,8 +61,35 @@ function decision(o: Loose, which: "mid" | "p95"): number | null {
   return flat !== null ? flat / 3600 : null;
 }
 
+/** The gateway may answer only per-bank figures; then the service totals are derived from them. */
+function fromBanks(banks: Loose[]): Loose {
+  let requests = 0, decided = 0, approved = 0, fastTrack = 0, decisions = 0, decisionSecs = 0;
+  for (const b of banks) {
+    const n = pick(b, ["requests"]) ?? 0;
+    requests += n;
+    decided += pick(b, ["decided"]) ?? 0;
+    approved += pick(b, ["approved"]) ?? 0;
+    fastTrack += Math.round((rate(b, ["fastTrackShare"]) ?? 0) * n);
+    const t = (b.timeToDecisionSeconds ?? {}) as Loose;
+    const count = pick(t, ["count"]) ?? 0;
+    decisions += count;
+    decisionSecs += (pick(t, ["avg", "average"]) ?? 0) * count;
+  }
+  return {
+    requests,
+    approvalRate: decided ? approved / decided : null,
+    fastTrackShare: requests ? fastTrack / requests : null,
+    fastTrack,
+    makerChecker: requests - fastTrack,
+    timeToDecision: decisions ? { avg: decisionSecs / decisions } : null,
+  };
+}
+
 export function readStats(data: unknown): ServiceStats {
-  const o = (data ?? {}) as Loose;
+  const raw = (data ?? {}) as Loose;
+  const list = (raw.perBank ?? raw.banks ?? raw.byBank) as Loose[] | undefined;
+  const hasTotals = ["requests", "approvalRate", "overall", "total", "summary"].some((k) => k in raw);
+  const o = !hasTotals && Array.isArray(list) ? { ...raw, ...fromBanks(list) } : raw;
   const root = ((o.overall ?? o.total ?? o.summary) as Loose | undefined) ?? o;
   const banks = (o.perBank ?? o.banks ?? o.byBank ?? []) as Loose[];
   const counts = (root.paths ?? root.byPath) as Loose | undefined;
