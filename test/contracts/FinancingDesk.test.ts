@@ -49,7 +49,16 @@ describe("FinancingDesk", function () {
         .to.emit(ledger, "FinancingRequested")
         .withArgs(1n, invoiceId, ORG.bankA, ORG.pearl, ADVANCE, true, BANK_A.discountRateBps, s.supplier.address);
       const r = await ledger.financingRequest(1n);
-      expect([r.invoiceId, r.bankOrgId, r.amount, r.status, r.fastTrack, r.approvals, r.requestedAt, r.discountRateBps]).to.deep.equal([
+      expect([
+        r.invoiceId,
+        r.bankOrgId,
+        r.amount,
+        r.status,
+        r.fastTrack,
+        r.approvals,
+        r.requestedAt,
+        r.discountRateBps,
+      ]).to.deep.equal([
         invoiceId,
         ORG.bankA,
         ADVANCE,
@@ -66,7 +75,11 @@ describe("FinancingDesk", function () {
     describe("when the invoice is already held by a request at another bank", function () {
       for (const [name, setup] of [
         ["Requested", async () => {}],
-        ["Approved", async (n: Awaited<ReturnType<typeof requestedFixture>>) => n.contracts.ledger.connect(n.signers.officerA1).approveFinancing(1n)],
+        [
+          "Approved",
+          async (n: Awaited<ReturnType<typeof requestedFixture>>) =>
+            n.contracts.ledger.connect(n.signers.officerA1).approveFinancing(1n),
+        ],
       ] as const) {
         it(`reverts with FinancingInvoiceAlreadyFinanced while the first is ${name}`, async function () {
           const n = await loadFixture(requestedFixture);
@@ -95,7 +108,10 @@ describe("FinancingDesk", function () {
         const { contracts, signers: s, invoiceId } = await loadFixture(requestedFixture);
         const { ledger } = contracts;
         await ledger.connect(s.supplier).withdrawFinancing(1n);
-        await expect(ledger.connect(s.supplier).requestFinancing(invoiceId, ORG.bankB, 5_000_000n)).to.emit(ledger, "FinancingRequested");
+        await expect(ledger.connect(s.supplier).requestFinancing(invoiceId, ORG.bankB, 5_000_000n)).to.emit(
+          ledger,
+          "FinancingRequested",
+        );
         expect((await ledger.invoice(invoiceId)).financingRequestId).to.equal(2n);
       });
     });
@@ -169,10 +185,9 @@ describe("FinancingDesk", function () {
       it("reverts with FinancingZeroAmount", async function () {
         const { contracts, signers: s, invoiceId } = await loadFixture(deskFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.supplier).requestFinancing(invoiceId, ORG.bankA, 0n)).to.be.revertedWithCustomError(
-          ledger,
-          "FinancingZeroAmount",
-        );
+        await expect(
+          ledger.connect(s.supplier).requestFinancing(invoiceId, ORG.bankA, 0n),
+        ).to.be.revertedWithCustomError(ledger, "FinancingZeroAmount");
       });
     });
 
@@ -285,7 +300,9 @@ describe("FinancingDesk", function () {
     it("withdraws a Requested request and emits FinancingWithdrawn", async function () {
       const { contracts, signers: s } = await loadFixture(requestedFixture);
       const { ledger } = contracts;
-      await expect(ledger.connect(s.supplier).withdrawFinancing(1n)).to.emit(ledger, "FinancingWithdrawn").withArgs(1n, s.supplier.address);
+      await expect(ledger.connect(s.supplier).withdrawFinancing(1n))
+        .to.emit(ledger, "FinancingWithdrawn")
+        .withArgs(1n, s.supplier.address);
       expect((await ledger.financingRequest(1n)).status).to.equal(FinancingStatus.Withdrawn);
     });
 
@@ -433,7 +450,11 @@ describe("FinancingDesk", function () {
       await expect(tx)
         .to.emit(ledger, "FinancingDisbursed")
         .withArgs(1n, 1n, ORG.bankA, ADVANCE, 666_666n, ADVANCE - 666_666n, 50n, s.officerA2.address);
-      await expect(tx).to.changeTokenBalances(token, [s.bankATreasury, s.pearlTreasury], [-(ADVANCE - 666_666n), ADVANCE - 666_666n]);
+      await expect(tx).to.changeTokenBalances(
+        token,
+        [s.bankATreasury, s.pearlTreasury],
+        [-(ADVANCE - 666_666n), ADVANCE - 666_666n],
+      );
       const credit = await ledger.creditRecord(ORG.bankA, ORG.pearl);
       expect([credit.utilised, credit.financed]).to.deep.equal([ADVANCE, 1n]);
       expect(await ledger.repaidOf(1n)).to.deep.equal([0n, ADVANCE]);
@@ -575,7 +596,10 @@ describe("FinancingDesk", function () {
       it("reverts with FinancingZeroAmount", async function () {
         const { contracts, signers: s } = await loadFixture(disbursedFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.supplier).repayFinancing(1n, 0n)).to.be.revertedWithCustomError(ledger, "FinancingZeroAmount");
+        await expect(ledger.connect(s.supplier).repayFinancing(1n, 0n)).to.be.revertedWithCustomError(
+          ledger,
+          "FinancingZeroAmount",
+        );
       });
     });
 

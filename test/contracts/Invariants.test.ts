@@ -44,8 +44,17 @@ describe("Ledger invariants under random sequences", function () {
     const n = await deployNetwork();
     const { token, ledger } = n.contracts;
     const supply = await token.totalSupply();
-    const treasurySum = (await Promise.all(n.treasuries.map((t) => token.balanceOf(t.address)))).reduce((a, b) => a + b, 0n);
-    return { ...n, supply, treasurySum, tokenAddress: await token.getAddress(), ledgerAddress: await ledger.getAddress() };
+    const treasurySum = (await Promise.all(n.treasuries.map((t) => token.balanceOf(t.address)))).reduce(
+      (a, b) => a + b,
+      0n,
+    );
+    return {
+      ...n,
+      supply,
+      treasurySum,
+      tokenAddress: await token.getAddress(),
+      ledgerAddress: await ledger.getAddress(),
+    };
   }
 
   it(`holds over ${SEQUENCES} seeded sequences of ${STEPS} actions`, async function () {
@@ -70,7 +79,13 @@ describe("Ledger invariants under random sequences", function () {
         [ORG.bankB.toString()]: [s.officerB1, s.officerB2],
       };
       const invoices: { id: bigint; supplier: HardhatEthersSigner; buyer: HardhatEthersSigner; amount: bigint }[] = [];
-      const requests: { id: bigint; invoice: bigint; bank: bigint; supplier: HardhatEthersSigner; supplierOrg: bigint }[] = [];
+      const requests: {
+        id: bigint;
+        invoice: bigint;
+        bank: bigint;
+        supplier: HardhatEthersSigner;
+        supplierOrg: bigint;
+      }[] = [];
       let statuses: number[] = [];
 
       // Runs one action; an expected refusal must be one of the ledger's (or the token's) custom errors.
@@ -91,7 +106,9 @@ describe("Ledger invariants under random sequences", function () {
         const anyRequest = requests.length ? rnd.pick(requests) : undefined;
         const anyInvoice = invoices.length ? rnd.pick(invoices) : undefined;
         // Repayment and default mostly target requests that are out (disbursed or defaulted), so they get that far.
-        const out = requests.filter((_, i) => statuses[i] === FinancingStatus.Disbursed || statuses[i] === FinancingStatus.Defaulted);
+        const out = requests.filter(
+          (_, i) => statuses[i] === FinancingStatus.Disbursed || statuses[i] === FinancingStatus.Defaulted,
+        );
         const outRequest = out.length && rnd.next() < 0.8 ? rnd.pick(out) : anyRequest;
         if (action <= 1 || !anyInvoice) {
           // A new invoice: order, accept, invoice, and usually confirm.
@@ -100,11 +117,15 @@ describe("Ledger invariants under random sequences", function () {
           const [, buyer] = rnd.pick(buyers);
           const amount = rnd.big(800_000_00n);
           const now = await time.latest();
-          await ledger.connect(buyer).issueOrder(supplierOrg, f.tokenAddress, amount, now + 90 * DAY, ethers.ZeroHash, ethers.ZeroHash);
+          await ledger
+            .connect(buyer)
+            .issueOrder(supplierOrg, f.tokenAddress, amount, now + 90 * DAY, ethers.ZeroHash, ethers.ZeroHash);
           const orderId = await ledger.orderCount();
           await ledger.connect(supplier).acceptOrder(orderId);
           const number = ethers.encodeBytes32String(`S${seq}-${step}`);
-          await ledger.connect(supplier).issueInvoice(orderId, number, amount, now + (5 + rnd.int(60)) * DAY, ethers.ZeroHash);
+          await ledger
+            .connect(supplier)
+            .issueInvoice(orderId, number, amount, now + (5 + rnd.int(60)) * DAY, ethers.ZeroHash);
           const id = await ledger.invoiceCount();
           if (rnd.next() < 0.85) await ledger.connect(buyer).confirmInvoice(id);
           invoices.push({ id, supplier, buyer, amount });
@@ -126,10 +147,13 @@ describe("Ledger invariants under random sequences", function () {
           await attempt(() => ledger.connect(officer).approveFinancing(anyRequest.id));
         } else if (action === 5 && anyRequest) {
           const officer = rnd.pick(officers[anyRequest.bank.toString()]);
-          if (rnd.next() < 0.5) await attempt(() => ledger.connect(officer).rejectFinancing(anyRequest.id, 1, ethers.ZeroHash));
+          if (rnd.next() < 0.5)
+            await attempt(() => ledger.connect(officer).rejectFinancing(anyRequest.id, 1, ethers.ZeroHash));
           else await attempt(() => ledger.connect(anyRequest.supplier).withdrawFinancing(anyRequest.id));
         } else if (action === 6 && anyRequest) {
-          await attempt(() => ledger.connect(rnd.pick(officers[anyRequest.bank.toString()])).disburseFinancing(anyRequest.id));
+          await attempt(() =>
+            ledger.connect(rnd.pick(officers[anyRequest.bank.toString()])).disburseFinancing(anyRequest.id),
+          );
         } else if (action === 7 || action === 8) {
           // The buyer pays part or all of what is outstanding.
           const inv = await ledger.invoice(anyInvoice.id);
@@ -157,7 +181,10 @@ describe("Ledger invariants under random sequences", function () {
         ]);
         expect(ledgerBalance, "the ledger holds no tokens").to.equal(0n);
         expect(supply, "total supply is unchanged").to.equal(f.supply);
-        expect(balances.reduce((a, b) => a + b, 0n), "treasuries sum is constant").to.equal(f.treasurySum);
+        expect(
+          balances.reduce((a, b) => a + b, 0n),
+          "treasuries sum is constant",
+        ).to.equal(f.treasurySum);
         expect(await ledger.financingRequestCount()).to.equal(BigInt(requests.length));
         const records = await Promise.all(requests.map((r) => ledger.financingRequest(r.id)));
         statuses = records.map((r) => Number(r.status));
@@ -166,7 +193,8 @@ describe("Ledger invariants under random sequences", function () {
           statusSeen.add(statuses[i]);
           if (LIVE.has(statuses[i])) liveByInvoice.set(r.invoiceId, (liveByInvoice.get(r.invoiceId) ?? 0) + 1);
         });
-        for (const [invoiceId, live] of liveByInvoice) expect(live, `live requests on invoice ${invoiceId}`).to.be.at.most(1);
+        for (const [invoiceId, live] of liveByInvoice)
+          expect(live, `live requests on invoice ${invoiceId}`).to.be.at.most(1);
       }
 
       // Utilisation equals what disbursed and defaulted requests still owe, per bank and supplier.
@@ -179,7 +207,9 @@ describe("Ledger invariants under random sequences", function () {
       for (const bank of [ORG.bankA, ORG.bankB]) {
         for (const supplier of [ORG.pearl, ORG.quarry]) {
           const credit = await ledger.creditRecord(bank, supplier);
-          expect(credit.utilised, `utilisation of ${supplier} at ${bank}`).to.equal(owed.get(`${bank}-${supplier}`) ?? 0n);
+          expect(credit.utilised, `utilisation of ${supplier} at ${bank}`).to.equal(
+            owed.get(`${bank}-${supplier}`) ?? 0n,
+          );
         }
       }
     }

@@ -24,15 +24,15 @@ describe("InvoiceBook", function () {
         .to.emit(ledger, "InvoiceIssued")
         .withArgs(2n, 1n, ORG.pearl, ORG.acme, number, 40_000n, due, ethers.id("doc2"), s.supplier.address);
       const inv = await ledger.invoice(2n);
-      expect([inv.amount, inv.orderId, inv.supplierOrgId, inv.buyerOrgId, inv.dueDate, inv.status, inv.paid]).to.deep.equal([
-        40_000n,
-        1n,
-        ORG.pearl,
-        ORG.acme,
-        BigInt(due),
-        BigInt(InvoiceStatus.Issued),
-        0n,
-      ]);
+      expect([
+        inv.amount,
+        inv.orderId,
+        inv.supplierOrgId,
+        inv.buyerOrgId,
+        inv.dueDate,
+        inv.status,
+        inv.paid,
+      ]).to.deep.equal([40_000n, 1n, ORG.pearl, ORG.acme, BigInt(due), BigInt(InvoiceStatus.Issued), 0n]);
       expect((await ledger.order(1n)).invoiced).to.equal(100_000n);
       expect(await ledger.invoiceIdOf(ORG.pearl, number)).to.equal(2n);
       expect(await ledger.invoiceCount()).to.equal(2n);
@@ -55,7 +55,17 @@ describe("InvoiceBook", function () {
         const orderId = await acceptedOrder(n, 10n, { supplier: n.signers.supplier2, supplierOrgId: ORG.quarry });
         await expect(ledger.connect(n.signers.supplier2).issueInvoice(orderId, NUMBER, 10n, n.due, ethers.ZeroHash))
           .to.emit(ledger, "InvoiceIssued")
-          .withArgs(2n, orderId, ORG.quarry, ORG.acme, NUMBER, 10n, n.due, ethers.ZeroHash, n.signers.supplier2.address);
+          .withArgs(
+            2n,
+            orderId,
+            ORG.quarry,
+            ORG.acme,
+            NUMBER,
+            10n,
+            n.due,
+            ethers.ZeroHash,
+            n.signers.supplier2.address,
+          );
         expect(await ledger.invoiceIdOf(ORG.quarry, NUMBER)).to.equal(2n);
       });
     });
@@ -64,7 +74,9 @@ describe("InvoiceBook", function () {
       it("reverts with InvoiceAmountExceedsOrder", async function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.supplier).issueInvoice(1n, ethers.encodeBytes32String("X"), 40_001n, due, ethers.ZeroHash))
+        await expect(
+          ledger.connect(s.supplier).issueInvoice(1n, ethers.encodeBytes32String("X"), 40_001n, due, ethers.ZeroHash),
+        )
           .to.be.revertedWithCustomError(ledger, "InvoiceAmountExceedsOrder")
           .withArgs(1n, 40_001n, 40_000n);
       });
@@ -96,7 +108,9 @@ describe("InvoiceBook", function () {
         const { ledger } = contracts;
         const now = (await time.latest()) + 1;
         await time.setNextBlockTimestamp(now);
-        await expect(ledger.connect(s.supplier).issueInvoice(1n, ethers.encodeBytes32String("X"), 1n, now - 1, ethers.ZeroHash))
+        await expect(
+          ledger.connect(s.supplier).issueInvoice(1n, ethers.encodeBytes32String("X"), 1n, now - 1, ethers.ZeroHash),
+        )
           .to.be.revertedWithCustomError(ledger, "InvoiceDueDateNotInFuture")
           .withArgs(now - 1, now);
       });
@@ -106,7 +120,9 @@ describe("InvoiceBook", function () {
       it("reverts with RegistryWrongOrgKind", async function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.buyer).issueInvoice(1n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash))
+        await expect(
+          ledger.connect(s.buyer).issueInvoice(1n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash),
+        )
           .to.be.revertedWithCustomError(ledger, "RegistryWrongOrgKind")
           .withArgs(ORG.acme, OrgKind.Supplier, OrgKind.CoreEnterprise);
       });
@@ -116,7 +132,9 @@ describe("InvoiceBook", function () {
       it("reverts with OrderNotSupplier", async function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.supplier2).issueInvoice(1n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash))
+        await expect(
+          ledger.connect(s.supplier2).issueInvoice(1n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash),
+        )
           .to.be.revertedWithCustomError(ledger, "OrderNotSupplier")
           .withArgs(1n, ORG.quarry);
       });
@@ -126,8 +144,12 @@ describe("InvoiceBook", function () {
       it("reverts with OrderInvalidStatus", async function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger, token } = contracts;
-        await ledger.connect(s.buyer).issueOrder(ORG.pearl, await token.getAddress(), 5n, due, ethers.ZeroHash, ethers.ZeroHash);
-        await expect(ledger.connect(s.supplier).issueInvoice(2n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash))
+        await ledger
+          .connect(s.buyer)
+          .issueOrder(ORG.pearl, await token.getAddress(), 5n, due, ethers.ZeroHash, ethers.ZeroHash);
+        await expect(
+          ledger.connect(s.supplier).issueInvoice(2n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash),
+        )
           .to.be.revertedWithCustomError(ledger, "OrderInvalidStatus")
           .withArgs(2n, OrderStatus.Issued);
       });
@@ -137,7 +159,9 @@ describe("InvoiceBook", function () {
       it("reverts with OrderUnknown", async function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.supplier).issueInvoice(5n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash))
+        await expect(
+          ledger.connect(s.supplier).issueInvoice(5n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash),
+        )
           .to.be.revertedWithCustomError(ledger, "OrderUnknown")
           .withArgs(5n);
       });
@@ -148,7 +172,9 @@ describe("InvoiceBook", function () {
     it("confirms an issued invoice and emits InvoiceConfirmed", async function () {
       const { contracts, signers: s } = await loadFixture(invoiceFixture);
       const { ledger } = contracts;
-      await expect(ledger.connect(s.buyer).confirmInvoice(1n)).to.emit(ledger, "InvoiceConfirmed").withArgs(1n, s.buyer.address);
+      await expect(ledger.connect(s.buyer).confirmInvoice(1n))
+        .to.emit(ledger, "InvoiceConfirmed")
+        .withArgs(1n, s.buyer.address);
       expect((await ledger.invoice(1n)).status).to.equal(InvoiceStatus.Confirmed);
     });
 
@@ -187,7 +213,9 @@ describe("InvoiceBook", function () {
       it("reverts with InvoiceUnknown", async function () {
         const { contracts, signers: s } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.buyer).confirmInvoice(3n)).to.be.revertedWithCustomError(ledger, "InvoiceUnknown").withArgs(3n);
+        await expect(ledger.connect(s.buyer).confirmInvoice(3n))
+          .to.be.revertedWithCustomError(ledger, "InvoiceUnknown")
+          .withArgs(3n);
       });
     });
   });

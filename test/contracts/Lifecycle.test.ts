@@ -29,10 +29,24 @@ describe("Ledger lifecycle", function () {
       // Order of 50,000.00 due in 45 days.
       const orderDue = t0 + 45 * DAY;
       const poRef = label("PO");
-      await expect(ledger.connect(s.buyer).issueOrder(ORG.pearl, tokenAddress, 5_000_000n, orderDue, poRef, ethers.id("po-doc")))
+      await expect(
+        ledger.connect(s.buyer).issueOrder(ORG.pearl, tokenAddress, 5_000_000n, orderDue, poRef, ethers.id("po-doc")),
+      )
         .to.emit(ledger, "OrderIssued")
-        .withArgs(1n, ORG.acme, ORG.pearl, tokenAddress, 5_000_000n, orderDue, poRef, ethers.id("po-doc"), s.buyer.address);
-      await expect(ledger.connect(s.supplier).acceptOrder(1n)).to.emit(ledger, "OrderAccepted").withArgs(1n, s.supplier.address);
+        .withArgs(
+          1n,
+          ORG.acme,
+          ORG.pearl,
+          tokenAddress,
+          5_000_000n,
+          orderDue,
+          poRef,
+          ethers.id("po-doc"),
+          s.buyer.address,
+        );
+      await expect(ledger.connect(s.supplier).acceptOrder(1n))
+        .to.emit(ledger, "OrderAccepted")
+        .withArgs(1n, s.supplier.address);
       expect((await ledger.order(1n)).status).to.equal(OrderStatus.Accepted);
 
       // Invoice for the whole order, due 30 days and one hour from the fixture's clock.
@@ -42,7 +56,9 @@ describe("Ledger lifecycle", function () {
         .to.emit(ledger, "InvoiceIssued")
         .withArgs(1n, 1n, ORG.pearl, ORG.acme, number, 5_000_000n, due, ethers.id("inv-doc"), s.supplier.address);
       expect((await ledger.order(1n)).invoiced).to.equal(5_000_000n);
-      await expect(ledger.connect(s.buyer).confirmInvoice(1n)).to.emit(ledger, "InvoiceConfirmed").withArgs(1n, s.buyer.address);
+      await expect(ledger.connect(s.buyer).confirmInvoice(1n))
+        .to.emit(ledger, "InvoiceConfirmed")
+        .withArgs(1n, s.buyer.address);
 
       // 44,444.47 is within bank A's 90 % (45,000.00) and fast-track limit, and Acme is trusted: fast-track.
       const advance = 4_444_447n;
@@ -68,7 +84,11 @@ describe("Ledger lifecycle", function () {
       await expect(disburse)
         .to.emit(ledger, "FinancingDisbursed")
         .withArgs(1n, 1n, ORG.bankA, advance, 44_444n, 4_400_003n, 30n, s.officerA1.address);
-      await expect(disburse).to.changeTokenBalances(token, [s.bankATreasury, s.pearlTreasury], [-4_400_003n, 4_400_003n]);
+      await expect(disburse).to.changeTokenBalances(
+        token,
+        [s.bankATreasury, s.pearlTreasury],
+        [-4_400_003n, 4_400_003n],
+      );
       const disbursed = await ledger.financingRequest(1n);
       expect(disbursed.status).to.equal(FinancingStatus.Disbursed);
       expect(disbursed.disbursedAt).to.equal(disbursedAt);
@@ -129,7 +149,9 @@ describe("Ledger lifecycle", function () {
       const s = n.signers;
       // Borealis is not trusted by bank A, so every request on its invoices needs two officers.
       const due = (await time.latest()) + 90 * DAY;
-      await ledger.connect(s.buyer2).issueOrder(ORG.pearl, await token.getAddress(), 20_000_000n, due, label("PO"), ethers.ZeroHash);
+      await ledger
+        .connect(s.buyer2)
+        .issueOrder(ORG.pearl, await token.getAddress(), 20_000_000n, due, label("PO"), ethers.ZeroHash);
       await ledger.connect(s.supplier).acceptOrder(1n);
       await ledger.connect(s.supplier).issueInvoice(1n, label("INV"), 20_000_000n, due, ethers.ZeroHash);
       await ledger.connect(s.buyer2).confirmInvoice(1n);

@@ -9,7 +9,9 @@ describe("OrderBook", function () {
     const token = await n.contracts.token.getAddress();
     const due = (await time.latest()) + 30 * DAY;
     // Order 1 stays Issued for the tests to act on.
-    await n.contracts.ledger.connect(n.signers.buyer).issueOrder(ORG.pearl, token, 100_000n, due, ethers.ZeroHash, ethers.ZeroHash);
+    await n.contracts.ledger
+      .connect(n.signers.buyer)
+      .issueOrder(ORG.pearl, token, 100_000n, due, ethers.ZeroHash, ethers.ZeroHash);
     return { ...n, token, due };
   }
 
@@ -78,7 +80,9 @@ describe("OrderBook", function () {
       it("reverts with OrderUnsupportedCurrency", async function () {
         const { contracts, signers: s, due } = await loadFixture(orderFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.buyer).issueOrder(ORG.pearl, s.outsider.address, 1n, due, ethers.ZeroHash, ethers.ZeroHash))
+        await expect(
+          ledger.connect(s.buyer).issueOrder(ORG.pearl, s.outsider.address, 1n, due, ethers.ZeroHash, ethers.ZeroHash),
+        )
           .to.be.revertedWithCustomError(ledger, "OrderUnsupportedCurrency")
           .withArgs(s.outsider.address);
       });
@@ -111,7 +115,9 @@ describe("OrderBook", function () {
     it("accepts an issued order and emits OrderAccepted", async function () {
       const { contracts, signers: s } = await loadFixture(orderFixture);
       const { ledger } = contracts;
-      await expect(ledger.connect(s.supplier).acceptOrder(1n)).to.emit(ledger, "OrderAccepted").withArgs(1n, s.supplier.address);
+      await expect(ledger.connect(s.supplier).acceptOrder(1n))
+        .to.emit(ledger, "OrderAccepted")
+        .withArgs(1n, s.supplier.address);
       expect((await ledger.order(1n)).status).to.equal(OrderStatus.Accepted);
     });
 
@@ -150,7 +156,9 @@ describe("OrderBook", function () {
       it("reverts with OrderUnknown", async function () {
         const { contracts, signers: s } = await loadFixture(orderFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.supplier).acceptOrder(9n)).to.be.revertedWithCustomError(ledger, "OrderUnknown").withArgs(9n);
+        await expect(ledger.connect(s.supplier).acceptOrder(9n))
+          .to.be.revertedWithCustomError(ledger, "OrderUnknown")
+          .withArgs(9n);
       });
     });
   });
@@ -181,7 +189,9 @@ describe("OrderBook", function () {
     it("cancels an issued order and emits OrderCancelled", async function () {
       const { contracts, signers: s } = await loadFixture(orderFixture);
       const { ledger } = contracts;
-      await expect(ledger.connect(s.buyer).cancelOrder(1n)).to.emit(ledger, "OrderCancelled").withArgs(1n, s.buyer.address);
+      await expect(ledger.connect(s.buyer).cancelOrder(1n))
+        .to.emit(ledger, "OrderCancelled")
+        .withArgs(1n, s.buyer.address);
       expect((await ledger.order(1n)).status).to.equal(OrderStatus.Cancelled);
     });
 
@@ -210,7 +220,9 @@ describe("OrderBook", function () {
       it("reverts with OrderUnknown", async function () {
         const { contracts, signers: s } = await loadFixture(orderFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.buyer).cancelOrder(2n)).to.be.revertedWithCustomError(ledger, "OrderUnknown").withArgs(2n);
+        await expect(ledger.connect(s.buyer).cancelOrder(2n))
+          .to.be.revertedWithCustomError(ledger, "OrderUnknown")
+          .withArgs(2n);
       });
     });
   });

@@ -76,7 +76,9 @@ describe("OrgRegistry", function () {
       it("reverts with AccessControlUnauthorizedAccount", async function () {
         const { contracts, signers: s } = await loadFixture(registryFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.buyer).registerOrganization(OrgKind.Bank, "Rogue", s.buyer.address, ethers.ZeroHash))
+        await expect(
+          ledger.connect(s.buyer).registerOrganization(OrgKind.Bank, "Rogue", s.buyer.address, ethers.ZeroHash),
+        )
           .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
           .withArgs(s.buyer.address, await ledger.OPERATOR_ROLE());
       });

@@ -33,7 +33,16 @@ describe("Settlement", function () {
         const part = ledger.connect(s.buyer).payInvoice(plain.invoiceId, 4_000_000n);
         await expect(part)
           .to.emit(ledger, "InvoicePaymentMade")
-          .withArgs(plain.invoiceId, 0n, 4_000_000n, 0n, 4_000_000n, 4_000_000n, InvoiceStatus.Confirmed, s.buyer.address);
+          .withArgs(
+            plain.invoiceId,
+            0n,
+            4_000_000n,
+            0n,
+            4_000_000n,
+            4_000_000n,
+            InvoiceStatus.Confirmed,
+            s.buyer.address,
+          );
         await expect(part).to.not.emit(ledger, "FinancingRepaymentReceived");
         await expect(part).to.changeTokenBalances(token, [s.acmeTreasury, s.pearlTreasury], [-4_000_000n, 4_000_000n]);
         await expect(ledger.connect(s.buyer).payInvoice(plain.invoiceId, 6_000_000n))
@@ -69,7 +78,16 @@ describe("Settlement", function () {
         const tx = ledger.connect(s.buyer).payInvoice(financed.invoiceId, AMOUNT);
         await expect(tx)
           .to.emit(ledger, "InvoicePaymentMade")
-          .withArgs(financed.invoiceId, 1n, AMOUNT, ADVANCE, AMOUNT - ADVANCE, AMOUNT, InvoiceStatus.Paid, s.buyer.address);
+          .withArgs(
+            financed.invoiceId,
+            1n,
+            AMOUNT,
+            ADVANCE,
+            AMOUNT - ADVANCE,
+            AMOUNT,
+            InvoiceStatus.Paid,
+            s.buyer.address,
+          );
         await expect(tx)
           .to.emit(ledger, "FinancingRepaymentReceived")
           .withArgs(1n, ADVANCE, ADVANCE, false, FinancingStatus.Repaid, true, s.buyer.address);
@@ -102,7 +120,12 @@ describe("Settlement", function () {
           .to.emit(ledger, "FinancingRepaymentReceived")
           .withArgs(1n, ADVANCE, ADVANCE, false, FinancingStatus.Repaid, false, s.buyer.address);
         const credit = await ledger.creditRecord(ORG.bankA, ORG.pearl);
-        expect([credit.repaidOnTime, credit.repaidLate, credit.overdue, credit.overdueOpen]).to.deep.equal([0n, 1n, 0n, 0n]);
+        expect([credit.repaidOnTime, credit.repaidLate, credit.overdue, credit.overdueOpen]).to.deep.equal([
+          0n,
+          1n,
+          0n,
+          0n,
+        ]);
       });
     });
 
@@ -114,9 +137,23 @@ describe("Settlement", function () {
         await ledger.markOverdue(financed.invoiceId);
         await expect(ledger.connect(s.buyer).payInvoice(financed.invoiceId, AMOUNT))
           .to.emit(ledger, "InvoicePaymentMade")
-          .withArgs(financed.invoiceId, 1n, AMOUNT, ADVANCE, AMOUNT - ADVANCE, AMOUNT, InvoiceStatus.Paid, s.buyer.address);
+          .withArgs(
+            financed.invoiceId,
+            1n,
+            AMOUNT,
+            ADVANCE,
+            AMOUNT - ADVANCE,
+            AMOUNT,
+            InvoiceStatus.Paid,
+            s.buyer.address,
+          );
         const credit = await ledger.creditRecord(ORG.bankA, ORG.pearl);
-        expect([credit.repaidLate, credit.overdue, credit.overdueOpen, credit.utilised]).to.deep.equal([1n, 1n, 0n, 0n]);
+        expect([credit.repaidLate, credit.overdue, credit.overdueOpen, credit.utilised]).to.deep.equal([
+          1n,
+          1n,
+          0n,
+          0n,
+        ]);
       });
     });
 
@@ -135,7 +172,10 @@ describe("Settlement", function () {
       it("reverts with InvoiceZeroAmount", async function () {
         const { contracts, signers: s, plain } = await loadFixture(settlementFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.buyer).payInvoice(plain.invoiceId, 0n)).to.be.revertedWithCustomError(ledger, "InvoiceZeroAmount");
+        await expect(ledger.connect(s.buyer).payInvoice(plain.invoiceId, 0n)).to.be.revertedWithCustomError(
+          ledger,
+          "InvoiceZeroAmount",
+        );
       });
     });
 

@@ -136,10 +136,9 @@ describe("SettlementToken", function () {
       );
       expect(await token.allowance(s.acmeTreasury.address, ledgerAddress)).to.equal(0n);
       // Replaying the same permit fails: the nonce moved on.
-      await expect(token.permit(s.acmeTreasury.address, ledgerAddress, 250_00n, deadline, v, r, sig)).to.be.revertedWithCustomError(
-        token,
-        "ERC2612InvalidSigner",
-      );
+      await expect(
+        token.permit(s.acmeTreasury.address, ledgerAddress, 250_00n, deadline, v, r, sig),
+      ).to.be.revertedWithCustomError(token, "ERC2612InvalidSigner");
     });
   });
 
@@ -148,15 +147,19 @@ describe("SettlementToken", function () {
       const { contracts, signers: s } = await loadFixture(tokenFixture);
       const { token, forwarder } = contracts;
       const { chainId } = await ethers.provider.getNetwork();
-      const request = await signForwardRequest(s.pearlTreasury, forwarderDomain(chainId, await forwarder.getAddress()), {
-        from: s.pearlTreasury.address,
-        to: await token.getAddress(),
-        value: 0n,
-        gas: 100_000n,
-        nonce: 0n,
-        deadline: (await time.latest()) + 3600,
-        data: token.interface.encodeFunctionData("transfer", [s.outsider.address, 7n]),
-      });
+      const request = await signForwardRequest(
+        s.pearlTreasury,
+        forwarderDomain(chainId, await forwarder.getAddress()),
+        {
+          from: s.pearlTreasury.address,
+          to: await token.getAddress(),
+          value: 0n,
+          gas: 100_000n,
+          nonce: 0n,
+          deadline: (await time.latest()) + 3600,
+          data: token.interface.encodeFunctionData("transfer", [s.outsider.address, 7n]),
+        },
+      );
       const tx = forwarder.connect(s.relayer).execute(request);
       await expect(tx).to.emit(token, "Transfer").withArgs(s.pearlTreasury.address, s.outsider.address, 7n);
       await expect(tx).to.changeTokenBalances(token, [s.pearlTreasury, s.outsider, s.relayer], [-7n, 7n, 0n]);

@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
+import { LedgerContextHarness__factory, TokenContextHarness__factory } from "../../typechain-types";
 import { FinancingStatus, ORG, OrgKind, deployNetwork, invoiceOf } from "../helpers/ledger-fixture";
 
 /** ERC-2771: requests relayed through TrellisForwarder are the signer's, with the signer's rights. */
@@ -47,12 +48,20 @@ describe("TrellisForwarder (ERC-2771)", function () {
       const n = await loadFixture(forwarderFixture);
       const { ledger, forwarder, token } = n.contracts;
       const s = n.signers;
-      const request = await signed(n, s.buyer, ledger.interface.encodeFunctionData("payInvoice", [n.invoiceId, 1_000n]));
+      const request = await signed(
+        n,
+        s.buyer,
+        ledger.interface.encodeFunctionData("payInvoice", [n.invoiceId, 1_000n]),
+      );
       const tx = forwarder.connect(s.relayer).execute(request);
       await expect(tx)
         .to.emit(ledger, "InvoicePaymentMade")
         .withArgs(n.invoiceId, 1n, 1_000n, 0n, 1_000n, 1_000n, 2n, s.buyer.address);
-      await expect(tx).to.changeTokenBalances(token, [s.acmeTreasury, s.pearlTreasury, s.relayer], [-1_000n, 1_000n, 0n]);
+      await expect(tx).to.changeTokenBalances(
+        token,
+        [s.acmeTreasury, s.pearlTreasury, s.relayer],
+        [-1_000n, 1_000n, 0n],
+      );
     });
 
     describe("when the signer lacks the right", function () {
@@ -63,7 +72,10 @@ describe("TrellisForwarder (ERC-2771)", function () {
         const data = ledger.interface.encodeFunctionData("approveFinancing", [1n]);
         const request = await signed(n, s.supplier, data);
         // The forwarder hides the inner reason behind FailedCall, and the nonce is not consumed.
-        await expect(forwarder.connect(s.relayer).execute(request)).to.be.revertedWithCustomError(forwarder, "FailedCall");
+        await expect(forwarder.connect(s.relayer).execute(request)).to.be.revertedWithCustomError(
+          forwarder,
+          "FailedCall",
+        );
         expect(await forwarder.nonces(s.supplier.address)).to.equal(0n);
         // The call the forwarder makes (the signer appended to the calldata) fails with the supplier's identity.
         const relayedCall = ethers.provider.call({
@@ -85,7 +97,10 @@ describe("TrellisForwarder (ERC-2771)", function () {
         const s = n.signers;
         // Officer A1 relays (pays gas for) an outsider's approval: the outsider is still the actor.
         const request = await signed(n, s.outsider, ledger.interface.encodeFunctionData("approveFinancing", [1n]));
-        await expect(forwarder.connect(s.officerA1).execute(request)).to.be.revertedWithCustomError(forwarder, "FailedCall");
+        await expect(forwarder.connect(s.officerA1).execute(request)).to.be.revertedWithCustomError(
+          forwarder,
+          "FailedCall",
+        );
         expect((await ledger.financingRequest(1n)).approvals).to.equal(0n);
       });
     });
@@ -116,6 +131,30 @@ describe("TrellisForwarder (ERC-2771)", function () {
         .to.be.revertedWithCustomError(ledger, "RegistryNotMember")
         .withArgs(s.outsider.address);
       expect(await ledger.isTrustedForwarder(await n.contracts.forwarder.getAddress())).to.equal(true);
+    });
+  });
+
+  describe("_msgSender and _msgData (through test harnesses)", function () {
+    it("strip the signer appended by the trusted forwarder, and leave direct calls untouched", async function () {
+      const n = await loadFixture(forwarderFixture);
+      const s = n.signers;
+      const forwarder = await n.contracts.forwarder.getAddress();
+      const ledger = await new LedgerContextHarness__factory(s.deployer).deploy(
+        s.operator.address,
+        forwarder,
+        await n.contracts.token.getAddress(),
+      );
+      const token = await new TokenContextHarness__factory(s.deployer).deploy(s.operator.address, forwarder);
+      for (const harness of [ledger, token]) {
+        const selector = harness.interface.getFunction("context").selector;
+        expect(await harness.connect(s.outsider).context()).to.deep.equal([s.outsider.address, selector]);
+        const raw = await ethers.provider.call({
+          from: forwarder,
+          to: await harness.getAddress(),
+          data: ethers.concat([selector, s.buyer.address]),
+        });
+        expect(harness.interface.decodeFunctionResult("context", raw)).to.deep.equal([s.buyer.address, selector]);
+      }
     });
   });
 });

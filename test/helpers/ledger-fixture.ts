@@ -16,7 +16,15 @@ export const GRACE = 5 * DAY;
 export const OrgKind = { None: 0, CoreEnterprise: 1, Supplier: 2, Bank: 3, Auditor: 4 } as const;
 export const OrgStatus = { None: 0, Active: 1, Suspended: 2 } as const;
 export const OrderStatus = { None: 0, Issued: 1, Accepted: 2, Rejected: 3, Cancelled: 4 } as const;
-export const InvoiceStatus = { None: 0, Issued: 1, Confirmed: 2, Disputed: 3, Cancelled: 4, Overdue: 5, Paid: 6 } as const;
+export const InvoiceStatus = {
+  None: 0,
+  Issued: 1,
+  Confirmed: 2,
+  Disputed: 3,
+  Cancelled: 4,
+  Overdue: 5,
+  Paid: 6,
+} as const;
 export const FinancingStatus = {
   None: 0,
   Requested: 1,
@@ -34,9 +42,19 @@ export const ORG = { acme: 1n, pearl: 2n, bankA: 3n, bankB: 4n, borealis: 5n, qu
 /** Every treasury starts with this much (minor units: 10,000,000.00). */
 export const INITIAL_BALANCE = 10_000_000_00n;
 /** Bank A: 90 % advance, 12 % a year, fast-track up to 500,000.00; trusts Acme; Pearl's limit 2,000,000.00. */
-export const BANK_A = { advanceRateBps: 9000, discountRateBps: 1200, fastTrackLimit: 500_000_00n, pearlLimit: 2_000_000_00n };
+export const BANK_A = {
+  advanceRateBps: 9000,
+  discountRateBps: 1200,
+  fastTrackLimit: 500_000_00n,
+  pearlLimit: 2_000_000_00n,
+};
 /** Bank B: 80 % advance, 10 % a year, fast-track up to 100,000.00; trusts Acme; Pearl's limit 1,000,000.00. */
-export const BANK_B = { advanceRateBps: 8000, discountRateBps: 1000, fastTrackLimit: 100_000_00n, pearlLimit: 1_000_000_00n };
+export const BANK_B = {
+  advanceRateBps: 8000,
+  discountRateBps: 1000,
+  fastTrackLimit: 100_000_00n,
+  pearlLimit: 1_000_000_00n,
+};
 
 export interface Signers {
   deployer: HardhatEthersSigner;
