@@ -204,7 +204,7 @@ describe("gateway API on a Hardhat node", function () {
         body: Buffer.from("invoice pdf bytes"),
       });
       expect(res.status).to.equal(201);
-      const body = await res.json();
+      const body = (await res.json()) as { sha256: string };
       expect(body.sha256).to.equal("0x" + require("node:crypto").createHash("sha256").update("invoice pdf bytes").digest("hex"));
     });
 
@@ -225,7 +225,7 @@ describe("gateway API on a Hardhat node", function () {
     });
 
     it("serves OpenAPI 3.1 with every route", async () => {
-      const spec = await (await fetch(`${p.baseUrl}/openapi.json`)).json();
+      const spec = (await (await fetch(`${p.baseUrl}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
       expect(spec.openapi).to.equal("3.1.0");
       expect(Object.keys(spec.paths)).to.include.members(["/api/v1/orders", "/api/v1/invoices/{id}/payments", "/api/v1/audit/verify/{txHash}/{logIndex}"]);
       expect((await fetch(`${p.baseUrl}/healthz`)).status).to.equal(200);
