@@ -3,6 +3,7 @@
  * chain), rebuilds its state from the data directory's journal, deploys and seeds on first start, then serves the
  * gateway API and the console. Stops cleanly on SIGINT/SIGTERM.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import pino from "pino";
@@ -21,6 +22,30 @@ const HELP = `Usage: npm start -- [options]
   --log-level <level>  fatal|error|warn|info|debug|trace|silent (TRELLIS_LOG_LEVEL, default info)
 `;
 
+const ROOT = path.resolve(__dirname, "..");
+
+/** Newest modification time under a directory (files only). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the console when web/dist is missing or older than its sources (a few seconds with Vite). */
+function ensureConsoleBuilt(logger: pino.Logger): void {
+  const web = path.join(ROOT, "web");
+  if (!fs.existsSync(path.join(web, "src"))) return;
+  const built = path.join(web, "dist", "index.html");
+  const sources = Math.max(newest(path.join(web, "src")), fs.statSync(path.join(web, "index.html")).mtimeMs, fs.statSync(path.join(web, "vite.config.ts")).mtimeMs);
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return;
+  logger.info("building the console (web/dist)");
+  const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "vite"), ["build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("the console build failed (npm run build:web shows why)");
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes("--help")) {
@@ -31,6 +56,7 @@ async function main(): Promise<void> {
   const config = loadConfig(argv);
   const logger = pino({ level: config.logLevel });
   fs.mkdirSync(config.dataDir, { recursive: true });
+  ensureConsoleBuilt(logger);
 
   let node: LocalNode | undefined;
   let rpcUrl = config.rpcUrl;
