@@ -247,6 +247,20 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX token_transfers_from ON token_transfers (from_org_id, seq) WHERE from_org_id IS NOT NULL;
   CREATE INDEX token_transfers_to ON token_transfers (to_org_id, seq) WHERE to_org_id IS NOT NULL;
   `,
+  // 3: event_orgs carries the event type, so "this organisation's events of this type" is one index range even when
+  // the type is rare among the organisation's events.
+  `
+  DROP TABLE event_orgs;
+  CREATE TABLE event_orgs (
+    org_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    event_type TEXT NOT NULL,
+    PRIMARY KEY (org_id, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX event_orgs_type ON event_orgs (org_id, event_type, seq);
+  INSERT INTO event_orgs (org_id, seq, event_type)
+    SELECT CAST(j.value AS INTEGER), e.seq, e.event_type FROM events e, json_each(e.org_ids) j;
+  `,
 ];
 
 /**

@@ -33,11 +33,39 @@ export interface TrellisAddresses {
   forwarder: string;
 }
 
+/** How to read one argument straight from its 32-byte word (static types only). */
+interface Slot {
+  name: string;
+  indexed: boolean;
+  kind: "address" | "bool" | "uint" | "bytes32";
+}
+
+interface Known {
+  fragment: EventFragment;
+  /** Null when the event has a dynamic argument (a string): those go through the ethers ABI coder. */
+  slots: Slot[] | null;
+  topicCount: number;
+  dataLength: number;
+}
+
 interface Entry {
   iface: Interface;
   source: Source;
-  byTopic: Map<string, EventFragment>;
+  byTopic: Map<string, Known>;
 }
+
+function slotsOf(fragment: EventFragment): Slot[] | null {
+  const slots: Slot[] = [];
+  for (const [i, input] of fragment.inputs.entries()) {
+    const t = input.type;
+    const kind = t === "address" ? "address" : t === "bool" ? "bool" : t === "bytes32" ? "bytes32" : /^uint\d*$/.test(t) ? "uint" : null;
+    if (!kind) return null;
+    slots.push({ name: input.name || `arg${i}`, indexed: input.indexed === true, kind });
+  }
+  return slots;
+}
+
+const ZERO_WORD = "0".repeat(64);
 
 /**
  * Decodes Trellis logs with the typechain interfaces. Fragments are looked up by (address, topic0) once per
@@ -53,8 +81,16 @@ export class EventDecoder {
   }
 
   private add(address: string, iface: Interface, source: Source): void {
-    const byTopic = new Map<string, EventFragment>();
-    iface.forEachEvent((f) => byTopic.set(f.topicHash.toLowerCase(), f));
+    const byTopic = new Map<string, Known>();
+    iface.forEachEvent((fragment) => {
+      const indexed = fragment.inputs.filter((i) => i.indexed).length;
+      byTopic.set(fragment.topicHash.toLowerCase(), {
+        fragment,
+        slots: fragment.anonymous ? null : slotsOf(fragment),
+        topicCount: 1 + indexed,
+        dataLength: 2 + 64 * (fragment.inputs.length - indexed),
+      });
+    });
     this.entries.set(address.toLowerCase(), { iface, source, byTopic });
   }
 
@@ -62,21 +98,62 @@ export class EventDecoder {
   decode(log: Pick<RawLog, "address" | "topics" | "data">): DecodedEvent | null {
     const entry = this.entries.get(log.address.toLowerCase());
     if (!entry || log.topics.length === 0) return null;
-    const fragment = entry.byTopic.get(log.topics[0].toLowerCase());
-    if (!fragment) return null;
+    const known = entry.byTopic.get(log.topics[0].toLowerCase());
+    if (!known) return null;
+    // Every Trellis event but OrganizationRegistered has only static arguments, one 32-byte word each: reading the
+    // words directly is an order of magnitude faster than the general ABI coder, which dominates catch-up otherwise.
+    if (known.slots && log.topics.length === known.topicCount && log.data.length === known.dataLength) {
+      const args = fastDecode(known.slots, log.topics, log.data.toLowerCase());
+      if (args) return { source: entry.source, name: known.fragment.name, args };
+    }
     let values: ReadonlyArray<unknown>;
     try {
-      values = entry.iface.decodeEventLog(fragment, log.data, log.topics);
+      values = entry.iface.decodeEventLog(known.fragment, log.data, log.topics);
     } catch {
       return null;
     }
     const args: Record<string, unknown> = {};
-    fragment.inputs.forEach((input, i) => {
+    known.fragment.inputs.forEach((input, i) => {
       const v = values[i];
       args[input.name || `arg${i}`] = typeof v === "string" && input.type === "address" ? v.toLowerCase() : v;
     });
-    return { source: entry.source, name: fragment.name, args };
+    return { source: entry.source, name: known.fragment.name, args };
   }
+}
+
+/** Reads static arguments from their words; null when a word is not a valid encoding (the ABI coder then decides). */
+function fastDecode(slots: Slot[], topics: string[], data: string): Record<string, unknown> | null {
+  const args: Record<string, unknown> = {};
+  let t = 1;
+  let d = 2;
+  for (const slot of slots) {
+    let word: string;
+    if (slot.indexed) {
+      word = topics[t++].toLowerCase().slice(2);
+    } else {
+      word = data.slice(d, d + 64);
+      d += 64;
+    }
+    if (word.length !== 64) return null;
+    switch (slot.kind) {
+      case "address":
+        if (!word.startsWith("000000000000000000000000")) return null;
+        args[slot.name] = "0x" + word.slice(24);
+        break;
+      case "bool":
+        if (word === ZERO_WORD) args[slot.name] = false;
+        else if (word === ZERO_WORD.slice(1) + "1") args[slot.name] = true;
+        else return null;
+        break;
+      case "uint":
+        args[slot.name] = BigInt("0x" + word);
+        break;
+      case "bytes32":
+        args[slot.name] = "0x" + word;
+        break;
+    }
+  }
+  return args;
 }
 
 /** Makes decoded arguments JSON-safe: bigints become decimal strings, nested results become arrays. */

@@ -52,7 +52,7 @@ export class Projector {
     this.st = {
       insertEvent: p(`INSERT OR REPLACE INTO events (seq, chain_id, block_number, log_index, block_hash, tx_hash, timestamp,
         event_type, entity_type, entity_id, actor, org_ids, args) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`),
-      insertEventOrg: p("INSERT OR IGNORE INTO event_orgs (org_id, seq) VALUES (?, ?)"),
+      insertEventOrg: p("INSERT OR IGNORE INTO event_orgs (org_id, seq, event_type) VALUES (?, ?, ?)"),
 
       upsertOrg: p(`INSERT INTO organizations (id, kind, name, status, treasury, kyc_hash, created_at, updated_at)
         VALUES (?, ?, ?, 'active', ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
@@ -153,7 +153,7 @@ export class Projector {
       JSON.stringify(orgIds.map(String)),
       JSON.stringify(jsonArgs(ev.args)),
     );
-    for (const o of orgIds) this.st.insertEventOrg.run(o, seq);
+    for (const o of orgIds) this.st.insertEventOrg.run(o, seq, ev.name);
   }
 
   private orgOfTreasury(address: string): number | null {

@@ -6,6 +6,8 @@ import { ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { openIndexDb, type Database } from "../../../server/src/db/sqlite";
 import { Indexer, type RpcProvider } from "../../../server/src/indexer/indexer";
+import { EventDecoder, jsonArgs, rawLogFromRpc } from "../../../server/src/indexer/decode";
+import { SettlementToken__factory, TrellisLedger__factory } from "../../../typechain-types";
 import { getOrganization, listOrganizations, orgIdOfAccount } from "../../../server/src/orgs/repo";
 import { getOrder, listOrders } from "../../../server/src/orders/repo";
 import { getInvoice, listDisputes, listInvoices } from "../../../server/src/invoices/repo";
@@ -134,6 +136,27 @@ describe("Indexer", function () {
       expect(count(db, "payments")).to.equal(2);
       expect(count(db, "financing_repayments")).to.equal(2);
       expect(count(db, "disputes")).to.equal(1);
+    });
+
+    it("decodes every log exactly as the ethers ABI coder does", async function () {
+      const n = await loadFixture(story);
+      const ledger = await n.contracts.ledger.getAddress();
+      const token = await n.contracts.token.getAddress();
+      const decoder = new EventDecoder({ ledger, token, forwarder: await n.contracts.forwarder.getAddress() });
+      const logs = await ethers.provider.send("eth_getLogs", [{ address: [ledger, token], fromBlock: "0x0", toBlock: "latest" }]);
+      const names = new Set<string>();
+      for (const l of logs) {
+        const iface = l.address.toLowerCase() === ledger.toLowerCase() ? TrellisLedger__factory.createInterface() : SettlementToken__factory.createInterface();
+        const parsed = iface.parseLog(l)!;
+        const expected = Object.fromEntries(
+          parsed.fragment.inputs.map((input, i) => [input.name, input.type === "address" ? parsed.args[i].toLowerCase() : parsed.args[i]]),
+        );
+        const ours = decoder.decode(rawLogFromRpc(l))!;
+        expect(ours.name).to.equal(parsed.name);
+        expect(jsonArgs(ours.args)).to.deep.equal(jsonArgs(expected));
+        names.add(parsed.name);
+      }
+      expect(names.size).to.be.greaterThan(15);
     });
 
     it("answers the API's record shapes", async function () {
