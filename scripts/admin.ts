@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  const out = await res.json();
+  const out = (await res.json()) as { error?: { code: string; message: string } };
   if (!res.ok) {
     process.stderr.write(`refused (${res.status}): ${out.error?.code}: ${out.error?.message}\n`);
     process.exit(1);

@@ -14,6 +14,7 @@ import type { Services } from "./services";
 import { getMeta, openGatewayDb, setMeta } from "./store/gateway-db";
 import { KeyVault } from "./store/key-vault";
 import { seedDemo, type DemoCredentials } from "./seed";
+import { submitConfirmedIntents } from "./financing/intents";
 import path from "node:path";
 
 export interface Gateway {
@@ -117,6 +118,9 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   });
   const port = (server.address() as { port: number }).port;
   const url = `http://${config.host}:${port}`;
+
+  // One-stop requests whose invoices were confirmed while the gateway was down (or through /relay) go out now.
+  await submitConfirmedIntents(services).catch((err) => logger.warn({ err }, "one-stop intents not submitted"));
 
   let credentials: DemoCredentials | undefined;
   if (config.seedDemo && !getMeta(gdb, "seeded")) {

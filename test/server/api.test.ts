@@ -59,13 +59,19 @@ describe("gateway API on a Hardhat node", function () {
       );
     });
 
-    it("issues an invoice and its financing request in one call (one-stop)", async () => {
+    it("files an invoice and its financing request in one call (one-stop); the request goes out on confirmation", async () => {
       const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "50000.00", reference: "PO-ONE", dueDate: inDays(40) });
       await c.supplier("POST", `/orders/${order.body.id}/accept`);
-      // One-stop needs a confirmed invoice to request financing, so the ledger refuses the second step here.
-      const r = await c.supplier("POST", "/one-stop", { orderId: order.body.id, invoiceNumber: "INV-ONE", amount: "50000.00", dueDate: inDays(40), documentHash: DOC, bankOrgId: p.credentials.orgs.bankA, financingAmount: "40000.00" });
-      expect(r.status).to.equal(422);
-      expect(r.body.error.code).to.equal("NOT_FINANCEABLE");
+      const r = await c.supplier("POST", "/one-stop", { orderId: order.body.id, invoiceNumber: `INV-ONE-${Date.now() % 1e6}`, amount: "50000.00", dueDate: inDays(40), documentHash: DOC, bankOrgId: p.credentials.orgs.bankA, financingAmount: "40000.00" });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      expect(r.body.invoice).to.include({ status: "issued", amount: "50000.00" });
+      expect(r.body.financingIntent).to.include({ status: "awaiting_confirmation", amount: "40000.00", bankOrgId: p.credentials.orgs.bankA });
+      const confirmed = await c.buyer("POST", `/invoices/${r.body.invoice.id}/confirm`);
+      expect(confirmed.body.status).to.equal("confirmed");
+      expect(confirmed.body.financingRequestId).to.be.a("string");
+      const after = await c.supplier("GET", `/one-stop/${r.body.invoice.id}`);
+      expect(after.body.financingIntent.status).to.equal("submitted");
+      expect(after.body.financingRequest).to.include({ status: "requested", path: "fast-track", amount: "40000.00", invoiceId: r.body.invoice.id });
     });
   });
 

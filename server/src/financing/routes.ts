@@ -5,6 +5,8 @@ import { eventArg, visible, writeThenRead } from "../http/write";
 import { Amount, Cursor, Id, IdParam, Limit, route, type Ctx } from "../http/route";
 import { CreateInvoice, issueInvoice } from "../invoices/routes";
 import { DISPUTE_CATEGORIES, openComplaint } from "../disputes/service";
+import { AppError } from "../http/errors";
+import { intentOf, recordIntent } from "./intents";
 
 const CreateRequest = z.object({ invoiceId: Id, bankOrgId: Id, amount: Amount }).strict();
 const Reject = z.object({ reasonCode: z.number().int().min(0).max(65535), reason: z.string().max(2000).optional() }).strict();
@@ -104,17 +106,36 @@ export const financingRoutes = [
   route({
     method: "post",
     path: "/one-stop",
-    summary: "Issue an invoice and request its financing in one call (supplier)",
+    summary:
+      "Issue an invoice and its financing request in one call (supplier). The request is submitted, signed by you, as soon as the buyer confirms the invoice",
     tag: "financing",
     roles: ["supplier"],
     body: OneStop,
     handler: async (ctx) => {
       const b = ctx.body as z.infer<typeof OneStop>;
       const { bankOrgId, financingAmount, ...inv } = b;
+      const bank = ctx.services.read.getOrganization(bankOrgId);
+      if (!bank || bank.kind !== "bank") throw new AppError(404, "NOT_FOUND", `Bank ${bankOrgId} was not found.`);
+      if (toMinor(financingAmount) > toMinor(inv.amount)) {
+        throw new AppError(422, "AMOUNT_EXCEEDS_ADVANCE", "The financing amount cannot exceed the invoice amount.");
+      }
       const invoice = await issueInvoice(ctx, inv, 0);
-      const financingRequest = await requestFinancing(ctx, invoice.id as string, bankOrgId, financingAmount, 1);
-      const fresh = ctx.services.read.getInvoice(invoice.id as string, ctx.scope);
-      return { invoice: { ...fresh, txHash: invoice.txHash, blockNumber: invoice.blockNumber }, financingRequest };
+      const financingIntent = recordIntent(ctx.services, ctx.user, invoice.id as string, bankOrgId, toMinor(financingAmount));
+      return { invoice, financingIntent, financingRequest: null };
+    },
+  }),
+  route({
+    method: "get",
+    path: "/one-stop/:id",
+    summary: "The one-stop financing intent of an invoice: awaiting confirmation, submitted (with its request) or failed",
+    tag: "financing",
+    roles: "any",
+    params: IdParam,
+    handler: async (ctx) => {
+      visible(ctx.services.read.getInvoice(ctx.params.id, ctx.scope), `Invoice ${ctx.params.id}`);
+      const intent = visible(intentOf(ctx.services, ctx.params.id), `One-stop request for invoice ${ctx.params.id}`);
+      const financingRequest = intent.financingRequestId ? (ctx.services.read.getFinancing(intent.financingRequestId, ctx.scope) ?? null) : null;
+      return { financingIntent: intent, financingRequest };
     },
   }),
   route({

@@ -7,6 +7,7 @@ import { Amount, Cursor, DueDate, Hash, Id, IdParam, Limit, route } from "../htt
 import { badRequest } from "../http/errors";
 import { openComplaint, DISPUTE_CATEGORIES } from "../disputes/service";
 import type { Ctx } from "../http/route";
+import { submitConfirmedIntents } from "../financing/intents";
 
 export const InvoiceNumber = z.string().min(1).max(31).regex(/^[\x21-\x7E][\x20-\x7E]*$/, "must be printable ASCII (at most 31 characters)");
 export const CreateInvoice = z
@@ -56,7 +57,11 @@ const simple = (action: string, fn: string, roles: ("buyer" | "supplier")[], sum
     handler: async (ctx) => {
       const id = ctx.params.id as string;
       visible(ctx.services.read.getInvoice(id, ctx.scope), `Invoice ${id}`);
-      return writeThenRead(ctx, "ledger", fn, [id], 0, () => id, (i) => ctx.services.read.getInvoice(i, ctx.scope));
+      const out = await writeThenRead(ctx, "ledger", fn, [id], 0, () => id, (i) => ctx.services.read.getInvoice(i, ctx.scope));
+      if (fn !== "confirmInvoice") return out;
+      // A one-stop financing request waiting for this confirmation goes out now, signed by the supplier.
+      await submitConfirmedIntents(ctx.services, id);
+      return { ...out, ...ctx.services.read.getInvoice(id, ctx.scope) };
     },
   });
 

@@ -75,6 +75,17 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX complaints_raised ON complaints(raised_by_org);
    CREATE INDEX complaints_assigned ON complaints(assigned_org);`,
+  `CREATE TABLE financing_intents (
+     invoice_id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     bank_org_id TEXT NOT NULL,
+     amount TEXT NOT NULL,             -- minor units
+     status TEXT NOT NULL,             -- 'awaiting_confirmation' | 'submitted' | 'failed'
+     request_id TEXT,
+     error TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {
