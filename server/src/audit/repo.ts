@@ -99,15 +99,20 @@ function buildQuery(db: Database, filter: EventFilter, scope: Scope, desc: boole
   if (filter.from !== undefined) {
     const t = Date.parse(filter.from);
     if (Number.isNaN(t)) return null;
-    const b = prepared(db, "SELECT MIN(number) FROM blocks WHERE timestamp >= ? AND has_logs = 1").pluck().get(Math.ceil(t / 1000)) as number | null;
-    if (b === null) return null;
+    // Timestamps never decrease along the chain, so the first block at or after `from` is the lowest such number.
+    const b = prepared(db, "SELECT number FROM blocks WHERE timestamp >= ? AND has_logs = 1 ORDER BY timestamp, number LIMIT 1")
+      .pluck()
+      .get(Math.ceil(t / 1000)) as number | undefined;
+    if (b === undefined) return null;
     lo = Math.max(lo, seqOf(b, 0));
   }
   if (filter.to !== undefined) {
     const t = Date.parse(filter.to);
     if (Number.isNaN(t)) return null;
-    const b = prepared(db, "SELECT MAX(number) FROM blocks WHERE timestamp <= ? AND has_logs = 1").pluck().get(Math.floor(t / 1000)) as number | null;
-    if (b === null) return null;
+    const b = prepared(db, "SELECT number FROM blocks WHERE timestamp <= ? AND has_logs = 1 ORDER BY timestamp DESC, number DESC LIMIT 1")
+      .pluck()
+      .get(Math.floor(t / 1000)) as number | undefined;
+    if (b === undefined) return null;
     hi = Math.min(hi, seqOf(b + 1, 0) - 1);
   }
   const cursor = decodeCursor(desc ? "events-desc" : "events", filter.cursor);
@@ -155,9 +160,17 @@ function buildQuery(db: Database, filter: EventFilter, scope: Scope, desc: boole
       where.push("EXISTS (SELECT 1 FROM event_orgs x WHERE x.org_id = @org AND x.seq = e.seq)");
       params.org = driveOrg;
     }
-    // `+e.seq` in the range keeps SQLite from preferring the primary key over the entity or type index.
-    const range = filter.entityId !== undefined || filter.eventType !== undefined ? "+e.seq" : "e.seq";
-    sql = `SELECT e.* FROM events e WHERE ${range} BETWEEN @lo AND @hi${where.length ? " AND " + where.join(" AND ") : ""}
+    // Name the index: its equality columns plus the seq range give the rows in order, and the planner would otherwise
+    // sometimes walk the primary key's range and filter.
+    const index =
+      filter.entityId !== undefined && filter.entityType !== undefined
+        ? "INDEXED BY events_entity"
+        : filter.eventType !== undefined
+          ? "INDEXED BY events_type"
+          : filter.entityType !== undefined
+            ? "INDEXED BY events_entity_type"
+            : "";
+    sql = `SELECT e.* FROM events e ${index} WHERE e.seq BETWEEN @lo AND @hi${where.length ? " AND " + where.join(" AND ") : ""}
       ORDER BY e.seq ${dir}`;
   }
   return { sql, params };

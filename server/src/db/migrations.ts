@@ -261,6 +261,18 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO event_orgs (org_id, seq, event_type)
     SELECT CAST(j.value AS INTEGER), e.seq, e.event_type FROM events e, json_each(e.org_ids) j;
   `,
+  // 4: newest-first lists of one party without a status filter walk (party, id) instead of sorting the party's rows;
+  // an entity-type filter without an id walks (entity_type, seq).
+  `
+  CREATE INDEX orders_buyer_id ON orders (buyer_org_id, id);
+  CREATE INDEX orders_supplier_id ON orders (supplier_org_id, id);
+  CREATE INDEX invoices_buyer_id ON invoices (buyer_org_id, id);
+  CREATE INDEX invoices_supplier_id ON invoices (supplier_org_id, id);
+  CREATE INDEX financing_bank_id ON financing_requests (bank_org_id, id);
+  CREATE INDEX financing_supplier_id ON financing_requests (supplier_org_id, id);
+  CREATE INDEX financing_buyer_id ON financing_requests (buyer_org_id, id);
+  CREATE INDEX events_entity_type ON events (entity_type, seq);
+  `,
 ];
 
 /**
