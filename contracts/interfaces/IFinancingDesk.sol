@@ -7,7 +7,8 @@ pragma solidity ^0.8.28;
 /// advance less its discount; the buyer's payments, or the supplier's own repayment (recourse), repay the bank.
 /// An invoice is held by at most one live request, so a receivable is never financed twice.
 interface IFinancingDesk {
-    /// @notice The life of a request: Requested -> Approved | Rejected | Withdrawn; Approved -> Disbursed;
+    /// @notice The life of a request: Requested -> Approved | Rejected | Withdrawn; Approved -> Disbursed | Rejected |
+    /// Withdrawn;
     /// Disbursed -> Repaid | Defaulted; Defaulted -> Repaid.
     enum FinancingStatus {
         None,
@@ -70,7 +71,7 @@ interface IFinancingDesk {
     event FinancingApproved(uint256 indexed requestId, address indexed officer, uint256 approvals, uint256 required);
     /// @notice Emitted when an officer rejects a request; the invoice is free to be financed elsewhere.
     event FinancingRejected(uint256 indexed requestId, address indexed officer, uint256 reasonCode, bytes32 reasonHash);
-    /// @notice Emitted when the supplier withdraws a request that was not yet decided.
+    /// @notice Emitted when the supplier withdraws a request that was not yet disbursed.
     event FinancingWithdrawn(uint256 indexed requestId, address actor);
     /// @notice Emitted when the bank pays out the advance to the supplier.
     event FinancingDisbursed(
@@ -126,14 +127,15 @@ interface IFinancingDesk {
     /// @return requestId The new request's id.
     function requestFinancing(uint256 invoiceId, uint256 bankOrgId, uint88 amount) external returns (uint256 requestId);
 
-    /// @notice Withdraws an undecided request. Members of the supplier only.
+    /// @notice Withdraws a request that is not disbursed yet (Requested or Approved). Members of the supplier only.
     function withdrawFinancing(uint256 requestId) external;
 
     /// @notice Approves a request. Officers of the bank only; a fast-track request needs one approval, any other two
     /// from different officers.
     function approveFinancing(uint256 requestId) external;
 
-    /// @notice Rejects a request with a reason code and the hash of the reasoning. Officers of the bank only.
+    /// @notice Rejects a request that is not disbursed yet (Requested or Approved) with a reason code and the hash of
+    /// the reasoning. Officers of the bank only.
     function rejectFinancing(uint256 requestId, uint16 reasonCode, bytes32 reasonHash) external;
 
     /// @notice Pays the advance from the bank's treasury to the supplier's, less the discount (see `discountFor`).

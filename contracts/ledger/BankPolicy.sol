@@ -27,7 +27,7 @@ abstract contract BankPolicy is OrgRegistry, IBankPolicy {
     /// @inheritdoc IBankPolicy
     function setTrustedBuyer(uint256 buyerOrgId, bool trusted) external {
         uint32 bankOrgId = _actorOrg(OrgKind.Bank);
-        // A bank may stop trusting a buyer that has since been suspended, so only the kind is checked when removing.
+        // A bank may stop trusting a buyer that has since been suspended or never existed, so removal is not checked.
         if (trusted) _activeOrgTreasury(buyerOrgId, OrgKind.CoreEnterprise);
         _trustedBuyers[bankOrgId][buyerOrgId] = trusted;
         emit TrustedBuyerSet(bankOrgId, buyerOrgId, trusted, _msgSender());

@@ -75,7 +75,7 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
     /// @inheritdoc IFinancingDesk
     function withdrawFinancing(uint256 requestId) external {
         FinancingRequest storage r = _requestForSupplier(requestId);
-        if (r.status != FinancingStatus.Requested) revert FinancingInvalidStatus(requestId, r.status);
+        _requireUndisbursedDecision(requestId, r.status);
         r.status = FinancingStatus.Withdrawn;
         emit FinancingWithdrawn(requestId, _msgSender());
     }
@@ -106,7 +106,10 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
 
     /// @inheritdoc IFinancingDesk
     function rejectFinancing(uint256 requestId, uint16 reasonCode, bytes32 reasonHash) external {
-        FinancingRequest storage r = _requestForBank(requestId, FinancingStatus.Requested);
+        uint32 orgId = _actorOrg(OrgKind.Bank);
+        FinancingRequest storage r = _knownRequest(requestId);
+        if (r.bankOrgId != orgId) revert FinancingNotBank(requestId, orgId);
+        _requireUndisbursedDecision(requestId, r.status);
         r.status = FinancingStatus.Rejected;
         r.decidedAt = uint40(block.timestamp);
         emit FinancingRejected(requestId, _msgSender(), reasonCode, reasonHash);
@@ -301,6 +304,14 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
     /// @dev Storage pointer to a request by id (no existence check: callers hold an id from an invoice).
     function _requestAt(uint256 requestId) internal view returns (FinancingRequest storage) {
         return _requests[requestId];
+    }
+
+    /// @dev A request can be withdrawn or rejected until the money moves: an approved request whose invoice stopped
+    /// being financeable (paid in part, or past due) would otherwise hold the invoice for ever.
+    function _requireUndisbursedDecision(uint256 requestId, FinancingStatus status) private pure {
+        if (status != FinancingStatus.Requested && status != FinancingStatus.Approved) {
+            revert FinancingInvalidStatus(requestId, status);
+        }
     }
 
     function _requireFinanceable(uint256 invoiceId, Invoice storage inv) private view {

@@ -306,14 +306,27 @@ describe("FinancingDesk", function () {
       expect((await ledger.financingRequest(1n)).status).to.equal(FinancingStatus.Withdrawn);
     });
 
-    describe("when the request is approved", function () {
-      it("reverts with FinancingInvalidStatus", async function () {
+    describe("when the request is approved but not disbursed", function () {
+      it("withdraws it and frees the invoice", async function () {
         const { contracts, signers: s } = await loadFixture(requestedFixture);
         const { ledger } = contracts;
         await ledger.connect(s.officerA1).approveFinancing(1n);
         await expect(ledger.connect(s.supplier).withdrawFinancing(1n))
+          .to.emit(ledger, "FinancingWithdrawn")
+          .withArgs(1n, s.supplier.address);
+        expect((await ledger.financingRequest(1n)).status).to.equal(FinancingStatus.Withdrawn);
+      });
+    });
+
+    describe("when the request is disbursed", function () {
+      it("reverts with FinancingInvalidStatus", async function () {
+        const { contracts, signers: s } = await loadFixture(requestedFixture);
+        const { ledger } = contracts;
+        await ledger.connect(s.officerA1).approveFinancing(1n);
+        await ledger.connect(s.officerA1).disburseFinancing(1n);
+        await expect(ledger.connect(s.supplier).withdrawFinancing(1n))
           .to.be.revertedWithCustomError(ledger, "FinancingInvalidStatus")
-          .withArgs(1n, FinancingStatus.Approved);
+          .withArgs(1n, FinancingStatus.Disbursed);
       });
     });
 
@@ -417,14 +430,48 @@ describe("FinancingDesk", function () {
       expect([r.status, r.decidedAt]).to.deep.equal([BigInt(FinancingStatus.Rejected), BigInt(await time.latest())]);
     });
 
-    describe("when the request is approved", function () {
+    describe("when the request is approved but its invoice is no longer financeable", function () {
+      it("rejects it, so the invoice is not held for ever", async function () {
+        const { contracts, signers: s } = await loadFixture(requestedFixture);
+        const { ledger } = contracts;
+        await ledger.connect(s.officerA1).approveFinancing(1n);
+        await expect(ledger.connect(s.officerA2).rejectFinancing(1n, 7, ethers.ZeroHash))
+          .to.emit(ledger, "FinancingRejected")
+          .withArgs(1n, s.officerA2.address, 7n, ethers.ZeroHash);
+        expect((await ledger.financingRequest(1n)).status).to.equal(FinancingStatus.Rejected);
+      });
+    });
+
+    describe("when the request is disbursed", function () {
       it("reverts with FinancingInvalidStatus", async function () {
         const { contracts, signers: s } = await loadFixture(requestedFixture);
         const { ledger } = contracts;
         await ledger.connect(s.officerA1).approveFinancing(1n);
+        await ledger.connect(s.officerA1).disburseFinancing(1n);
         await expect(ledger.connect(s.officerA2).rejectFinancing(1n, 0, ethers.ZeroHash))
           .to.be.revertedWithCustomError(ledger, "FinancingInvalidStatus")
-          .withArgs(1n, FinancingStatus.Approved);
+          .withArgs(1n, FinancingStatus.Disbursed);
+      });
+    });
+
+    describe("when the caller is an officer of another bank", function () {
+      it("reverts with FinancingNotBank", async function () {
+        const { contracts, signers: s } = await loadFixture(requestedFixture);
+        const { ledger } = contracts;
+        const bankB = await ledger.orgOf(s.officerB1.address);
+        await expect(ledger.connect(s.officerB1).rejectFinancing(1n, 0, ethers.ZeroHash))
+          .to.be.revertedWithCustomError(ledger, "FinancingNotBank")
+          .withArgs(1n, bankB);
+      });
+    });
+
+    describe("when the request is unknown", function () {
+      it("reverts with FinancingUnknown", async function () {
+        const { contracts, signers: s } = await loadFixture(requestedFixture);
+        const { ledger } = contracts;
+        await expect(ledger.connect(s.officerA1).rejectFinancing(99n, 0, ethers.ZeroHash))
+          .to.be.revertedWithCustomError(ledger, "FinancingUnknown")
+          .withArgs(99n);
       });
     });
 
