@@ -1,0 +1,178 @@
+/**
+ * What the benchmarks and drills share: result files, percentiles, tables, and a "world" of extra organisations
+ * (buyer, supplier and a bank officer per lane) built through the operator API like any onboarding would be.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { apiClient } from "../../test/helpers/platform";
+import type { DemoCredentials } from "../../server/src/seed";
+import type { Services } from "../../server/src/services";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+export const RESULTS_DIR = path.join(ROOT, "bench", "results");
+export const DOC = "0x" + "ab".repeat(32);
+
+export type Api = ReturnType<typeof apiClient>;
+
+/** Reads a result file (or `{}`), lets `update` change it and writes it back, so parts can fill one file each. */
+export function updateResult<T extends object>(name: string, update: (current: Partial<T>) => T): T {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${name}.json`);
+  const current = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Partial<T>) : {};
+  const next = update(current);
+  fs.writeFileSync(file, JSON.stringify(next, null, 2) + "\n");
+  return next;
+}
+
+/** Writes a side file with the details behind a result (machine, profile, raw counts); not part of the shape. */
+export function writeDetails(name: string, details: object): void {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, ramGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  fs.writeFileSync(path.join(RESULTS_DIR, `${name}.details.json`), JSON.stringify({ measuredAt: new Date().toISOString(), machine, ...details }, null, 2) + "\n");
+}
+
+/** The q-th percentile (0..100) of `values`, nearest-rank. */
+export function percentile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((q / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Prints rows as an aligned table. */
+export function printTable(title: string, rows: (string | number)[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  process.stdout.write(`\n${title}\n`);
+  rows.forEach((r, n) => {
+    process.stdout.write("  " + r.map((c, i) => (typeof c === "number" ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join("  ") + "\n");
+    if (n === 0) process.stdout.write("  " + widths.map((w) => "-".repeat(w)).join("  ") + "\n");
+  });
+}
+
+/** Reports a target as met or missed, for tables. */
+export const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+
+/** Runs `main`, printing the failure and exiting non-zero when a benchmark could not run. */
+export function runMain(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`${name}: could not run: ${(err as Error).stack ?? err}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+export const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+
+export interface Member {
+  token: string;
+  orgId: string;
+  address: string;
+  api: Api;
+}
+
+export interface Lane {
+  buyer: Member;
+  supplier: Member;
+  officer: Member;
+}
+
+async function ok<T = any>(p: Promise<{ status: number; body: any }>, what: string): Promise<T> {
+  const r = await p;
+  if (r.status >= 300) throw new Error(`${what} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body as T;
+}
+
+/**
+ * Onboards `n` lanes through the operator API: a buyer organisation and a supplier organisation with one user each,
+ * and an officer of Bank A per lane. Bank A trusts every lane's buyer (fast track) and gives each supplier credit.
+ * With `services` (in-process gateway) Bank A's treasury also funds every buyer so that lifecycles can be paid.
+ */
+export async function buildLanes(creds: DemoCredentials, n: number, tag: string, services?: Services): Promise<Lane[]> {
+  const op = apiClient(creds.baseUrl, creds.users.operator.token);
+  const member = async (orgId: string, name: string, role: string): Promise<Member> => {
+    const out = await ok(op("POST", "/users", { orgId, name, role }), `POST /users ${name}`);
+    return { token: out.token, orgId, address: out.user.address, api: apiClient(creds.baseUrl, out.token) };
+  };
+  const lanes: Lane[] = [];
+  for (let i = 0; i < n; i++) {
+    const buyerOrg = await ok(op("POST", "/orgs", { kind: "core_enterprise", name: `${tag} Buyer ${i}` }), "POST /orgs");
+    const supplierOrg = await ok(op("POST", "/orgs", { kind: "supplier", name: `${tag} Supplier ${i}` }), "POST /orgs");
+    lanes.push({
+      buyer: await member(buyerOrg.id, `${tag}-buyer-${i}`, "buyer"),
+      supplier: await member(supplierOrg.id, `${tag}-supplier-${i}`, "supplier"),
+      officer: await member(creds.orgs.bankA, `${tag}-officer-${i}`, "officer"),
+    });
+  }
+  const officer1 = apiClient(creds.baseUrl, creds.users.officer1.token);
+  const current = await ok(officer1("GET", `/banks/${creds.orgs.bankA}/policy`), "GET policy");
+  await ok(
+    officer1("PUT", `/banks/${creds.orgs.bankA}/policy`, {
+      advanceRateBps: 9000,
+      discountRateBps: 800,
+      fastTrackLimit: "500000.00",
+      trustedBuyers: [...new Set([...(current.trustedBuyers ?? []), ...lanes.map((l) => l.buyer.orgId)])],
+      creditLimits: lanes.map((l) => ({ supplierOrgId: l.supplier.orgId, limit: "100000000.00" })),
+    }),
+    "PUT policy",
+  );
+  if (services) {
+    const treasuryA = services.vault.treasuryOf(creds.orgs.bankA).address;
+    let last = 0;
+    for (const l of lanes) {
+      const buyerTreasury = services.vault.treasuryOf(l.buyer.orgId).address;
+      const r = await services.ledger.act({ address: treasuryA, orgId: creds.orgs.bankA }, "token", "mint", [buyerTreasury, 100_000_000_00n]);
+      last = r.blockNumber;
+    }
+    await services.indexer.waitFor(last);
+  }
+  return lanes;
+}
+
+/** The API calls of one fast-track lifecycle (8 writes), each timed; throws on any non-2xx. */
+export async function apiLifecycle(creds: DemoCredentials, lane: Lane, tag: string, onWrite: (ms: number) => void): Promise<void> {
+  const timed = async (p: () => ReturnType<Api>, what: string) => {
+    const t0 = performance.now();
+    const r = await p();
+    onWrite(performance.now() - t0);
+    if (r.status !== 201) throw new Error(`${what} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const { buyer, supplier, officer } = lane;
+  const order = await timed(() => buyer.api("POST", "/orders", { supplierOrgId: supplier.orgId, amount: "10.00", reference: tag, dueDate: inDays(60) }), "order");
+  await timed(() => supplier.api("POST", `/orders/${order.id}/accept`), "accept");
+  const inv = await timed(() => supplier.api("POST", "/invoices", { orderId: order.id, invoiceNumber: tag, amount: "10.00", dueDate: inDays(60), documentHash: DOC }), "invoice");
+  await timed(() => buyer.api("POST", `/invoices/${inv.id}/confirm`), "confirm");
+  const req = await timed(() => supplier.api("POST", "/financing-requests", { invoiceId: inv.id, bankOrgId: creds.orgs.bankA, amount: "9.00" }), "request");
+  await timed(() => officer.api("POST", `/financing-requests/${req.id}/approve`), "approve");
+  await timed(() => officer.api("POST", `/financing-requests/${req.id}/disburse`), "disburse");
+  await timed(() => buyer.api("POST", `/invoices/${inv.id}/payments`, { amount: "10.00" }), "pay");
+}
+
+/** One JSON-RPC call (or a batch when `calls` is an array of [method, params]). */
+export async function rpc(url: string, method: string, params: unknown[] = []): Promise<any> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+/** A JSON-RPC batch; answers in request order, throwing on the first error. */
+export async function rpcBatch(url: string, calls: [string, unknown[]][]): Promise<any[]> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(calls.map(([method, params], id) => ({ jsonrpc: "2.0", id, method, params }))),
+  });
+  const body = (await res.json()) as { id: number; result?: unknown; error?: { message: string } }[];
+  const out: any[] = new Array(calls.length);
+  for (const r of body) {
+    if (r.error) throw new Error(`${calls[r.id][0]}: ${r.error.message}`);
+    out[r.id] = r.result;
+  }
+  return out;
+}

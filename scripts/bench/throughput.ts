@@ -1,0 +1,293 @@
+/**
+ * Raw chain vs gateway, one chain, one run (`npm run bench:throughput`), written to bench/results/throughput.json.
+ *
+ * 1. Raw: the fast-track lifecycle's 8 relayed transactions (the same ERC-2771 `execute` calls the gateway sends,
+ *    signed by the same custodial keys) are all signed before the clock starts and sent straight to the Hardhat node's
+ *    JSON-RPC, one batch per step for all lanes, waves back to back. The gateway's indexer is paused meanwhile.
+ * 2. Gateway: the same lifecycle through the API by one concurrent client per lane.
+ * 3. Latency: one client alone, so the figure is the gateway's own cost per write, not queueing behind other lanes.
+ * 4. Interval mining: the node switched to `evm_setAutomine false` + `evm_setIntervalMining`; many users issue
+ *    orders for a fixed time through the relayer pool.
+ * Each gateway phase runs with timers on the write path (scripts/bench/profile.ts) to say where the time goes.
+ *
+ * Options (env): BENCH_LANES (8), BENCH_RAW_WAVES (25), BENCH_GW_LIFECYCLES per lane (6), BENCH_LAT_LIFECYCLES (25),
+ * BENCH_INTERVAL_MS (200), BENCH_INTERVAL_USERS (96), BENCH_INTERVAL_SECONDS (20).
+ */
+import { encodeBytes32String, HDNodeWallet, ZeroHash } from "ethers";
+import { startPlatform } from "../../test/helpers/platform";
+import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
+import { forwarderInterface, ledgerInterface } from "../../server/src/chain/ledger-client";
+import { apiClient } from "../../test/helpers/platform";
+import { WritePathProfile } from "./profile";
+import {
+  apiLifecycle,
+  buildLanes,
+  DOC,
+  inDays,
+  percentile,
+  printTable,
+  round,
+  rpc,
+  rpcBatch,
+  runMain,
+  updateResult,
+  verdict,
+  writeDetails,
+  type Lane,
+} from "./lib";
+
+const LANES = Number(process.env.BENCH_LANES ?? 8);
+const RAW_WAVES = Number(process.env.BENCH_RAW_WAVES ?? 25);
+const GW_LIFECYCLES = Number(process.env.BENCH_GW_LIFECYCLES ?? 6);
+const LAT_LIFECYCLES = Number(process.env.BENCH_LAT_LIFECYCLES ?? 25);
+const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 200);
+const INTERVAL_USERS = Number(process.env.BENCH_INTERVAL_USERS ?? 96);
+const INTERVAL_SECONDS = Number(process.env.BENCH_INTERVAL_SECONDS ?? 20);
+const MNEMONIC = "test test test test test test test test test test test junk";
+/** The gateway's own gas figures (server/src/chain/ledger-client.ts), so the raw transactions are the same. */
+const INNER_GAS = 1_000_000n;
+const OUTER_GAS = 1_300_000n;
+const STEPS = 8;
+/** issueOrder, issueInvoice and requestFinancing: the steps that take the next id of a counter. */
+const CREATES = new Set([0, 2, 4]);
+
+type Platform = Awaited<ReturnType<typeof startPlatform>>;
+
+/** Signs every transaction of `waves` × lanes lifecycles in send order; ids follow from the counters at the start. */
+async function presignRaw(p: Platform, lanes: Lane[], waves: number): Promise<string[][]> {
+  const { ledger, vault } = p.gateway.services;
+  const url = p.node.url;
+  const read = async (fn: string) => BigInt(ledgerInterface.decodeFunctionResult(fn, await rpc(url, "eth_call", [{ to: ledger.addresses.ledger, data: ledgerInterface.encodeFunctionData(fn, []) }, "latest"]))[0]);
+  const [orders, invoices, requests] = [await read("orderCount"), await read("invoiceCount"), await read("financingRequestCount")];
+  const domain = forwarderDomain(ledger.chainId, ledger.addresses.forwarder);
+  const fwdNonce = new Map<string, bigint>();
+  const nextFwd = async (address: string) => {
+    if (!fwdNonce.has(address)) {
+      const raw = await rpc(url, "eth_call", [{ to: ledger.addresses.forwarder, data: forwarderInterface.encodeFunctionData("nonces", [address]) }, "latest"]);
+      fwdNonce.set(address, forwarderInterface.decodeFunctionResult("nonces", raw)[0] as bigint);
+    }
+    const n = fwdNonce.get(address)!;
+    fwdNonce.set(address, n + 1n);
+    return n;
+  };
+  // Relayers of their own (mnemonic accounts 10..), so the gateway's relayer nonces stay untouched.
+  const relayers = lanes.map((_, i) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${10 + i}`));
+  const relayerNonce = await Promise.all(relayers.map(async (r) => Number(await rpc(url, "eth_getTransactionCount", [r.address, "pending"]))));
+  const fees = await p.gateway.services.provider.getFeeData();
+  const bankA = p.credentials.orgs.bankA;
+  const due = Math.floor(Date.now() / 1000) + 60 * 86_400;
+  const batches: string[][] = [];
+  for (let w = 0; w < waves; w++) {
+    for (let s = 0; s < STEPS; s++) {
+      const batch: string[] = [];
+      for (let i = 0; i < lanes.length; i++) {
+        const k = BigInt(w * lanes.length + i + 1);
+        const [orderId, invoiceId, requestId] = [orders + k, invoices + k, requests + k];
+        const l = lanes[i];
+        const step: [string, string, unknown[]][] = [
+          [l.buyer.address, "issueOrder", [l.supplier.orgId, ledger.addresses.token, 1000n, due, encodeBytes32String(`RAW-${w}-${i}`), ZeroHash]],
+          [l.supplier.address, "acceptOrder", [orderId]],
+          [l.supplier.address, "issueInvoice", [orderId, encodeBytes32String(`RAW-${w}-${i}`), 1000n, due, DOC]],
+          [l.buyer.address, "confirmInvoice", [invoiceId]],
+          [l.supplier.address, "requestFinancing", [invoiceId, bankA, 900n]],
+          [l.officer.address, "approveFinancing", [requestId]],
+          [l.officer.address, "disburseFinancing", [requestId]],
+          [l.buyer.address, "payInvoice", [invoiceId, 1000n]],
+        ];
+        const [from, fn, args] = step[s];
+        const request = await signForwardRequest(vault.wallet(from), domain, {
+          from,
+          to: ledger.addresses.ledger,
+          value: 0n,
+          gas: INNER_GAS,
+          nonce: await nextFwd(from),
+          deadline: Math.floor(Date.now() / 1000) + 86_400,
+          data: ledgerInterface.encodeFunctionData(fn, args),
+        });
+        batch.push(
+          await relayers[i].signTransaction({
+            to: ledger.addresses.forwarder,
+            data: forwarderInterface.encodeFunctionData("execute", [request]),
+            gasLimit: OUTER_GAS,
+            nonce: relayerNonce[i]++,
+            chainId: ledger.chainId,
+            type: 2,
+            maxFeePerGas: fees.maxFeePerGas! * 4n,
+            maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
+          }),
+        );
+      }
+      batches.push(batch);
+    }
+  }
+  return batches;
+}
+
+async function rawPhase(p: Platform, lanes: Lane[]) {
+  const batches = await presignRaw(p, lanes, RAW_WAVES);
+  await p.gateway.services.indexer.stop();
+  const t0 = performance.now();
+  const hashes: string[] = [];
+  for (const [b, batch] of batches.entries()) {
+    try {
+      // Hardhat answers a JSON-RPC batch's items concurrently, so the steps that create a record (whose id the later
+      // steps were signed with) go one at a time, in lane order; the others go as one batch.
+      if (CREATES.has(b % STEPS)) for (const raw of batch) hashes.push(await rpc(p.node.url, "eth_sendRawTransaction", [raw]));
+      else hashes.push(...(await rpcBatch(p.node.url, batch.map((raw) => ["eth_sendRawTransaction", [raw]]))));
+    } catch (err) {
+      throw new Error(`batch ${b} (wave ${Math.floor(b / STEPS)}, step ${b % STEPS}): ${(err as Error).message}`);
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  let failed = 0;
+  for (let i = 0; i < hashes.length; i += 200) {
+    const receipts = await rpcBatch(p.node.url, hashes.slice(i, i + 200).map((h) => ["eth_getTransactionReceipt", [h]]));
+    failed += receipts.filter((r) => !r || r.status !== "0x1").length;
+  }
+  if (failed > 0) throw new Error(`${failed} of ${hashes.length} raw transactions failed or reverted`);
+  // The raw transactions used the same people's forwarder nonces behind the gateway's back: let it re-read them.
+  p.gateway.services.ledger.reset();
+  p.gateway.services.indexer.start();
+  await p.gateway.services.indexer.waitFor(Number(await rpc(p.node.url, "eth_blockNumber")), 120_000);
+  const lifecycles = RAW_WAVES * lanes.length;
+  return { writes: hashes.length, lifecycles, seconds, writesPerSec: hashes.length / seconds, lifecyclesPerSec: lifecycles / seconds };
+}
+
+async function gatewayPhase(p: Platform, lanes: Lane[], perLane: number, tag: string) {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    lanes.map(async (lane, i) => {
+      for (let n = 0; n < perLane; n++) await apiLifecycle(p.credentials, lane, `${tag}-${i}-${n}`, (ms) => latencies.push(ms));
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const lifecycles = lanes.length * perLane;
+  return {
+    writes: latencies.length,
+    lifecycles,
+    seconds,
+    writesPerSec: latencies.length / seconds,
+    lifecyclesPerSec: lifecycles / seconds,
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+  };
+}
+
+async function intervalPhase(p: Platform, lanes: Lane[]) {
+  const op = apiClient(p.baseUrl, p.credentials.users.operator.token);
+  const users: { api: ReturnType<typeof apiClient>; supplierOrgId: string }[] = [];
+  for (let u = 0; u < INTERVAL_USERS; u++) {
+    const lane = lanes[u % lanes.length];
+    const r = await op("POST", "/users", { orgId: lane.buyer.orgId, name: `interval-buyer-${u}`, role: "buyer" });
+    if (r.status !== 201) throw new Error(`POST /users answered ${r.status}: ${JSON.stringify(r.body)}`);
+    users.push({ api: apiClient(p.baseUrl, r.body.token), supplierOrgId: lane.supplier.orgId });
+  }
+  const url = p.node.url;
+  await rpc(url, "evm_setAutomine", [false]);
+  await rpc(url, "evm_setIntervalMining", [INTERVAL_MS]);
+  const startBlock = Number(await rpc(url, "eth_blockNumber"));
+  let ok = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  const stopAt = t0 + INTERVAL_SECONDS * 1000;
+  await Promise.all(
+    users.map(async (u, i) => {
+      for (let n = 0; performance.now() < stopAt; n++) {
+        const s = performance.now();
+        const r = await u.api("POST", "/orders", { supplierOrgId: u.supplierOrgId, amount: "1.00", reference: `IV-${i}-${n}`, dueDate: inDays(30) });
+        if (r.status === 201) {
+          ok += 1;
+          latencies.push(performance.now() - s);
+        } else errors += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const endBlock = Number(await rpc(url, "eth_blockNumber"));
+  await rpc(url, "evm_setIntervalMining", [0]);
+  await rpc(url, "evm_setAutomine", [true]);
+  if (ok === 0) throw new Error("no write succeeded on interval mining");
+  return {
+    writes: ok,
+    errors,
+    seconds,
+    writesPerSec: ok / seconds,
+    blocks: endBlock - startBlock,
+    blockIntervalMs: INTERVAL_MS,
+    users: users.length,
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+  };
+}
+
+async function main() {
+  const p = await startPlatform({ chain: "hardhat" });
+  try {
+    const lanes = await buildLanes(p.credentials, LANES, "tp", p.gateway.services);
+    // Warm the gateway (JIT, caches of nonces and fees) and the node before measuring.
+    await gatewayPhase(p, lanes, 1, "warm");
+
+    const raw = await rawPhase(p, lanes);
+
+    const profile = new WritePathProfile(p.gateway);
+    const gateway = await gatewayPhase(p, lanes, GW_LIFECYCLES, "gw");
+    const gatewayProfile = profile.perWrite(gateway.writes);
+    profile.reset();
+    const single = await gatewayPhase(p, lanes.slice(0, 1), LAT_LIFECYCLES, "lat");
+    const singleProfile = profile.perWrite(single.writes);
+    profile.reset();
+    const interval = await intervalPhase(p, lanes);
+    const intervalProfile = profile.perWrite(interval.writes);
+    profile.uninstall();
+
+    const ratio = gateway.writesPerSec / raw.writesPerSec;
+    const result = updateResult("throughput", () => ({
+      raw: { writesPerSec: round(raw.writesPerSec), lifecyclesPerSec: round(raw.lifecyclesPerSec, 2) },
+      gateway: {
+        writesPerSec: round(gateway.writesPerSec),
+        lifecyclesPerSec: round(gateway.lifecyclesPerSec, 2),
+        latencyMs: { p50: round(single.latencyMs.p50), p95: round(single.latencyMs.p95), p99: round(single.latencyMs.p99) },
+      },
+      ratio: round(ratio, 3),
+      intervalMining: { writesPerSec: round(interval.writesPerSec) },
+    }));
+    writeDetails("throughput", {
+      command: "npm run bench:throughput",
+      chain: "Hardhat node (child process), automine, default 30M block gas limit",
+      lanes: LANES,
+      raw,
+      gatewayConcurrent: gateway,
+      gatewaySingleClient: single,
+      interval,
+      profileMsPerWrite: { gatewayConcurrent: gatewayProfile, gatewaySingleClient: singleProfile, intervalMining: intervalProfile },
+      notes:
+        "gateway.latencyMs in throughput.json is the single-client figure (no queueing behind other lanes); gatewayConcurrent.latencyMs is under the concurrent load. Profile rows overlap (ledger.act contains preflight, signing and the relayer's steps); msPerWrite is summed wall time divided by API writes, so under concurrency it includes waiting for the node.",
+    });
+
+    printTable("Throughput (Hardhat node, automine)", [
+      ["measure", "value", "target", ""],
+      ["raw writes/s (pre-signed, JSON-RPC)", round(raw.writesPerSec), "", ""],
+      ["raw lifecycles/s", round(raw.lifecyclesPerSec, 2), "", ""],
+      [`gateway writes/s (${LANES} clients)`, round(gateway.writesPerSec), "", ""],
+      ["gateway lifecycles/s", round(gateway.lifecyclesPerSec, 2), "", ""],
+      ["ratio gateway/raw", round(ratio, 3), ">= 0.8", verdict(ratio >= 0.8)],
+      ["write latency p50 ms (1 client)", result.gateway.latencyMs.p50, "", ""],
+      ["write latency p95 ms (1 client)", result.gateway.latencyMs.p95, "<= 50", verdict(result.gateway.latencyMs.p95 <= 50)],
+      ["write latency p99 ms (1 client)", result.gateway.latencyMs.p99, "", ""],
+      [`write latency p95 ms (${LANES} clients)`, round(gateway.latencyMs.p95), "", ""],
+      [`interval mining writes/s (${INTERVAL_MS} ms blocks, ${INTERVAL_USERS} users)`, round(interval.writesPerSec), ">= 300", verdict(interval.writesPerSec >= 300)],
+      ["interval mining errors", interval.errors, "0", verdict(interval.errors === 0)],
+    ]);
+    for (const [name, prof] of Object.entries({ "concurrent gateway": gatewayProfile, "single client": singleProfile, "interval mining": intervalProfile })) {
+      printTable(`Where the time goes, per API write (${name})`, [
+        ["step", "calls/write", "ms/call", "ms/write"],
+        ...Object.entries(prof).map(([k, v]) => [k, v.callsPerWrite, v.msPerCall, v.msPerWrite]),
+      ]);
+    }
+  } finally {
+    await p.stop();
+  }
+}
+
+runMain("bench:throughput", main);
+
