@@ -241,6 +241,7 @@ export class Indexer {
     this.headBlock = head;
     await this.checkReorg();
     let cp = this.checkpoint();
+    let moved = 0;
     while (cp.number < head && !this.halting) {
       const from = cp.number + 1;
       const to = Math.min(head, from + this.batchBlocks - 1);
@@ -250,6 +251,8 @@ export class Indexer {
         if (this.batchBlocks < this.maxBatchBlocks) this.batchBlocks = Math.min(this.maxBatchBlocks, this.batchBlocks * 2);
       } catch (err) {
         if (err instanceof ChainMovedError) {
+          // A node that keeps contradicting itself is not moving, it is broken: give up this sync and retry later.
+          if (++moved > 5) throw new Error(`The node's blocks and logs keep disagreeing at ${from}-${to}: ${err.message}`);
           this.log.info({ from, to, reason: err.message }, "chain moved while indexing; re-checking for a reorg");
           await this.checkReorg();
         } else if (isTooManyResults(err) && this.batchBlocks > 1) {
