@@ -65,13 +65,15 @@ const available = (limit: string, utilised: string) => {
 };
 
 /**
- * Returns a bank's policy, or undefined when the id is not a bank or the scope may not read it: the operator,
- * auditors and the bank's own officers may (the fast-track list and the limits are the bank's business).
+ * Returns a bank's policy, or undefined when the id is not a bank. The operator, auditors and the bank's own officers
+ * see all of it; anyone else sees the bank's public terms (rates and fast-track limit, which a supplier needs to know
+ * what it can ask for) and only its own entries of the fast-track list and of the credit limits.
  */
 export function getPolicy(db: Database, bankOrgId: string, scope: Scope): BankPolicy | undefined {
   const bank = parseId(bankOrgId);
   if (bank === undefined) return undefined;
-  if (!seesAll(scope) && !(scope.role === "officer" && scopeOrg(scope) === bank)) return undefined;
+  const full = seesAll(scope) || (scope.role === "officer" && scopeOrg(scope) === bank);
+  const own = scopeOrg(scope);
   const org = prepared(db, "SELECT name FROM organizations WHERE id = ? AND kind = ?").get(bank, BANK_KIND) as
     | { name: string }
     | undefined;
@@ -93,8 +95,8 @@ export function getPolicy(db: Database, bankOrgId: string, scope: Scope): BankPo
     advanceRateBps: p?.advance_rate_bps ?? 0,
     discountRateBps: p?.discount_rate_bps ?? 0,
     fastTrackLimit: formatMinor(p?.fast_track_limit ?? 0),
-    trustedBuyers: trusted.map(String),
-    creditLimits: limits.map((c) => ({
+    trustedBuyers: trusted.filter((id) => full || id === own).map(String),
+    creditLimits: limits.filter((c) => full || c.supplier_org_id === own).map((c) => ({
       supplierOrgId: String(c.supplier_org_id),
       supplierName: c.name ?? "",
       limit: formatMinor(c.limit_minor),

@@ -280,7 +280,11 @@ describe("Indexer", function () {
       // Bank B never was asked by Quarry and set it no limit.
       expect(getSupplierProfile(db, "6", bankB)).to.equal(undefined);
       expect(getSupplierProfile(db, "2", bankB)!.creditRecords.map((c) => c.bankOrgId)).to.deep.equal(["4"]);
-      expect(getPolicy(db, "3", bankB)).to.equal(undefined);
+      // Another bank sees only Bank A's public terms: no fast-track list, no credit limits.
+      const seenByB = getPolicy(db, "3", bankB)!;
+      expect(seenByB).to.deep.include({ advanceRateBps: 9000, fastTrackLimit: "500000.00", trustedBuyers: [], creditLimits: [] });
+      // A supplier sees its own credit limit only.
+      expect(getPolicy(db, "3", pearl)!.creditLimits.map((c) => c.supplierOrgId)).to.deep.equal(["2"]);
       expect(getPolicy(db, "1", operator)).to.equal(undefined); // not a bank
     });
   });
