@@ -60,7 +60,7 @@ export function OneStop() {
     const result = await action.run(async () => {
       const documentHash = await hashAndUpload(file!, action.step);
       action.step("Submitting to the ledger…");
-      return api.post<{ invoice: Invoice; financingRequest: FinancingRequest }>("/one-stop", {
+      return api.post<{ invoice: Invoice; financingIntent: { status: string; amount: string; bankOrgId: string } }>("/one-stop", {
         orderId,
         invoiceNumber: invoiceNumber.trim(),
         amount: invoiceAmount,
@@ -69,7 +69,7 @@ export function OneStop() {
         bankOrgId,
         financingAmount: normaliseAmount(financingAmount),
       });
-    }, (r) => `Invoice ${r.invoice.invoiceNumber} (#${r.invoice.id}) issued and financing request #${r.financingRequest.id} sent to ${r.financingRequest.bankName}. The bank can decide once the buyer confirms the invoice.`);
+    }, (r) => `Invoice ${r.invoice.invoiceNumber} (#${r.invoice.id}) issued. The request to finance ${formatMoney(r.financingIntent.amount)} from ${banks.find((b) => b.id === r.financingIntent.bankOrgId)?.name ?? "the bank"} goes out automatically, signed by you, the moment the buyer confirms the invoice.`);
     if (result) orders.reload();
   };
 
