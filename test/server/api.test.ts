@@ -91,6 +91,14 @@ describe("gateway API on a Hardhat node", function () {
       }
     });
 
+    it("400 for a cursor the API did not issue and for injection strings in filters", async () => {
+      const r = await c.auditor("GET", "/audit/events?cursor=not-a-cursor");
+      expect(r.status).to.equal(400);
+      expect(r.body.error.code).to.equal("VALIDATION_FAILED");
+      const inj = await c.auditor("GET", `/audit/events?eventType=${encodeURIComponent("x' OR 1=1 --")}`);
+      expect(inj.status).to.equal(400);
+    });
+
     it("401 without or with a bad token", async () => {
       expect((await c.anon("GET", "/orders")).status).to.equal(401);
       const r = await apiClient(p.baseUrl, "trl_not-a-real-token-at-all")("GET", "/orders");

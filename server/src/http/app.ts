@@ -14,6 +14,8 @@ import { Idempotency } from "./idempotency";
 import { buildOpenApi } from "./openapi";
 import type { AuthUser, Ctx, RouteDef } from "./route";
 import { allRoutes } from "./routes";
+import { InvalidCursorError } from "../db/page";
+import { MoneyFormatError } from "../shared/money";
 
 const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
@@ -111,6 +113,8 @@ export function createApp(services: Services): express.Express {
 
 function normalise(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof InvalidCursorError) return new AppError(400, "VALIDATION_FAILED", "The cursor is not valid for this list; start again without it.");
+  if (err instanceof MoneyFormatError) return new AppError(400, "VALIDATION_FAILED", err.message);
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === "entity.too.large") return new AppError(413, "PAYLOAD_TOO_LARGE", "The request body is too large.");
   if (e?.type === "entity.parse.failed") return new AppError(400, "MALFORMED_JSON", "The request body is not valid JSON.");
