@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { encodeBytes32String, Wallet, ZeroHash } from "ethers";
+import { TrellisLedger__factory } from "../../typechain-types";
 import { apiClient, startPlatform, type Platform } from "../helpers/platform";
 import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "./lifecycle";
 
@@ -210,7 +212,48 @@ describe("gateway API on a Hardhat node", function () {
     });
   });
 
+  describe("non-custodial signing through /relay", () => {
+    it("relays a forward request the user signed with its own key, attributed to the user", async () => {
+      const own = Wallet.createRandom();
+      const created = await c.operator("POST", "/users", { orgId: p.credentials.orgs.acme, name: `self-${Date.now() % 1e6}`, role: "buyer", address: own.address });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      const me = apiClient(p.baseUrl, created.body.token);
+      // The gateway holds no key for this user, so custodial writes are refused.
+      const custodial = await me("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "5.00", reference: "PO-NC", dueDate: inDays(9) });
+      expect(custodial.status).to.equal(409);
+      expect(custodial.body.error.code).to.equal("NON_CUSTODIAL_ACCOUNT");
+      const params = (await me("GET", "/relay/params")).body;
+      const iface = TrellisLedger__factory.createInterface();
+      const due = Math.floor(Date.now() / 1000) + 30 * 86400;
+      const data = iface.encodeFunctionData("issueOrder", [p.credentials.orgs.pearl, params.token, 500n, due, encodeBytes32String("PO-SELF"), ZeroHash]);
+      const unsigned = { from: own.address, to: params.ledger, value: "0", gas: "500000", nonce: params.nonce, deadline: Math.floor(Date.now() / 1000) + 600, data };
+      const signature = await own.signTypedData(params.domain, params.types, unsigned);
+      const forged = await Wallet.createRandom().signTypedData(params.domain, params.types, unsigned);
+      const refused = await me("POST", "/relay", { request: { ...unsigned, signature: forged } });
+      expect(refused.status).to.equal(403);
+      const r = await me("POST", "/relay", { request: { ...unsigned, signature } });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      const issued = r.body.events.find((e: { name: string }) => e.name === "OrderIssued");
+      expect(issued.args.actor).to.equal(own.address);
+      const order = await me("GET", `/orders/${issued.args.orderId}`);
+      expect(order.body).to.include({ status: "issued", amount: "5.00", reference: "PO-SELF" });
+    });
+  });
+
   describe("documents, disputes and the OpenAPI document", () => {
+    it("exports the audit trail as CSV and JSON, streamed", async () => {
+      const res = await fetch(`${p.baseUrl}/api/v1/audit/export?format=csv&entityType=invoice`, { headers: { authorization: `Bearer ${p.credentials.users.auditor.token}` } });
+      expect(res.status).to.equal(200);
+      expect(res.headers.get("content-type")).to.match(/text\/csv/);
+      const lines = (await res.text()).trim().split("\n");
+      expect(lines[0]).to.equal("id,blockNumber,logIndex,txHash,timestamp,eventType,entityType,entityId,actor,orgIds,args");
+      expect(lines.length).to.be.greaterThan(5);
+      const json = await fetch(`${p.baseUrl}/api/v1/audit/export?format=json&eventType=InvoiceConfirmed`, { headers: { authorization: `Bearer ${p.credentials.users.auditor.token}` } });
+      const rows = (await json.json()) as { eventType: string }[];
+      expect(rows.length).to.be.greaterThan(0);
+      expect(rows.every((e) => e.eventType === "InvoiceConfirmed")).to.equal(true);
+    });
+
     it("stores a document off-chain and returns its sha256", async () => {
       const res = await fetch(`${p.baseUrl}/api/v1/documents`, {
         method: "POST",

@@ -124,9 +124,9 @@ export class LedgerClient {
   }
 
   /** Reads a view function of the ledger or token. */
-  async read(target: "ledger" | "token", fn: string, args: unknown[]): Promise<unknown> {
-    const iface = target === "ledger" ? ledgerInterface : tokenInterface;
-    const to = target === "ledger" ? this.addresses.ledger : this.addresses.token;
+  async read(target: "ledger" | "token" | "forwarder", fn: string, args: unknown[]): Promise<unknown> {
+    const iface = target === "ledger" ? ledgerInterface : target === "token" ? tokenInterface : forwarderInterface;
+    const to = this.addresses[target];
     try {
       const raw = await this.provider.call({ to, data: iface.encodeFunctionData(fn, args) });
       const out = iface.decodeFunctionResult(fn, raw);

@@ -12,6 +12,11 @@ const CreateUser = z
     orgId: z.string().regex(/^[0-9]{1,10}$/, "must be an organisation id"),
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$/, "must be 2-63 letters, digits, '.', '_' or '-'"),
     role: z.enum(["operator", "auditor", "buyer", "supplier", "officer"]),
+    address: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "must be an address")
+      .optional()
+      .describe("Non-custodial: the user's own account; the gateway then holds no key and the user signs via /relay"),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { MaxUint256 } from "ethers";
+import { getAddress, MaxUint256 } from "ethers";
 import { hashToken, newToken } from "../http/auth";
 import { AppError, badRequest } from "../http/errors";
 import type { IdempotencyStep } from "../chain/ledger-client";
@@ -46,7 +46,7 @@ export async function createOrganization(
  */
 export async function createUser(
   s: Services,
-  input: { orgId: string; name: string; role: Role },
+  input: { orgId: string; name: string; role: Role; address?: string },
   idem?: IdempotencyStep,
 ): Promise<{ user: { id: string; name: string; role: Role; orgId: string; address: string }; token: string }> {
   const exists = s.gdb.prepare("SELECT 1 FROM users WHERE name = ?").get(input.name);
@@ -62,7 +62,14 @@ export async function createUser(
     if (ROLE_FOR_KIND[kindName] !== input.role) {
       throw new AppError(422, "RULE_VIOLATION", `A ${kindName.replace("_", " ")} organisation's users have the role ${ROLE_FOR_KIND[kindName]}.`);
     }
-    address = s.vault.create("user", input.orgId).address;
+    if (input.address) {
+      const known = s.gdb.prepare("SELECT 1 FROM accounts WHERE address = ? COLLATE NOCASE").get(input.address);
+      if (known) throw new AppError(409, "ALREADY_MEMBER", `Account ${input.address} is already registered.`);
+      address = getAddress(input.address);
+      s.vault.registerExternal(address, input.orgId);
+    } else {
+      address = s.vault.create("user", input.orgId).address;
+    }
     const receipt = await s.ledger.act(op(s), "ledger", "addMember", [input.orgId, address], idem);
     await s.indexer.waitFor(receipt.blockNumber);
   }

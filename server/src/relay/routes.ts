@@ -27,6 +27,26 @@ const Relay = z
 /** Non-custodial path: the client signs the EIP-712 forward request itself; the gateway only pays the gas. */
 export const relayRoutes = [
   route({
+    method: "get",
+    path: "/relay/params",
+    summary: "What a client needs to sign a forward request: chain id, forwarder (EIP-712 domain), targets and its nonce",
+    tag: "people",
+    roles: "any",
+    handler: async (ctx) => {
+      const { ledger } = ctx.services;
+      const nonce = (await ledger.read("forwarder", "nonces", [ctx.user.address])) as bigint;
+      return {
+        chainId: Number(ledger.chainId),
+        domain: { name: "TrellisForwarder", version: "1", chainId: Number(ledger.chainId), verifyingContract: ledger.addresses.forwarder },
+        types: FORWARD_REQUEST_TYPES,
+        ledger: ledger.addresses.ledger,
+        token: ledger.addresses.token,
+        from: ctx.user.address,
+        nonce: nonce.toString(),
+      };
+    },
+  }),
+  route({
     method: "post",
     path: "/relay",
     summary: "Relay a forward request signed by the caller's own key (non-custodial); answers with the receipt",

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Wallet } from "ethers";
 import type { GatewayDb } from "./gateway-db";
+import { AppError } from "../http/errors";
 
 /**
  * Custodial keys, encrypted at rest with AES-256-GCM under a master key. The master key comes from
@@ -39,6 +40,11 @@ export class KeyVault {
     return w;
   }
 
+  /** Registers an account whose key stays with its owner (non-custodial): it can only act through /relay. */
+  registerExternal(address: string, orgId: string): void {
+    this.db.prepare("INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, 'user', ?, '')").run(address, orgId);
+  }
+
   /** Returns the wallet of a custodial account. */
   wallet(address: string): Wallet {
     const cached = this.cache.get(address.toLowerCase());
@@ -46,7 +52,9 @@ export class KeyVault {
     const row = this.db.prepare("SELECT encrypted_key FROM accounts WHERE address = ? COLLATE NOCASE").get(address) as
       | { encrypted_key: string }
       | undefined;
-    if (!row) throw new Error(`no custodial key for ${address}`);
+    if (!row || row.encrypted_key === "") {
+      throw new AppError(409, "NON_CUSTODIAL_ACCOUNT", "This account signs its own requests: sign the forward request and POST it to /api/v1/relay.");
+    }
     const w = new Wallet(this.decrypt(row.encrypted_key));
     this.cache.set(address.toLowerCase(), w);
     return w;
