@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import express, { NextFunction, Request, Response } from "express";
 import helmet from "helmet";
-import rateLimit from "express-rate-limit";
+import rateLimit, { ipKeyGenerator } from "express-rate-limit";
 import swaggerUi from "swagger-ui-express";
 import client from "prom-client";
 import { z } from "zod";
@@ -52,8 +52,18 @@ export function createApp(services: Services): express.Express {
     }),
   );
   app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
     const end = httpDuration.startTimer({ method: req.method });
-    res.on("finish", () => end({ route: (req.route?.path as string) ?? "other", status: String(res.statusCode) }));
+    res.on("finish", () => {
+      const route = (req.route?.path as string) ?? "other";
+      end({ route, status: String(res.statusCode) });
+      // One structured line per request: writes and failures at info, successful reads at debug.
+      const level = res.statusCode >= 500 ? "error" : req.method === "GET" && res.statusCode < 400 ? "debug" : "info";
+      services.logger[level](
+        { method: req.method, route, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        "http",
+      );
+    });
     next();
   });
 
@@ -78,7 +88,9 @@ export function createApp(services: Services): express.Express {
   api.use(
     rateLimit({
       windowMs: 60_000,
-      limit: Number(process.env.TRELLIS_RATE_LIMIT ?? 100_000),
+      // Per caller (token, or address when there is none); generous by default, set TRELLIS_RATE_LIMIT per minute.
+      limit: Number(process.env.TRELLIS_RATE_LIMIT ?? 60_000),
+      keyGenerator: (req) => req.header("authorization") ?? ipKeyGenerator(req.ip ?? "unknown"),
       standardHeaders: "draft-7",
       legacyHeaders: false,
       handler: (_req, _res, next) => next(new AppError(429, "RATE_LIMITED", "Too many requests; slow down and retry.")),
