@@ -226,13 +226,30 @@ export function entityVisible(db: Database, entityType: EntityType, id: string, 
 }
 
 /**
- * Every event of one entity in chain order, or undefined when the entity is unknown, has no events, or is outside
+ * Every event of one entity in chain order (for an invoice, with its order's and its financing requests' events),
+ * or undefined when the entity is unknown, has no events, or is outside
  * the scope. Whoever may see an entity sees its whole history, including events other parties caused.
  */
 export function entityHistory(db: Database, entityType: EntityType, id: string, scope: Scope): AuditEvent[] | undefined {
   if (!ENTITY_TYPES.includes(entityType) || !entityVisible(db, entityType, id, scope)) return undefined;
   const rows = prepared(db, "SELECT * FROM events WHERE entity_type = ? AND entity_id = ? ORDER BY seq").all(entityType, id) as EventRow[];
-  return rows.length === 0 ? undefined : rows.map(toEvent);
+  if (rows.length === 0) return undefined;
+  if (entityType === "invoice") {
+    // An invoice's story also runs through its order and the financing of its receivable: show every step.
+    const orderId = prepared(db, "SELECT order_id FROM invoices WHERE id = ?").pluck().get(Number(id)) as number | undefined;
+    const requests = (prepared(db, "SELECT id FROM financing_requests WHERE invoice_id = ?").pluck().all(Number(id)) as number[]).filter(
+      (r) => getFinancingRequest(db, String(r), scope) !== undefined,
+    );
+    const related = [
+      ...(orderId !== undefined && getOrder(db, String(orderId), scope) ? [["order", String(orderId)]] : []),
+      ...requests.map((r) => ["financing", String(r)]),
+    ];
+    for (const [type, relatedId] of related) {
+      rows.push(...(prepared(db, "SELECT * FROM events WHERE entity_type = ? AND entity_id = ? ORDER BY seq").all(type, relatedId) as EventRow[]));
+    }
+    rows.sort((x, y) => x.seq - y.seq);
+  }
+  return rows.map(toEvent);
 }
 
 /** One field on which the index and the chain disagree. */

@@ -80,7 +80,7 @@ export const auditRoutes = [
   route({
     method: "get",
     path: "/audit/:entityType/:id/history",
-    summary: "Every event of an order, invoice, financing request or organisation, in chain order",
+    summary: "Every event of an order, invoice (with its order and financing), financing request or organisation, in chain order",
     tag: "audit",
     roles: "any",
     params: z.object({ entityType: EntityType, id: z.string().regex(/^[0-9]{1,10}$/, "must be an id") }).strict(),

@@ -442,7 +442,8 @@ describe("Indexer", function () {
 
       expect(entityHistory(db, "invoice", fastInvoice, borealis)).to.equal(undefined);
       expect(entityHistory(db, "invoice", fastInvoice, bankA)!.map((e) => e.eventType)).to.deep.equal([
-        "InvoiceIssued", "InvoiceConfirmed", "InvoicePaymentMade", "InvoicePaymentMade",
+        "OrderIssued", "OrderAccepted", "InvoiceIssued", "InvoiceConfirmed", "FinancingRequested", "FinancingApproved",
+        "FinancingDisbursed", "InvoicePaymentMade", "FinancingRepaymentReceived", "InvoicePaymentMade", "FinancingRepaymentReceived",
       ]);
       const events = listEvents(db, { limit: 500 }, borealis).items;
       expect(events.length).to.be.greaterThan(0);
