@@ -101,6 +101,14 @@ describe("gateway API on a Hardhat node", function () {
       expect(inj.status).to.equal(400);
     });
 
+    it("accepts ids as JSON numbers and due dates as unix seconds, as a client in another language may send them", async () => {
+      const due = Math.floor(Date.now() / 1000) + 20 * 86400;
+      const r = await c.buyer("POST", "/orders", { supplierOrgId: Number(p.credentials.orgs.pearl), amount: "12.50", reference: "PO-NUM", dueDate: due });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      expect(r.body).to.include({ supplierOrgId: p.credentials.orgs.pearl, amount: "12.50" });
+      expect(Date.parse(r.body.dueDate) / 1000).to.equal(due);
+    });
+
     it("401 without or with a bad token", async () => {
       expect((await c.anon("GET", "/orders")).status).to.equal(401);
       const r = await apiClient(p.baseUrl, "trl_not-a-real-token-at-all")("GET", "/orders");

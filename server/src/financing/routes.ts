@@ -9,7 +9,7 @@ import { AppError } from "../http/errors";
 import { intentOf, recordIntent } from "./intents";
 
 const CreateRequest = z.object({ invoiceId: Id, bankOrgId: Id, amount: Amount }).strict();
-const Reject = z.object({ reasonCode: z.number().int().min(0).max(65535), reason: z.string().max(2000).optional() }).strict();
+const Reject = z.object({ reasonCode: z.number().int().min(0).max(65535).default(0), reason: z.string().max(2000).optional() }).strict();
 const Complaint = z.object({ category: z.enum(DISPUTE_CATEGORIES), reason: z.string().min(1).max(2000) }).strict();
 const OneStop = CreateInvoice.extend({ bankOrgId: Id, financingAmount: Amount }).strict();
 const ListQuery = z

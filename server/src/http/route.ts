@@ -54,12 +54,25 @@ export const Amount = z
   .string()
   .regex(/^(0|[1-9][0-9]{0,23})(\.[0-9]{1,2})?$/, 'must be a decimal string with at most two decimals, such as "400000.00"')
   .refine((v) => v !== "0" && !/^0(\.0{1,2})?$/.test(v), "must be more than zero");
-export const Id = z.string().regex(/^[1-9][0-9]{0,9}$/, "must be a positive integer id");
+/** An id: a string of digits as the API returns it, or the same integer as a JSON number. */
+export const Id = z
+  .union([z.string(), z.number().int().positive().max(4_294_967_295)])
+  .transform((v) => String(v))
+  .pipe(z.string().regex(/^[1-9][0-9]{0,9}$/, "must be a positive integer id"));
 export const Hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex hash");
-export const DueDate = z
-  .string()
-  .max(40)
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), "must be a date such as 2027-03-31 or an ISO timestamp");
+/** A date: "2027-03-31" (end of that day, UTC), an ISO timestamp, or unix seconds as a JSON number. */
+export const DueDate = z.union([
+  z
+    .string()
+    .max(40)
+    .refine((v) => /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), "must be a date such as 2027-03-31 or an ISO timestamp"),
+  z
+    .number()
+    .int()
+    .min(1_000_000_000, "must be unix seconds")
+    .max(1_099_511_627_775)
+    .transform((v) => new Date(v * 1000).toISOString()),
+]);
 export const ShortText = (max: number) => z.string().min(1).max(max);
 export const Limit = z.coerce.number().int().min(1).max(500).optional();
 export const Cursor = z.string().max(200).optional();

@@ -15,11 +15,13 @@ export const CreateInvoice = z
   .strict();
 const Dispute = z
   .object({
-    reasonCode: z.number().int().min(0).max(65535),
-    category: z.enum(DISPUTE_CATEGORIES),
-    reason: z.string().min(1).max(2000),
+    reasonCode: z.number().int().min(0).max(65535).default(0),
+    category: z.enum(DISPUTE_CATEGORIES).default("other"),
+    reason: z.string().min(1).max(2000).optional(),
+    reasonHash: Hash.optional().describe("The hash of a reasoning kept elsewhere; computed from `reason` when omitted"),
   })
-  .strict();
+  .strict()
+  .refine((d) => d.reason !== undefined || d.reasonHash !== undefined, { message: "give a reason (or the reasonHash of one)", path: ["reason"] });
 const Payment = z.object({ amount: Amount }).strict();
 const ListQuery = z
   .object({
@@ -90,7 +92,7 @@ export const invoiceRoutes = [
       const id = ctx.params.id as string;
       const inv = visible(ctx.services.read.getInvoice(id, ctx.scope), `Invoice ${id}`);
       const b = ctx.body as z.infer<typeof Dispute>;
-      const reasonHash = "0x" + crypto.createHash("sha256").update(b.reason).digest("hex");
+      const reasonHash = b.reasonHash ?? "0x" + crypto.createHash("sha256").update(b.reason!).digest("hex");
       const out = await writeThenRead(ctx, "ledger", "disputeInvoice", [id, b.reasonCode, reasonHash], 0, () => id, (i) =>
         ctx.services.read.getInvoice(i, ctx.scope),
       );
@@ -100,7 +102,7 @@ export const invoiceRoutes = [
         subjectType: "invoice",
         subjectId: id,
         assignedOrg: inv.supplierOrgId,
-        reason: b.reason,
+        reason: b.reason ?? `(reason kept off-platform, hash ${reasonHash})`,
         reasonHash,
         txHash: out.txHash,
       });
