@@ -134,3 +134,46 @@ describe("gateway API on Anvil (chain-agnostic path)", function () {
     }
   });
 });
+
+describe("overdue, default and recourse through the API", function () {
+  this.timeout(180_000);
+  it("marks a financed invoice overdue after the grace period, defaults it, and the supplier repays the bank", async () => {
+    const p = await startPlatform({ chain: "hardhat" });
+    try {
+      const c = clients(p.credentials);
+      const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "1000.00", reference: "PO-OD", dueDate: inDays(10) });
+      await c.supplier("POST", `/orders/${order.body.id}/accept`);
+      const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: "INV-OD", amount: "1000.00", dueDate: inDays(10), documentHash: "0x" + "cd".repeat(32) });
+      await c.buyer("POST", `/invoices/${inv.body.id}/confirm`);
+      const req = await c.supplier("POST", "/financing-requests", { invoiceId: inv.body.id, bankOrgId: p.credentials.orgs.bankA, amount: "900.00" });
+      await c.officer1("POST", `/financing-requests/${req.body.id}/approve`);
+      await c.officer1("POST", `/financing-requests/${req.body.id}/disburse`);
+
+      const early = await c.supplier("POST", `/invoices/${inv.body.id}/mark-overdue`);
+      expect(early.status).to.equal(422);
+      expect(early.body.error.code).to.equal("NOT_YET_OVERDUE");
+      // Move the chain past the due date and the 5-day grace period.
+      await p.gateway.services.provider.send("evm_increaseTime", [20 * 86400]);
+      await p.gateway.services.provider.send("evm_mine", []);
+      const overdue = await c.officer1("POST", `/invoices/${inv.body.id}/mark-overdue`);
+      expect(overdue.status, JSON.stringify(overdue.body)).to.equal(201);
+      expect(overdue.body.status).to.equal("overdue");
+      const defaulted = await c.officer1("POST", `/financing-requests/${req.body.id}/default`);
+      expect(defaulted.body.status).to.equal("defaulted");
+      // The buyer pays a little late (it reaches the bank first); the supplier repays the rest itself.
+      const paid = await c.buyer("POST", `/invoices/${inv.body.id}/payments`, { amount: "100.00" });
+      expect(paid.body).to.include({ status: "overdue", paid: "100.00" });
+      const tooMuch = await c.supplier("POST", `/financing-requests/${req.body.id}/repayments`, { amount: "800.01" });
+      expect(tooMuch.status).to.equal(422);
+      expect(tooMuch.body.error.code).to.equal("PAYMENT_EXCEEDS_OUTSTANDING");
+      const repaid = await c.supplier("POST", `/financing-requests/${req.body.id}/repayments`, { amount: "800.00" });
+      expect(repaid.status, JSON.stringify(repaid.body)).to.equal(201);
+      expect(repaid.body).to.include({ status: "repaid", repaid: "900.00", outstanding: "0.00" });
+      const profile = await c.supplier("GET", `/suppliers/${p.credentials.orgs.pearl}/profile`);
+      const withA = profile.body.creditRecords.find((r: { bankOrgId: string }) => r.bankOrgId === p.credentials.orgs.bankA);
+      expect(withA).to.include({ financed: 1, overdue: 1, defaulted: 1, repaidLate: 1, overdueOpen: 0, utilised: "0.00" });
+    } finally {
+      await p.stop();
+    }
+  });
+});

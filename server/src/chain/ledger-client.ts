@@ -33,6 +33,9 @@ export interface IdempotencyStep {
   step: number;
 }
 
+/** The forwarder refused a request whose deadline the chain's clock had passed. */
+class ExpiredRequest extends Error {}
+
 /** Gas the forwarder passes to the inner call, and the outer transaction's limit. Every ledger call is < 150k. */
 const INNER_GAS = 1_000_000n;
 const OUTER_GAS = 1_300_000n;
@@ -85,17 +88,27 @@ export class LedgerClient {
       const prior = idem ? this.priorStep(idem) : undefined;
       if (prior) return this.sender.resume(prior);
       await this.preflight(actor, to, data);
-      const nonce = await this.forwarderNonce(actor.address);
-      const request = await signForwardRequest(wallet, forwarderDomain(this.chainIdValue, this.addresses.forwarder), {
-        from: actor.address,
-        to,
-        value: 0n,
-        gas: INNER_GAS,
-        nonce,
-        deadline: Math.floor(Date.now() / 1000) + 3600,
-        data,
-      });
-      return this.relay(actor, request, to, data, idem);
+      for (let attempt = 0; ; attempt++) {
+        const nonce = await this.forwarderNonce(actor.address);
+        const request = await signForwardRequest(wallet, forwarderDomain(this.chainIdValue, this.addresses.forwarder), {
+          from: actor.address,
+          to,
+          value: 0n,
+          gas: INNER_GAS,
+          nonce,
+          deadline: (await this.deadlineBase()) + 3600,
+          data,
+        });
+        try {
+          return await this.relay(actor, request, to, data, idem);
+        } catch (err) {
+          // The chain's clock jumped past the request's deadline (a test or dev chain moved time): the forwarder
+          // refused the whole request, so nothing happened; sign again against the chain's clock, once.
+          if (attempt > 0 || !(err instanceof ExpiredRequest)) throw err;
+          this.chainClock.at = 0;
+          if (idem) this.db.prepare("DELETE FROM idempotency_steps WHERE user_id = ? AND key = ? AND step = ?").run(idem.userId, idem.key, idem.step);
+        }
+      }
     });
   }
 
@@ -168,6 +181,8 @@ export class LedgerClient {
     if (receipt.status !== 1) {
       // The state changed between the preflight and mining; ask the chain why, as the person, at the new state.
       this.forwarderNonces.delete(actor.address.toLowerCase());
+      const block = await this.provider.getBlock(receipt.blockNumber);
+      if (block && BigInt(block.timestamp) > BigInt(request.deadline)) throw new ExpiredRequest();
       await this.preflight(actor, to, data);
       throw new AppError(409, "CONFLICT", "The ledger state changed while your transaction was being mined; retry.");
     }
@@ -188,6 +203,17 @@ export class LedgerClient {
       if (!decoded) this.logger.warn({ err, to }, "undecodable revert");
       throw toAppError(decoded, actor.orgId);
     }
+  }
+
+  /** Now by the chain's clock (which a test chain may have moved ahead of ours), checked at most every 10 s. */
+  private chainClock = { at: 0, value: 0 };
+  private async deadlineBase(): Promise<number> {
+    const wall = Math.floor(Date.now() / 1000);
+    if (Date.now() - this.chainClock.at > 10_000) {
+      const block = await this.provider.getBlock("latest");
+      this.chainClock = { at: Date.now(), value: block ? block.timestamp - wall : 0 };
+    }
+    return Math.max(wall, wall + this.chainClock.value, this.sender.chainTime);
   }
 
   private async forwarderNonce(address: string): Promise<bigint> {

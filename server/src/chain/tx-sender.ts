@@ -20,6 +20,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class TxSender {
   private readonly nonces = new Map<string, number>();
   private readonly locks = new KeyedMutex();
+  /** The latest block timestamp seen, so that signed requests' deadlines follow the chain's clock, not ours. */
+  chainTime = 0;
   private fees: { at: number; data: { maxFeePerGas: bigint | null; maxPriorityFeePerGas: bigint | null; gasPrice: bigint | null } } | undefined;
 
   constructor(
@@ -143,6 +145,7 @@ export class TxSender {
     if (entry && entry.block_timestamp === null) {
       const block = await this.provider.getBlock(receipt.blockNumber);
       this.journal.markMined(receipt.hash, receipt.status === 1, receipt.blockNumber, receipt.index, block!.timestamp);
+      this.chainTime = Math.max(this.chainTime, block!.timestamp);
     }
     return receipt;
   }

@@ -82,6 +82,35 @@ export const financingRoutes = [
   }),
   route({
     method: "post",
+    path: "/financing-requests/:id/default",
+    summary: "Declare a disbursed request whose invoice is overdue defaulted (officer of the bank)",
+    tag: "financing",
+    roles: ["officer"],
+    params: IdParam,
+    handler: async (ctx) => {
+      const id = ctx.params.id as string;
+      visible(ctx.services.read.getFinancing(id, ctx.scope), `Financing request ${id}`);
+      return writeThenRead(ctx, "ledger", "declareDefault", [id], 0, () => id, (i) => ctx.services.read.getFinancing(i, ctx.scope));
+    },
+  }),
+  route({
+    method: "post",
+    path: "/financing-requests/:id/repayments",
+    summary: "Repay the bank directly from the supplier's treasury (recourse)",
+    tag: "financing",
+    roles: ["supplier"],
+    params: IdParam,
+    body: z.object({ amount: Amount }).strict(),
+    handler: async (ctx) => {
+      const id = ctx.params.id as string;
+      visible(ctx.services.read.getFinancing(id, ctx.scope), `Financing request ${id}`);
+      return writeThenRead(ctx, "ledger", "repayFinancing", [id, toMinor((ctx.body as { amount: string }).amount)], 0, () => id, (i) =>
+        ctx.services.read.getFinancing(i, ctx.scope),
+      );
+    },
+  }),
+  route({
+    method: "post",
     path: "/financing-requests/:id/complaints",
     summary: "Complain about a bank's decision (supplier); routed to the bank with a 48-hour clock",
     tag: "disputes",

@@ -126,6 +126,19 @@ export const invoiceRoutes = [
     },
   }),
   route({
+    method: "post",
+    path: "/invoices/:id/mark-overdue",
+    summary: "Mark an invoice overdue once its due date plus the grace period has passed unpaid (any party to it)",
+    tag: "invoices",
+    roles: ["buyer", "supplier", "officer", "operator", "auditor"],
+    params: IdParam,
+    handler: async (ctx) => {
+      const id = ctx.params.id as string;
+      visible(ctx.services.read.getInvoice(id, ctx.scope), `Invoice ${id}`);
+      return writeThenRead(ctx, "ledger", "markOverdue", [id], 0, () => id, (i) => ctx.services.read.getInvoice(i, ctx.scope));
+    },
+  }),
+  route({
     method: "get",
     path: "/invoices",
     summary: "List the invoices your organisation is party to",
