@@ -36,9 +36,10 @@ export interface IdempotencyStep {
 /** The forwarder refused a request whose deadline the chain's clock had passed. */
 class ExpiredRequest extends Error {}
 
-/** Gas the forwarder passes to the inner call, and the outer transaction's limit. Every ledger call is < 150k. */
-const INNER_GAS = 1_000_000n;
-const OUTER_GAS = 1_300_000n;
+/** Gas the forwarder passes to the inner call, and the outer transaction's limit. Every ledger call is < 150k; the
+ * reservation is what a block must hold room for, so it is kept near that rather than generous. */
+const INNER_GAS = 400_000n;
+const OUTER_GAS = 500_000n;
 
 export const ledgerInterface = TrellisLedger__factory.createInterface() as Interface;
 export const tokenInterface = SettlementToken__factory.createInterface() as Interface;

@@ -52,6 +52,8 @@ interface RpcBlock {
 class ChainMovedError extends Error {}
 
 const hex = (n: number) => "0x" + n.toString(16);
+/** The most logs one eth_getLogs range should return; ranges shrink to stay under it (responses stay a few MB). */
+const MAX_LOGS_PER_RANGE = 5_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -69,6 +71,8 @@ export class Indexer {
   private readonly keepBlocks: number;
   private readonly pollIntervalMs: number;
   private batchBlocks: number;
+  /** The highest block a waitFor caller knows exists; consumed by the next sync. */
+  private hint = 0;
   private readonly maxBatchBlocks: number;
   private readonly log: pino.Logger;
   private readonly decoder: EventDecoder;
@@ -101,7 +105,8 @@ export class Indexer {
     this.keepBlocks = Math.max(64, opts.reorgDepth ?? 0);
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
     this.maxBatchBlocks = Math.max(1, opts.batchBlocks ?? 2000);
-    this.batchBlocks = this.maxBatchBlocks;
+    // Start small and grow while ranges are sparse, so that the first range over dense blocks cannot be huge.
+    this.batchBlocks = Math.min(this.maxBatchBlocks, 64);
     this.log = opts.logger ?? pino({ enabled: false });
     this.decoder = new EventDecoder(this.addresses);
     this.projector = new Projector(this.db, this.chainId, this.addresses.token);
@@ -180,6 +185,7 @@ export class Indexer {
    */
   async waitFor(blockNumber: number, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    this.hint = Math.max(this.hint, blockNumber);
     for (;;) {
       if (this.indexedBlock() >= blockNumber) return;
       try {
@@ -237,18 +243,29 @@ export class Indexer {
   }
 
   private async sync(): Promise<number> {
-    const head = Number(await this.provider.send("eth_blockNumber", []));
-    this.headBlock = head;
-    await this.checkReorg();
+    // A caller waiting for a block it knows was mined (read-your-writes) saves the eth_blockNumber round trip.
     let cp = this.checkpoint();
+    const hinted = this.hint > cp.number ? this.hint : 0;
+    this.hint = 0;
+    const head = hinted || Number(await this.provider.send("eth_blockNumber", []));
+    this.headBlock = Math.max(this.headBlock, head);
+    // With new blocks to index, indexRange checks that the first descends from the checkpoint (and a mismatch
+    // leads to checkReorg); with none, a reorg at the same height can only be seen by asking for the hash.
+    if (cp.number >= head) await this.checkReorg();
+    cp = this.checkpoint();
     let moved = 0;
     while (cp.number < head && !this.halting) {
       const from = cp.number + 1;
       const to = Math.min(head, from + this.batchBlocks - 1);
       try {
-        await this.indexRange(from, to, cp.hash);
-        // Grow back towards the configured batch after the node refused a large one.
-        if (this.batchBlocks < this.maxBatchBlocks) this.batchBlocks = Math.min(this.maxBatchBlocks, this.batchBlocks * 2);
+        const logs = await this.indexRange(from, to, cp.hash);
+        // Size the next range by what this one held: dense blocks (many events each) must not add up to a response
+        // too large to parse, and sparse ones may grow back towards the configured batch.
+        const span = to - from + 1;
+        if (logs > MAX_LOGS_PER_RANGE) this.batchBlocks = Math.max(1, Math.floor((span * MAX_LOGS_PER_RANGE) / logs / 2));
+        else if (logs < MAX_LOGS_PER_RANGE / 4 && this.batchBlocks < this.maxBatchBlocks) {
+          this.batchBlocks = Math.min(this.maxBatchBlocks, this.batchBlocks * 2);
+        }
       } catch (err) {
         if (err instanceof ChainMovedError) {
           // A node that keeps contradicting itself is not moving, it is broken: give up this sync and retry later.
@@ -276,7 +293,7 @@ export class Indexer {
    * with a log are fetched with the logs; their hashes must agree with the logs' and the first block must descend
    * from the checkpoint, or the range is abandoned as the chain moved.
    */
-  private async indexRange(from: number, to: number, parentHash: string | null): Promise<void> {
+  private async indexRange(from: number, to: number, parentHash: string | null): Promise<number> {
     const rpcLogs = (await this.provider.send("eth_getLogs", [
       { address: this.addressList, fromBlock: hex(from), toBlock: hex(to) },
     ])) as Parameters<typeof rawLogFromRpc>[0][];
@@ -318,6 +335,7 @@ export class Indexer {
     })();
     this.logsIndexed += projected;
     if (logs.length > 0) this.log.debug({ from, to, logs: logs.length }, "indexed block range");
+    return logs.length;
   }
 
   /**
