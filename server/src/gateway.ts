@@ -52,7 +52,9 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const vault = new KeyVault(gdb, config.dataDir);
   const journal = new Journal(gdb);
   const chainId = await chainIdOf(opts.rpcUrl);
-  const provider = new JsonRpcProvider(opts.rpcUrl, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+  // Calls made in the same tick (the indexer's header fetches, concurrent writes) share one HTTP request; no stall is
+  // added, so a lone call goes out at once.
+  const provider = new JsonRpcProvider(opts.rpcUrl, Network.from(chainId), { staticNetwork: true, batchMaxCount: 100, batchStallTime: 0, cacheTimeout: -1 });
   const sender = new TxSender(provider, journal, BigInt(chainId), logger);
 
   const knownChain = getMeta(gdb, "chainId");
