@@ -8,7 +8,7 @@ import swaggerUi from "swagger-ui-express";
 import client from "prom-client";
 import { z } from "zod";
 import type { Services } from "../services";
-import { AppError, badRequest, forbidden, unauthenticated } from "./errors";
+import { AppError, badRequest, forbidden } from "./errors";
 import { authenticate } from "./auth";
 import { Idempotency } from "./idempotency";
 import { buildOpenApi } from "./openapi";
@@ -146,7 +146,8 @@ function mount(router: express.Router, def: RouteDef, services: Services, idempo
       if (def.roles !== "any" && !def.roles.includes(user.role)) throw forbidden(`The ${user.role} role may not do this.`);
       const params = parse(def.params, req.params, "path");
       const query = parse(def.query, req.query, "query");
-      const parsedBody = def.raw ? req.body : isWrite ? parse(def.body ?? z.object({}).strict(), req.body === undefined || (typeof req.body === "object" && req.body !== null && Object.keys(req.body).length === 0 && !req.headers["content-length"]) ? {} : req.body, "body") : undefined;
+      // Express 5 leaves req.body undefined when no body was sent: an action without a body is an empty object.
+      const parsedBody = def.raw ? req.body : isWrite ? parse(def.body ?? z.object({}).strict(), req.body ?? {}, "body") : undefined;
       const key = isWrite ? req.header("idempotency-key") : undefined;
       if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) throw badRequest("The Idempotency-Key header must be 1-200 characters of letters, digits, '.', '_', ':' or '-'.");
       const ctx: Ctx = {
@@ -186,4 +187,3 @@ function requestHash(req: Request, body: unknown): string {
   return crypto.createHash("sha256").update(`${req.method} ${req.path}\n${b}`).digest("hex");
 }
 
-export { unauthenticated };
