@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 import { toMinor } from "../shared/money";
-import { eventArg, visible, writeThenRead } from "../http/write";
+import { actOn, eventArg, visible, writeThenRead } from "../http/write";
 import { Amount, Cursor, Id, IdParam, Limit, route, type Ctx } from "../http/route";
 import { CreateInvoice, issueInvoice } from "../invoices/routes";
 import { DISPUTE_CATEGORIES, openComplaint } from "../disputes/service";
@@ -39,15 +39,9 @@ const officerAction = (action: "approve" | "disburse" | "reject", fn: string, su
     params: IdParam,
     body: action === "reject" ? Reject : undefined,
     handler: async (ctx) => {
-      const id = ctx.params.id as string;
-      visible(ctx.services.read.getFinancing(id, ctx.scope), `Financing request ${id}`);
-      let args: unknown[] = [id];
-      if (action === "reject") {
-        const b = ctx.body as z.infer<typeof Reject>;
-        const hash = "0x" + crypto.createHash("sha256").update(b.reason ?? "").digest("hex");
-        args = [id, b.reasonCode, hash];
-      }
-      return writeThenRead(ctx, "ledger", fn, args, 0, () => id, (i) => ctx.services.read.getFinancing(i, ctx.scope));
+      if (action !== "reject") return actOn(ctx, "financing", fn);
+      const b = ctx.body as z.infer<typeof Reject>;
+      return actOn(ctx, "financing", fn, [b.reasonCode, "0x" + crypto.createHash("sha256").update(b.reason ?? "").digest("hex")]);
     },
   });
 
@@ -75,9 +69,7 @@ export const financingRoutes = [
     roles: ["supplier"],
     params: IdParam,
     handler: async (ctx) => {
-      const id = ctx.params.id as string;
-      visible(ctx.services.read.getFinancing(id, ctx.scope), `Financing request ${id}`);
-      return writeThenRead(ctx, "ledger", "withdrawFinancing", [id], 0, () => id, (i) => ctx.services.read.getFinancing(i, ctx.scope));
+      return actOn(ctx, "financing", "withdrawFinancing");
     },
   }),
   route({
@@ -88,9 +80,7 @@ export const financingRoutes = [
     roles: ["officer"],
     params: IdParam,
     handler: async (ctx) => {
-      const id = ctx.params.id as string;
-      visible(ctx.services.read.getFinancing(id, ctx.scope), `Financing request ${id}`);
-      return writeThenRead(ctx, "ledger", "declareDefault", [id], 0, () => id, (i) => ctx.services.read.getFinancing(i, ctx.scope));
+      return actOn(ctx, "financing", "declareDefault");
     },
   }),
   route({
@@ -102,11 +92,7 @@ export const financingRoutes = [
     params: IdParam,
     body: z.object({ amount: Amount }).strict(),
     handler: async (ctx) => {
-      const id = ctx.params.id as string;
-      visible(ctx.services.read.getFinancing(id, ctx.scope), `Financing request ${id}`);
-      return writeThenRead(ctx, "ledger", "repayFinancing", [id, toMinor((ctx.body as { amount: string }).amount)], 0, () => id, (i) =>
-        ctx.services.read.getFinancing(i, ctx.scope),
-      );
+      return actOn(ctx, "financing", "repayFinancing", [toMinor((ctx.body as { amount: string }).amount)]);
     },
   }),
   route({

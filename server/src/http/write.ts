@@ -44,3 +44,26 @@ export function toUnixSeconds(input: string): number {
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(input) ? Date.parse(`${input}T23:59:59Z`) : Date.parse(input);
   return Math.floor(ms / 1000);
 }
+
+type Records = {
+  order: NonNullable<ReturnType<Ctx["services"]["read"]["getOrder"]>>;
+  invoice: NonNullable<ReturnType<Ctx["services"]["read"]["getInvoice"]>>;
+  financing: NonNullable<ReturnType<Ctx["services"]["read"]["getFinancing"]>>;
+};
+const LABEL = { order: "Order", invoice: "Invoice", financing: "Financing request" } as const;
+
+function readRecord<K extends keyof Records>(ctx: Ctx, kind: K, id: string): Records[K] | undefined {
+  const { read } = ctx.services;
+  const found = kind === "order" ? read.getOrder(id, ctx.scope) : kind === "invoice" ? read.getInvoice(id, ctx.scope) : read.getFinancing(id, ctx.scope);
+  return found as Records[K] | undefined;
+}
+
+/**
+ * Acts on the record named by the route's `:id`: a 404 unless the caller can see it (so other organisations' ids
+ * cannot be probed through the chain's errors), then `fn(id, ...extraArgs)` on the ledger and the record read back.
+ */
+export async function actOn<K extends keyof Records>(ctx: Ctx, kind: K, fn: string, extraArgs: unknown[] = []) {
+  const id = ctx.params.id;
+  visible(readRecord(ctx, kind, id), `${LABEL[kind]} ${id}`);
+  return writeThenRead(ctx, "ledger", fn, [id, ...extraArgs], 0, () => id, (i) => readRecord(ctx, kind, i));
+}

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { encodeBytes32String } from "ethers";
 import { z } from "zod";
 import { toMinor } from "../shared/money";
-import { eventArg, toUnixSeconds, visible, writeThenRead } from "../http/write";
+import { actOn, eventArg, toUnixSeconds, visible, writeThenRead } from "../http/write";
 import { Amount, Cursor, DueDate, Hash, Id, IdParam, Limit, route } from "../http/route";
 import { badRequest } from "../http/errors";
 import { openComplaint, DISPUTE_CATEGORIES } from "../disputes/service";
@@ -58,8 +58,7 @@ const simple = (action: string, fn: string, roles: ("buyer" | "supplier")[], sum
     params: IdParam,
     handler: async (ctx) => {
       const id = ctx.params.id as string;
-      visible(ctx.services.read.getInvoice(id, ctx.scope), `Invoice ${id}`);
-      const out = await writeThenRead(ctx, "ledger", fn, [id], 0, () => id, (i) => ctx.services.read.getInvoice(i, ctx.scope));
+      const out = await actOn(ctx, "invoice", fn);
       if (fn !== "confirmInvoice") return out;
       // A one-stop financing request waiting for this confirmation goes out now, signed by the supplier.
       await submitConfirmedIntents(ctx.services, id);
@@ -89,19 +88,15 @@ export const invoiceRoutes = [
     params: IdParam,
     body: Dispute,
     handler: async (ctx) => {
-      const id = ctx.params.id as string;
-      const inv = visible(ctx.services.read.getInvoice(id, ctx.scope), `Invoice ${id}`);
       const b = ctx.body as z.infer<typeof Dispute>;
       const reasonHash = b.reasonHash ?? "0x" + crypto.createHash("sha256").update(b.reason!).digest("hex");
-      const out = await writeThenRead(ctx, "ledger", "disputeInvoice", [id, b.reasonCode, reasonHash], 0, () => id, (i) =>
-        ctx.services.read.getInvoice(i, ctx.scope),
-      );
+      const out = await actOn(ctx, "invoice", "disputeInvoice", [b.reasonCode, reasonHash]);
       openComplaint(ctx, {
         kind: "invoice_dispute",
         category: b.category,
         subjectType: "invoice",
-        subjectId: id,
-        assignedOrg: inv.supplierOrgId,
+        subjectId: out.id,
+        assignedOrg: out.supplierOrgId,
         reason: b.reason ?? `(reason kept off-platform, hash ${reasonHash})`,
         reasonHash,
         txHash: out.txHash,
@@ -118,11 +113,7 @@ export const invoiceRoutes = [
     params: IdParam,
     body: Payment,
     handler: async (ctx) => {
-      const id = ctx.params.id as string;
-      visible(ctx.services.read.getInvoice(id, ctx.scope), `Invoice ${id}`);
-      return writeThenRead(ctx, "ledger", "payInvoice", [id, toMinor((ctx.body as z.infer<typeof Payment>).amount)], 0, () => id, (i) =>
-        ctx.services.read.getInvoice(i, ctx.scope),
-      );
+      return actOn(ctx, "invoice", "payInvoice", [toMinor((ctx.body as z.infer<typeof Payment>).amount)]);
     },
   }),
   route({
@@ -133,9 +124,7 @@ export const invoiceRoutes = [
     roles: ["buyer", "supplier", "officer", "operator", "auditor"],
     params: IdParam,
     handler: async (ctx) => {
-      const id = ctx.params.id as string;
-      visible(ctx.services.read.getInvoice(id, ctx.scope), `Invoice ${id}`);
-      return writeThenRead(ctx, "ledger", "markOverdue", [id], 0, () => id, (i) => ctx.services.read.getInvoice(i, ctx.scope));
+      return actOn(ctx, "invoice", "markOverdue");
     },
   }),
   route({

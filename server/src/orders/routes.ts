@@ -1,7 +1,7 @@
 import { encodeBytes32String, ZeroHash } from "ethers";
 import { z } from "zod";
 import { toMinor } from "../shared/money";
-import { eventArg, toUnixSeconds, visible, writeThenRead } from "../http/write";
+import { actOn, eventArg, toUnixSeconds, visible, writeThenRead } from "../http/write";
 import { Amount, Cursor, DueDate, Hash, Id, IdParam, Limit, route } from "../http/route";
 import { badRequest } from "../http/errors";
 
@@ -47,11 +47,8 @@ export const orderRoutes = [
       params: IdParam,
       body: action === "reject" ? Reject : undefined,
       handler: async (ctx) => {
-        const id = ctx.params.id as string;
-        visible(ctx.services.read.getOrder(id, ctx.scope), `Order ${id}`);
         const fn = { accept: "acceptOrder", reject: "rejectOrder", cancel: "cancelOrder" }[action];
-        const args = action === "reject" ? [id, (ctx.body as z.infer<typeof Reject>).reasonCode ?? 0] : [id];
-        return writeThenRead(ctx, "ledger", fn, args, 0, () => id, (i) => ctx.services.read.getOrder(i, ctx.scope));
+        return actOn(ctx, "order", fn, action === "reject" ? [(ctx.body as z.infer<typeof Reject>).reasonCode ?? 0] : []);
       },
     }),
   ),
