@@ -207,7 +207,10 @@ describe("web console in a browser", function () {
     await s2.getByTestId("financing-amount").fill("300000.00");
     await shot(s2, "supplier-financing-request");
     expect(await act(s2, "financing-status", () => s2.getByTestId("financing-submit").click())).to.match(/fast-track/i);
-    const financing = await s2.getByTestId(`invoice-row-${invoiceId}`).getByTestId("invoice-financing").textContent();
+    // The list reloads after the request is written; wait for the row to show it rather than reading it mid-reload.
+    const financingCell = s2.getByTestId(`invoice-row-${invoiceId}`).getByTestId("invoice-financing").filter({ hasText: /request #\d+/ });
+    await financingCell.waitFor();
+    const financing = await financingCell.textContent();
     financingId = /request #(\d+)/.exec(financing ?? "")?.[1] ?? "";
     expect(financingId, "the invoice row names its financing request").to.not.equal("");
     await shot(s2, "supplier-invoices");
