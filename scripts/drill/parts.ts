@@ -7,6 +7,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { Contract, Wallet, ZeroHash, encodeBytes32String, type JsonRpcProvider } from "ethers";
 import { apiClient, freePort, startPlatform, type Platform } from "../../test/helpers/platform";
 import { startHardhatNode } from "../../server/src/chain/local-node";
@@ -255,6 +257,10 @@ export interface FuzzResult {
   rowsBefore: Record<string, number>;
   rowsAfter: Record<string, number>;
   alive: boolean;
+  /** Heap used after a full collection, sampled through the run (in-process: gateway and drill client together). */
+  memory: MemorySample[];
+  /** Heap growth after collection from the second sample to the last (the first slice warms up). */
+  heapGrowthMiB: number;
 }
 
 function rowCounts(p: Platform): Record<string, number> {
@@ -399,15 +405,24 @@ export async function fuzzDrill(p: Platform, opts: { requests: number; seed?: nu
     statusCounts[status] = (statusCounts[status] ?? 0) + 1;
     if (status >= 500 || status === 0) status5xx++;
   };
-  const queue = Array.from({ length: opts.requests }, () => pick(generators)());
-  for (let i = 0; i < queue.length; i += 50) await Promise.all(queue.slice(i, i + 50).map(send));
+  // Requests are generated 50 at a time (not all up front: the oversized bodies alone would hold ~100 MB), and every
+  // `sampleEvery` requests the heap is measured after a full garbage collection, so growth that survives collection
+  // (a leak) shows as a rising series, while garbage does not.
+  const memory: MemorySample[] = [heapAfterGc(0)];
+  const sampleEvery = Math.max(50, Math.floor(opts.requests / 10 / 50) * 50);
+  for (let i = 0; i < opts.requests; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, opts.requests - i) }, () => send(pick(generators)())));
+    if ((i + 50) % sampleEvery === 0 || i + 50 >= opts.requests) memory.push(heapAfterGc(Math.min(i + 50, opts.requests)));
+  }
   await p.gateway.services.indexer.waitFor(Number(await rpc(p.node.url, "eth_blockNumber")));
   const after = { block: Number(await rpc(p.node.url, "eth_blockNumber")), rows: rowCounts(p), rss: process.memoryUsage().rss };
   const alive = (await fetch(`${p.baseUrl}/healthz`)).status === 200;
   if (samples5xx.length) process.stderr.write(`fuzz 5xx samples:\n  ${samples5xx.join("\n  ")}\n`);
   const stateChanged = after.block !== before.block || JSON.stringify(after.rows) !== JSON.stringify(before.rows);
+  // After the first slice (which warms caches, JIT code and pools), the heap after collection must not keep rising.
+  const settled = memory.slice(1).map((m) => m.heapMiB);
   return {
-    requests: queue.length,
+    requests: opts.requests,
     status5xx,
     stateChanged,
     statusCounts,
@@ -418,7 +433,31 @@ export async function fuzzDrill(p: Platform, opts: { requests: number; seed?: nu
     rowsBefore: before.rows,
     rowsAfter: after.rows,
     alive,
+    memory,
+    heapGrowthMiB: settled.length > 1 ? Math.round((settled[settled.length - 1] - settled[0]) * 10) / 10 : 0,
   };
+}
+
+export interface MemorySample {
+  requests: number;
+  heapMiB: number;
+  rssMiB: number;
+}
+
+/** A full garbage collection (exposing `gc` at run time if node was not started with --expose-gc). */
+function collect(): void {
+  let gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    v8.setFlagsFromString("--expose-gc");
+    gc = vm.runInNewContext("gc") as () => void;
+  }
+  gc();
+}
+
+function heapAfterGc(requests: number): MemorySample {
+  collect();
+  const m = process.memoryUsage();
+  return { requests, heapMiB: Math.round((m.heapUsed / 2 ** 20) * 10) / 10, rssMiB: Math.round(m.rss / 2 ** 20) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

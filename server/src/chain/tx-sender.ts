@@ -11,6 +11,8 @@ export interface OutgoingTx {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How often the shared receipt loop asks for the head while transactions are waiting. */
+const RECEIPT_POLL_MS = 20;
 
 /**
  * Signs, journals and broadcasts transactions. Sends from one account are serialized and numbered by a local nonce
@@ -29,6 +31,7 @@ export class TxSender {
     private readonly journal: Journal,
     private readonly chainId: bigint,
     private readonly logger: Logger,
+    private readonly options: { receiptTimeoutMs?: number } = {},
   ) {}
 
   /** Sends a transaction from `wallet` and waits for its receipt. `onSigned` runs in the journal's DB transaction. */
@@ -68,12 +71,14 @@ export class TxSender {
       }
     }
     this.nonces.clear();
+    this.blockTimes.clear();
     return pending.length;
   }
 
   /** Forgets cached nonces (after the chain was replaced or replayed). */
   resetNonces(): void {
     this.nonces.clear();
+    this.blockTimes.clear();
   }
 
   private async signAndBroadcast(wallet: Wallet, tx: OutgoingTx, onSigned?: (txHash: string) => void): Promise<string> {
@@ -125,27 +130,97 @@ export class TxSender {
     }
   }
 
-  private async waitForReceipt(hash: string, timeoutMs = 120_000): Promise<TransactionReceipt> {
-    const started = Date.now();
-    let delay = 0;
-    for (;;) {
-      const receipt = await this.provider.getTransactionReceipt(hash).catch((err) => {
-        if (isConnectionError(err)) return null;
-        throw err;
-      });
-      if (receipt) return this.settle(receipt);
-      if (Date.now() - started > timeoutMs) throw chainUnavailable(`Transaction ${hash} was not mined within ${timeoutMs / 1000} s.`);
-      await sleep(delay);
-      delay = Math.min(delay * 2 + 5, 250);
+  /**
+   * Waits for a transaction's receipt. The first look is immediate (on an automining node the transaction is
+   * already mined when the broadcast returns). After that, every waiting transaction is looked up again only when
+   * the head has moved: one shared loop asks for the block number and then fetches the receipts of all waiting
+   * transactions together (the provider sends them as one batch), instead of each writer polling on its own, which
+   * on an interval-mining node kept the node busy answering "not yet".
+   */
+  private async waitForReceipt(hash: string, timeoutMs = this.options.receiptTimeoutMs ?? 120_000): Promise<TransactionReceipt> {
+    const receipt = await this.receiptOrNull(hash);
+    if (receipt) return this.settle(receipt);
+    const mined = await new Promise<TransactionReceipt>((resolve, reject) => {
+      this.waiting.set(hash, { resolve, reject, deadline: Date.now() + timeoutMs, checkedAt: -1 });
+      this.startWatching();
+    });
+    return this.settle(mined);
+  }
+
+  private readonly waiting = new Map<string, { resolve: (r: TransactionReceipt) => void; reject: (e: unknown) => void; deadline: number; checkedAt: number }>();
+  private watching = false;
+
+  private startWatching(): void {
+    if (this.watching) return;
+    this.watching = true;
+    void this.watch().finally(() => {
+      this.watching = false;
+      if (this.waiting.size) this.startWatching();
+    });
+  }
+
+  private async watch(): Promise<void> {
+    let head = -1;
+    while (this.waiting.size) {
+      const number: number = await this.provider.getBlockNumber().catch(() => head);
+      const due = [...this.waiting].filter(([, w]) => w.checkedAt < number);
+      if (due.length) {
+        const receipts = await Promise.all(due.map(([h]) => this.receiptOrNull(h).catch((err) => err as Error)));
+        due.forEach(([h, w], i) => {
+          const r = receipts[i];
+          if (r instanceof Error) {
+            this.waiting.delete(h);
+            w.reject(r);
+          } else if (r) {
+            this.waiting.delete(h);
+            w.resolve(r);
+          } else {
+            w.checkedAt = number;
+          }
+        });
+      }
+      const now = Date.now();
+      for (const [h, w] of this.waiting) {
+        if (now > w.deadline) {
+          this.waiting.delete(h);
+          w.reject(chainUnavailable(`Transaction ${h} was not mined in time.`));
+        }
+      }
+      head = number;
+      if (this.waiting.size) await sleep(RECEIPT_POLL_MS);
     }
+  }
+
+  private async receiptOrNull(hash: string): Promise<TransactionReceipt | null> {
+    return this.provider.getTransactionReceipt(hash).catch((err) => {
+      if (isConnectionError(err)) return null;
+      throw err;
+    });
+  }
+
+  /** Block timestamps by number, shared by the transactions of one block (a few recent blocks are kept). */
+  private readonly blockTimes = new Map<number, Promise<number>>();
+
+  private blockTime(number: number): Promise<number> {
+    let time = this.blockTimes.get(number);
+    if (!time) {
+      time = this.provider.getBlock(number).then((b) => {
+        if (!b) throw new Error(`block ${number} is not known to the node`);
+        return b.timestamp;
+      });
+      time.catch(() => this.blockTimes.delete(number));
+      this.blockTimes.set(number, time);
+      if (this.blockTimes.size > 64) this.blockTimes.delete(this.blockTimes.keys().next().value as number);
+    }
+    return time;
   }
 
   private async settle(receipt: TransactionReceipt): Promise<TransactionReceipt> {
     const entry = this.journal.byHash(receipt.hash);
     if (entry && entry.block_timestamp === null) {
-      const block = await this.provider.getBlock(receipt.blockNumber);
-      this.journal.markMined(receipt.hash, receipt.status === 1, receipt.blockNumber, receipt.index, block!.timestamp);
-      this.chainTime = Math.max(this.chainTime, block!.timestamp);
+      const timestamp = await this.blockTime(receipt.blockNumber);
+      this.journal.markMined(receipt.hash, receipt.status === 1, receipt.blockNumber, receipt.index, timestamp);
+      this.chainTime = Math.max(this.chainTime, timestamp);
     }
     return receipt;
   }

@@ -1,0 +1,108 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { JsonRpcProvider, Network, Wallet } from "ethers";
+import pino from "pino";
+import { Journal } from "../../server/src/chain/journal";
+import { startAnvil, type LocalNode } from "../../server/src/chain/local-node";
+import { TxSender } from "../../server/src/chain/tx-sender";
+import { openGatewayDb, type GatewayDb } from "../../server/src/store/gateway-db";
+import { freePort } from "../helpers/platform";
+
+/** The first accounts of the standard development mnemonic, funded by Anvil (and Hardhat) at genesis. */
+const KEYS = [
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+];
+
+describe("TxSender", function () {
+  this.timeout(60_000);
+  let node: LocalNode;
+  let dir: string;
+  let db: GatewayDb;
+  let provider: JsonRpcProvider;
+  let calls: Record<string, number>;
+
+  const rpc = (method: string, params: unknown[] = []) => provider.send(method, params);
+
+  beforeEach(async () => {
+    node = await startAnvil(await freePort());
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "trellis-sender-"));
+    db = openGatewayDb(dir);
+    provider = new JsonRpcProvider(node.url, Network.from(31337), { staticNetwork: true, batchMaxCount: 100, batchStallTime: 0, cacheTimeout: -1 });
+    calls = {};
+    const send = provider._send.bind(provider);
+    provider._send = async (payload) => {
+      for (const p of Array.isArray(payload) ? payload : [payload]) {
+        // Blocks asked for by number are counted apart from "latest" (which the fee estimate reads).
+        const key = p.method === "eth_getBlockByNumber" && /^0x/.test(String((p.params as unknown[])[0])) ? "blockByNumber" : p.method;
+        calls[key] = (calls[key] ?? 0) + 1;
+      }
+      return send(payload);
+    };
+  });
+
+  afterEach(async () => {
+    provider.destroy();
+    db.close();
+    await node.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const sender = (opts?: { receiptTimeoutMs?: number }) => new TxSender(provider, new Journal(db), 31337n, pino({ level: "silent" }), opts);
+  const wallets = () => KEYS.slice(0, 3).map((k) => new Wallet(k, provider));
+  const tx = { to: "0x000000000000000000000000000000000000dEaD", data: "0x", gasLimit: 30_000n };
+
+  it("on an automining node, takes each receipt with one lookup and journals its block and timestamp", async () => {
+    const s = sender();
+    const journal = new Journal(db);
+    const receipts = await Promise.all(wallets().flatMap((w) => Array.from({ length: 5 }, () => s.send(w, tx))));
+    expect(receipts.every((r) => r.status === 1)).to.equal(true);
+    expect(calls.eth_getTransactionReceipt).to.equal(15);
+    for (const r of receipts) {
+      const entry = journal.byHash(r.hash)!;
+      const block = await provider.getBlock(r.blockNumber);
+      expect(entry).to.include({ status: "mined", block_number: r.blockNumber, tx_index: r.index, block_timestamp: block!.timestamp });
+    }
+    expect(s.chainTime).to.be.greaterThan(0);
+  });
+
+  it("on an interval-mining node, waits for all writers with one shared loop and one block lookup per block", async () => {
+    await rpc("evm_setAutomine", [false]);
+    await rpc("evm_setIntervalMining", [1]);
+    const s = sender();
+    const journal = new Journal(db);
+    const n = 30;
+    const ws = wallets();
+    const receipts = await Promise.all(Array.from({ length: n }, (_, i) => s.send(ws[i % ws.length], tx)));
+    expect(receipts.every((r) => r.status === 1)).to.equal(true);
+    const blocks = new Set(receipts.map((r) => r.blockNumber));
+    // One immediate look per transaction, then one per transaction each time the head moved while it waited.
+    expect(calls.eth_getTransactionReceipt).to.be.at.most(n + n * (blocks.size + 1));
+    expect(calls.eth_getTransactionReceipt).to.be.at.least(2 * n);
+    // The block's timestamp is fetched once per block, not once per transaction.
+    expect(calls.blockByNumber).to.equal(blocks.size);
+    for (const r of receipts) expect(journal.byHash(r.hash)!.status).to.equal("mined");
+  });
+
+  it("gives up with a chain-unavailable error when nothing is mined in time, and resumes once it is", async () => {
+    await rpc("evm_setAutomine", [false]);
+    const s = sender({ receiptTimeoutMs: 300 });
+    const [w] = wallets();
+    const err = await s.send(w, tx).then(
+      () => null,
+      (e: unknown) => e as { status?: number; code?: string; message?: string },
+    );
+    expect(err, "the send must fail").to.not.equal(null);
+    expect(err!.message).to.match(/not mined in time/);
+    const [pending] = new Journal(db).pending();
+    expect(pending.sender).to.equal(w.address);
+    await rpc("evm_mine");
+    const receipt = await s.resume(pending.tx_hash);
+    expect(receipt.status).to.equal(1);
+    expect(new Journal(db).byHash(pending.tx_hash)!.status).to.equal("mined");
+  });
+});
