@@ -29,7 +29,7 @@ export function updateResult<T extends object>(name: string, update: (current: P
 export function writeDetails(name: string, details: object): void {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, ramGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  fs.writeFileSync(path.join(RESULTS_DIR, `${name}.details.json`), JSON.stringify({ measuredAt: new Date().toISOString(), machine, ...details }, null, 2) + "\n");
+  fs.writeFileSync(path.join(RESULTS_DIR, `${name}.details.json`), JSON.stringify({ ...details, measuredAt: new Date().toISOString(), machine }, null, 2) + "\n");
 }
 
 /** The q-th percentile (0..100) of `values`, nearest-rank. */
