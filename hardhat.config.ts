@@ -33,6 +33,8 @@ const config: HardhatUserConfig = {
   networks: {
     hardhat: {
       chainId: 31337,
+      // The deployer and a pool of 32 relayers (server/src/config.ts DEV_ACCOUNTS), all funded at genesis.
+      accounts: { mnemonic: "test test test test test test test test test test test junk", count: 33 },
       ...(initialDate ? { initialDate } : {}),
     },
   },

@@ -176,3 +176,23 @@ export async function rpcBatch(url: string, calls: [string, unknown[]][]): Promi
   }
   return out;
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15 of stat (utime, stime) in clock ticks of 1/100 s; the slice starts at field 3.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU used during a phase by this process (the in-process gateway and the benchmark's HTTP clients) and by the chain
+ * node's process, per write and as a share of one core, so that it shows which side was saturated.
+ */
+export async function withCpu<T extends { writes: number; seconds: number }>(nodePid: number, phase: () => Promise<T>): Promise<T & { cpu: Record<string, { msPerWrite: number; coresBusy: number }> }> {
+  const before = { self: cpuSecondsOf(process.pid), node: cpuSecondsOf(nodePid) };
+  const out = await phase();
+  const used = { self: cpuSecondsOf(process.pid) - before.self, node: cpuSecondsOf(nodePid) - before.node };
+  const row = (s: number) => ({ msPerWrite: round((s * 1000) / out.writes, 2), coresBusy: round(s / out.seconds, 2) });
+  return { ...out, cpu: { "gateway + clients process": row(used.self), "chain node process": row(used.node) } };
+}

@@ -11,8 +11,13 @@
  * Each gateway phase runs with timers on the write path (scripts/bench/profile.ts) to say where the time goes.
  *
  * Options (env): BENCH_LANES (8), BENCH_RAW_WAVES (25), BENCH_GW_LIFECYCLES per lane (6), BENCH_LAT_LIFECYCLES (25),
- * BENCH_INTERVAL_MS (200), BENCH_INTERVAL_USERS (96), BENCH_INTERVAL_SECONDS (20).
+ * BENCH_INTERVAL_MS (200), BENCH_INTERVAL_USERS (96), BENCH_INTERVAL_SECONDS (20), BENCH_RELAYERS (32, the gateway's
+ * relayer pool), BENCH_CPU_PROFILE (a file: V8 CPU profile of the gateway's process during interval mining).
  */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { Session } from "node:inspector";
+import path from "node:path";
 import { encodeBytes32String, HDNodeWallet, ZeroHash } from "ethers";
 import { startPlatform } from "../../test/helpers/platform";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
@@ -22,16 +27,19 @@ import { WritePathProfile } from "./profile";
 import {
   apiLifecycle,
   buildLanes,
+  cpuSecondsOf,
   DOC,
   inDays,
   percentile,
   printTable,
   round,
   rpc,
+  ROOT,
   rpcBatch,
   runMain,
   updateResult,
   verdict,
+  withCpu,
   writeDetails,
   type Lane,
 } from "./lib";
@@ -43,6 +51,8 @@ const LAT_LIFECYCLES = Number(process.env.BENCH_LAT_LIFECYCLES ?? 25);
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 200);
 const INTERVAL_USERS = Number(process.env.BENCH_INTERVAL_USERS ?? 96);
 const INTERVAL_SECONDS = Number(process.env.BENCH_INTERVAL_SECONDS ?? 20);
+/** The gateway's relayer pool (its --relayers): each relayer account sends one transaction at a time. */
+const RELAYERS = Number(process.env.BENCH_RELAYERS ?? 32);
 const MNEMONIC = "test test test test test test test test test test test junk";
 /** The gateway's own gas figures (server/src/chain/ledger-client.ts), so the raw transactions are the same. */
 const INNER_GAS = 1_000_000n;
@@ -70,8 +80,10 @@ async function presignRaw(p: Platform, lanes: Lane[], waves: number): Promise<st
     fwdNonce.set(address, n + 1n);
     return n;
   };
-  // Relayers of their own (mnemonic accounts 10..), so the gateway's relayer nonces stay untouched.
-  const relayers = lanes.map((_, i) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${10 + i}`));
+  // Relayers of their own (mnemonic accounts 40.., beyond the gateway's pool of up to 32, funded here), so the
+  // gateway's relayer nonces stay untouched.
+  const relayers = lanes.map((_, i) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${40 + i}`));
+  for (const r of relayers) await rpc(url, "hardhat_setBalance", [r.address, "0x" + (10n ** 22n).toString(16)]);
   const relayerNonce = await Promise.all(relayers.map(async (r) => Number(await rpc(url, "eth_getTransactionCount", [r.address, "pending"]))));
   const fees = await p.gateway.services.provider.getFeeData();
   const bankA = p.credentials.orgs.bankA;
@@ -173,37 +185,67 @@ async function gatewayPhase(p: Platform, lanes: Lane[], perLane: number, tag: st
   };
 }
 
+/** A V8 CPU profile of this process (the gateway), for BENCH_CPU_PROFILE=<file.cpuprofile>. */
+async function startCpuProfile(): Promise<{ stop(): Promise<object> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 500 });
+  await post("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = await post("Profiler.stop");
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
 async function intervalPhase(p: Platform, lanes: Lane[]) {
   const op = apiClient(p.baseUrl, p.credentials.users.operator.token);
-  const users: { api: ReturnType<typeof apiClient>; supplierOrgId: string }[] = [];
+  const users: { token: string; supplierOrgId: string }[] = [];
   for (let u = 0; u < INTERVAL_USERS; u++) {
     const lane = lanes[u % lanes.length];
     const r = await op("POST", "/users", { orgId: lane.buyer.orgId, name: `interval-buyer-${u}`, role: "buyer" });
     if (r.status !== 201) throw new Error(`POST /users answered ${r.status}: ${JSON.stringify(r.body)}`);
-    users.push({ api: apiClient(p.baseUrl, r.body.token), supplierOrgId: lane.supplier.orgId });
+    users.push({ token: r.body.token, supplierOrgId: lane.supplier.orgId });
   }
   const url = p.node.url;
   await rpc(url, "evm_setAutomine", [false]);
   await rpc(url, "evm_setIntervalMining", [INTERVAL_MS]);
   const startBlock = Number(await rpc(url, "eth_blockNumber"));
-  let ok = 0;
-  let errors = 0;
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  const stopAt = t0 + INTERVAL_SECONDS * 1000;
-  await Promise.all(
-    users.map(async (u, i) => {
-      for (let n = 0; performance.now() < stopAt; n++) {
-        const s = performance.now();
-        const r = await u.api("POST", "/orders", { supplierOrgId: u.supplierOrgId, amount: "1.00", reference: `IV-${i}-${n}`, dueDate: inDays(30) });
-        if (r.status === 201) {
-          ok += 1;
-          latencies.push(performance.now() - s);
-        } else errors += 1;
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
+  // The clients run in a process of their own (scripts/bench/write-clients.ts), so the gateway's thread is its own.
+  const job = { baseUrl: p.baseUrl, seconds: INTERVAL_SECONDS, users: users.map((u) => ({ token: u.token, supplierOrgId: u.supplierOrgId })) };
+  const client = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "write-clients.ts")], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  let out = "";
+  client.stdout.on("data", (d) => (out += d));
+  const clientCpu = { before: 0, after: 0 };
+  const exited = new Promise<number | null>((resolve) => client.once("exit", (code) => resolve(code)));
+  clientCpu.before = cpuSecondsOf(client.pid!);
+  const profiler = process.env.BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
+  client.stdin.end(JSON.stringify(job));
+  // The client's own CPU is read just before it exits (after it printed its result).
+  let lastCpu = clientCpu.before;
+  const sampler = setInterval(() => {
+    try {
+      lastCpu = cpuSecondsOf(client.pid!);
+    } catch {
+      // exited
+    }
+  }, 200);
+  const code = await exited;
+  clearInterval(sampler);
+  if (profiler) {
+    fs.writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(await profiler.stop()));
+    process.stdout.write(`  CPU profile of the gateway's process during interval mining: ${process.env.BENCH_CPU_PROFILE}\n`);
+  }
+  if (code !== 0) throw new Error(`the benchmark's client process exited with code ${code}`);
+  const r = JSON.parse(out) as { ok: number; errors: number; seconds: number; latencies: number[]; errorSamples: string[] };
+  if (r.errorSamples.length) process.stderr.write(`interval mining errors (samples):\n  ${r.errorSamples.join("\n  ")}\n`);
+  const { ok, errors, seconds, latencies } = r;
+  const clientsCpuSeconds = lastCpu - clientCpu.before;
   const endBlock = Number(await rpc(url, "eth_blockNumber"));
   await rpc(url, "evm_setIntervalMining", [0]);
   await rpc(url, "evm_setAutomine", [true]);
@@ -216,12 +258,13 @@ async function intervalPhase(p: Platform, lanes: Lane[]) {
     blocks: endBlock - startBlock,
     blockIntervalMs: INTERVAL_MS,
     users: users.length,
+    clientsCpuMsPerWrite: round((clientsCpuSeconds * 1000) / Math.max(1, ok), 2),
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
   };
 }
 
 async function main() {
-  const p = await startPlatform({ chain: "hardhat" });
+  const p = await startPlatform({ chain: "hardhat", relayers: RELAYERS });
   try {
     const lanes = await buildLanes(p.credentials, LANES, "tp", p.gateway.services);
     // Warm the gateway (JIT, caches of nonces and fees) and the node before measuring.
@@ -230,13 +273,14 @@ async function main() {
     const raw = await rawPhase(p, lanes);
 
     const profile = new WritePathProfile(p.gateway);
-    const gateway = await gatewayPhase(p, lanes, GW_LIFECYCLES, "gw");
+    const nodePid = p.node.process.pid!;
+    const gateway = await withCpu(nodePid, () => gatewayPhase(p, lanes, GW_LIFECYCLES, "gw"));
     const gatewayProfile = profile.perWrite(gateway.writes);
     profile.reset();
-    const single = await gatewayPhase(p, lanes.slice(0, 1), LAT_LIFECYCLES, "lat");
+    const single = await withCpu(nodePid, () => gatewayPhase(p, lanes.slice(0, 1), LAT_LIFECYCLES, "lat"));
     const singleProfile = profile.perWrite(single.writes);
     profile.reset();
-    const interval = await intervalPhase(p, lanes);
+    const interval = await withCpu(nodePid, () => intervalPhase(p, lanes));
     const intervalProfile = profile.perWrite(interval.writes);
     profile.uninstall();
 
@@ -277,6 +321,17 @@ async function main() {
       [`write latency p95 ms (${LANES} clients)`, round(gateway.latencyMs.p95), "", ""],
       [`interval mining writes/s (${INTERVAL_MS} ms blocks, ${INTERVAL_USERS} users)`, round(interval.writesPerSec), ">= 300", verdict(interval.writesPerSec >= 300)],
       ["interval mining errors", interval.errors, "0", verdict(interval.errors === 0)],
+    ]);
+    printTable("CPU per write (ms) and cores busy, by process", [
+      ["phase", "gateway ms/write", "cores", "chain node ms/write", "cores", "clients ms/write"],
+      ...Object.entries({ "gateway (8 clients, in-process)": gateway, "gateway (1 client, in-process)": single, "interval mining": interval }).map(([name, r]) => [
+        name,
+        r.cpu["gateway + clients process"].msPerWrite,
+        r.cpu["gateway + clients process"].coresBusy,
+        r.cpu["chain node process"].msPerWrite,
+        r.cpu["chain node process"].coresBusy,
+        "clientsCpuMsPerWrite" in r ? r.clientsCpuMsPerWrite : "(in gateway's)",
+      ]),
     ]);
     for (const [name, prof] of Object.entries({ "concurrent gateway": gatewayProfile, "single client": singleProfile, "interval mining": intervalProfile })) {
       printTable(`Where the time goes, per API write (${name})`, [

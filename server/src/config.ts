@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { HDNodeWallet } from "ethers";
 
 /** The gateway's configuration, parsed once at start from CLI flags and environment variables. */
 const ConfigSchema = z
@@ -21,21 +22,23 @@ const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** The well-known development mnemonic whose first accounts Hardhat's and Anvil's local nodes fund at genesis. */
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+/** How many of its accounts the local Hardhat node funds (hardhat.config.ts): the deployer and 32 relayers. */
+export const DEV_ACCOUNTS = 33;
+
 /**
- * The private keys of the well-known development mnemonic ("test test ... junk") that both Hardhat's and Anvil's
- * local nodes fund at genesis. Account 0 deploys; the others relay. On a real network pass TRELLIS_RELAYER_KEYS.
+ * The private keys of the development mnemonic's first `DEV_ACCOUNTS` accounts (m/44'/60'/0'/0/i). Account 0 deploys;
+ * the others relay. Anvil funds only the first 10 by default. On a real network pass TRELLIS_RELAYER_KEYS.
  */
-export const DEV_KEYS = [
-  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-  "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
-  "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
-  "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
-  "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
-  "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
-];
+export function devKeys(): string[] {
+  if (!devKeyCache) {
+    const root = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, "m/44'/60'/0'/0");
+    devKeyCache = Array.from({ length: DEV_ACCOUNTS }, (_, i) => root.deriveChild(i).privateKey);
+  }
+  return devKeyCache;
+}
+let devKeyCache: string[] | undefined;
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -68,7 +71,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (v === true) throw new ConfigError(`option --${flag} needs a value`);
     return (v as string | undefined) ?? env[name] ?? undefined;
   };
-  const relayerKeys = (env.TRELLIS_RELAYER_KEYS ? env.TRELLIS_RELAYER_KEYS.split(",").map((s) => s.trim()) : DEV_KEYS).filter(Boolean);
+  const relayerKeys = (env.TRELLIS_RELAYER_KEYS ? env.TRELLIS_RELAYER_KEYS.split(",").map((s) => s.trim()) : devKeys()).filter(Boolean);
   const raw = {
     dataDir: path.resolve(pick("data-dir", "TRELLIS_DATA_DIR") ?? "./data"),
     port: pick("port", "TRELLIS_PORT") ?? "3000",
@@ -87,6 +90,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`invalid configuration: ${issue.path.join(".")} ${issue.message}`);
+  }
+  const relayable = Math.max(1, parsed.data.relayerKeys.length - 1);
+  if (parsed.data.relayers > relayable) {
+    throw new ConfigError(`invalid configuration: relayers ${parsed.data.relayers} is more than the ${relayable} relayer keys available (the first key deploys)`);
   }
   return parsed.data;
 }

@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
-import { JsonRpcProvider, Network, Wallet } from "ethers";
+import { RpcProvider } from "./chain/rpc-provider";
+import { installNativeKeccak, makeWallet, nativeCrypto } from "./chain/native-crypto";
 import pino, { type Logger } from "pino";
 import { deployThroughJournal, replayJournal } from "./chain/bootstrap";
 import { Journal } from "./chain/journal";
@@ -48,13 +49,14 @@ async function chainIdOf(url: string): Promise<number> {
  */
 export async function startGateway(config: Config, opts: GatewayOptions): Promise<Gateway> {
   const logger = opts.logger ?? pino({ level: config.logLevel });
+  installNativeKeccak();
+  logger.debug(nativeCrypto, "native crypto");
   const gdb = openGatewayDb(config.dataDir);
   const vault = new KeyVault(gdb, config.dataDir);
   const journal = new Journal(gdb);
   const chainId = await chainIdOf(opts.rpcUrl);
-  // Calls made in the same tick (the indexer's header fetches, concurrent writes) share one HTTP request; no stall is
-  // added, so a lone call goes out at once.
-  const provider = new JsonRpcProvider(opts.rpcUrl, Network.from(chainId), { staticNetwork: true, batchMaxCount: 100, batchStallTime: 0, cacheTimeout: -1 });
+  // Calls made in the same tick (the indexer's header fetches, concurrent writes) share one HTTP request.
+  const provider = new RpcProvider(opts.rpcUrl, chainId);
   const sender = new TxSender(provider, journal, BigInt(chainId), logger);
 
   const knownChain = getMeta(gdb, "chainId");
@@ -74,12 +76,16 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   await sender.rebroadcastPending();
 
   const [deployerKey, ...poolKeys] = config.relayerKeys;
-  const relayers = (poolKeys.length ? poolKeys : [deployerKey]).slice(0, config.relayers).map((k) => new Wallet(k));
+  const relayers = (poolKeys.length ? poolKeys : [deployerKey]).slice(0, config.relayers).map((k) => makeWallet(k));
+  const unfunded = (await Promise.all(relayers.map(async (w) => ((await provider.getBalance(w.address)) === 0n ? w.address : undefined)))).filter(Boolean);
+  if (unfunded.length) {
+    throw new Error(`relayer account(s) ${unfunded.join(", ")} hold no ether on chain ${chainId}, so they cannot pay for gas; fund them or lower --relayers (now ${config.relayers})`);
+  }
   let operatorAddress = getMeta(gdb, "operator");
   if (!addresses) {
     const operator = vault.create("operator", "0");
     operatorAddress = operator.address;
-    addresses = await deployThroughJournal(sender, new Wallet(deployerKey), operator.address);
+    addresses = await deployThroughJournal(sender, makeWallet(deployerKey), operator.address);
     setMeta(gdb, "chainId", String(chainId));
     setMeta(gdb, "operator", operator.address);
     setMeta(gdb, "deployment", JSON.stringify(addresses));

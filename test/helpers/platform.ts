@@ -36,6 +36,8 @@ export interface PlatformOptions {
   dataDir?: string;
   node?: LocalNode;
   genesisDate?: string;
+  /** The relayer pool's size (the gateway's --relayers); the local Hardhat node funds up to 32. */
+  relayers?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const chain = opts.chain ?? "hardhat";
   const genesis = opts.genesisDate ?? new Date(Date.now() - 60_000).toISOString();
   const node = opts.node ?? (chain === "anvil" ? await startAnvil(await freePort()) : await startHardhatNode(await freePort(), genesis));
-  const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent"], {});
+  const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent", ...(opts.relayers ? ["--relayers", String(opts.relayers)] : [])], {});
   const gateway = await startGateway(config, { rpcUrl: node.url, managedHardhat: chain === "hardhat", logger: pino({ level: "silent" }) });
   const credentials: DemoCredentials = JSON.parse(fs.readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8"));
   credentials.baseUrl = gateway.url;

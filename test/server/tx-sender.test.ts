@@ -2,11 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { JsonRpcProvider, Network, Wallet } from "ethers";
+import { Wallet, type JsonRpcProvider } from "ethers";
 import pino from "pino";
 import { Journal } from "../../server/src/chain/journal";
 import { startAnvil, type LocalNode } from "../../server/src/chain/local-node";
 import { TxSender } from "../../server/src/chain/tx-sender";
+import { RpcProvider } from "../../server/src/chain/rpc-provider";
 import { openGatewayDb, type GatewayDb } from "../../server/src/store/gateway-db";
 import { freePort } from "../helpers/platform";
 
@@ -32,7 +33,7 @@ describe("TxSender", function () {
     node = await startAnvil(await freePort());
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "trellis-sender-"));
     db = openGatewayDb(dir);
-    provider = new JsonRpcProvider(node.url, Network.from(31337), { staticNetwork: true, batchMaxCount: 100, batchStallTime: 0, cacheTimeout: -1 });
+    provider = new RpcProvider(node.url, 31337);
     calls = {};
     const send = provider._send.bind(provider);
     provider._send = async (payload) => {

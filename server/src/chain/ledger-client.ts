@@ -1,4 +1,4 @@
-import { Interface, JsonRpcProvider, LogDescription, TransactionReceipt, Wallet } from "ethers";
+import { EventFragment, Interface, JsonRpcProvider, LogDescription, TransactionReceipt, Wallet } from "ethers";
 import type { Logger } from "pino";
 import {
   SettlementToken__factory,
@@ -131,8 +131,9 @@ export class LedgerClient {
       const iface =
         addr === this.addresses.ledger.toLowerCase() ? ledgerInterface : addr === this.addresses.token.toLowerCase() ? tokenInterface : undefined;
       if (!iface) continue;
-      const parsed = iface.parseLog(log);
-      if (parsed) out.push(parsed);
+      // By topic from a table built once: ethers' own parseLog re-hashes every event signature of the ABI per log.
+      const fragment = eventsByTopic(iface).get(log.topics[0]);
+      if (fragment) out.push(new LogDescription(fragment, fragment.topicHash, iface.decodeEventLog(fragment, log.data, log.topics)));
     }
     return out;
   }
@@ -237,4 +238,18 @@ export class LedgerClient {
       .get(idem.userId, idem.key, idem.step) as { tx_hash: string } | undefined;
     return row?.tx_hash;
   }
+}
+
+const topicTables = new WeakMap<Interface, Map<string, EventFragment>>();
+/** An interface's non-anonymous events by their topic hash. */
+function eventsByTopic(iface: Interface): Map<string, EventFragment> {
+  let table = topicTables.get(iface);
+  if (!table) {
+    table = new Map();
+    iface.forEachEvent((e) => {
+      if (!e.anonymous) table!.set(e.topicHash, e);
+    });
+    topicTables.set(iface, table);
+  }
+  return table;
 }

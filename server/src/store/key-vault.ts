@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Wallet } from "ethers";
+import type { Wallet } from "ethers";
+import { makeWallet } from "../chain/native-crypto";
 import type { GatewayDb } from "./gateway-db";
 import { AppError } from "../http/errors";
 
@@ -31,8 +32,7 @@ export class KeyVault {
 
   /** Creates a new key, stores it encrypted and returns its wallet. */
   create(purpose: "user" | "treasury" | "operator", orgId: string | null): Wallet {
-    const wallet = Wallet.createRandom();
-    const w = new Wallet(wallet.privateKey);
+    const w = makeWallet("0x" + crypto.randomBytes(32).toString("hex"));
     this.db
       .prepare("INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, ?, ?, ?)")
       .run(w.address, purpose, orgId, this.encrypt(w.privateKey));
@@ -55,7 +55,7 @@ export class KeyVault {
     if (!row || row.encrypted_key === "") {
       throw new AppError(409, "NON_CUSTODIAL_ACCOUNT", "This account signs its own requests: sign the forward request and POST it to /api/v1/relay.");
     }
-    const w = new Wallet(this.decrypt(row.encrypted_key));
+    const w = makeWallet(this.decrypt(row.encrypted_key));
     this.cache.set(address.toLowerCase(), w);
     return w;
   }
