@@ -25,9 +25,7 @@ import { forwarderInterface, ledgerInterface } from "../../server/src/chain/ledg
 import { apiClient } from "../../test/helpers/platform";
 import { WritePathProfile } from "./profile";
 import {
-  apiLifecycle,
   buildLanes,
-  cpuSecondsOf,
   DOC,
   inDays,
   percentile,
@@ -165,23 +163,47 @@ async function rawPhase(p: Platform, lanes: Lane[]) {
   return { writes: hashes.length, lifecycles, seconds, writesPerSec: hashes.length / seconds, lifecyclesPerSec: lifecycles / seconds };
 }
 
+interface ClientsResult {
+  ok: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+  errorSamples?: string[];
+  /** CPU the client process used for the job (user + system). */
+  cpuSeconds: number;
+}
+
+/** Runs a job of scripts/bench/write-clients.ts in a process of its own, so the gateway's thread is its own. */
+async function runClients(job: object): Promise<ClientsResult> {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "write-clients.ts")], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.stdin.end(JSON.stringify(job));
+  const code = await exited;
+  if (code !== 0) throw new Error(`the benchmark's client process exited with code ${code}`);
+  return JSON.parse(out) as ClientsResult;
+}
+
 async function gatewayPhase(p: Platform, lanes: Lane[], perLane: number, tag: string) {
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  await Promise.all(
-    lanes.map(async (lane, i) => {
-      for (let n = 0; n < perLane; n++) await apiLifecycle(p.credentials, lane, `${tag}-${i}-${n}`, (ms) => latencies.push(ms));
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
+  const plain = (m: Lane["buyer"]) => ({ token: m.token, orgId: m.orgId, address: m.address });
+  const r = await runClients({
+    kind: "lifecycles",
+    baseUrl: p.baseUrl,
+    bankA: p.credentials.orgs.bankA,
+    perLane,
+    tag,
+    lanes: lanes.map((l) => ({ buyer: plain(l.buyer), supplier: plain(l.supplier), officer: plain(l.officer) })),
+  });
   const lifecycles = lanes.length * perLane;
   return {
-    writes: latencies.length,
+    writes: r.ok,
     lifecycles,
-    seconds,
-    writesPerSec: latencies.length / seconds,
-    lifecyclesPerSec: lifecycles / seconds,
-    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    seconds: r.seconds,
+    writesPerSec: r.ok / r.seconds,
+    lifecyclesPerSec: lifecycles / r.seconds,
+    clientsCpuMsPerWrite: round((r.cpuSeconds * 1000) / Math.max(1, r.ok), 2),
+    latencyMs: { p50: percentile(r.latencies, 50), p95: percentile(r.latencies, 95), p99: percentile(r.latencies, 99) },
   };
 }
 
@@ -216,36 +238,14 @@ async function intervalPhase(p: Platform, lanes: Lane[]) {
   await rpc(url, "evm_setAutomine", [false]);
   await rpc(url, "evm_setIntervalMining", [INTERVAL_MS]);
   const startBlock = Number(await rpc(url, "eth_blockNumber"));
-  // The clients run in a process of their own (scripts/bench/write-clients.ts), so the gateway's thread is its own.
-  const job = { baseUrl: p.baseUrl, seconds: INTERVAL_SECONDS, users: users.map((u) => ({ token: u.token, supplierOrgId: u.supplierOrgId })) };
-  const client = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "write-clients.ts")], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
-  let out = "";
-  client.stdout.on("data", (d) => (out += d));
-  const clientCpu = { before: 0, after: 0 };
-  const exited = new Promise<number | null>((resolve) => client.once("exit", (code) => resolve(code)));
-  clientCpu.before = cpuSecondsOf(client.pid!);
   const profiler = process.env.BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
-  client.stdin.end(JSON.stringify(job));
-  // The client's own CPU is read just before it exits (after it printed its result).
-  let lastCpu = clientCpu.before;
-  const sampler = setInterval(() => {
-    try {
-      lastCpu = cpuSecondsOf(client.pid!);
-    } catch {
-      // exited
-    }
-  }, 200);
-  const code = await exited;
-  clearInterval(sampler);
+  const r = await runClients({ kind: "orders", baseUrl: p.baseUrl, seconds: INTERVAL_SECONDS, users });
   if (profiler) {
     fs.writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(await profiler.stop()));
     process.stdout.write(`  CPU profile of the gateway's process during interval mining: ${process.env.BENCH_CPU_PROFILE}\n`);
   }
-  if (code !== 0) throw new Error(`the benchmark's client process exited with code ${code}`);
-  const r = JSON.parse(out) as { ok: number; errors: number; seconds: number; latencies: number[]; errorSamples: string[] };
-  if (r.errorSamples.length) process.stderr.write(`interval mining errors (samples):\n  ${r.errorSamples.join("\n  ")}\n`);
+  if (r.errorSamples?.length) process.stderr.write(`interval mining errors (samples):\n  ${r.errorSamples.join("\n  ")}\n`);
   const { ok, errors, seconds, latencies } = r;
-  const clientsCpuSeconds = lastCpu - clientCpu.before;
   const endBlock = Number(await rpc(url, "eth_blockNumber"));
   await rpc(url, "evm_setIntervalMining", [0]);
   await rpc(url, "evm_setAutomine", [true]);
@@ -258,7 +258,7 @@ async function intervalPhase(p: Platform, lanes: Lane[]) {
     blocks: endBlock - startBlock,
     blockIntervalMs: INTERVAL_MS,
     users: users.length,
-    clientsCpuMsPerWrite: round((clientsCpuSeconds * 1000) / Math.max(1, ok), 2),
+    clientsCpuMsPerWrite: round((r.cpuSeconds * 1000) / Math.max(1, ok), 2),
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
   };
 }
@@ -324,13 +324,13 @@ async function main() {
     ]);
     printTable("CPU per write (ms) and cores busy, by process", [
       ["phase", "gateway ms/write", "cores", "chain node ms/write", "cores", "clients ms/write"],
-      ...Object.entries({ "gateway (8 clients, in-process)": gateway, "gateway (1 client, in-process)": single, "interval mining": interval }).map(([name, r]) => [
+      ...Object.entries({ [`gateway (${LANES} clients)`]: gateway, "gateway (1 client)": single, "interval mining": interval }).map(([name, r]) => [
         name,
         r.cpu["gateway + clients process"].msPerWrite,
         r.cpu["gateway + clients process"].coresBusy,
         r.cpu["chain node process"].msPerWrite,
         r.cpu["chain node process"].coresBusy,
-        "clientsCpuMsPerWrite" in r ? r.clientsCpuMsPerWrite : "(in gateway's)",
+        r.clientsCpuMsPerWrite,
       ]),
     ]);
     for (const [name, prof] of Object.entries({ "concurrent gateway": gatewayProfile, "single client": singleProfile, "interval mining": intervalProfile })) {

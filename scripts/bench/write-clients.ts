@@ -1,21 +1,49 @@
 /**
- * The interval-mining benchmark's clients, in a process of their own so that their HTTP work does not share the
- * gateway's JavaScript thread (nor count in its CPU). Reads one JSON job from stdin:
- * `{ baseUrl, seconds, users: [{ token, supplierOrgId }] }`; each user issues orders one after another until the time
- * is up. Prints one JSON line: `{ ok, errors, seconds, latencies, errorSamples }`.
+ * The throughput benchmark's clients, in a process of their own so that their HTTP work does not share the gateway's
+ * JavaScript thread (nor count in its CPU). Reads one JSON job from stdin and prints one JSON line of results.
+ * - `{ kind: "orders", baseUrl, seconds, users: [{ token, supplierOrgId }] }`: each user issues orders one after
+ *   another until the time is up. Prints `{ ok, errors, seconds, latencies, errorSamples, cpuSeconds }`.
+ * - `{ kind: "lifecycles", baseUrl, bankA, perLane, tag, lanes: [{ buyer, supplier, officer }] }` (members as
+ *   `{ token, orgId, address }`): one client per lane runs `perLane` fast-track lifecycles (8 writes each) in turn.
+ *   Prints `{ ok, errors: 0, seconds, latencies, cpuSeconds }`; any non-2xx fails the job.
  */
-import { inDays } from "./lib";
+import { apiClient } from "../../test/helpers/platform";
+import type { DemoCredentials } from "../../server/src/seed";
+import { apiLifecycle, inDays, type Lane, type Member } from "./lib";
 
-interface Job {
-  baseUrl: string;
-  seconds: number;
-  users: { token: string; supplierOrgId: string }[];
+type OrdersJob = { kind: "orders"; baseUrl: string; seconds: number; users: { token: string; supplierOrgId: string }[] };
+type Plain = Omit<Member, "api">;
+type LifecyclesJob = { kind: "lifecycles"; baseUrl: string; bankA: string; perLane: number; tag: string; lanes: { buyer: Plain; supplier: Plain; officer: Plain }[] };
+
+async function lifecycles(job: LifecyclesJob) {
+  const member = (m: Plain): Member => ({ ...m, api: apiClient(job.baseUrl, m.token) });
+  const lanes: Lane[] = job.lanes.map((l) => ({ buyer: member(l.buyer), supplier: member(l.supplier), officer: member(l.officer) }));
+  const creds = { orgs: { bankA: job.bankA } } as unknown as DemoCredentials;
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    lanes.map(async (lane, i) => {
+      for (let n = 0; n < job.perLane; n++) await apiLifecycle(creds, lane, `${job.tag}-${i}-${n}`, (ms) => latencies.push(ms));
+    }),
+  );
+  return { ok: latencies.length, errors: 0, seconds: (performance.now() - t0) / 1000, latencies };
 }
 
 async function main() {
   let input = "";
   for await (const chunk of process.stdin) input += chunk;
-  const job = JSON.parse(input) as Job;
+  const parsed = JSON.parse(input) as OrdersJob | LifecyclesJob;
+  const cpu0 = process.cpuUsage();
+  const cpuSeconds = () => {
+    const used = process.cpuUsage(cpu0);
+    return (used.user + used.system) / 1e6;
+  };
+  if (parsed.kind === "lifecycles") {
+    const r = await lifecycles(parsed);
+    process.stdout.write(JSON.stringify({ ...r, cpuSeconds: cpuSeconds() }) + "\n");
+    return;
+  }
+  const job = parsed;
   let ok = 0;
   let errors = 0;
   const latencies: number[] = [];
@@ -47,7 +75,7 @@ async function main() {
       }
     }),
   );
-  process.stdout.write(JSON.stringify({ ok, errors, seconds: (performance.now() - t0) / 1000, latencies, errorSamples }) + "\n");
+  process.stdout.write(JSON.stringify({ ok, errors, seconds: (performance.now() - t0) / 1000, latencies, errorSamples, cpuSeconds: cpuSeconds() }) + "\n");
 }
 
 main().catch((err) => {

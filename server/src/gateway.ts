@@ -100,6 +100,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     chainId,
     addresses: { ledger: addresses.ledger, token: addresses.token, forwarder: addresses.forwarder },
     fromBlock: addresses.deploymentBlock,
+    recentHeader: (n) => sender.recentHeader(n),
     reorgDepth: config.reorgDepth,
     pollIntervalMs: config.pollIntervalMs,
     logger,

@@ -39,8 +39,18 @@ export class Journal {
     })();
   }
 
+  /**
+   * Marks a transaction mined. This commit is not fsynced on its own (the write-ahead log is append-only, so the next
+   * fsynced commit, such as the next `record`, carries it to disk): a row that a crash leaves "pending" although it
+   * was mined is settled again from its receipt at start, so durability here would only cost an fsync per write.
+   */
   markMined(txHash: string, ok: boolean, blockNumber: number, txIndex: number, timestamp: number): void {
-    this.mined.run(ok ? "mined" : "reverted", blockNumber, txIndex, timestamp, txHash);
+    this.db.pragma("synchronous = NORMAL");
+    try {
+      this.mined.run(ok ? "mined" : "reverted", blockNumber, txIndex, timestamp, txHash);
+    } finally {
+      this.db.pragma("synchronous = FULL");
+    }
   }
 
   /** Removes a transaction the node refused outright (it never entered the chain, so it must not be replayed). */

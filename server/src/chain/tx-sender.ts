@@ -11,6 +11,15 @@ export interface OutgoingTx {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A block header as the node's JSON-RPC returns it (hex quantities). */
+export interface BlockHeader {
+  number: string;
+  hash: string;
+  parentHash: string;
+  timestamp: string;
+}
+/** How many recent block headers the sender keeps. */
+const HEADERS_KEPT = 256;
 /** How often the shared receipt loop asks for the head while transactions are waiting. */
 const RECEIPT_POLL_MS = 20;
 
@@ -71,14 +80,16 @@ export class TxSender {
       }
     }
     this.nonces.clear();
-    this.blockTimes.clear();
+    this.headers.clear();
+    this.settledHeaders.clear();
     return pending.length;
   }
 
   /** Forgets cached nonces (after the chain was replaced or replayed). */
   resetNonces(): void {
     this.nonces.clear();
-    this.blockTimes.clear();
+    this.headers.clear();
+    this.settledHeaders.clear();
   }
 
   private async signAndBroadcast(wallet: Wallet, tx: OutgoingTx, onSigned?: (txHash: string) => void): Promise<string> {
@@ -198,27 +209,38 @@ export class TxSender {
     });
   }
 
-  /** Block timestamps by number, shared by the transactions of one block (a few recent blocks are kept). */
-  private readonly blockTimes = new Map<number, Promise<number>>();
+  /**
+   * Recent block headers by number, shared by the transactions of one block and lent to the indexer (which checks
+   * them against the logs it fetches, so a header from before a reorg is caught, not trusted). A few hundred are kept.
+   */
+  private readonly headers = new Map<number, Promise<BlockHeader>>();
+  private readonly settledHeaders = new Map<number, BlockHeader>();
 
-  private blockTime(number: number): Promise<number> {
-    let time = this.blockTimes.get(number);
-    if (!time) {
-      time = this.provider.getBlock(number).then((b) => {
+  private header(number: number): Promise<BlockHeader> {
+    let header = this.headers.get(number);
+    if (!header) {
+      header = (this.provider.send("eth_getBlockByNumber", ["0x" + number.toString(16), false]) as Promise<BlockHeader | null>).then((b) => {
         if (!b) throw new Error(`block ${number} is not known to the node`);
-        return b.timestamp;
+        this.settledHeaders.set(number, b);
+        if (this.settledHeaders.size > HEADERS_KEPT) this.settledHeaders.delete(this.settledHeaders.keys().next().value as number);
+        return b;
       });
-      time.catch(() => this.blockTimes.delete(number));
-      this.blockTimes.set(number, time);
-      if (this.blockTimes.size > 64) this.blockTimes.delete(this.blockTimes.keys().next().value as number);
+      header.catch(() => this.headers.delete(number));
+      this.headers.set(number, header);
+      if (this.headers.size > HEADERS_KEPT) this.headers.delete(this.headers.keys().next().value as number);
     }
-    return time;
+    return header;
+  }
+
+  /** A block header this sender fetched recently, if any (for the indexer). */
+  recentHeader(number: number): BlockHeader | undefined {
+    return this.settledHeaders.get(number);
   }
 
   private async settle(receipt: TransactionReceipt): Promise<TransactionReceipt> {
     const entry = this.journal.byHash(receipt.hash);
     if (entry && entry.block_timestamp === null) {
-      const timestamp = await this.blockTime(receipt.blockNumber);
+      const timestamp = Number((await this.header(receipt.blockNumber)).timestamp);
       this.journal.markMined(receipt.hash, receipt.status === 1, receipt.blockNumber, receipt.index, timestamp);
       this.chainTime = Math.max(this.chainTime, timestamp);
     }

@@ -27,6 +27,12 @@ export interface IndexerOptions {
    * suits a local chain, where reorgs only come from snapshot reverts; they are still detected and rolled back.
    */
   reorgDepth?: number;
+  /**
+   * Block headers someone else fetched moments ago (the relayer reads each of its blocks for the journal), used for a
+   * range's first attempt instead of asking the node again, for blocks with logs only: a lent header must carry the
+   * hash the logs name, or the range is retried with fresh headers.
+   */
+  recentHeader?: (n: number) => RpcBlock | undefined;
   /** How often `start()` polls for new blocks (default 1000 ms). */
   pollIntervalMs?: number;
   /** The largest block range per `eth_getLogs` (default 2000; halved automatically when the node refuses). */
@@ -41,7 +47,7 @@ export interface IndexerStatus {
   lagBlocks: number;
 }
 
-interface RpcBlock {
+export interface RpcBlock {
   number: string;
   hash: string;
   parentHash: string;
@@ -64,6 +70,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class Indexer {
   private readonly db: Database;
   private readonly provider: RpcProvider;
+  private readonly recentHeader: (n: number) => RpcBlock | undefined;
   private readonly chainId: number;
   private readonly addresses: TrellisAddresses;
   private readonly addressList: string[];
@@ -94,6 +101,7 @@ export class Indexer {
   constructor(opts: IndexerOptions) {
     this.db = opts.db;
     this.provider = opts.provider;
+    this.recentHeader = opts.recentHeader ?? (() => undefined);
     this.chainId = opts.chainId;
     this.addresses = {
       ledger: opts.addresses.ledger.toLowerCase(),
@@ -258,7 +266,7 @@ export class Indexer {
       const from = cp.number + 1;
       const to = Math.min(head, from + this.batchBlocks - 1);
       try {
-        const logs = await this.indexRange(from, to, cp.hash);
+        const logs = await this.indexRange(from, to, cp.hash, moved === 0);
         // Size the next range by what this one held: dense blocks (many events each) must not add up to a response
         // too large to parse, and sparse ones may grow back towards the configured batch.
         const span = to - from + 1;
@@ -293,7 +301,7 @@ export class Indexer {
    * with a log are fetched with the logs; their hashes must agree with the logs' and the first block must descend
    * from the checkpoint, or the range is abandoned as the chain moved.
    */
-  private async indexRange(from: number, to: number, parentHash: string | null): Promise<number> {
+  private async indexRange(from: number, to: number, parentHash: string | null, lentHeaders = false): Promise<number> {
     const rpcLogs = (await this.provider.send("eth_getLogs", [
       { address: this.addressList, fromBlock: hex(from), toBlock: hex(to) },
     ])) as Parameters<typeof rawLogFromRpc>[0][];
@@ -301,7 +309,9 @@ export class Indexer {
     const numbers = new Set<number>([from, to]);
     for (const l of logs) numbers.add(l.blockNumber);
     const list = [...numbers];
-    const fetched = await Promise.all(list.map((n) => this.getBlock(n)));
+    // A lent header is used only for a block with logs, whose hashes it must match (checked below).
+    const withLogs = new Set(logs.map((l) => l.blockNumber));
+    const fetched = await Promise.all(list.map((n) => (lentHeaders && withLogs.has(n) && this.recentHeader(n)) || this.getBlock(n)));
     const headers = new Map<number, { hash: string; parentHash: string; timestamp: number }>();
     list.forEach((n, i) => {
       const b = fetched[i];
@@ -314,7 +324,6 @@ export class Indexer {
     for (const l of logs) {
       if (headers.get(l.blockNumber)!.hash !== l.blockHash) throw new ChainMovedError(`log in block ${l.blockNumber} is from another fork`);
     }
-    const withLogs = new Set(logs.map((l) => l.blockNumber));
     let projected = 0;
     this.db.transaction(() => {
       for (const [n, h] of headers) this.st.upsertBlock.run(n, h.hash, h.parentHash, h.timestamp, withLogs.has(n) ? 1 : 0);

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { openIndexDb, type Database } from "../../../server/src/db/sqlite";
-import { Indexer, type RpcProvider } from "../../../server/src/indexer/indexer";
+import { Indexer, type RpcBlock, type RpcProvider } from "../../../server/src/indexer/indexer";
 import { EventDecoder, jsonArgs, rawLogFromRpc } from "../../../server/src/indexer/decode";
 import { SettlementToken__factory, TrellisLedger__factory } from "../../../typechain-types";
 import { getOrganization, listOrganizations, orgIdOfAccount } from "../../../server/src/orgs/repo";
@@ -86,8 +86,9 @@ function tempDb(): { file: string; db: Database } {
   return { file, db: openIndexDb(file) };
 }
 
-async function indexerFor(n: Story, db: Database, provider: RpcProvider = rpc): Promise<Indexer> {
+async function indexerFor(n: Story, db: Database, provider: RpcProvider = rpc, recentHeader?: (n: number) => RpcBlock | undefined): Promise<Indexer> {
   return new Indexer({
+    recentHeader,
     db,
     provider,
     chainId: 31337,
@@ -325,6 +326,46 @@ describe("Indexer", function () {
       db.prepare("UPDATE checkpoint SET block_number = ?, block_hash = NULL").run(n.fromBlock - 1);
       await indexer.syncOnce();
       expect(snapshotTables(db)).to.deep.equal(before);
+    });
+  });
+
+  describe("lent headers", function () {
+    const header = async (n: number) => (await rpc.send("eth_getBlockByNumber", ["0x" + n.toString(16), false])) as RpcBlock;
+
+    it("uses headers fetched by someone else for blocks with logs instead of asking the node again, and indexes the same", async function () {
+      const n = await loadFixture(story);
+      const reference = tempDb();
+      const unlent: string[] = [];
+      await (await indexerFor(n, reference.db, { send: (method, params) => (unlent.push(method), rpc.send(method, params)) })).syncOnce();
+
+      const head = await ethers.provider.getBlockNumber();
+      const lent = new Map<number, RpcBlock>();
+      for (let b = n.fromBlock; b <= head; b++) lent.set(b, await header(b));
+      const calls: string[] = [];
+      const spy: RpcProvider = { send: (method, params) => (calls.push(method), rpc.send(method, params)) };
+      const { db } = tempDb();
+      await (await indexerFor(n, db, spy, (b) => lent.get(b))).syncOnce();
+      // Only a range's first or last block without logs is still fetched.
+      const ranges = calls.filter((m) => m === "eth_getLogs").length;
+      const headersFetched = calls.filter((m) => m === "eth_getBlockByNumber").length;
+      expect(headersFetched).to.be.at.most(2 * ranges);
+      expect(headersFetched).to.be.lessThan(unlent.filter((m) => m === "eth_getBlockByNumber").length / 4);
+      expect(snapshotTables(db)).to.deep.equal(snapshotTables(reference.db));
+    });
+
+    it("does not trust a lent header that disagrees with the chain: the range is fetched again", async function () {
+      const n = await loadFixture(story);
+      const reference = tempDb();
+      await (await indexerFor(n, reference.db)).syncOnce();
+
+      // Every lent header claims another hash (as a header from before a reorg would).
+      const forged = async (b: number) => ({ ...(await header(b)), hash: "0x" + "ee".repeat(32) });
+      const head = await ethers.provider.getBlockNumber();
+      const lent = new Map<number, RpcBlock>();
+      for (let b = n.fromBlock; b <= head; b++) lent.set(b, await forged(b));
+      const { db } = tempDb();
+      await (await indexerFor(n, db, rpc, (b) => lent.get(b))).syncOnce();
+      expect(snapshotTables(db)).to.deep.equal(snapshotTables(reference.db));
     });
   });
 
