@@ -11,7 +11,7 @@
  * Each gateway phase runs with timers on the write path (scripts/bench/profile.ts) to say where the time goes.
  *
  * Options (env): BENCH_LANES (8), BENCH_RAW_WAVES (25), BENCH_GW_LIFECYCLES per lane (6), BENCH_LAT_LIFECYCLES (25),
- * BENCH_INTERVAL_MS (200), BENCH_INTERVAL_USERS (96), BENCH_INTERVAL_SECONDS (20), BENCH_RELAYERS (32, the gateway's
+ * BENCH_INTERVAL_MS (200), BENCH_INTERVAL_USERS (256), BENCH_INTERVAL_SECONDS (20), BENCH_RELAYERS (32, the gateway's
  * relayer pool), BENCH_CPU_PROFILE (a file: V8 CPU profile of the gateway's process during interval mining).
  */
 import { spawn } from "node:child_process";
@@ -47,7 +47,7 @@ const RAW_WAVES = Number(process.env.BENCH_RAW_WAVES ?? 25);
 const GW_LIFECYCLES = Number(process.env.BENCH_GW_LIFECYCLES ?? 6);
 const LAT_LIFECYCLES = Number(process.env.BENCH_LAT_LIFECYCLES ?? 25);
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 200);
-const INTERVAL_USERS = Number(process.env.BENCH_INTERVAL_USERS ?? 96);
+const INTERVAL_USERS = Number(process.env.BENCH_INTERVAL_USERS ?? 256);
 const INTERVAL_SECONDS = Number(process.env.BENCH_INTERVAL_SECONDS ?? 20);
 /** The gateway's relayer pool (its --relayers): each relayer account sends one transaction at a time. */
 const RELAYERS = Number(process.env.BENCH_RELAYERS ?? 32);
