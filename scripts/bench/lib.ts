@@ -186,13 +186,13 @@ export function cpuSecondsOf(pid: number): number {
 }
 
 /**
- * CPU used during a phase by this process (the in-process gateway and the benchmark's HTTP clients) and by the chain
- * node's process, per write and as a share of one core, so that it shows which side was saturated.
+ * CPU used during a phase by this process (the in-process gateway; the benchmark's clients run in their own) and by
+ * the chain node's process, per write and as a share of one core, so that it shows which side was saturated.
  */
 export async function withCpu<T extends { writes: number; seconds: number }>(nodePid: number, phase: () => Promise<T>): Promise<T & { cpu: Record<string, { msPerWrite: number; coresBusy: number }> }> {
   const before = { self: cpuSecondsOf(process.pid), node: cpuSecondsOf(nodePid) };
   const out = await phase();
   const used = { self: cpuSecondsOf(process.pid) - before.self, node: cpuSecondsOf(nodePid) - before.node };
   const row = (s: number) => ({ msPerWrite: round((s * 1000) / out.writes, 2), coresBusy: round(s / out.seconds, 2) });
-  return { ...out, cpu: { "gateway + clients process": row(used.self), "chain node process": row(used.node) } };
+  return { ...out, cpu: { "gateway process": row(used.self), "chain node process": row(used.node) } };
 }

@@ -326,8 +326,8 @@ async function main() {
       ["phase", "gateway ms/write", "cores", "chain node ms/write", "cores", "clients ms/write"],
       ...Object.entries({ [`gateway (${LANES} clients)`]: gateway, "gateway (1 client)": single, "interval mining": interval }).map(([name, r]) => [
         name,
-        r.cpu["gateway + clients process"].msPerWrite,
-        r.cpu["gateway + clients process"].coresBusy,
+        r.cpu["gateway process"].msPerWrite,
+        r.cpu["gateway process"].coresBusy,
         r.cpu["chain node process"].msPerWrite,
         r.cpu["chain node process"].coresBusy,
         r.clientsCpuMsPerWrite,
