@@ -46,6 +46,12 @@ export interface ActionState {
  * Runs one user action: shows progress while it is pending, then a success sentence or the API error translated
  * into a sentence. Returns the result, or undefined if the action failed.
  */
+/**
+ * Numbers every action outcome across the whole page (not per form), so an outcome line is never confused with an
+ * older one of another screen; browser tests wait for a number above the one they saw before clicking.
+ */
+let actionSeq = 0;
+
 export function useAction() {
   const [state, setState] = useState<ActionState>({ phase: "idle", message: "" });
   const busy = useRef(false);
@@ -58,7 +64,7 @@ export function useAction() {
     ): Promise<T | undefined> => {
       if (busy.current) return undefined;
       busy.current = true;
-      seq.current += 1;
+      seq.current = ++actionSeq;
       setState({ phase: "pending", message: progress, seq: seq.current });
       try {
         const result = await task();
@@ -75,7 +81,7 @@ export function useAction() {
   );
   /** Updates the progress sentence of a multi-step action (hashing, uploading, submitting). */
   const step = useCallback((message: string) => setState({ phase: "pending", message, seq: seq.current }), []);
-  const fail = useCallback((message: string) => setState({ phase: "error", message, seq: ++seq.current }), []);
+  const fail = useCallback((message: string) => setState({ phase: "error", message, seq: (seq.current = ++actionSeq) }), []);
   const clear = useCallback(() => setState({ phase: "idle", message: "" }), []);
   return { state, run, step, fail, clear, pending: state.phase === "pending" };
 }
