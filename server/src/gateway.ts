@@ -152,6 +152,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
           server.closeAllConnections?.();
         });
         await indexer.stop();
+        sender.stop();
         idb.close();
         gdb.close();
         provider.destroy();

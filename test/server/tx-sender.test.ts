@@ -89,6 +89,21 @@ describe("TxSender", function () {
     for (const r of receipts) expect(journal.byHash(r.hash)!.status).to.equal("mined");
   });
 
+  it("on stop, fails the transactions still waiting, which stay journaled for the next start", async () => {
+    await rpc("evm_setAutomine", [false]);
+    const s = sender();
+    const [w] = wallets();
+    const sent = s.send(w, tx).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    while (s.waitingForReceipts === 0) await new Promise((r) => setTimeout(r, 10));
+    s.stop();
+    const err = await sent;
+    expect(err?.message).to.match(/stopped before transaction 0x[0-9a-f]{64} was mined/);
+    expect(new Journal(db).pending()).to.have.length(1);
+  });
+
   it("gives up with a chain-unavailable error when nothing is mined in time, and resumes once it is", async () => {
     await rpc("evm_setAutomine", [false]);
     const s = sender({ receiptTimeoutMs: 300 });

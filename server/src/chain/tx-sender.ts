@@ -85,6 +85,17 @@ export class TxSender {
     return pending.length;
   }
 
+  /** How many sent transactions are waiting for their receipt. */
+  get waitingForReceipts(): number {
+    return this.waiting.size;
+  }
+
+  /** Stops waiting: every transaction still waiting for its receipt fails (it stays in the journal for the next start). */
+  stop(): void {
+    for (const [hash, w] of this.waiting) w.reject(chainUnavailable(`The gateway stopped before transaction ${hash} was mined; it is resumed at the next start.`));
+    this.waiting.clear();
+  }
+
   /** Forgets cached nonces (after the chain was replaced or replayed). */
   resetNonces(): void {
     this.nonces.clear();
