@@ -15,13 +15,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawn } from "node:child_process";
 import { encodeBytes32String, ZeroHash } from "ethers";
 import pino from "pino";
 import { apiClient, freePort, startPlatform } from "../../test/helpers/platform";
 import { loadConfig } from "../../server/src/config";
 import { startGateway } from "../../server/src/gateway";
-import { waitForRpc, type LocalNode } from "../../server/src/chain/local-node";
+import { startAnvil, type LocalNode } from "../../server/src/chain/local-node";
 import { ledgerInterface } from "../../server/src/chain/ledger-client";
 import { buildLanes, DOC, percentile, printTable, ROOT, round, rpc, rpcBatch, runMain, updateResult, verdict, writeDetails, type Lane } from "./lib";
 
@@ -37,23 +36,7 @@ const STEPS = 8;
 const EVENTS_PER_LIFECYCLE = 12;
 
 /** Anvil with a block gas limit that holds a pipelined block, on a port of our own. */
-async function startBigAnvil(): Promise<LocalNode> {
-  const port = await freePort();
-  const bin = path.join(ROOT, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
-  const child = spawn(bin, ["--port", String(port), "--host", "127.0.0.1", "--silent", "--gas-limit", "300000000", "--prune-history"], { stdio: "ignore" });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForRpc(url, 30_000, child);
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
+const startBigAnvil = async (): Promise<LocalNode> => startAnvil(await freePort(), ["--gas-limit", "300000000", "--prune-history"]);
 
 const hex = (n: bigint | number) => "0x" + BigInt(n).toString(16);
 

@@ -3,43 +3,22 @@
  * directory: Hardhat node, deploy, demo seed) and restart (same directory: journal replay onto a new node).
  * Writes startToReadySec (the first start) into bench/results/audit.json.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../test/helpers/platform";
+import { freePort, killGroup, startProcess } from "../../test/helpers/platform";
 import { printTable, ROOT, round, runMain, updateResult, verdict } from "./lib";
 
 async function timeToReady(dataDir: string): Promise<number> {
   const [port, chainPort] = [await freePort(), await freePort()];
   const t0 = performance.now();
-  const child = spawn("npm", ["start", "--", "--data-dir", dataDir, "--port", String(port), "--chain-port", String(chainPort), "--log-level", "warn"], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no READY within 180 s:\n${out}`)), 180_000);
-      child.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes("READY ")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.stderr!.on("data", (d) => (out += d.toString()));
-      child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${out}`)));
-    });
-    return (performance.now() - t0) / 1000;
-  } finally {
-    child.removeAllListeners("exit");
-    const gone = new Promise((r) => child.once("exit", r));
-    process.kill(-child.pid!, "SIGTERM");
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 8000))]);
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already stopped
-    }
-  }
+  const child = await startProcess(["--data-dir", dataDir, "--port", String(port), "--chain-port", String(chainPort)], { via: "npm" });
+  const seconds = (performance.now() - t0) / 1000;
+  const gone = new Promise((r) => child.once("exit", r));
+  killGroup(child, "SIGTERM");
+  await Promise.race([gone, new Promise((r) => setTimeout(r, 8000))]);
+  killGroup(child, "SIGKILL");
+  return seconds;
 }
 
 async function main() {

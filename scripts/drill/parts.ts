@@ -3,19 +3,19 @@
  * load, crash (kill -9 of the gateway, of the chain, of both), fuzz (hostile input) and authz (role × action through
  * the API and directly against the contracts).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { Contract, Wallet, ZeroHash, encodeBytes32String, type JsonRpcProvider } from "ethers";
-import { apiClient, freePort, startPlatform, type Platform } from "../../test/helpers/platform";
+import { apiClient, freePort, killGroup, startPlatform, startProcess, type Platform } from "../../test/helpers/platform";
 import { startHardhatNode } from "../../server/src/chain/local-node";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
 import { forwarderInterface, ledgerInterface, tokenInterface } from "../../server/src/chain/ledger-client";
 import type { DemoCredentials } from "../../server/src/seed";
-import { buildLanes, DOC, inDays, ROOT, rpc, type Api, type Lane } from "../bench/lib";
+import { buildLanes, DOC, inDays, rpc, type Api, type Lane } from "../bench/lib";
 
 /** Every order visible to `api`, through the cursor. */
 async function allOrders(api: Api): Promise<{ id: string; reference: string }[]> {
@@ -71,38 +71,6 @@ export async function loadDrill(p: Platform, opts: { orgs: number; writes: numbe
 
 // ---------------------------------------------------------------------------------------------------------------
 // Crash
-
-/** Starts scripts/start.ts as its own process group; resolves when it prints READY. */
-export async function startProcess(args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/start.ts", ...args, "--log-level", "warn"], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no READY within 180 s:\n${out}`)), 180_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("READY ")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr!.on("data", (d) => (out += d.toString()));
-    child.once("exit", (code) => reject(new Error(`start exited with ${code}:\n${out}`)));
-  });
-  child.removeAllListeners("exit");
-  return child;
-}
-
-export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // already gone
-  }
-}
 
 const exited = (child: ChildProcess) => new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", () => r())));
 

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -88,4 +89,47 @@ export function apiClient(baseUrl: string, token?: string) {
     }
     return { status: res.status, body: json, headers: res.headers };
   };
+}
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * Starts `npm start`'s script with `args` (or `npm start` itself, `via: "npm"`) as its own process group, so that a
+ * kill takes the gateway and its chain together; resolves once it prints READY. On failure the group is killed.
+ */
+export async function startProcess(args: string[], opts: { via?: "script" | "npm"; timeoutMs?: number } = {}): Promise<ChildProcess> {
+  const argv = [...args, "--log-level", "warn"];
+  const [cmd, cmdArgs] = opts.via === "npm" ? ["npm", ["start", "--", ...argv]] : [process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/start.ts", ...argv]];
+  const child = spawn(cmd, cmdArgs, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+  let out = "";
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no READY within ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
+      child.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("READY ")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.stderr!.on("data", (d) => (out += d.toString()));
+      child.once("exit", (code) => reject(new Error(`start exited with ${code}:\n${out}`)));
+    });
+  } catch (err) {
+    killGroup(child, "SIGKILL");
+    throw err;
+  } finally {
+    child.removeAllListeners("exit");
+  }
+  return child;
+}
+
+/** Sends `signal` to a process group started by `startProcess`. */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
 }

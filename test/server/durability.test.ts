@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { apiClient, freePort, startPlatform } from "../helpers/platform";
+import { apiClient, freePort, killGroup, startPlatform, startProcess } from "../helpers/platform";
 import { clients, fastTrackLifecycle, inDays } from "./lifecycle";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 
 /** Everything an auditor can read, for before/after comparisons. */
 async function snapshot(baseUrl: string, token: string) {
@@ -18,39 +16,6 @@ async function snapshot(baseUrl: string, token: string) {
     out[p] = r.body;
   }
   return out;
-}
-
-/** Starts `npm start`'s script as its own process group, so that kill -9 takes the gateway and its chain together. */
-async function startProcess(dataDir: string, port: number, chainPort: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/start.ts", "--data-dir", dataDir, "--port", String(port), "--chain-port", String(chainPort), "--log-level", "warn"], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no READY within 120 s:\n${out}`)), 120_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("READY ")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (d) => (out += d.toString()));
-    child.once("exit", (code) => reject(new Error(`start exited with ${code}:\n${out}`)));
-  });
-  child.removeAllListeners("exit");
-  return child;
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // already gone
-  }
 }
 
 describe("durability", function () {
@@ -80,7 +45,7 @@ describe("durability", function () {
   it("loses no acknowledged write when gateway and chain are killed with SIGKILL mid-load, and retries do not duplicate", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "trellis-kill-"));
     const [port, chainPort] = [await freePort(), await freePort()];
-    let proc = await startProcess(dataDir, port, chainPort);
+    let proc = await startProcess(["--data-dir", dataDir, "--port", String(port), "--chain-port", String(chainPort)]);
     const creds = JSON.parse(fs.readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8"));
     const baseUrl = `http://127.0.0.1:${port}`;
     const buyer = apiClient(baseUrl, creds.users.buyer.token);
@@ -101,7 +66,7 @@ describe("durability", function () {
     await Promise.all(sends);
     expect(acknowledged.size).to.be.greaterThan(0);
 
-    proc = await startProcess(dataDir, port, chainPort);
+    proc = await startProcess(["--data-dir", dataDir, "--port", String(port), "--chain-port", String(chainPort)]);
     try {
       // Clients retry every request with the same key.
       const ids = new Map<number, string>();

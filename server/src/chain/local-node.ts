@@ -66,10 +66,13 @@ export async function startHardhatNode(port: number, initialDate: string, logFil
   return track(child, url);
 }
 
-/** Starts an Anvil node (Foundry's independent EVM implementation) from the @foundry-rs/anvil npm package. */
-export async function startAnvil(port: number): Promise<LocalNode> {
+/**
+ * Starts an Anvil node (Foundry's independent EVM implementation) from the @foundry-rs/anvil npm package;
+ * `extraArgs` are passed on (e.g. a block gas limit).
+ */
+export async function startAnvil(port: number, extraArgs: string[] = []): Promise<LocalNode> {
   const bin = path.join(ROOT, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
-  const child = spawn(bin, ["--port", String(port), "--host", "127.0.0.1", "--silent"], { cwd: ROOT, stdio: "ignore" });
+  const child = spawn(bin, ["--port", String(port), "--host", "127.0.0.1", "--silent", ...extraArgs], { cwd: ROOT, stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
   await waitForRpc(url, 30_000, child);
   return track(child, url);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { toMinor } from "../shared/money";
 import { actOn, eventArg, visible, writeThenRead } from "../http/write";
 import { Amount, Cursor, Id, IdParam, Limit, route, type Ctx } from "../http/route";
+import type { Role } from "../shared/scope";
 import { CreateInvoice, issueInvoice } from "../invoices/routes";
 import { DISPUTE_CATEGORIES, openComplaint } from "../disputes/service";
 import { AppError } from "../http/errors";
@@ -29,13 +30,14 @@ async function requestFinancing(ctx: Ctx, invoiceId: string, bankOrgId: string, 
   );
 }
 
-const officerAction = (action: "approve" | "disburse" | "reject", fn: string, summary: string) =>
+/** A write on one financing request by a party to it; only `reject` takes a body (its reason). */
+const requestAction = (action: "approve" | "disburse" | "reject" | "withdraw" | "default", fn: string, summary: string, roles: Role[] = ["officer"]) =>
   route({
     method: "post",
     path: `/financing-requests/:id/${action}`,
     summary,
     tag: "financing",
-    roles: ["officer"],
+    roles,
     params: IdParam,
     body: action === "reject" ? Reject : undefined,
     handler: async (ctx) => {
@@ -58,31 +60,11 @@ export const financingRoutes = [
       return requestFinancing(ctx, b.invoiceId, b.bankOrgId, b.amount, 0);
     },
   }),
-  officerAction("approve", "approveFinancing", "Approve a request (officer of the bank; fast-track needs one, maker-checker two different officers)"),
-  officerAction("reject", "rejectFinancing", "Reject a request with a reason code (officer of the bank)"),
-  officerAction("disburse", "disburseFinancing", "Pay out the advance less the discount (officer of the bank)"),
-  route({
-    method: "post",
-    path: "/financing-requests/:id/withdraw",
-    summary: "Withdraw an undecided request (supplier)",
-    tag: "financing",
-    roles: ["supplier"],
-    params: IdParam,
-    handler: async (ctx) => {
-      return actOn(ctx, "financing", "withdrawFinancing");
-    },
-  }),
-  route({
-    method: "post",
-    path: "/financing-requests/:id/default",
-    summary: "Declare a disbursed request whose invoice is overdue defaulted (officer of the bank)",
-    tag: "financing",
-    roles: ["officer"],
-    params: IdParam,
-    handler: async (ctx) => {
-      return actOn(ctx, "financing", "declareDefault");
-    },
-  }),
+  requestAction("approve", "approveFinancing", "Approve a request (officer of the bank; fast-track needs one, maker-checker two different officers)"),
+  requestAction("reject", "rejectFinancing", "Reject a request with a reason code (officer of the bank)"),
+  requestAction("disburse", "disburseFinancing", "Pay out the advance less the discount (officer of the bank)"),
+  requestAction("withdraw", "withdrawFinancing", "Withdraw an undecided request (supplier)", ["supplier"]),
+  requestAction("default", "declareDefault", "Declare a disbursed request whose invoice is overdue defaulted (officer of the bank)"),
   route({
     method: "post",
     path: "/financing-requests/:id/repayments",
