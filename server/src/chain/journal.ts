@@ -22,7 +22,11 @@ export interface JournalEntry {
 export class Journal {
   private readonly insert;
   private readonly mined;
+  private readonly syncNormal;
+  private readonly syncFull;
   constructor(private readonly db: GatewayDb) {
+    this.syncNormal = db.prepare("PRAGMA synchronous = NORMAL");
+    this.syncFull = db.prepare("PRAGMA synchronous = FULL");
     this.insert = db.prepare(
       "INSERT INTO journal (tx_hash, sender, nonce, raw, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)",
     );
@@ -45,11 +49,11 @@ export class Journal {
    * was mined is settled again from its receipt at start, so durability here would only cost an fsync per write.
    */
   markMined(txHash: string, ok: boolean, blockNumber: number, txIndex: number, timestamp: number): void {
-    this.db.pragma("synchronous = NORMAL");
+    this.syncNormal.run();
     try {
       this.mined.run(ok ? "mined" : "reverted", blockNumber, txIndex, timestamp, txHash);
     } finally {
-      this.db.pragma("synchronous = FULL");
+      this.syncFull.run();
     }
   }
 

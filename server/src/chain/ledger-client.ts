@@ -1,4 +1,4 @@
-import { EventFragment, Interface, JsonRpcProvider, LogDescription, TransactionReceipt, Wallet } from "ethers";
+import { Interface, JsonRpcProvider, LogDescription, TransactionReceipt, Wallet } from "ethers";
 import type { Logger } from "pino";
 import {
   SettlementToken__factory,
@@ -13,6 +13,7 @@ import { KeyedMutex } from "../shared/mutex";
 import { decodeRevert, revertDataOf, toAppError } from "./contract-errors";
 import { forwarderDomain, signForwardRequest } from "./forward-request";
 import { isConnectionError, TxSender } from "./tx-sender";
+import { EventDecoder } from "../indexer/decode";
 
 export interface Addresses {
   ledger: string;
@@ -67,7 +68,11 @@ export class LedgerClient {
     private readonly logger: Logger,
   ) {
     this.chainIdValue = chainId;
+    this.decoder = new EventDecoder(addresses);
   }
+
+  /** The indexer's decoder: its table from (address, topic) to event is what parseLogs looks events up in. */
+  private readonly decoder: EventDecoder;
 
   get chainId(): bigint {
     return this.chainIdValue;
@@ -127,16 +132,14 @@ export class LedgerClient {
   parseLogs(receipt: TransactionReceipt): LogDescription[] {
     const out: LogDescription[] = [];
     for (const log of receipt.logs) {
-      const addr = log.address.toLowerCase();
-      const iface =
-        addr === this.addresses.ledger.toLowerCase() ? ledgerInterface : addr === this.addresses.token.toLowerCase() ? tokenInterface : undefined;
-      if (!iface) continue;
-      // By topic from a table built once: ethers' own parseLog re-hashes every event signature of the ABI per log.
-      const fragment = eventsByTopic(iface).get(log.topics[0]);
-      if (fragment) out.push(new LogDescription(fragment, fragment.topicHash, iface.decodeEventLog(fragment, log.data, log.topics)));
+      const known = this.decoder.describe(log);
+      if (!known || known.source === "forwarder") continue;
+      const { iface, fragment } = known;
+      out.push(new LogDescription(fragment, fragment.topicHash, iface.decodeEventLog(fragment, log.data, log.topics)));
     }
     return out;
   }
+
 
   /** Reads a view function of the ledger or token. */
   async read(target: "ledger" | "token" | "forwarder", fn: string, args: unknown[]): Promise<unknown> {
@@ -238,18 +241,4 @@ export class LedgerClient {
       .get(idem.userId, idem.key, idem.step) as { tx_hash: string } | undefined;
     return row?.tx_hash;
   }
-}
-
-const topicTables = new WeakMap<Interface, Map<string, EventFragment>>();
-/** An interface's non-anonymous events by their topic hash. */
-function eventsByTopic(iface: Interface): Map<string, EventFragment> {
-  let table = topicTables.get(iface);
-  if (!table) {
-    table = new Map();
-    iface.forEachEvent((e) => {
-      if (!e.anonymous) table!.set(e.topicHash, e);
-    });
-    topicTables.set(iface, table);
-  }
-  return table;
 }

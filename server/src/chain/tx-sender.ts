@@ -81,7 +81,6 @@ export class TxSender {
     }
     this.nonces.clear();
     this.headers.clear();
-    this.settledHeaders.clear();
     return pending.length;
   }
 
@@ -100,7 +99,6 @@ export class TxSender {
   resetNonces(): void {
     this.nonces.clear();
     this.headers.clear();
-    this.settledHeaders.clear();
   }
 
   private async signAndBroadcast(wallet: Wallet, tx: OutgoingTx, onSigned?: (txHash: string) => void): Promise<string> {
@@ -224,28 +222,27 @@ export class TxSender {
    * Recent block headers by number, shared by the transactions of one block and lent to the indexer (which checks
    * them against the logs it fetches, so a header from before a reorg is caught, not trusted). A few hundred are kept.
    */
-  private readonly headers = new Map<number, Promise<BlockHeader>>();
-  private readonly settledHeaders = new Map<number, BlockHeader>();
+  private readonly headers = new Map<number, { fetched: Promise<BlockHeader>; value?: BlockHeader }>();
 
   private header(number: number): Promise<BlockHeader> {
-    let header = this.headers.get(number);
-    if (!header) {
-      header = (this.provider.send("eth_getBlockByNumber", ["0x" + number.toString(16), false]) as Promise<BlockHeader | null>).then((b) => {
+    const known = this.headers.get(number);
+    if (known) return known.fetched;
+    const entry: { fetched: Promise<BlockHeader>; value?: BlockHeader } = {
+      fetched: (this.provider.send("eth_getBlockByNumber", ["0x" + number.toString(16), false]) as Promise<BlockHeader | null>).then((b) => {
         if (!b) throw new Error(`block ${number} is not known to the node`);
-        this.settledHeaders.set(number, b);
-        if (this.settledHeaders.size > HEADERS_KEPT) this.settledHeaders.delete(this.settledHeaders.keys().next().value as number);
+        entry.value = b;
         return b;
-      });
-      header.catch(() => this.headers.delete(number));
-      this.headers.set(number, header);
-      if (this.headers.size > HEADERS_KEPT) this.headers.delete(this.headers.keys().next().value as number);
-    }
-    return header;
+      }),
+    };
+    entry.fetched.catch(() => this.headers.delete(number));
+    this.headers.set(number, entry);
+    if (this.headers.size > HEADERS_KEPT) this.headers.delete(this.headers.keys().next().value as number);
+    return entry.fetched;
   }
 
   /** A block header this sender fetched recently, if any (for the indexer). */
   recentHeader(number: number): BlockHeader | undefined {
-    return this.settledHeaders.get(number);
+    return this.headers.get(number)?.value;
   }
 
   private async settle(receipt: TransactionReceipt): Promise<TransactionReceipt> {

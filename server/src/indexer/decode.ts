@@ -94,12 +94,24 @@ export class EventDecoder {
     this.entries.set(address.toLowerCase(), { iface, source, byTopic });
   }
 
-  /** Decodes a log, or returns null for a log of another contract or an event the ABI does not know. */
-  decode(log: Pick<RawLog, "address" | "topics" | "data">): DecodedEvent | null {
+  /** Which contract and event a log is, or null for a log of another contract or an event the ABI does not know. */
+  describe(log: { address: string; topics: readonly string[] }): { source: Source; iface: Interface; fragment: EventFragment } | null {
+    const found = this.lookup(log);
+    return found && { source: found.entry.source, iface: found.entry.iface, fragment: found.known.fragment };
+  }
+
+  private lookup(log: { address: string; topics: readonly string[] }): { entry: Entry; known: Known } | null {
     const entry = this.entries.get(log.address.toLowerCase());
     if (!entry || log.topics.length === 0) return null;
     const known = entry.byTopic.get(log.topics[0].toLowerCase());
-    if (!known) return null;
+    return known ? { entry, known } : null;
+  }
+
+  /** Decodes a log, or returns null for a log of another contract or an event the ABI does not know. */
+  decode(log: Pick<RawLog, "address" | "topics" | "data">): DecodedEvent | null {
+    const found = this.lookup(log);
+    if (!found) return null;
+    const { entry, known } = found;
     // Every Trellis event but OrganizationRegistered has only static arguments, one 32-byte word each: reading the
     // words directly is an order of magnitude faster than the general ABI coder, which dominates catch-up otherwise.
     if (known.slots && log.topics.length === known.topicCount && log.data.length === known.dataLength) {
