@@ -2,6 +2,7 @@ import path from "node:path";
 import { HardhatUserConfig, subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import { DEV_ACCOUNTS, DEV_MNEMONIC } from "./server/src/config";
 
 const SOLC_VERSION = "0.8.28";
 
@@ -33,8 +34,8 @@ const config: HardhatUserConfig = {
   networks: {
     hardhat: {
       chainId: 31337,
-      // The deployer and a pool of 32 relayers (server/src/config.ts DEV_ACCOUNTS), all funded at genesis.
-      accounts: { mnemonic: "test test test test test test test test test test test junk", count: 33 },
+      // The deployer and a pool of 32 relayers, all funded at genesis (the gateway's default keys).
+      accounts: { mnemonic: DEV_MNEMONIC, count: DEV_ACCOUNTS },
       ...(initialDate ? { initialDate } : {}),
     },
   },

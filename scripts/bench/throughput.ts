@@ -23,6 +23,7 @@ import { startPlatform } from "../../test/helpers/platform";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
 import { forwarderInterface, ledgerInterface } from "../../server/src/chain/ledger-client";
 import { apiClient } from "../../test/helpers/platform";
+import { DEV_MNEMONIC } from "../../server/src/config";
 import { WritePathProfile } from "./profile";
 import {
   buildLanes,
@@ -51,7 +52,6 @@ const INTERVAL_USERS = Number(process.env.BENCH_INTERVAL_USERS ?? 256);
 const INTERVAL_SECONDS = Number(process.env.BENCH_INTERVAL_SECONDS ?? 20);
 /** The gateway's relayer pool (its --relayers): each relayer account sends one transaction at a time. */
 const RELAYERS = Number(process.env.BENCH_RELAYERS ?? 32);
-const MNEMONIC = "test test test test test test test test test test test junk";
 /** The gateway's own gas figures (server/src/chain/ledger-client.ts), so the raw transactions are the same. */
 const INNER_GAS = 1_000_000n;
 const OUTER_GAS = 1_300_000n;
@@ -80,7 +80,7 @@ async function presignRaw(p: Platform, lanes: Lane[], waves: number): Promise<st
   };
   // Relayers of their own (mnemonic accounts 40.., beyond the gateway's pool of up to 32, funded here), so the
   // gateway's relayer nonces stay untouched.
-  const relayers = lanes.map((_, i) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${40 + i}`));
+  const relayers = lanes.map((_, i) => HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, `m/44'/60'/0'/0/${40 + i}`));
   for (const r of relayers) await rpc(url, "hardhat_setBalance", [r.address, "0x" + (10n ** 22n).toString(16)]);
   const relayerNonce = await Promise.all(relayers.map(async (r) => Number(await rpc(url, "eth_getTransactionCount", [r.address, "pending"]))));
   const fees = await p.gateway.services.provider.getFeeData();
