@@ -1,6 +1,6 @@
 import { Interface } from "ethers";
 import { SettlementToken__factory, TrellisForwarder__factory, TrellisLedger__factory } from "../../../typechain-types";
-import { AppError } from "../http/errors";
+import { AppError, type ErrorKind } from "../shared/errors";
 
 const interfaces = [
   TrellisLedger__factory.createInterface(),
@@ -33,7 +33,7 @@ export function decodeRevert(data: string | undefined | null): DecodedRevert | u
   return undefined;
 }
 
-type Rule = [status: number, code: string, message: (a: Record<string, string>) => string];
+type Rule = [kind: ErrorKind, code: string, message: (a: Record<string, string>) => string];
 
 const MINOR = (v: string) => {
   const n = BigInt(v);
@@ -42,65 +42,65 @@ const MINOR = (v: string) => {
 };
 
 const RULES: Record<string, Rule> = {
-  RegistryUnknownOrg: [404, "NOT_FOUND", (a) => `Organisation ${a.orgId} was not found.`],
-  RegistryOrgSuspended: [422, "ORG_SUSPENDED", (a) => `Organisation ${a.orgId} is suspended and cannot act or be dealt with.`],
-  RegistryWrongOrgKind: [422, "WRONG_ORG_KIND", (a) => `Organisation ${a.orgId} is not of the kind this action needs.`],
-  RegistryNotMember: [403, "FORBIDDEN", () => "Your account is not a member of any organisation on the ledger."],
-  RegistryAlreadyMember: [409, "ALREADY_MEMBER", (a) => `Account ${a.account} already belongs to organisation ${a.orgId}.`],
-  RegistryNotMemberOf: [404, "NOT_FOUND", (a) => `Account ${a.account} is not a member of organisation ${a.orgId}.`],
-  RegistryStatusUnchanged: [409, "INVALID_STATUS", (a) => `Organisation ${a.orgId} is already in that status.`],
-  RegistryZeroAddress: [400, "VALIDATION_FAILED", () => "An account address is required."],
-  RegistryInvalidKind: [400, "VALIDATION_FAILED", () => "That is not a valid organisation kind."],
-  RegistryGracePeriodTooLong: [422, "RULE_VIOLATION", () => "The grace period may be at most 365 days."],
-  AccessControlUnauthorizedAccount: [403, "FORBIDDEN", () => "Your account lacks the on-chain role for this action."],
-  PolicyRateTooHigh: [422, "RULE_VIOLATION", (a) => `A rate of ${a.rateBps} bps is above 100 %.`],
-  OrderUnknown: [404, "NOT_FOUND", (a) => `Order ${a.orderId} was not found.`],
-  OrderInvalidStatus: [409, "INVALID_STATUS", (a) => `Order ${a.orderId} is not in a status that allows this.`],
-  OrderNotBuyer: [404, "NOT_FOUND", (a) => `Order ${a.orderId} was not found.`],
-  OrderNotSupplier: [404, "NOT_FOUND", (a) => `Order ${a.orderId} was not found.`],
-  OrderZeroAmount: [400, "VALIDATION_FAILED", () => "The amount must be more than zero."],
-  OrderDueDateNotInFuture: [422, "DUE_DATE_NOT_IN_FUTURE", () => "The due date must be in the future."],
-  OrderUnsupportedCurrency: [400, "VALIDATION_FAILED", () => "Orders must be in the ledger's settlement token."],
-  InvoiceUnknown: [404, "NOT_FOUND", (a) => `Invoice ${a.invoiceId} was not found.`],
-  InvoiceInvalidStatus: [409, "INVALID_STATUS", (a) => `Invoice ${a.invoiceId} is not in a status that allows this.`],
-  InvoiceDuplicate: [409, "DUPLICATE_INVOICE", (a) => `This supplier already registered that invoice number (invoice ${a.existingInvoiceId}).`],
-  InvoiceAmountExceedsOrder: [422, "AMOUNT_EXCEEDS_ORDER", (a) => `The amount ${MINOR(a.requested)} is more than the order's uninvoiced remainder ${MINOR(a.remaining)}.`],
-  InvoiceZeroAmount: [400, "VALIDATION_FAILED", () => "The amount must be more than zero."],
-  InvoiceEmptyNumber: [400, "VALIDATION_FAILED", () => "The invoice number is required."],
-  InvoiceDueDateNotInFuture: [422, "DUE_DATE_NOT_IN_FUTURE", () => "The due date must be in the future."],
-  InvoiceNotBuyer: [404, "NOT_FOUND", (a) => `Invoice ${a.invoiceId} was not found.`],
-  InvoiceNotSupplier: [404, "NOT_FOUND", (a) => `Invoice ${a.invoiceId} was not found.`],
-  InvoicePaymentExceedsOutstanding: [422, "PAYMENT_EXCEEDS_OUTSTANDING", (a) => `The payment ${MINOR(a.amount)} is more than the ${MINOR(a.outstanding)} still owed.`],
-  InvoiceNotYetOverdue: [422, "NOT_YET_OVERDUE", () => "The invoice is not overdue yet (due date plus grace period)."],
-  FinancingUnknown: [404, "NOT_FOUND", (a) => `Financing request ${a.requestId} was not found.`],
-  FinancingInvalidStatus: [409, "INVALID_STATUS", (a) => `Financing request ${a.requestId} is not in a status that allows this.`],
-  FinancingInvoiceAlreadyFinanced: [409, "INVOICE_ALREADY_FINANCED", (a) => `Invoice ${a.invoiceId} is already held by financing request ${a.requestId}.`],
-  FinancingInvoiceNotFinanceable: [422, "NOT_FINANCEABLE", (a) => `Invoice ${a.invoiceId} cannot be financed: only confirmed, unpaid invoices before their due date can.`],
-  FinancingAmountExceedsAdvance: [422, "AMOUNT_EXCEEDS_ADVANCE", (a) => `The amount ${MINOR(a.amount)} is more than the bank's advance rate allows (${MINOR(a.maximum)}).`],
-  FinancingAmountExceedsCredit: [422, "AMOUNT_EXCEEDS_CREDIT", (a) => `The amount ${MINOR(a.amount)} is more than the supplier's available credit (${MINOR(a.available)}).`],
-  FinancingZeroAmount: [400, "VALIDATION_FAILED", () => "The amount must be more than zero."],
-  FinancingNotBank: [404, "NOT_FOUND", (a) => `Financing request ${a.requestId} was not found.`],
-  FinancingNotSupplier: [404, "NOT_FOUND", (a) => `Financing request ${a.requestId} was not found.`],
-  FinancingDuplicateApproval: [409, "DUPLICATE_APPROVAL", () => "You already approved this request; maker-checker needs a second, different officer."],
-  FinancingNotOverdue: [422, "NOT_OVERDUE", () => "Only a financed invoice marked overdue can be declared defaulted."],
-  FinancingRepaymentExceedsOutstanding: [422, "PAYMENT_EXCEEDS_OUTSTANDING", (a) => `The repayment ${MINOR(a.amount)} is more than the ${MINOR(a.outstanding)} still owed to the bank.`],
-  ERC20InsufficientBalance: [422, "INSUFFICIENT_FUNDS", (a) => `The paying treasury holds ${MINOR(a.balance)}, less than the ${MINOR(a.needed)} needed.`],
-  ERC20InsufficientAllowance: [422, "INSUFFICIENT_ALLOWANCE", () => "The paying treasury has not authorised the ledger for this amount."],
-  ERC2771ForwarderInvalidSigner: [403, "FORBIDDEN", () => "The forward request is not signed by its sender."],
-  ERC2771ForwarderExpiredRequest: [422, "REQUEST_EXPIRED", () => "The signed request has expired."],
+  RegistryUnknownOrg: ["not_found", "NOT_FOUND", (a) => `Organisation ${a.orgId} was not found.`],
+  RegistryOrgSuspended: ["unprocessable", "ORG_SUSPENDED", (a) => `Organisation ${a.orgId} is suspended and cannot act or be dealt with.`],
+  RegistryWrongOrgKind: ["unprocessable", "WRONG_ORG_KIND", (a) => `Organisation ${a.orgId} is not of the kind this action needs.`],
+  RegistryNotMember: ["forbidden", "FORBIDDEN", () => "Your account is not a member of any organisation on the ledger."],
+  RegistryAlreadyMember: ["conflict", "ALREADY_MEMBER", (a) => `Account ${a.account} already belongs to organisation ${a.orgId}.`],
+  RegistryNotMemberOf: ["not_found", "NOT_FOUND", (a) => `Account ${a.account} is not a member of organisation ${a.orgId}.`],
+  RegistryStatusUnchanged: ["conflict", "INVALID_STATUS", (a) => `Organisation ${a.orgId} is already in that status.`],
+  RegistryZeroAddress: ["invalid", "VALIDATION_FAILED", () => "An account address is required."],
+  RegistryInvalidKind: ["invalid", "VALIDATION_FAILED", () => "That is not a valid organisation kind."],
+  RegistryGracePeriodTooLong: ["unprocessable", "RULE_VIOLATION", () => "The grace period may be at most 365 days."],
+  AccessControlUnauthorizedAccount: ["forbidden", "FORBIDDEN", () => "Your account lacks the on-chain role for this action."],
+  PolicyRateTooHigh: ["unprocessable", "RULE_VIOLATION", (a) => `A rate of ${a.rateBps} bps is above 100 %.`],
+  OrderUnknown: ["not_found", "NOT_FOUND", (a) => `Order ${a.orderId} was not found.`],
+  OrderInvalidStatus: ["conflict", "INVALID_STATUS", (a) => `Order ${a.orderId} is not in a status that allows this.`],
+  OrderNotBuyer: ["not_found", "NOT_FOUND", (a) => `Order ${a.orderId} was not found.`],
+  OrderNotSupplier: ["not_found", "NOT_FOUND", (a) => `Order ${a.orderId} was not found.`],
+  OrderZeroAmount: ["invalid", "VALIDATION_FAILED", () => "The amount must be more than zero."],
+  OrderDueDateNotInFuture: ["unprocessable", "DUE_DATE_NOT_IN_FUTURE", () => "The due date must be in the future."],
+  OrderUnsupportedCurrency: ["invalid", "VALIDATION_FAILED", () => "Orders must be in the ledger's settlement token."],
+  InvoiceUnknown: ["not_found", "NOT_FOUND", (a) => `Invoice ${a.invoiceId} was not found.`],
+  InvoiceInvalidStatus: ["conflict", "INVALID_STATUS", (a) => `Invoice ${a.invoiceId} is not in a status that allows this.`],
+  InvoiceDuplicate: ["conflict", "DUPLICATE_INVOICE", (a) => `This supplier already registered that invoice number (invoice ${a.existingInvoiceId}).`],
+  InvoiceAmountExceedsOrder: ["unprocessable", "AMOUNT_EXCEEDS_ORDER", (a) => `The amount ${MINOR(a.requested)} is more than the order's uninvoiced remainder ${MINOR(a.remaining)}.`],
+  InvoiceZeroAmount: ["invalid", "VALIDATION_FAILED", () => "The amount must be more than zero."],
+  InvoiceEmptyNumber: ["invalid", "VALIDATION_FAILED", () => "The invoice number is required."],
+  InvoiceDueDateNotInFuture: ["unprocessable", "DUE_DATE_NOT_IN_FUTURE", () => "The due date must be in the future."],
+  InvoiceNotBuyer: ["not_found", "NOT_FOUND", (a) => `Invoice ${a.invoiceId} was not found.`],
+  InvoiceNotSupplier: ["not_found", "NOT_FOUND", (a) => `Invoice ${a.invoiceId} was not found.`],
+  InvoicePaymentExceedsOutstanding: ["unprocessable", "PAYMENT_EXCEEDS_OUTSTANDING", (a) => `The payment ${MINOR(a.amount)} is more than the ${MINOR(a.outstanding)} still owed.`],
+  InvoiceNotYetOverdue: ["unprocessable", "NOT_YET_OVERDUE", () => "The invoice is not overdue yet (due date plus grace period)."],
+  FinancingUnknown: ["not_found", "NOT_FOUND", (a) => `Financing request ${a.requestId} was not found.`],
+  FinancingInvalidStatus: ["conflict", "INVALID_STATUS", (a) => `Financing request ${a.requestId} is not in a status that allows this.`],
+  FinancingInvoiceAlreadyFinanced: ["conflict", "INVOICE_ALREADY_FINANCED", (a) => `Invoice ${a.invoiceId} is already held by financing request ${a.requestId}.`],
+  FinancingInvoiceNotFinanceable: ["unprocessable", "NOT_FINANCEABLE", (a) => `Invoice ${a.invoiceId} cannot be financed: only confirmed, unpaid invoices before their due date can.`],
+  FinancingAmountExceedsAdvance: ["unprocessable", "AMOUNT_EXCEEDS_ADVANCE", (a) => `The amount ${MINOR(a.amount)} is more than the bank's advance rate allows (${MINOR(a.maximum)}).`],
+  FinancingAmountExceedsCredit: ["unprocessable", "AMOUNT_EXCEEDS_CREDIT", (a) => `The amount ${MINOR(a.amount)} is more than the supplier's available credit (${MINOR(a.available)}).`],
+  FinancingZeroAmount: ["invalid", "VALIDATION_FAILED", () => "The amount must be more than zero."],
+  FinancingNotBank: ["not_found", "NOT_FOUND", (a) => `Financing request ${a.requestId} was not found.`],
+  FinancingNotSupplier: ["not_found", "NOT_FOUND", (a) => `Financing request ${a.requestId} was not found.`],
+  FinancingDuplicateApproval: ["conflict", "DUPLICATE_APPROVAL", () => "You already approved this request; maker-checker needs a second, different officer."],
+  FinancingNotOverdue: ["unprocessable", "NOT_OVERDUE", () => "Only a financed invoice marked overdue can be declared defaulted."],
+  FinancingRepaymentExceedsOutstanding: ["unprocessable", "PAYMENT_EXCEEDS_OUTSTANDING", (a) => `The repayment ${MINOR(a.amount)} is more than the ${MINOR(a.outstanding)} still owed to the bank.`],
+  ERC20InsufficientBalance: ["unprocessable", "INSUFFICIENT_FUNDS", (a) => `The paying treasury holds ${MINOR(a.balance)}, less than the ${MINOR(a.needed)} needed.`],
+  ERC20InsufficientAllowance: ["unprocessable", "INSUFFICIENT_ALLOWANCE", () => "The paying treasury has not authorised the ledger for this amount."],
+  ERC2771ForwarderInvalidSigner: ["forbidden", "FORBIDDEN", () => "The forward request is not signed by its sender."],
+  ERC2771ForwarderExpiredRequest: ["unprocessable", "REQUEST_EXPIRED", () => "The signed request has expired."],
 };
 
 /** Maps a decoded contract error to the API's error; unknown errors become a 422 that names the contract error. */
 export function toAppError(decoded: DecodedRevert | undefined, actorOrgId?: string): AppError {
-  if (!decoded) return new AppError(422, "RULE_VIOLATION", "The ledger refused the transaction.");
+  if (!decoded) return new AppError("unprocessable", "RULE_VIOLATION", "The ledger refused the transaction.");
   if (decoded.name === "RegistryWrongOrgKind" && actorOrgId !== undefined && decoded.args.orgId === actorOrgId) {
-    return new AppError(403, "FORBIDDEN", "Your organisation's role may not do this.");
+    return new AppError("forbidden", "FORBIDDEN", "Your organisation's role may not do this.");
   }
   if (decoded.name === "RegistryOrgSuspended" && actorOrgId !== undefined && decoded.args.orgId === actorOrgId) {
-    return new AppError(403, "ORG_SUSPENDED", "Your organisation is suspended and cannot act.");
+    return new AppError("forbidden", "ORG_SUSPENDED", "Your organisation is suspended and cannot act.");
   }
   const rule = RULES[decoded.name];
-  if (!rule) return new AppError(422, "RULE_VIOLATION", `The ledger refused the transaction (${decoded.name}).`, { contractError: decoded });
+  if (!rule) return new AppError("unprocessable", "RULE_VIOLATION", `The ledger refused the transaction (${decoded.name}).`, { contractError: decoded });
   return new AppError(rule[0], rule[1], rule[2](decoded.args), { contractError: decoded });
 }
 

@@ -6,7 +6,7 @@ import {
   TrellisLedger__factory,
 } from "../../../typechain-types";
 import type { ERC2771Forwarder } from "../../../typechain-types/contracts/TrellisForwarder";
-import { AppError } from "../http/errors";
+import { AppError } from "../shared/errors";
 import type { GatewayDb } from "../store/gateway-db";
 import type { KeyVault } from "../store/key-vault";
 import { KeyedMutex } from "../shared/mutex";
@@ -150,7 +150,7 @@ export class LedgerClient {
       const out = iface.decodeFunctionResult(fn, raw);
       return out.length === 1 ? out[0] : out;
     } catch (err) {
-      if (isConnectionError(err)) throw new AppError(503, "CHAIN_UNAVAILABLE", "The ledger could not be reached.");
+      if (isConnectionError(err)) throw new AppError("unavailable", "CHAIN_UNAVAILABLE", "The ledger could not be reached.");
       throw err;
     }
   }
@@ -189,7 +189,7 @@ export class LedgerClient {
       const block = await this.provider.getBlock(receipt.blockNumber);
       if (block && BigInt(block.timestamp) > BigInt(request.deadline)) throw new ExpiredRequest();
       await this.preflight(actor, to, data);
-      throw new AppError(409, "CONFLICT", "The ledger state changed while your transaction was being mined; retry.");
+      throw new AppError("conflict", "CONFLICT", "The ledger state changed while your transaction was being mined; retry.");
     }
     const key = actor.address.toLowerCase();
     const n = this.forwarderNonces.get(key);
@@ -202,7 +202,7 @@ export class LedgerClient {
     try {
       await this.provider.call({ from: actor.address, to, data });
     } catch (err) {
-      if (isConnectionError(err)) throw new AppError(503, "CHAIN_UNAVAILABLE", "The ledger could not be reached; retry with the same Idempotency-Key.");
+      if (isConnectionError(err)) throw new AppError("unavailable", "CHAIN_UNAVAILABLE", "The ledger could not be reached; retry with the same Idempotency-Key.");
       const revert = revertDataOf(err);
       const decoded = decodeRevert(revert);
       if (!decoded) this.logger.warn({ err, to }, "undecodable revert");

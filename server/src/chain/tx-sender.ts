@@ -1,6 +1,6 @@
 import { JsonRpcProvider, keccak256, TransactionReceipt, Wallet } from "ethers";
 import type { Logger } from "pino";
-import { chainUnavailable } from "../http/errors";
+import { chainUnavailable } from "../shared/errors";
 import { KeyedMutex } from "../shared/mutex";
 import type { Journal } from "./journal";
 

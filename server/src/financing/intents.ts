@@ -1,6 +1,6 @@
 import type { AuthUser } from "../http/route";
 import type { Services } from "../services";
-import { AppError } from "../http/errors";
+import { AppError } from "../shared/errors";
 import { formatMinor } from "../shared/money";
 
 /**
@@ -84,7 +84,7 @@ export async function submitConfirmedIntents(s: Services, invoiceId?: string): P
       const requestId = String(s.ledger.parseLogs(receipt).find((l) => l.name === "FinancingRequested")!.args.requestId);
       markIntent(s, r.invoice_id, "submitted", requestId, null);
     } catch (err) {
-      if (err instanceof AppError && err.status < 500) markIntent(s, r.invoice_id, "failed", null, `${err.code}: ${err.message}`);
+      if (err instanceof AppError && err.kind !== "unavailable" && err.kind !== "internal") markIntent(s, r.invoice_id, "failed", null, `${err.code}: ${err.message}`);
       else s.logger.warn({ err, invoiceId: r.invoice_id }, "one-stop financing request not submitted yet; will retry");
     }
   }

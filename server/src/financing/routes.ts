@@ -112,9 +112,9 @@ export const financingRoutes = [
       const b = ctx.body as z.infer<typeof OneStop>;
       const { bankOrgId, financingAmount, ...inv } = b;
       const bank = ctx.services.read.getOrganization(bankOrgId);
-      if (!bank || bank.kind !== "bank") throw new AppError(404, "NOT_FOUND", `Bank ${bankOrgId} was not found.`);
+      if (!bank || bank.kind !== "bank") throw new AppError("not_found", "NOT_FOUND", `Bank ${bankOrgId} was not found.`);
       if (toMinor(financingAmount) > toMinor(inv.amount)) {
-        throw new AppError(422, "AMOUNT_EXCEEDS_ADVANCE", "The financing amount cannot exceed the invoice amount.");
+        throw new AppError("unprocessable", "AMOUNT_EXCEEDS_ADVANCE", "The financing amount cannot exceed the invoice amount.");
       }
       const invoice = await issueInvoice(ctx, inv, 0);
       const financingIntent = recordIntent(ctx.services, ctx.user, invoice.id as string, bankOrgId, toMinor(financingAmount));

@@ -8,7 +8,7 @@ import swaggerUi from "swagger-ui-express";
 import client from "prom-client";
 import { z } from "zod";
 import type { Services } from "../services";
-import { AppError, badRequest, forbidden } from "./errors";
+import { AppError, badRequest, forbidden, kindOfStatus, statusOf } from "./errors";
 import { authenticate } from "./auth";
 import { Idempotency } from "./idempotency";
 import { buildOpenApi } from "./openapi";
@@ -93,12 +93,12 @@ export function createApp(services: Services): express.Express {
       keyGenerator: (req) => req.header("authorization") ?? ipKeyGenerator(req.ip ?? "unknown"),
       standardHeaders: "draft-7",
       legacyHeaders: false,
-      handler: (_req, _res, next) => next(new AppError(429, "RATE_LIMITED", "Too many requests; slow down and retry.")),
+      handler: (_req, _res, next) => next(new AppError("rate_limited", "RATE_LIMITED", "Too many requests; slow down and retry.")),
     }),
   );
   const idempotency = new Idempotency(services.gdb);
   for (const def of allRoutes) mount(api, def, services, idempotency);
-  api.use((_req, _res, next) => next(new AppError(404, "NOT_FOUND", "There is no such API route.")));
+  api.use((_req, _res, next) => next(new AppError("not_found", "NOT_FOUND", "There is no such API route.")));
   app.use("/api/v1", api);
 
   const webDir = services.config.webDir ?? path.resolve(__dirname, "..", "..", "..", "web", "dist");
@@ -113,26 +113,26 @@ export function createApp(services: Services): express.Express {
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = normalise(err);
-    if (e.status >= 500 && e.code !== "CHAIN_UNAVAILABLE") services.logger.error({ err, path: req.path }, "request failed");
+    if (statusOf(e) >= 500 && e.code !== "CHAIN_UNAVAILABLE") services.logger.error({ err, path: req.path }, "request failed");
     if (res.headersSent) {
       res.end();
       return;
     }
-    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
+    res.status(statusOf(e)).json({ error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
   });
   return app;
 }
 
 function normalise(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof InvalidCursorError) return new AppError(400, "VALIDATION_FAILED", "The cursor is not valid for this list; start again without it.");
-  if (err instanceof MoneyFormatError) return new AppError(400, "VALIDATION_FAILED", err.message);
+  if (err instanceof InvalidCursorError) return new AppError("invalid", "VALIDATION_FAILED", "The cursor is not valid for this list; start again without it.");
+  if (err instanceof MoneyFormatError) return new AppError("invalid", "VALIDATION_FAILED", err.message);
   const e = err as { type?: string; status?: number; message?: string };
-  if (e?.type === "entity.too.large") return new AppError(413, "PAYLOAD_TOO_LARGE", "The request body is too large.");
-  if (e?.type === "entity.parse.failed") return new AppError(400, "MALFORMED_JSON", "The request body is not valid JSON.");
-  if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") return new AppError(415, "UNSUPPORTED_MEDIA_TYPE", "Send UTF-8 JSON.");
-  if (e?.status && e.status >= 400 && e.status < 500) return new AppError(e.status, "BAD_REQUEST", e.message ?? "Bad request.");
-  return new AppError(500, "INTERNAL", "Something went wrong on our side; the request was not completed.");
+  if (e?.type === "entity.too.large") return new AppError("too_large", "PAYLOAD_TOO_LARGE", "The request body is too large.");
+  if (e?.type === "entity.parse.failed") return new AppError("invalid", "MALFORMED_JSON", "The request body is not valid JSON.");
+  if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") return new AppError("unsupported_media", "UNSUPPORTED_MEDIA_TYPE", "Send UTF-8 JSON.");
+  if (e?.status && e.status >= 400 && e.status < 500) return new AppError(kindOfStatus(e.status), "BAD_REQUEST", e.message ?? "Bad request.");
+  return new AppError("internal", "INTERNAL", "Something went wrong on our side; the request was not completed.");
 }
 
 function mount(router: express.Router, def: RouteDef, services: Services, idempotency: Idempotency) {

@@ -1,21 +1,25 @@
-/** The one error type of the gateway: an HTTP status, a stable machine code and a sentence for people. */
-export class AppError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = "AppError";
-  }
-}
+import { AppError, type ErrorKind } from "../shared/errors";
 
-export const badRequest = (message: string, details?: unknown) => new AppError(400, "VALIDATION_FAILED", message, details);
-export const unauthenticated = (message = "A valid bearer token is required.") => new AppError(401, "UNAUTHENTICATED", message);
-export const forbidden = (message = "Your role or organisation may not do this.") => new AppError(403, "FORBIDDEN", message);
-export const notFound = (what: string) => new AppError(404, "NOT_FOUND", `${what} was not found.`);
-export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
-export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
-export const chainUnavailable = (message = "The ledger could not be reached; retry with the same Idempotency-Key.") =>
-  new AppError(503, "CHAIN_UNAVAILABLE", message);
+/** The edge's one mapping from a neutral error kind to an HTTP status. */
+export const STATUS_OF: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+const KIND_OF: Record<number, ErrorKind> = Object.fromEntries(Object.entries(STATUS_OF).map(([k, v]) => [v, k as ErrorKind]));
+
+export const statusOf = (e: AppError): number => STATUS_OF[e.kind];
+/** The kind for a status another library (body-parser, express) reports. */
+export const kindOfStatus = (status: number): ErrorKind => KIND_OF[status] ?? (status >= 500 ? "internal" : "invalid");
+
+export { AppError };
+export * from "../shared/errors";

@@ -1,5 +1,5 @@
 import type { GatewayDb } from "../store/gateway-db";
-import { conflict } from "./errors";
+import { AppError, conflict, statusOf } from "./errors";
 
 type Result = { status: number; body: unknown };
 
@@ -46,10 +46,11 @@ export class Idempotency {
         this.store(userId, key, result.status, result.body);
         return result;
       } catch (err) {
-        const e = err as { status?: number; code?: string; message?: string; details?: unknown };
+        const status = err instanceof AppError ? statusOf(err) : 500;
+        const e = err as AppError;
         // Client mistakes are final and stored; outages (5xx) are not, so the retry can complete the request.
-        if (e.status && e.status >= 400 && e.status < 500) {
-          this.store(userId, key, e.status, { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
+        if (status >= 400 && status < 500) {
+          this.store(userId, key, status, { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
         }
         throw err;
       }

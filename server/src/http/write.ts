@@ -20,7 +20,7 @@ export async function writeThenRead<T extends object>(
   await indexer.waitFor(receipt.blockNumber);
   const id = idFromLogs(ledger.parseLogs(receipt));
   const record = read(id);
-  if (!record) throw new AppError(500, "INTERNAL", "The transaction was mined but its record is not visible yet.");
+  if (!record) throw new AppError("internal", "INTERNAL", "The transaction was mined but its record is not visible yet.");
   return { ...record, txHash: receipt.hash, blockNumber: receipt.blockNumber };
 }
 
@@ -28,7 +28,7 @@ export async function writeThenRead<T extends object>(
 export function eventArg(name: string, arg: string) {
   return (logs: LogDescription[]): string => {
     const log = logs.find((l) => l.name === name);
-    if (!log) throw new AppError(500, "INTERNAL", `The transaction did not emit ${name}.`);
+    if (!log) throw new AppError("internal", "INTERNAL", `The transaction did not emit ${name}.`);
     return String(log.args[arg]);
   };
 }

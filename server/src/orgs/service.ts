@@ -50,7 +50,7 @@ export async function createUser(
   idem?: IdempotencyStep,
 ): Promise<{ user: { id: string; name: string; role: Role; orgId: string; address: string }; token: string }> {
   const exists = s.gdb.prepare("SELECT 1 FROM users WHERE name = ?").get(input.name);
-  if (exists) throw new AppError(409, "DUPLICATE_USER", `A user named "${input.name}" already exists.`);
+  if (exists) throw new AppError("conflict", "DUPLICATE_USER", `A user named "${input.name}" already exists.`);
   let address: string;
   if (input.role === "operator") {
     if (input.orgId !== "0") throw badRequest('Operator users belong to the platform, organisation "0".');
@@ -58,13 +58,13 @@ export async function createUser(
   } else {
     const org = (await s.ledger.read("ledger", "organization", [input.orgId])) as { kind: bigint; status: bigint };
     const kindName = (Object.keys(ORG_KINDS) as OrgKindName[]).find((k) => BigInt(ORG_KINDS[k]) === org.kind);
-    if (!kindName) throw new AppError(404, "NOT_FOUND", `Organisation ${input.orgId} was not found.`);
+    if (!kindName) throw new AppError("not_found", "NOT_FOUND", `Organisation ${input.orgId} was not found.`);
     if (ROLE_FOR_KIND[kindName] !== input.role) {
-      throw new AppError(422, "RULE_VIOLATION", `A ${kindName.replace("_", " ")} organisation's users have the role ${ROLE_FOR_KIND[kindName]}.`);
+      throw new AppError("unprocessable", "RULE_VIOLATION", `A ${kindName.replace("_", " ")} organisation's users have the role ${ROLE_FOR_KIND[kindName]}.`);
     }
     if (input.address) {
       const known = s.gdb.prepare("SELECT 1 FROM accounts WHERE address = ? COLLATE NOCASE").get(input.address);
-      if (known) throw new AppError(409, "ALREADY_MEMBER", `Account ${input.address} is already registered.`);
+      if (known) throw new AppError("conflict", "ALREADY_MEMBER", `Account ${input.address} is already registered.`);
       address = getAddress(input.address);
       s.vault.registerExternal(address, input.orgId);
     } else {

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Wallet } from "ethers";
 import { makeWallet } from "../chain/native-crypto";
 import type { GatewayDb } from "./gateway-db";
-import { AppError } from "../http/errors";
+import { AppError } from "../shared/errors";
 
 /**
  * Custodial keys, encrypted at rest with AES-256-GCM under a master key. The master key comes from
@@ -53,7 +53,7 @@ export class KeyVault {
       | { encrypted_key: string }
       | undefined;
     if (!row || row.encrypted_key === "") {
-      throw new AppError(409, "NON_CUSTODIAL_ACCOUNT", "This account signs its own requests: sign the forward request and POST it to /api/v1/relay.");
+      throw new AppError("conflict", "NON_CUSTODIAL_ACCOUNT", "This account signs its own requests: sign the forward request and POST it to /api/v1/relay.");
     }
     const w = makeWallet(this.decrypt(row.encrypted_key));
     this.cache.set(address.toLowerCase(), w);
