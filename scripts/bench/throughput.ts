@@ -21,7 +21,7 @@ import path from "node:path";
 import { encodeBytes32String, HDNodeWallet, ZeroHash } from "ethers";
 import { startPlatform } from "../../test/helpers/platform";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
-import { forwarderInterface, ledgerInterface } from "../../server/src/chain/ledger-client";
+import { forwarderInterface, ledgerInterface } from "../../server/src/chain/abi";
 import { apiClient } from "../../test/helpers/platform";
 import { DEV_MNEMONIC } from "../../server/src/config";
 import { WritePathProfile } from "./profile";

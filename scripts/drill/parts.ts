@@ -13,7 +13,7 @@ import { Contract, Wallet, ZeroHash, encodeBytes32String, type JsonRpcProvider }
 import { apiClient, freePort, killGroup, startPlatform, startProcess, type Platform } from "../../test/helpers/platform";
 import { startHardhatNode } from "../../server/src/chain/local-node";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
-import { forwarderInterface, ledgerInterface, tokenInterface } from "../../server/src/chain/ledger-client";
+import { forwarderInterface, ledgerInterface, tokenInterface } from "../../server/src/chain/abi";
 import type { DemoCredentials } from "../../server/src/seed";
 import { buildLanes, DOC, inDays, rpc, type Api, type Lane } from "../bench/lib";
 

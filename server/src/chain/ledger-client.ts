@@ -1,19 +1,14 @@
-import { Interface, JsonRpcProvider, LogDescription, TransactionReceipt, Wallet } from "ethers";
+import { JsonRpcProvider, LogDescription, TransactionReceipt, Wallet } from "ethers";
 import type { Logger } from "pino";
-import {
-  SettlementToken__factory,
-  TrellisForwarder__factory,
-  TrellisLedger__factory,
-} from "../../../typechain-types";
 import type { ERC2771Forwarder } from "../../../typechain-types/contracts/TrellisForwarder";
 import { AppError } from "../shared/errors";
 import type { GatewayDb } from "../store/gateway-db";
 import type { KeyVault } from "../store/key-vault";
 import { KeyedMutex } from "../shared/mutex";
-import { decodeRevert, revertDataOf, toAppError } from "./contract-errors";
+import { decodeRevert, EventDecoder, forwarderInterface, ledgerInterface, tokenInterface } from "./abi";
+import { revertDataOf, toAppError } from "./contract-errors";
 import { forwarderDomain, signForwardRequest } from "./forward-request";
 import { isConnectionError, TxSender } from "./tx-sender";
-import { EventDecoder } from "../indexer/decode";
 
 export interface Addresses {
   ledger: string;
@@ -42,10 +37,6 @@ class ExpiredRequest extends Error {}
 const INNER_GAS = 400_000n;
 const OUTER_GAS = 500_000n;
 
-export const ledgerInterface = TrellisLedger__factory.createInterface() as Interface;
-export const tokenInterface = SettlementToken__factory.createInterface() as Interface;
-export const forwarderInterface = TrellisForwarder__factory.createInterface() as Interface;
-
 /**
  * The gateway's hand on the ledger. Custodial: it signs an EIP-712 ERC-2771 forward request with the person's own
  * key, so the contracts see the person as `_msgSender()`, and a relayer from the pool pays the gas. Each person's
@@ -71,7 +62,7 @@ export class LedgerClient {
     this.decoder = new EventDecoder(addresses);
   }
 
-  /** The indexer's decoder: its table from (address, topic) to event is what parseLogs looks events up in. */
+  /** The shared event decoder: its table from (address, topic) to event is what parseLogs looks events up in. */
   private readonly decoder: EventDecoder;
 
   get chainId(): bigint {

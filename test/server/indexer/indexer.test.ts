@@ -6,7 +6,7 @@ import { ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { openIndexDb, type Database } from "../../../server/src/db/sqlite";
 import { Indexer, type RpcBlock, type RpcProvider } from "../../../server/src/indexer/indexer";
-import { EventDecoder, jsonArgs, rawLogFromRpc } from "../../../server/src/indexer/decode";
+import { EventDecoder, jsonArgs, rawLogFromRpc } from "../../../server/src/chain/abi";
 import { SettlementToken__factory, TrellisLedger__factory } from "../../../typechain-types";
 import { getOrganization, listOrganizations, orgIdOfAccount } from "../../../server/src/orgs/repo";
 import { getOrder, listOrders } from "../../../server/src/orders/repo";
