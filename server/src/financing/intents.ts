@@ -1,12 +1,14 @@
 import type { AuthUser } from "../http/route";
 import type { Services } from "../services";
+import type { DomainEventBus } from "../shared/domain-events";
 import { AppError } from "../shared/errors";
 import { formatMinor } from "../shared/money";
 
 /**
  * One-stop financing: the supplier files the invoice and its financing request in one call, but the ledger only
  * finances invoices the buyer has confirmed. The request is therefore kept as an intent and submitted, signed by the
- * supplier's own key, the moment the buyer's confirmation is on the ledger.
+ * supplier's own key, the moment the buyer's confirmation is on the ledger: the indexer's `invoiceConfirmed` domain
+ * event is what submits it, however the confirmation was sent (the API, /relay, another client of the chain).
  */
 export interface FinancingIntent {
   invoiceId: string;
@@ -58,8 +60,19 @@ export function intentOf(s: Services, invoiceId: string): FinancingIntent | unde
   return r ? view(r) : undefined;
 }
 
+/**
+ * Subscribes the one-stop submission to `invoiceConfirmed`, then catches up once on the waiting intents whose
+ * confirmation an earlier process indexed but did not get out (it stopped, or the chain was unreachable); the
+ * returned promise settles when that catch-up has run. An indexed range's reactions finish before `waitFor` of a block
+ * in it resolves, so the confirming request answers with the financing request already filed.
+ */
+export function submitIntentsOnConfirmation(s: Services, events: DomainEventBus): Promise<void> {
+  events.on("invoiceConfirmed", (e) => submitConfirmedIntents(s, e.invoiceId));
+  return submitConfirmedIntents(s);
+}
+
 /** Submits the waiting intents whose invoices are now confirmed (all of them, or one invoice's). */
-export async function submitConfirmedIntents(s: Services, invoiceId?: string): Promise<void> {
+async function submitConfirmedIntents(s: Services, invoiceId?: string): Promise<void> {
   const rows = s.gdb
     .prepare("SELECT * FROM financing_intents WHERE status = 'awaiting_confirmation' AND (? IS NULL OR invoice_id = ?)")
     .all(invoiceId ?? null, invoiceId ?? null) as Row[];
