@@ -1,4 +1,3 @@
-import type { AuthUser } from "../http/route";
 import type { Services } from "../services";
 import type { DomainEventBus } from "../shared/domain-events";
 import { AppError } from "../shared/errors";
@@ -44,7 +43,7 @@ const view = (r: Row): FinancingIntent => ({
   updatedAt: r.updated_at,
 });
 
-export function recordIntent(s: Services, user: AuthUser, invoiceId: string, bankOrgId: string, amount: bigint): FinancingIntent {
+export function recordIntent(s: Services, user: { id: string }, invoiceId: string, bankOrgId: string, amount: bigint): FinancingIntent {
   const now = new Date().toISOString();
   s.gdb
     .prepare(
@@ -82,7 +81,9 @@ async function submitConfirmedIntents(s: Services, invoiceId?: string): Promise<
       if (invoice && ["cancelled", "paid", "overdue"].includes(invoice.status)) markIntent(s, r.invoice_id, "failed", null, `the invoice is ${invoice.status}`);
       continue;
     }
-    const user = s.gdb.prepare("SELECT id, name, role, org_id AS orgId, address FROM users WHERE id = ?").get(r.user_id) as AuthUser | undefined;
+    const user = s.gdb.prepare("SELECT id, org_id AS orgId, address FROM users WHERE id = ?").get(r.user_id) as
+      | { id: string; orgId: string; address: string }
+      | undefined;
     if (!user) {
       markIntent(s, r.invoice_id, "failed", null, "the requesting user no longer exists");
       continue;

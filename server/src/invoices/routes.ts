@@ -1,7 +1,7 @@
-import crypto from "node:crypto";
 import { encodeBytes32String } from "ethers";
 import { z } from "zod";
 import { toMinor } from "../shared/money";
+import { sha256Hex } from "../shared/hash";
 import { actOn, eventArg, toUnixSeconds, visible, writeThenRead } from "../http/write";
 import { Amount, Cursor, DueDate, Hash, Id, IdParam, Limit, route } from "../http/route";
 import { badRequest } from "../http/errors";
@@ -88,7 +88,7 @@ export const invoiceRoutes = [
     body: Dispute,
     handler: async (ctx) => {
       const b = ctx.body as z.infer<typeof Dispute>;
-      const reasonHash = b.reasonHash ?? "0x" + crypto.createHash("sha256").update(b.reason!).digest("hex");
+      const reasonHash = b.reasonHash ?? sha256Hex(b.reason!);
       const out = await actOn(ctx, "invoice", "disputeInvoice", [b.reasonCode, reasonHash]);
       openComplaint(ctx, {
         kind: "invoice_dispute",

@@ -36,7 +36,7 @@ export const relayRoutes = [
       const nonce = (await ledger.read("forwarder", "nonces", [ctx.user.address])) as bigint;
       return {
         chainId: Number(ledger.chainId),
-        domain: { name: "TrellisForwarder", version: "1", chainId: Number(ledger.chainId), verifyingContract: ledger.addresses.forwarder },
+        domain: forwarderDomain(Number(ledger.chainId), ledger.addresses.forwarder),
         types: FORWARD_REQUEST_TYPES,
         ledger: ledger.addresses.ledger,
         token: ledger.addresses.token,
