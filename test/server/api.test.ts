@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { encodeBytes32String, Wallet, ZeroHash } from "ethers";
 import { TrellisLedger__factory } from "../../typechain-types";
-import { apiClient, startPlatform, type Platform } from "../helpers/platform";
+import { apiClient } from "../../scripts/lib/api-client";
+import { startPlatform, type Platform } from "../../scripts/lib/platform";
 import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "./lifecycle";
 
 describe("gateway API on a Hardhat node", function () {
