@@ -148,7 +148,8 @@ export class Indexer {
     this.halting = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await Promise.allSettled([this.loop, this.running, this.queued, ...[...this.reactions].map((r) => r.done)]);
+    // Reactions still running are not waited for: one may wait on a transaction that only the relayer's stop ends.
+    await Promise.allSettled([this.loop, this.running, this.queued]);
     this.halting = false;
   }
 
