@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Services } from "./services";
 import { createOrganization, createUser } from "./orgs/service";
+import type { Role } from "./shared/roles";
 
 export interface DemoCredentials {
   baseUrl: string;
@@ -25,7 +26,7 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
   const bankB = (await createOrganization(s, { kind: "bank", name: "Bank B" })).orgId;
   const audit = (await createOrganization(s, { kind: "auditor", name: "Trellis Audit" })).orgId;
 
-  const mk = async (name: string, orgId: string, role: "operator" | "buyer" | "supplier" | "officer" | "auditor") => {
+  const mk = async (name: string, orgId: string, role: Role) => {
     const { user, token } = await createUser(s, { orgId, name, role });
     return { token, orgId, address: user.address };
   };
