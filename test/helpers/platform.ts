@@ -8,6 +8,7 @@ import { loadConfig } from "../../server/src/config";
 import { startGateway, type Gateway } from "../../server/src/gateway";
 import { startAnvil, startHardhatNode, type LocalNode } from "../../server/src/chain/local-node";
 import type { DemoCredentials } from "../../server/src/seed";
+import { contractOf } from "./contract";
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -68,8 +69,14 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   };
 }
 
-/** A small JSON client for the gateway's API. */
-export function apiClient(baseUrl: string, token?: string) {
+/**
+ * A small JSON client for the gateway's API. Every response it receives is checked against the gateway's own
+ * /openapi.json (the status is documented for the operation, the body matches that status's schema); a response
+ * that breaks the contract throws, so it fails whichever test received it. `{ contract: false }` turns that off for
+ * load scripts that only want speed.
+ */
+export function apiClient(baseUrl: string, token?: string, opts: { contract?: boolean } = {}) {
+  const checked = opts.contract !== false;
   return async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${baseUrl}/api/v1${p}`, {
       method,
@@ -86,6 +93,10 @@ export function apiClient(baseUrl: string, token?: string) {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       json = text;
+    }
+    if (checked) {
+      const broken = (await contractOf(baseUrl)).check(method, `/api/v1${p}`, res.status, res.headers.get("content-type"), json);
+      if (broken.length) throw new Error(`The response breaks the API contract (/openapi.json):\n  ${broken.join("\n  ")}\n${text.slice(0, 2000)}`);
     }
     return { status: res.status, body: json, headers: res.headers };
   };
