@@ -3,8 +3,6 @@ import { visible } from "../app/write";
 import { entityHistory, exportChunks } from "./service";
 import { AuditEventPage, EntityHistory, EventFilter, ExportQuery, HistoryParams, ServiceAnalyticsRecord, VerifyParams, VerifyResultRecord } from "./schemas";
 
-export { EventFilter };
-
 export const auditRoutes = [
   route({
     method: "get",

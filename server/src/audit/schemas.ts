@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Address, Bytes32, Cursor, DateTime } from "../http/schemas";
+import { Address, Bytes32, Cursor, DateTime, page } from "../http/schemas";
 
 // ---- Requests ----
 
@@ -44,7 +44,7 @@ export const AuditEventRecord = z.object({
   orgIds: z.array(z.string()),
   args: z.record(z.string(), z.unknown()),
 });
-export const AuditEventPage = z.object({ items: z.array(AuditEventRecord), nextCursor: z.string().nullable() });
+export const AuditEventPage = page(AuditEventRecord);
 export const EntityHistory = z.object({ entityType: EntityType, entityId: z.string(), items: z.array(AuditEventRecord) });
 
 const RawLog = { address: z.string(), topics: z.array(Bytes32), data: z.string() };

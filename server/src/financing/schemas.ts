@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Address, Amount, Cursor, DateTime, Id, Limit, Money, OrgId, RecordId, WrittenFields } from "../http/schemas";
+import { Address, Amount, Cursor, DateTime, Id, Limit, Money, OrgId, RecordId, WrittenFields, page } from "../http/schemas";
 import { CreateInvoice, WrittenInvoice } from "../invoices/schemas";
 
 // ---- Requests ----
@@ -44,7 +44,7 @@ export const FinancingRequestRecord = z.object({
   updatedAt: DateTime,
 });
 export const WrittenFinancingRequest = FinancingRequestRecord.extend(WrittenFields);
-export const FinancingPage = z.object({ items: z.array(FinancingRequestRecord), nextCursor: z.string().nullable() });
+export const FinancingPage = page(FinancingRequestRecord);
 
 /** A one-stop financing request kept until the buyer confirms its invoice. */
 export const FinancingIntentRecord = z.object({

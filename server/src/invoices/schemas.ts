@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DISPUTE_CATEGORIES } from "../disputes/schemas";
-import { Amount, Bytes32, Cursor, DateTime, DueDate, Hash, Id, Limit, Money, RecordId, WrittenFields } from "../http/schemas";
+import { Amount, Bytes32, Cursor, DateTime, DueDate, Hash, Id, Limit, Money, RecordId, WrittenFields, page } from "../http/schemas";
 
 // ---- Requests ----
 
@@ -46,4 +46,4 @@ export const InvoiceRecord = z.object({
   updatedAt: DateTime,
 });
 export const WrittenInvoice = InvoiceRecord.extend(WrittenFields);
-export const InvoicePage = z.object({ items: z.array(InvoiceRecord), nextCursor: z.string().nullable() });
+export const InvoicePage = page(InvoiceRecord);

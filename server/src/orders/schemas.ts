@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Amount, Bytes32, Cursor, DateTime, DueDate, Hash, Id, Limit, Money, RecordId, WrittenFields } from "../http/schemas";
+import { Amount, Bytes32, Cursor, DateTime, DueDate, Hash, Id, Limit, Money, RecordId, WrittenFields, page } from "../http/schemas";
 
 // ---- Requests ----
 
@@ -32,4 +32,4 @@ export const OrderRecord = z.object({
   updatedAt: DateTime,
 });
 export const WrittenOrder = OrderRecord.extend(WrittenFields);
-export const OrderPage = z.object({ items: z.array(OrderRecord), nextCursor: z.string().nullable() });
+export const OrderPage = page(OrderRecord);
