@@ -19,6 +19,8 @@ interface Spec {
   components: { schemas: Record<string, Record<string, unknown>> };
 }
 
+const SPEC_ID = "https://trellis.invalid/openapi.json";
+
 interface Template {
   path: string;
   pattern: RegExp;
@@ -33,9 +35,11 @@ export class Contract {
   private readonly templates: Template[];
   private readonly errorSchema: Record<string, unknown>;
 
-  constructor(private readonly spec: Spec) {
+  constructor(spec: Spec) {
     addFormats(this.ajv);
-    this.errorSchema = spec.components.schemas.Error;
+    // The document itself is a schema resource, so the $refs to #/components/schemas/... resolve inside it.
+    this.ajv.addSchema({ ...spec, $id: SPEC_ID });
+    this.errorSchema = { $ref: `${SPEC_ID}#/components/schemas/Error` };
     this.templates = Object.entries(spec.paths)
       .map(([path, methods]) => ({
         path,
@@ -73,9 +77,10 @@ export class Contract {
     const entry = content[media];
     if (!entry) return [`${op.operationId} answered ${status} as ${media || "no content type"}, not as ${Object.keys(content).join(" or ")}`];
     if (media !== "application/json") return [];
-    const schema = entry.schema ?? {};
-    const resolved = schema.$ref === "#/components/schemas/Error" ? this.errorSchema : schema;
-    return this.validate(`${op.operationId} ${status}`, resolved, body).map((e) => `${op.operationId} ${status}: ${e}`);
+    const pointer = ["paths", path, method.toLowerCase(), "responses", String(status), "content", media, "schema"]
+      .map((p) => encodeURIComponent(p.replace(/~/g, "~0").replace(/\//g, "~1")))
+      .join("/");
+    return this.validate(`${op.operationId} ${status}`, { $ref: `${SPEC_ID}#/${pointer}` }, body).map((e) => `${op.operationId} ${status}: ${e}`);
   }
 
   private validate(key: string, schema: Record<string, unknown>, body: unknown): string[] {

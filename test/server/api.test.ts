@@ -254,11 +254,17 @@ describe("gateway API on a Hardhat node", function () {
       const res = await fetch(`${p.baseUrl}/api/v1/audit/export?format=csv&entityType=invoice`, { headers: { authorization: `Bearer ${p.credentials.users.auditor.token}` } });
       expect(res.status).to.equal(200);
       expect(res.headers.get("content-type")).to.match(/text\/csv/);
-      const lines = (await res.text()).trim().split("\n");
+      const text = await res.text();
+      // Raw answers (not through apiClient) are held to the document too.
+      const contract = await contractOf(p.baseUrl);
+      expect(contract.check("GET", "/api/v1/audit/export?format=csv", res.status, res.headers.get("content-type"), text)).to.deep.equal([]);
+      const lines = text.trim().split("\n");
       expect(lines[0]).to.equal("id,blockNumber,logIndex,txHash,timestamp,eventType,entityType,entityId,actor,orgIds,args");
       expect(lines.length).to.be.greaterThan(5);
       const json = await fetch(`${p.baseUrl}/api/v1/audit/export?format=json&eventType=InvoiceConfirmed`, { headers: { authorization: `Bearer ${p.credentials.users.auditor.token}` } });
       const rows = (await json.json()) as { eventType: string }[];
+      expect(contract.check("GET", "/api/v1/audit/export?format=json", json.status, json.headers.get("content-type"), rows)).to.deep.equal([]);
+      expect(contract.check("GET", "/api/v1/audit/export?format=json", json.status, json.headers.get("content-type"), [{ eventType: 1 }])).to.not.deep.equal([]);
       expect(rows.length).to.be.greaterThan(0);
       expect(rows.every((e) => e.eventType === "InvoiceConfirmed")).to.equal(true);
     });
@@ -271,6 +277,7 @@ describe("gateway API on a Hardhat node", function () {
       });
       expect(res.status).to.equal(201);
       const body = (await res.json()) as { sha256: string };
+      expect((await contractOf(p.baseUrl)).check("POST", "/api/v1/documents", res.status, res.headers.get("content-type"), body)).to.deep.equal([]);
       expect(body.sha256).to.equal("0x" + require("node:crypto").createHash("sha256").update("invoice pdf bytes").digest("hex"));
     });
 
@@ -320,7 +327,8 @@ describe("gateway API on a Hardhat node", function () {
       expect(Object.keys(byId.approveFinancingRequest.responses)).to.include.members(["403", "404", "409", "422", "503"]);
       expect(Object.keys(byId.getOrder.responses)).to.not.include("503");
       // Typed ids and strict dates.
-      const order = byId.getOrder.responses["200"].content!["application/json"].schema as { properties: Record<string, Record<string, unknown>>; additionalProperties: boolean };
+      expect(byId.getOrder.responses["200"].content!["application/json"].schema).to.deep.equal({ $ref: "#/components/schemas/Order" });
+      const order = spec.components.schemas.Order as { properties: Record<string, Record<string, unknown>>; additionalProperties: boolean };
       expect(order.properties.id.pattern).to.equal("^[1-9][0-9]*$");
       expect(order.properties.dueDate.format).to.equal("date-time");
       expect(order.additionalProperties).to.equal(false);

@@ -1,7 +1,8 @@
 import { route } from "../http/route";
 import { visible } from "../app/write";
 import { entityHistory, exportChunks } from "./service";
-import { AuditEventPage, EntityHistory, EventFilter, ExportQuery, HistoryParams, ServiceAnalyticsRecord, VerifyParams, VerifyResultRecord } from "./schemas";
+import { z } from "zod";
+import { AuditEventPage, AuditEventRecord, EntityHistory, EventFilter, ExportQuery, HistoryParams, ServiceAnalyticsRecord, VerifyParams, VerifyResultRecord } from "./schemas";
 
 export const auditRoutes = [
   route({
@@ -24,7 +25,10 @@ export const auditRoutes = [
     tag: "audit",
     roles: "any",
     query: ExportQuery,
-    response: { raw: ["text/csv", "application/json"], description: "Every matching event: a CSV file, or one JSON array of events" },
+    response: {
+      raw: { "text/csv": null, "application/json": z.array(AuditEventRecord) },
+      description: "Every matching event: a CSV file (one line per event), or one JSON array of events",
+    },
     errors: [],
     handler: async (ctx) => {
       const { format, ...filter } = ctx.query;

@@ -43,7 +43,7 @@ export const AuditEventRecord = z.object({
   actor: Address.nullable(),
   orgIds: z.array(z.string()),
   args: z.record(z.string(), z.unknown()),
-});
+}).meta({ id: "AuditEvent" });
 export const AuditEventPage = page(AuditEventRecord);
 export const EntityHistory = z.object({ entityType: EntityType, entityId: z.string(), items: z.array(AuditEventRecord) });
 
@@ -64,7 +64,7 @@ export const VerifyResultRecord = z.object({
     })
     .nullable(),
   differences: z.array(z.object({ field: z.string(), indexed: z.unknown(), onChain: z.unknown() })),
-});
+}).meta({ id: "VerifyResult" });
 
 const DurationStats = z.object({ count: z.number().int(), avg: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable() });
 const DisputeStats = z.object({ count: z.number().int(), open: z.number().int(), resolved: z.number().int(), avgResolutionSeconds: z.number().nullable() });
@@ -88,4 +88,4 @@ export const ServiceAnalyticsRecord = z.object({
     }),
   ),
   disputes: DisputeStats,
-});
+}).meta({ id: "ServiceAnalytics" });

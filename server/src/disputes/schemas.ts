@@ -30,7 +30,7 @@ export const ComplaintRecord = z.object({
   response: z.string().nullable(),
   respondedAt: DateTime.nullable(),
   responseSeconds: z.number().int().nullable(),
-});
+}).meta({ id: "Complaint" });
 export const ComplaintList = z.object({ items: z.array(ComplaintRecord), nextCursor: z.null() });
 /** What filing a complaint answers: its id, and whom it went to. */
 export const ComplaintOpened = z.object({

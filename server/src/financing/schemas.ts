@@ -42,8 +42,8 @@ export const FinancingRequestRecord = z.object({
   outstanding: Money,
   rejection: z.object({ reasonCode: z.number().int(), officer: z.string() }).nullable(),
   updatedAt: DateTime,
-});
-export const WrittenFinancingRequest = FinancingRequestRecord.extend(WrittenFields);
+}).meta({ id: "FinancingRequest" });
+export const WrittenFinancingRequest = FinancingRequestRecord.extend(WrittenFields).meta({ id: "WrittenFinancingRequest" });
 export const FinancingPage = page(FinancingRequestRecord);
 
 /** A one-stop financing request kept until the buyer confirms its invoice. */
@@ -56,6 +56,6 @@ export const FinancingIntentRecord = z.object({
   error: z.string().nullable(),
   createdAt: DateTime,
   updatedAt: DateTime,
-});
+}).meta({ id: "FinancingIntent" });
 export const OneStopFiled = z.object({ invoice: WrittenInvoice, financingIntent: FinancingIntentRecord, financingRequest: z.null() });
 export const OneStopStatus = z.object({ financingIntent: FinancingIntentRecord, financingRequest: FinancingRequestRecord.nullable() });

@@ -4,12 +4,24 @@ import { ErrorBody } from "./schemas";
 
 /**
  * JSON Schema (2020-12, as OpenAPI 3.1 uses it) of a zod schema: as a request sends it ("input") or as a response
- * answers it ("output", where an object lists every field it has and allows no other).
+ * answers it ("output", where an object lists every field it has and allows no other). Schemas named with
+ * `.meta({ id })` (the records) go to `components.schemas` once and are referenced from every operation.
  */
-function schemaOf(s: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+function schemaOf(s: z.ZodType, io: "input" | "output", components: Record<string, unknown>): Record<string, unknown> {
   const json = z.toJSONSchema(s, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
   delete json.$schema;
-  return json;
+  const defs = (json.$defs ?? {}) as Record<string, unknown>;
+  delete json.$defs;
+  const relink = (v: unknown): unknown =>
+    JSON.parse(JSON.stringify(v), (key, x) => (key === "$ref" && typeof x === "string" ? x.replace("#/$defs/", "#/components/schemas/") : x));
+  for (const [id, def] of Object.entries(defs)) {
+    const linked = relink(def);
+    if (components[id] !== undefined && JSON.stringify(components[id]) !== JSON.stringify(linked)) {
+      throw new Error(`Two different schemas are named ${id} in the OpenAPI document.`);
+    }
+    components[id] = linked;
+  }
+  return relink(json) as Record<string, unknown>;
 }
 
 /** Every status an error answer can have, with what it means. */
@@ -46,12 +58,14 @@ const ERROR_SCHEMA_REF = { $ref: "#/components/schemas/Error" };
 /** OpenAPI 3.1, generated from the same route table and zod schemas that validate requests. */
 export function buildOpenApi(routes: Route[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Record<string, unknown> = {};
+  const errorSchema = schemaOf(ErrorBody, "output", components);
   for (const r of routes) {
     const p = "/api/v1" + r.path.replace(/:([A-Za-z]+)/g, "{$1}");
     const parameters: unknown[] = [];
     for (const [where, schema] of [["path", r.params], ["query", r.query]] as const) {
       if (!schema) continue;
-      const js = schemaOf(schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
+      const js = schemaOf(schema, "input", components) as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(js.properties ?? {})) {
         parameters.push({ name, in: where, required: where === "path" || (js.required ?? []).includes(name), schema: s });
       }
@@ -60,8 +74,13 @@ export function buildOpenApi(routes: Route[]): Record<string, unknown> {
       parameters.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,200}$" } });
     }
     const success = isRaw(r.response)
-      ? { description: r.response.description, content: Object.fromEntries(r.response.raw.map((t) => [t, { schema: { type: "string" } }])) }
-      : { description: "Success", content: { "application/json": { schema: schemaOf(r.response, "output") } } };
+      ? {
+          description: r.response.description,
+          content: Object.fromEntries(
+            Object.entries(r.response.raw).map(([type, schema]) => [type, { schema: schema ? schemaOf(schema, "output", components) : { type: "string" } }]),
+          ),
+        }
+      : { description: "Success", content: { "application/json": { schema: schemaOf(r.response, "output", components) } } };
     const responses: Record<string, unknown> = { [String(successStatus(r))]: success };
     for (const status of errorStatuses(r)) {
       responses[String(status)] = { description: ERROR_DESCRIPTIONS[status as keyof typeof ERROR_DESCRIPTIONS], content: { "application/json": { schema: ERROR_SCHEMA_REF } } };
@@ -75,7 +94,7 @@ export function buildOpenApi(routes: Route[]): Record<string, unknown> {
       parameters,
       responses,
     };
-    if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(r.body, "input") } } };
+    if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(r.body, "input", components) } } };
     if (r.rawBody) op.requestBody = { required: true, content: { [r.rawBody]: { schema: { type: "string", contentMediaType: r.rawBody } } } };
     paths[p] = { ...(paths[p] ?? {}), [r.method]: op };
   }
@@ -85,7 +104,7 @@ export function buildOpenApi(routes: Route[]): Record<string, unknown> {
     servers: [{ url: "/" }],
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      schemas: { Error: schemaOf(ErrorBody, "output") },
+      schemas: { Error: errorSchema, ...Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))) },
     },
     paths,
   };

@@ -31,9 +31,9 @@ export interface Ctx<B = unknown, Q = unknown, P = unknown> {
  */
 export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
 
-/** A response the handler writes itself (a stream), in one of these content types. */
+/** A response the handler writes itself (a stream): each content type it may answer with its schema (null: text). */
 export interface RawResponse {
-  raw: readonly string[];
+  raw: Record<string, z.ZodType | null>;
   description: string;
 }
 

@@ -44,6 +44,6 @@ export const InvoiceRecord = z.object({
   createdAt: DateTime,
   confirmedAt: DateTime.nullable(),
   updatedAt: DateTime,
-});
-export const WrittenInvoice = InvoiceRecord.extend(WrittenFields);
+}).meta({ id: "Invoice" });
+export const WrittenInvoice = InvoiceRecord.extend(WrittenFields).meta({ id: "WrittenInvoice" });
 export const InvoicePage = page(InvoiceRecord);

@@ -30,6 +30,6 @@ export const OrderRecord = z.object({
   documentHash: Bytes32,
   createdAt: DateTime,
   updatedAt: DateTime,
-});
-export const WrittenOrder = OrderRecord.extend(WrittenFields);
+}).meta({ id: "Order" });
+export const WrittenOrder = OrderRecord.extend(WrittenFields).meta({ id: "WrittenOrder" });
 export const OrderPage = page(OrderRecord);

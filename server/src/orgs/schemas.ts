@@ -33,7 +33,7 @@ export const OrganisationRecord = z.object({
   treasury: Address,
   kycHash: Bytes32,
   createdAt: DateTime,
-});
+}).meta({ id: "Organisation" });
 export const WrittenOrganisation = OrganisationRecord.extend(WrittenFields);
 export const OrganisationList = z.object({ items: z.array(OrganisationRecord), nextCursor: z.null() });
 

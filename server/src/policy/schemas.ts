@@ -26,7 +26,7 @@ export const BankPolicyRecord = z.object({
   trustedBuyers: z.array(RecordId),
   creditLimits: z.array(z.object({ supplierOrgId: RecordId, supplierName: z.string(), limit: Money, utilised: Money, available: Money })),
   updatedAt: DateTime.nullable().describe("When an officer last set the policy; null while the bank has none (it lends nothing)"),
-});
+}).meta({ id: "BankPolicy" });
 export const WrittenBankPolicy = BankPolicyRecord.extend(WrittenFields);
 
 /** A supplier's credit history, one record per bank. */
@@ -49,4 +49,4 @@ export const SupplierProfileRecord = z.object({
       updatedAt: DateTime,
     }),
   ),
-});
+}).meta({ id: "SupplierProfile" });

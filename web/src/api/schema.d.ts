@@ -833,6 +833,367 @@ export interface components {
                 details?: unknown;
             };
         };
+        AuditEvent: {
+            id: string;
+            chainId: number;
+            blockNumber: number;
+            blockHash: string;
+            logIndex: number;
+            txHash: string;
+            /** Format: date-time */
+            timestamp: string;
+            eventType: string;
+            /** @enum {string} */
+            entityType: "order" | "invoice" | "financing" | "organization" | "policy" | "token";
+            entityId: string;
+            actor: string | null;
+            orgIds: string[];
+            args: {
+                [key: string]: unknown;
+            };
+        };
+        BankPolicy: {
+            bankOrgId: string;
+            bankName: string;
+            advanceRateBps: number;
+            discountRateBps: number;
+            fastTrackLimit: string;
+            trustedBuyers: string[];
+            creditLimits: {
+                supplierOrgId: string;
+                supplierName: string;
+                limit: string;
+                utilised: string;
+                available: string;
+            }[];
+            /** @description When an officer last set the policy; null while the bank has none (it lends nothing) */
+            updatedAt: string | null;
+        };
+        Complaint: {
+            id: string;
+            /** @enum {string} */
+            kind: "invoice_dispute" | "financing_complaint";
+            /** @enum {string} */
+            category: "quantity" | "quality" | "pricing" | "delivery" | "duplicate" | "decision" | "fees" | "service" | "other";
+            /** @enum {string} */
+            subjectType: "invoice" | "financing";
+            subjectId: string;
+            raisedByOrgId: string;
+            assignedOrgId: string;
+            reason: string;
+            reasonHash: string;
+            txHash: string | null;
+            /** @enum {string} */
+            status: "open" | "answered";
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            respondBy: string;
+            /** @enum {string} */
+            clock: "within_48h" | "past_48h" | "answered_in_time" | "answered_late";
+            response: string | null;
+            respondedAt: string | null;
+            responseSeconds: number | null;
+        };
+        FinancingIntent: {
+            invoiceId: string;
+            bankOrgId: string;
+            amount: string;
+            /** @enum {string} */
+            status: "awaiting_confirmation" | "submitted" | "failed";
+            financingRequestId: string | null;
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FinancingRequest: {
+            id: string;
+            /** @enum {string} */
+            status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
+            invoiceId: string;
+            bankOrgId: string;
+            bankName: string;
+            supplierOrgId: string;
+            supplierName: string;
+            buyerOrgId: string;
+            buyerName: string;
+            amount: string;
+            /** @enum {string} */
+            path: "fast-track" | "maker-checker";
+            approvalsRequired: number;
+            approvals: {
+                officer: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+            discountRateBps: number;
+            /** Format: date-time */
+            requestedAt: string;
+            decidedAt: string | null;
+            disbursedAt: string | null;
+            discount: string | null;
+            netAmount: string | null;
+            repaid: string;
+            outstanding: string;
+            rejection: {
+                reasonCode: number;
+                officer: string;
+            } | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Invoice: {
+            id: string;
+            /** @enum {string} */
+            status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
+            orderId: string;
+            invoiceNumber: string;
+            supplierOrgId: string;
+            supplierName: string;
+            buyerOrgId: string;
+            buyerName: string;
+            amount: string;
+            paid: string;
+            outstanding: string;
+            /** Format: date-time */
+            dueDate: string;
+            documentHash: string;
+            financingRequestId: string | null;
+            financed: boolean;
+            dispute: {
+                reasonCode: number;
+                reasonHash: string;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            confirmedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Order: {
+            id: string;
+            /** @enum {string} */
+            status: "issued" | "accepted" | "rejected" | "cancelled";
+            buyerOrgId: string;
+            buyerName: string;
+            supplierOrgId: string;
+            supplierName: string;
+            amount: string;
+            invoiced: string;
+            remaining: string;
+            currency: string;
+            reference: string;
+            /** Format: date-time */
+            dueDate: string;
+            documentHash: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Organisation: {
+            id: string;
+            /** @enum {string} */
+            kind: "core_enterprise" | "supplier" | "bank" | "auditor" | "operator";
+            name: string;
+            /** @enum {string} */
+            status: "active" | "suspended";
+            treasury: string;
+            kycHash: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ServiceAnalytics: {
+            /** Format: date-time */
+            generatedAt: string;
+            banks: {
+                bankOrgId: string;
+                bankName: string;
+                requests: number;
+                decided: number;
+                approved: number;
+                rejected: number;
+                withdrawn: number;
+                disbursed: number;
+                /** @description approved / decided, 0..1; null before any decision */
+                approvalRate: number | null;
+                /** @description Share of requests that took the fast-track, 0..1 */
+                fastTrackShare: number | null;
+                timeToDecisionSeconds: {
+                    count: number;
+                    avg: number | null;
+                    p50: number | null;
+                    p95: number | null;
+                };
+                disputes: {
+                    count: number;
+                    open: number;
+                    resolved: number;
+                    avgResolutionSeconds: number | null;
+                };
+            }[];
+            disputes: {
+                count: number;
+                open: number;
+                resolved: number;
+                avgResolutionSeconds: number | null;
+            };
+        };
+        SupplierProfile: {
+            supplierOrgId: string;
+            supplierName: string;
+            creditRecords: {
+                bankOrgId: string;
+                bankName: string;
+                limit: string;
+                utilised: string;
+                available: string;
+                financed: number;
+                repaidOnTime: number;
+                repaidLate: number;
+                overdue: number;
+                defaulted: number;
+                overdueOpen: number;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        VerifyResult: {
+            match: boolean;
+            indexed: {
+                id: string;
+                chainId: number;
+                blockNumber: number;
+                blockHash: string;
+                logIndex: number;
+                txHash: string;
+                /** Format: date-time */
+                timestamp: string;
+                eventType: string;
+                /** @enum {string} */
+                entityType: "order" | "invoice" | "financing" | "organization" | "policy" | "token";
+                entityId: string;
+                actor: string | null;
+                orgIds: string[];
+                args: {
+                    [key: string]: unknown;
+                };
+                address: string;
+                topics: string[];
+                data: string;
+            } | null;
+            onChain: {
+                blockNumber: number;
+                blockHash: string;
+                txHash: string;
+                logIndex: number;
+                address: string;
+                topics: string[];
+                data: string;
+                eventType: string | null;
+                args: {
+                    [key: string]: unknown;
+                } | null;
+            } | null;
+            differences: {
+                field: string;
+                indexed: unknown;
+                onChain: unknown;
+            }[];
+        };
+        WrittenFinancingRequest: {
+            id: string;
+            /** @enum {string} */
+            status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
+            invoiceId: string;
+            bankOrgId: string;
+            bankName: string;
+            supplierOrgId: string;
+            supplierName: string;
+            buyerOrgId: string;
+            buyerName: string;
+            amount: string;
+            /** @enum {string} */
+            path: "fast-track" | "maker-checker";
+            approvalsRequired: number;
+            approvals: {
+                officer: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+            discountRateBps: number;
+            /** Format: date-time */
+            requestedAt: string;
+            decidedAt: string | null;
+            disbursedAt: string | null;
+            discount: string | null;
+            netAmount: string | null;
+            repaid: string;
+            outstanding: string;
+            rejection: {
+                reasonCode: number;
+                officer: string;
+            } | null;
+            /** Format: date-time */
+            updatedAt: string;
+            txHash: string;
+            blockNumber: number;
+        };
+        WrittenInvoice: {
+            id: string;
+            /** @enum {string} */
+            status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
+            orderId: string;
+            invoiceNumber: string;
+            supplierOrgId: string;
+            supplierName: string;
+            buyerOrgId: string;
+            buyerName: string;
+            amount: string;
+            paid: string;
+            outstanding: string;
+            /** Format: date-time */
+            dueDate: string;
+            documentHash: string;
+            financingRequestId: string | null;
+            financed: boolean;
+            dispute: {
+                reasonCode: number;
+                reasonHash: string;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            confirmedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            txHash: string;
+            blockNumber: number;
+        };
+        WrittenOrder: {
+            id: string;
+            /** @enum {string} */
+            status: "issued" | "accepted" | "rejected" | "cancelled";
+            buyerOrgId: string;
+            buyerName: string;
+            supplierOrgId: string;
+            supplierName: string;
+            amount: string;
+            invoiced: string;
+            remaining: string;
+            currency: string;
+            reference: string;
+            /** Format: date-time */
+            dueDate: string;
+            documentHash: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            txHash: string;
+            blockNumber: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -866,18 +1227,7 @@ export interface operations {
                             address: string;
                         };
                         /** @description Absent only while the organisation is not indexed yet */
-                        org?: {
-                            id: string;
-                            /** @enum {string} */
-                            kind: "core_enterprise" | "supplier" | "bank" | "auditor" | "operator";
-                            name: string;
-                            /** @enum {string} */
-                            status: "active" | "suspended";
-                            treasury: string;
-                            kycHash: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                        } | {
+                        org?: components["schemas"]["Organisation"] | {
                             /** @constant */
                             id: "0";
                             /** @constant */
@@ -934,18 +1284,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            /** @enum {string} */
-                            kind: "core_enterprise" | "supplier" | "bank" | "auditor" | "operator";
-                            name: string;
-                            /** @enum {string} */
-                            status: "active" | "suspended";
-                            treasury: string;
-                            kycHash: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                        }[];
+                        items: components["schemas"]["Organisation"][];
                         nextCursor: null;
                     };
                 };
@@ -1349,27 +1688,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            /** @enum {string} */
-                            status: "issued" | "accepted" | "rejected" | "cancelled";
-                            buyerOrgId: string;
-                            buyerName: string;
-                            supplierOrgId: string;
-                            supplierName: string;
-                            amount: string;
-                            invoiced: string;
-                            remaining: string;
-                            currency: string;
-                            reference: string;
-                            /** Format: date-time */
-                            dueDate: string;
-                            documentHash: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
+                        items: components["schemas"]["Order"][];
                         nextCursor: string | null;
                     };
                 };
@@ -1439,29 +1758,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "accepted" | "rejected" | "cancelled";
-                        buyerOrgId: string;
-                        buyerName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        amount: string;
-                        invoiced: string;
-                        remaining: string;
-                        currency: string;
-                        reference: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenOrder"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -1584,29 +1881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "accepted" | "rejected" | "cancelled";
-                        buyerOrgId: string;
-                        buyerName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        amount: string;
-                        invoiced: string;
-                        remaining: string;
-                        currency: string;
-                        reference: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenOrder"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -1735,29 +2010,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "accepted" | "rejected" | "cancelled";
-                        buyerOrgId: string;
-                        buyerName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        amount: string;
-                        invoiced: string;
-                        remaining: string;
-                        currency: string;
-                        reference: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenOrder"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -1880,29 +2133,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "accepted" | "rejected" | "cancelled";
-                        buyerOrgId: string;
-                        buyerName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        amount: string;
-                        invoiced: string;
-                        remaining: string;
-                        currency: string;
-                        reference: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenOrder"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -2023,27 +2254,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "accepted" | "rejected" | "cancelled";
-                        buyerOrgId: string;
-                        buyerName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        amount: string;
-                        invoiced: string;
-                        remaining: string;
-                        currency: string;
-                        reference: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Order"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -2114,34 +2325,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            /** @enum {string} */
-                            status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
-                            orderId: string;
-                            invoiceNumber: string;
-                            supplierOrgId: string;
-                            supplierName: string;
-                            buyerOrgId: string;
-                            buyerName: string;
-                            amount: string;
-                            paid: string;
-                            outstanding: string;
-                            /** Format: date-time */
-                            dueDate: string;
-                            documentHash: string;
-                            financingRequestId: string | null;
-                            financed: boolean;
-                            dispute: {
-                                reasonCode: number;
-                                reasonHash: string;
-                            } | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            confirmedAt: string | null;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
+                        items: components["schemas"]["Invoice"][];
                         nextCursor: string | null;
                     };
                 };
@@ -2211,36 +2395,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
-                        orderId: string;
-                        invoiceNumber: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        paid: string;
-                        outstanding: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        financingRequestId: string | null;
-                        financed: boolean;
-                        dispute: {
-                            reasonCode: number;
-                            reasonHash: string;
-                        } | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        confirmedAt: string | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -2363,36 +2518,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
-                        orderId: string;
-                        invoiceNumber: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        paid: string;
-                        outstanding: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        financingRequestId: string | null;
-                        financed: boolean;
-                        dispute: {
-                            reasonCode: number;
-                            reasonHash: string;
-                        } | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        confirmedAt: string | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -2515,36 +2641,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
-                        orderId: string;
-                        invoiceNumber: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        paid: string;
-                        outstanding: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        financingRequestId: string | null;
-                        financed: boolean;
-                        dispute: {
-                            reasonCode: number;
-                            reasonHash: string;
-                        } | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        confirmedAt: string | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -2667,36 +2764,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
-                        orderId: string;
-                        invoiceNumber: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        paid: string;
-                        outstanding: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        financingRequestId: string | null;
-                        financed: boolean;
-                        dispute: {
-                            reasonCode: number;
-                            reasonHash: string;
-                        } | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        confirmedAt: string | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -2834,36 +2902,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
-                        orderId: string;
-                        invoiceNumber: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        paid: string;
-                        outstanding: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        financingRequestId: string | null;
-                        financed: boolean;
-                        dispute: {
-                            reasonCode: number;
-                            reasonHash: string;
-                        } | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        confirmedAt: string | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -2992,36 +3031,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
-                        orderId: string;
-                        invoiceNumber: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        paid: string;
-                        outstanding: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        financingRequestId: string | null;
-                        financed: boolean;
-                        dispute: {
-                            reasonCode: number;
-                            reasonHash: string;
-                        } | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        confirmedAt: string | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -3144,36 +3154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
-                        orderId: string;
-                        invoiceNumber: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        paid: string;
-                        outstanding: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        financingRequestId: string | null;
-                        financed: boolean;
-                        dispute: {
-                            reasonCode: number;
-                            reasonHash: string;
-                        } | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        confirmedAt: string | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -3294,34 +3275,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
-                        orderId: string;
-                        invoiceNumber: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        paid: string;
-                        outstanding: string;
-                        /** Format: date-time */
-                        dueDate: string;
-                        documentHash: string;
-                        financingRequestId: string | null;
-                        financed: boolean;
-                        dispute: {
-                            reasonCode: number;
-                            reasonHash: string;
-                        } | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        confirmedAt: string | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Invoice"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -3485,42 +3439,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            /** @enum {string} */
-                            status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
-                            invoiceId: string;
-                            bankOrgId: string;
-                            bankName: string;
-                            supplierOrgId: string;
-                            supplierName: string;
-                            buyerOrgId: string;
-                            buyerName: string;
-                            amount: string;
-                            /** @enum {string} */
-                            path: "fast-track" | "maker-checker";
-                            approvalsRequired: number;
-                            approvals: {
-                                officer: string;
-                                /** Format: date-time */
-                                at: string;
-                            }[];
-                            discountRateBps: number;
-                            /** Format: date-time */
-                            requestedAt: string;
-                            decidedAt: string | null;
-                            disbursedAt: string | null;
-                            discount: string | null;
-                            netAmount: string | null;
-                            repaid: string;
-                            outstanding: string;
-                            rejection: {
-                                reasonCode: number;
-                                officer: string;
-                            } | null;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
+                        items: components["schemas"]["FinancingRequest"][];
                         nextCursor: string | null;
                     };
                 };
@@ -3588,44 +3507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
-                        invoiceId: string;
-                        bankOrgId: string;
-                        bankName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        /** @enum {string} */
-                        path: "fast-track" | "maker-checker";
-                        approvalsRequired: number;
-                        approvals: {
-                            officer: string;
-                            /** Format: date-time */
-                            at: string;
-                        }[];
-                        discountRateBps: number;
-                        /** Format: date-time */
-                        requestedAt: string;
-                        decidedAt: string | null;
-                        disbursedAt: string | null;
-                        discount: string | null;
-                        netAmount: string | null;
-                        repaid: string;
-                        outstanding: string;
-                        rejection: {
-                            reasonCode: number;
-                            officer: string;
-                        } | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenFinancingRequest"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -3748,44 +3630,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
-                        invoiceId: string;
-                        bankOrgId: string;
-                        bankName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        /** @enum {string} */
-                        path: "fast-track" | "maker-checker";
-                        approvalsRequired: number;
-                        approvals: {
-                            officer: string;
-                            /** Format: date-time */
-                            at: string;
-                        }[];
-                        discountRateBps: number;
-                        /** Format: date-time */
-                        requestedAt: string;
-                        decidedAt: string | null;
-                        disbursedAt: string | null;
-                        discount: string | null;
-                        netAmount: string | null;
-                        repaid: string;
-                        outstanding: string;
-                        rejection: {
-                            reasonCode: number;
-                            officer: string;
-                        } | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenFinancingRequest"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -3916,44 +3761,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
-                        invoiceId: string;
-                        bankOrgId: string;
-                        bankName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        /** @enum {string} */
-                        path: "fast-track" | "maker-checker";
-                        approvalsRequired: number;
-                        approvals: {
-                            officer: string;
-                            /** Format: date-time */
-                            at: string;
-                        }[];
-                        discountRateBps: number;
-                        /** Format: date-time */
-                        requestedAt: string;
-                        decidedAt: string | null;
-                        disbursedAt: string | null;
-                        discount: string | null;
-                        netAmount: string | null;
-                        repaid: string;
-                        outstanding: string;
-                        rejection: {
-                            reasonCode: number;
-                            officer: string;
-                        } | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenFinancingRequest"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -4076,44 +3884,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
-                        invoiceId: string;
-                        bankOrgId: string;
-                        bankName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        /** @enum {string} */
-                        path: "fast-track" | "maker-checker";
-                        approvalsRequired: number;
-                        approvals: {
-                            officer: string;
-                            /** Format: date-time */
-                            at: string;
-                        }[];
-                        discountRateBps: number;
-                        /** Format: date-time */
-                        requestedAt: string;
-                        decidedAt: string | null;
-                        disbursedAt: string | null;
-                        discount: string | null;
-                        netAmount: string | null;
-                        repaid: string;
-                        outstanding: string;
-                        rejection: {
-                            reasonCode: number;
-                            officer: string;
-                        } | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenFinancingRequest"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -4236,44 +4007,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
-                        invoiceId: string;
-                        bankOrgId: string;
-                        bankName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        /** @enum {string} */
-                        path: "fast-track" | "maker-checker";
-                        approvalsRequired: number;
-                        approvals: {
-                            officer: string;
-                            /** Format: date-time */
-                            at: string;
-                        }[];
-                        discountRateBps: number;
-                        /** Format: date-time */
-                        requestedAt: string;
-                        decidedAt: string | null;
-                        disbursedAt: string | null;
-                        discount: string | null;
-                        netAmount: string | null;
-                        repaid: string;
-                        outstanding: string;
-                        rejection: {
-                            reasonCode: number;
-                            officer: string;
-                        } | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenFinancingRequest"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -4396,44 +4130,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
-                        invoiceId: string;
-                        bankOrgId: string;
-                        bankName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        /** @enum {string} */
-                        path: "fast-track" | "maker-checker";
-                        approvalsRequired: number;
-                        approvals: {
-                            officer: string;
-                            /** Format: date-time */
-                            at: string;
-                        }[];
-                        discountRateBps: number;
-                        /** Format: date-time */
-                        requestedAt: string;
-                        decidedAt: string | null;
-                        disbursedAt: string | null;
-                        discount: string | null;
-                        netAmount: string | null;
-                        repaid: string;
-                        outstanding: string;
-                        rejection: {
-                            reasonCode: number;
-                            officer: string;
-                        } | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenFinancingRequest"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -4562,44 +4259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
-                        invoiceId: string;
-                        bankOrgId: string;
-                        bankName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        /** @enum {string} */
-                        path: "fast-track" | "maker-checker";
-                        approvalsRequired: number;
-                        approvals: {
-                            officer: string;
-                            /** Format: date-time */
-                            at: string;
-                        }[];
-                        discountRateBps: number;
-                        /** Format: date-time */
-                        requestedAt: string;
-                        decidedAt: string | null;
-                        disbursedAt: string | null;
-                        discount: string | null;
-                        netAmount: string | null;
-                        repaid: string;
-                        outstanding: string;
-                        rejection: {
-                            reasonCode: number;
-                            officer: string;
-                        } | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                        txHash: string;
-                        blockNumber: number;
-                    };
+                    "application/json": components["schemas"]["WrittenFinancingRequest"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -4854,49 +4514,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        invoice: {
-                            id: string;
-                            /** @enum {string} */
-                            status: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
-                            orderId: string;
-                            invoiceNumber: string;
-                            supplierOrgId: string;
-                            supplierName: string;
-                            buyerOrgId: string;
-                            buyerName: string;
-                            amount: string;
-                            paid: string;
-                            outstanding: string;
-                            /** Format: date-time */
-                            dueDate: string;
-                            documentHash: string;
-                            financingRequestId: string | null;
-                            financed: boolean;
-                            dispute: {
-                                reasonCode: number;
-                                reasonHash: string;
-                            } | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            confirmedAt: string | null;
-                            /** Format: date-time */
-                            updatedAt: string;
-                            txHash: string;
-                            blockNumber: number;
-                        };
-                        financingIntent: {
-                            invoiceId: string;
-                            bankOrgId: string;
-                            amount: string;
-                            /** @enum {string} */
-                            status: "awaiting_confirmation" | "submitted" | "failed";
-                            financingRequestId: string | null;
-                            error: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        };
+                        invoice: components["schemas"]["WrittenInvoice"];
+                        financingIntent: components["schemas"]["FinancingIntent"];
                         financingRequest: null;
                     };
                 };
@@ -5020,55 +4639,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        financingIntent: {
-                            invoiceId: string;
-                            bankOrgId: string;
-                            amount: string;
-                            /** @enum {string} */
-                            status: "awaiting_confirmation" | "submitted" | "failed";
-                            financingRequestId: string | null;
-                            error: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        };
-                        financingRequest: {
-                            id: string;
-                            /** @enum {string} */
-                            status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
-                            invoiceId: string;
-                            bankOrgId: string;
-                            bankName: string;
-                            supplierOrgId: string;
-                            supplierName: string;
-                            buyerOrgId: string;
-                            buyerName: string;
-                            amount: string;
-                            /** @enum {string} */
-                            path: "fast-track" | "maker-checker";
-                            approvalsRequired: number;
-                            approvals: {
-                                officer: string;
-                                /** Format: date-time */
-                                at: string;
-                            }[];
-                            discountRateBps: number;
-                            /** Format: date-time */
-                            requestedAt: string;
-                            decidedAt: string | null;
-                            disbursedAt: string | null;
-                            discount: string | null;
-                            netAmount: string | null;
-                            repaid: string;
-                            outstanding: string;
-                            rejection: {
-                                reasonCode: number;
-                                officer: string;
-                            } | null;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        } | null;
+                        financingIntent: components["schemas"]["FinancingIntent"];
+                        financingRequest: components["schemas"]["FinancingRequest"] | null;
                     };
                 };
             };
@@ -5136,42 +4708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
-                        invoiceId: string;
-                        bankOrgId: string;
-                        bankName: string;
-                        supplierOrgId: string;
-                        supplierName: string;
-                        buyerOrgId: string;
-                        buyerName: string;
-                        amount: string;
-                        /** @enum {string} */
-                        path: "fast-track" | "maker-checker";
-                        approvalsRequired: number;
-                        approvals: {
-                            officer: string;
-                            /** Format: date-time */
-                            at: string;
-                        }[];
-                        discountRateBps: number;
-                        /** Format: date-time */
-                        requestedAt: string;
-                        decidedAt: string | null;
-                        disbursedAt: string | null;
-                        discount: string | null;
-                        netAmount: string | null;
-                        repaid: string;
-                        outstanding: string;
-                        rejection: {
-                            reasonCode: number;
-                            officer: string;
-                        } | null;
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["FinancingRequest"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -5238,23 +4775,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        bankOrgId: string;
-                        bankName: string;
-                        advanceRateBps: number;
-                        discountRateBps: number;
-                        fastTrackLimit: string;
-                        trustedBuyers: string[];
-                        creditLimits: {
-                            supplierOrgId: string;
-                            supplierName: string;
-                            limit: string;
-                            utilised: string;
-                            available: string;
-                        }[];
-                        /** @description When an officer last set the policy; null while the bank has none (it lends nothing) */
-                        updatedAt: string | null;
-                    };
+                    "application/json": components["schemas"]["BankPolicy"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -5475,25 +4996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        supplierOrgId: string;
-                        supplierName: string;
-                        creditRecords: {
-                            bankOrgId: string;
-                            bankName: string;
-                            limit: string;
-                            utilised: string;
-                            available: string;
-                            financed: number;
-                            repaidOnTime: number;
-                            repaidLate: number;
-                            overdue: number;
-                            defaulted: number;
-                            overdueOpen: number;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["SupplierProfile"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -5570,25 +5073,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            chainId: number;
-                            blockNumber: number;
-                            blockHash: string;
-                            logIndex: number;
-                            txHash: string;
-                            /** Format: date-time */
-                            timestamp: string;
-                            eventType: string;
-                            /** @enum {string} */
-                            entityType: "order" | "invoice" | "financing" | "organization" | "policy" | "token";
-                            entityId: string;
-                            actor: string | null;
-                            orgIds: string[];
-                            args: {
-                                [key: string]: unknown;
-                            };
-                        }[];
+                        items: components["schemas"]["AuditEvent"][];
                         nextCursor: string | null;
                     };
                 };
@@ -5650,14 +5135,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every matching event: a CSV file, or one JSON array of events */
+            /** @description Every matching event: a CSV file (one line per event), or one JSON array of events */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/csv": string;
-                    "application/json": string;
+                    "application/json": components["schemas"]["AuditEvent"][];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -5716,49 +5201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        match: boolean;
-                        indexed: {
-                            id: string;
-                            chainId: number;
-                            blockNumber: number;
-                            blockHash: string;
-                            logIndex: number;
-                            txHash: string;
-                            /** Format: date-time */
-                            timestamp: string;
-                            eventType: string;
-                            /** @enum {string} */
-                            entityType: "order" | "invoice" | "financing" | "organization" | "policy" | "token";
-                            entityId: string;
-                            actor: string | null;
-                            orgIds: string[];
-                            args: {
-                                [key: string]: unknown;
-                            };
-                            address: string;
-                            topics: string[];
-                            data: string;
-                        } | null;
-                        onChain: {
-                            blockNumber: number;
-                            blockHash: string;
-                            txHash: string;
-                            logIndex: number;
-                            address: string;
-                            topics: string[];
-                            data: string;
-                            eventType: string | null;
-                            args: {
-                                [key: string]: unknown;
-                            } | null;
-                        } | null;
-                        differences: {
-                            field: string;
-                            indexed: unknown;
-                            onChain: unknown;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["VerifyResult"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -5839,25 +5282,7 @@ export interface operations {
                         /** @enum {string} */
                         entityType: "order" | "invoice" | "financing" | "organization" | "policy" | "token";
                         entityId: string;
-                        items: {
-                            id: string;
-                            chainId: number;
-                            blockNumber: number;
-                            blockHash: string;
-                            logIndex: number;
-                            txHash: string;
-                            /** Format: date-time */
-                            timestamp: string;
-                            eventType: string;
-                            /** @enum {string} */
-                            entityType: "order" | "invoice" | "financing" | "organization" | "policy" | "token";
-                            entityId: string;
-                            actor: string | null;
-                            orgIds: string[];
-                            args: {
-                                [key: string]: unknown;
-                            };
-                        }[];
+                        items: components["schemas"]["AuditEvent"][];
                     };
                 };
             };
@@ -5914,42 +5339,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: date-time */
-                        generatedAt: string;
-                        banks: {
-                            bankOrgId: string;
-                            bankName: string;
-                            requests: number;
-                            decided: number;
-                            approved: number;
-                            rejected: number;
-                            withdrawn: number;
-                            disbursed: number;
-                            /** @description approved / decided, 0..1; null before any decision */
-                            approvalRate: number | null;
-                            /** @description Share of requests that took the fast-track, 0..1 */
-                            fastTrackShare: number | null;
-                            timeToDecisionSeconds: {
-                                count: number;
-                                avg: number | null;
-                                p50: number | null;
-                                p95: number | null;
-                            };
-                            disputes: {
-                                count: number;
-                                open: number;
-                                resolved: number;
-                                avgResolutionSeconds: number | null;
-                            };
-                        }[];
-                        disputes: {
-                            count: number;
-                            open: number;
-                            resolved: number;
-                            avgResolutionSeconds: number | null;
-                        };
-                    };
+                    "application/json": components["schemas"]["ServiceAnalytics"];
                 };
             };
             /** @description No or bad token (UNAUTHENTICATED) */
@@ -5999,32 +5389,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            /** @enum {string} */
-                            kind: "invoice_dispute" | "financing_complaint";
-                            /** @enum {string} */
-                            category: "quantity" | "quality" | "pricing" | "delivery" | "duplicate" | "decision" | "fees" | "service" | "other";
-                            /** @enum {string} */
-                            subjectType: "invoice" | "financing";
-                            subjectId: string;
-                            raisedByOrgId: string;
-                            assignedOrgId: string;
-                            reason: string;
-                            reasonHash: string;
-                            txHash: string | null;
-                            /** @enum {string} */
-                            status: "open" | "answered";
-                            /** Format: date-time */
-                            openedAt: string;
-                            /** Format: date-time */
-                            respondBy: string;
-                            /** @enum {string} */
-                            clock: "within_48h" | "past_48h" | "answered_in_time" | "answered_late";
-                            response: string | null;
-                            respondedAt: string | null;
-                            responseSeconds: number | null;
-                        }[];
+                        items: components["schemas"]["Complaint"][];
                         nextCursor: null;
                     };
                 };
@@ -6092,32 +5457,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        kind: "invoice_dispute" | "financing_complaint";
-                        /** @enum {string} */
-                        category: "quantity" | "quality" | "pricing" | "delivery" | "duplicate" | "decision" | "fees" | "service" | "other";
-                        /** @enum {string} */
-                        subjectType: "invoice" | "financing";
-                        subjectId: string;
-                        raisedByOrgId: string;
-                        assignedOrgId: string;
-                        reason: string;
-                        reasonHash: string;
-                        txHash: string | null;
-                        /** @enum {string} */
-                        status: "open" | "answered";
-                        /** Format: date-time */
-                        openedAt: string;
-                        /** Format: date-time */
-                        respondBy: string;
-                        /** @enum {string} */
-                        clock: "within_48h" | "past_48h" | "answered_in_time" | "answered_late";
-                        response: string | null;
-                        respondedAt: string | null;
-                        responseSeconds: number | null;
-                    };
+                    "application/json": components["schemas"]["Complaint"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */

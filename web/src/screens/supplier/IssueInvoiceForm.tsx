@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { api, call } from "../../api/client";
-import type { Answer, Order } from "../../api/types";
+import type { Order, WrittenInvoice } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { isoDay, normaliseAmount } from "../../lib/format";
 import { documentProblem, hashAndUpload } from "../../lib/documents";
@@ -16,7 +16,7 @@ export function IssueInvoiceForm({ order, onClose, onIssued }: { order: Order; o
   const [dueDate, setDueDate] = useState(order.dueDate ? order.dueDate.slice(0, 10) : isoDay(60));
   const [file, setFile] = useState<File | null>(null);
   const [problems, setProblems] = useState<Problems<Key>>({});
-  const [issued, setIssued] = useState<Answer<"/api/v1/invoices", "post"> | null>(null);
+  const [issued, setIssued] = useState<WrittenInvoice | null>(null);
   const action = useAction();
 
   const submit = async (event: FormEvent) => {
