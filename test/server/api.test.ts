@@ -3,6 +3,7 @@ import { encodeBytes32String, Wallet, ZeroHash } from "ethers";
 import { TrellisLedger__factory } from "../../typechain-types";
 import { apiClient } from "../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../scripts/lib/platform";
+import { contractOf } from "../../scripts/lib/contract";
 import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "./lifecycle";
 
 describe("gateway API on a Hardhat node", function () {
@@ -270,11 +271,17 @@ describe("gateway API on a Hardhat node", function () {
       const res = await fetch(`${p.baseUrl}/api/v1/audit/export?format=csv&entityType=invoice`, { headers: { authorization: `Bearer ${p.credentials.users.auditor.token}` } });
       expect(res.status).to.equal(200);
       expect(res.headers.get("content-type")).to.match(/text\/csv/);
-      const lines = (await res.text()).trim().split("\n");
+      const text = await res.text();
+      // Raw answers (not through apiClient) are held to the document too.
+      const contract = await contractOf(p.baseUrl);
+      expect(contract.check("GET", "/api/v1/audit/export?format=csv", res.status, res.headers.get("content-type"), text)).to.deep.equal([]);
+      const lines = text.trim().split("\n");
       expect(lines[0]).to.equal("id,blockNumber,logIndex,txHash,timestamp,eventType,entityType,entityId,actor,orgIds,args");
       expect(lines.length).to.be.greaterThan(5);
       const json = await fetch(`${p.baseUrl}/api/v1/audit/export?format=json&eventType=InvoiceConfirmed`, { headers: { authorization: `Bearer ${p.credentials.users.auditor.token}` } });
       const rows = (await json.json()) as { eventType: string }[];
+      expect(contract.check("GET", "/api/v1/audit/export?format=json", json.status, json.headers.get("content-type"), rows)).to.deep.equal([]);
+      expect(contract.check("GET", "/api/v1/audit/export?format=json", json.status, json.headers.get("content-type"), [{ eventType: 1 }])).to.not.deep.equal([]);
       expect(rows.length).to.be.greaterThan(0);
       expect(rows.every((e) => e.eventType === "InvoiceConfirmed")).to.equal(true);
     });
@@ -287,6 +294,7 @@ describe("gateway API on a Hardhat node", function () {
       });
       expect(res.status).to.equal(201);
       const body = (await res.json()) as { sha256: string };
+      expect((await contractOf(p.baseUrl)).check("POST", "/api/v1/documents", res.status, res.headers.get("content-type"), body)).to.deep.equal([]);
       expect(body.sha256).to.equal("0x" + require("node:crypto").createHash("sha256").update("invoice pdf bytes").digest("hex"));
     });
 
@@ -312,6 +320,49 @@ describe("gateway API on a Hardhat node", function () {
       expect(Object.keys(spec.paths)).to.include.members(["/api/v1/orders", "/api/v1/invoices/{id}/payments", "/api/v1/audit/verify/{txHash}/{logIndex}"]);
       expect((await fetch(`${p.baseUrl}/healthz`)).status).to.equal(200);
       expect((await fetch(`${p.baseUrl}/readyz`)).status).to.equal(200);
+    });
+
+    it("documents each operation: a unique operationId, its success schema and every status it can answer", async () => {
+      type Op = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }>; parameters: { name: string; schema: Record<string, unknown> }[] };
+      const spec = (await (await fetch(`${p.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, unknown> } };
+      const ops = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+      expect(ops).to.have.length(45);
+      expect(new Set(ops.map((o) => o.op.operationId)).size).to.equal(ops.length);
+      for (const { path, method, op } of ops) {
+        expect(op.operationId, `${method} ${path}`).to.match(/^[a-z][A-Za-z]+$/);
+        const statuses = Object.keys(op.responses);
+        expect(statuses, op.operationId).to.include.members(["401", "429", "500"]);
+        if (method !== "get") expect(statuses, op.operationId).to.include.members(["400", "409", "413", "415"]);
+        const success = statuses.find((s) => s.startsWith("2"))!;
+        expect(op.responses[success].content, op.operationId).to.not.equal(undefined);
+        for (const s of statuses.filter((x) => !x.startsWith("2"))) {
+          expect(op.responses[s].content!["application/json"].schema, `${op.operationId} ${s}`).to.deep.equal({ $ref: "#/components/schemas/Error" });
+        }
+      }
+      const byId = Object.fromEntries(ops.map((o) => [o.op.operationId, o.op]));
+      // Chain writes can find the chain unreachable; a write by some roles only is refused to the others.
+      expect(Object.keys(byId.approveFinancingRequest.responses)).to.include.members(["403", "404", "409", "422", "503"]);
+      expect(Object.keys(byId.getOrder.responses)).to.not.include("503");
+      // Typed ids and strict dates.
+      expect(byId.getOrder.responses["200"].content!["application/json"].schema).to.deep.equal({ $ref: "#/components/schemas/Order" });
+      const order = spec.components.schemas.Order as { properties: Record<string, Record<string, unknown>>; additionalProperties: boolean };
+      expect(order.properties.id.pattern).to.equal("^[1-9][0-9]*$");
+      expect(order.properties.dueDate.format).to.equal("date-time");
+      expect(order.additionalProperties).to.equal(false);
+      expect(byId.getOrder.parameters.find((x) => x.name === "id")!.schema.pattern).to.equal("^[1-9][0-9]*$");
+      expect(spec.components.schemas.Error).to.have.nested.property("properties.error.required").that.deep.equals(["code", "message"]);
+    });
+
+    it("refuses, in the contract check every API test runs, a status or body the document does not allow", async () => {
+      const contract = await contractOf(p.baseUrl);
+      const order = (await c.buyer("GET", "/orders?limit=1")).body.items[0];
+      expect(contract.check("GET", `/api/v1/orders/${order.id}`, 200, "application/json", order)).to.deep.equal([]);
+      expect(contract.check("GET", `/api/v1/orders/${order.id}`, 200, "application/json", { ...order, amount: 5 })[0]).to.match(/getOrder 200: \/amount must be string/);
+      expect(contract.check("GET", `/api/v1/orders/${order.id}`, 200, "application/json", { ...order, extra: 1 })[0]).to.match(/must NOT have additional properties/);
+      expect(contract.check("GET", `/api/v1/orders/${order.id}`, 409, "application/json", { error: { code: "X", message: "m" } })[0]).to.match(/getOrder .* answered 409, which it does not document/);
+      expect(contract.check("POST", "/api/v1/orders", 422, "application/json", { error: { code: "X" } })[0]).to.match(/issueOrder 422: \/error must have required property 'message'/);
+      expect(contract.check("GET", "/api/v1/audit/export?format=csv", 200, "text/csv", "id,blockNumber")).to.deep.equal([]);
+      expect(contract.check("GET", "/api/v1/audit/export?format=csv", 200, "text/html", "<p>")[0]).to.match(/not as text\/csv or application\/json/);
     });
   });
 });

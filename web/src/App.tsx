@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { api, ApiError, getToken, itemsOf, setToken } from "./api/client";
+import { ApiError, getToken, setToken } from "./api/client";
+import { getMe, listOrganisations } from "./api/queries";
 import { describeError } from "./api/errors";
 import type { Me, Organisation } from "./api/types";
 import { SessionContext, type Session } from "./lib/session";
@@ -15,8 +16,8 @@ export function App() {
 
   const start = useCallback(async (token: string, known?: Me) => {
     try {
-      const me = known ?? (await api.get<Me>("/me", undefined, token));
-      const orgs = itemsOf<Organisation>(await api.get("/orgs"));
+      const me = known ?? (await getMe(token));
+      const orgs = await listOrganisations();
       setBoot({ phase: "ready", me, orgs });
     } catch (e) {
       if (e instanceof ApiError && e.code === "UNAUTHENTICATED") setToken(null);

@@ -1,102 +1,89 @@
+import { route } from "../http/route";
+import { visible } from "../app/write";
+import { entityHistory, exportChunks } from "./service";
 import { z } from "zod";
-import { visible } from "../http/write";
-import { Cursor, route } from "../http/route";
-import { badRequest } from "../http/errors";
-
-const EntityType = z.enum(["order", "invoice", "financing", "organization", "policy", "token"]);
-const Num = z.string().regex(/^[0-9]{1,12}$/, "must be a non-negative integer");
-const IsoTime = z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO date or timestamp");
-export const EventFilter = z
-  .object({
-    entityType: EntityType.optional(),
-    entityId: z.string().regex(/^[0-9]{1,10}$/).optional(),
-    orgId: z.string().regex(/^[0-9]{1,10}$/).optional(),
-    eventType: z.string().regex(/^[A-Za-z]{1,64}$/, "must be an event name such as InvoiceConfirmed").optional(),
-    fromBlock: Num.optional(),
-    toBlock: Num.optional(),
-    from: IsoTime.optional(),
-    to: IsoTime.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
-    cursor: Cursor,
-  })
-  .strict();
+import { AuditEventPage, AuditEventRecord, EntityHistory, EventFilter, ExportQuery, HistoryParams, ServiceAnalyticsRecord, VerifyParams, VerifyResultRecord } from "./schemas";
 
 export const auditRoutes = [
   route({
     method: "get",
     path: "/audit/events",
+    operationId: "listAuditEvents",
     summary: "Ledger events, filtered and cursor-paginated (auditors see all; others their own organisation's)",
     tag: "audit",
     roles: "any",
     query: EventFilter,
+    response: AuditEventPage,
+    errors: [],
     handler: async (ctx) => ctx.services.read.listEvents(ctx.query, ctx.scope),
   }),
   route({
     method: "get",
     path: "/audit/export",
+    operationId: "exportAuditEvents",
     summary: "Export events as CSV or JSON, streamed (same filters as /audit/events)",
     tag: "audit",
     roles: "any",
-    query: EventFilter.omit({ cursor: true, limit: true }).extend({ format: z.enum(["csv", "json"]) }).strict(),
-    raw: true,
+    query: ExportQuery,
+    response: {
+      raw: { "text/csv": null, "application/json": z.array(AuditEventRecord) },
+      description: "Every matching event: a CSV file (one line per event), or one JSON array of events",
+    },
+    errors: [],
     handler: async (ctx) => {
-      const { format, ...filter } = ctx.query as { format: "csv" | "json" };
+      const { format, ...filter } = ctx.query;
       const res = ctx.res;
       res.status(200);
       res.setHeader("content-disposition", `attachment; filename="trellis-events.${format}"`);
       res.type(format === "csv" ? "text/csv" : "application/json");
-      const cols = ["id", "blockNumber", "logIndex", "txHash", "timestamp", "eventType", "entityType", "entityId", "actor", "orgIds", "args"];
-      const cell = (v: unknown) => {
-        const s = typeof v === "string" ? v : JSON.stringify(v ?? "");
-        return /[",\n\r]/.test(s) || /^[=+\-@\t]/.test(s) ? `"${(/^[=+\-@\t]/.test(s) ? "'" : "") + s.replace(/"/g, '""')}"` : s;
-      };
-      if (format === "csv") res.write(cols.join(",") + "\n");
-      else res.write("[");
-      let first = true;
+      // Written in chunks of about 64 KiB, waiting for the socket to drain, so a large export never sits in memory.
       let buf = "";
-      for (const ev of ctx.services.read.iterateEvents(filter, ctx.scope) as Iterable<Record<string, unknown>>) {
-        buf += format === "csv" ? cols.map((c) => cell(ev[c])).join(",") + "\n" : (first ? "" : ",") + JSON.stringify(ev);
-        first = false;
+      for (const chunk of exportChunks(ctx.services, ctx.actor, filter, format)) {
+        buf += chunk;
         if (buf.length > 64 * 1024) {
           if (!res.write(buf)) await new Promise((r) => res.once("drain", r));
           buf = "";
         }
       }
-      res.end(buf + (format === "json" ? "]" : ""));
+      res.end(buf);
     },
   }),
   route({
     method: "get",
     path: "/audit/verify/:txHash/:logIndex",
+    operationId: "verifyAuditEvent",
     summary: "Re-read an event from the chain and say whether the indexed row matches",
     tag: "audit",
     roles: "any",
-    params: z.object({ txHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a transaction hash"), logIndex: Num }).strict(),
+    params: VerifyParams,
+    response: VerifyResultRecord,
+    errors: [404, 503],
     handler: async (ctx) => {
-      const { txHash, logIndex } = ctx.params as { txHash: string; logIndex: string };
+      const { txHash, logIndex } = ctx.params;
       return visible(await ctx.services.read.verifyEvent(txHash, Number(logIndex), ctx.scope), `Event ${txHash}/${logIndex}`);
     },
   }),
   route({
     method: "get",
     path: "/audit/:entityType/:id/history",
+    operationId: "getEntityHistory",
     summary: "Every event of an order, invoice (with its order and financing), financing request or organisation, in chain order",
     tag: "audit",
     roles: "any",
-    params: z.object({ entityType: EntityType, id: z.string().regex(/^[0-9]{1,10}$/, "must be an id") }).strict(),
-    handler: async (ctx) => {
-      const { entityType, id } = ctx.params as { entityType: string; id: string };
-      const items = ctx.services.read.entityHistory(entityType, id, ctx.scope);
-      if (!items) throw badRequest(`Unknown ${entityType} ${id}`);
-      return { entityType, entityId: id, items };
-    },
+    params: HistoryParams,
+    response: EntityHistory,
+    errors: [],
+    handler: async (ctx) => entityHistory(ctx.services, ctx.actor, ctx.params.entityType, ctx.params.id),
   }),
   route({
     method: "get",
     path: "/analytics/service",
+    operationId: "getServiceAnalytics",
     summary: "Service analytics: time to decision, fast-track share, approval rate, disputes, per bank",
     tag: "audit",
     roles: "any",
+    response: ServiceAnalyticsRecord,
+    errors: [],
     handler: async (ctx) => ctx.services.read.serviceAnalytics(ctx.scope),
   }),
 ];

@@ -1,35 +1,33 @@
-import { z } from "zod";
-import { conflict, forbidden } from "../http/errors";
-import { IdParam, route } from "../http/route";
-import { visible } from "../http/write";
-import { getComplaint, listComplaints, respond } from "./service";
-
-const Respond = z.object({ response: z.string().min(1).max(4000) }).strict();
+import { route } from "../http/route";
+import { IdParam } from "../http/schemas";
+import { listComplaints, respond } from "./service";
+import { ComplaintList, ComplaintRecord, ListDisputesQuery, RespondToDispute } from "./schemas";
 
 export const disputeRoutes = [
   route({
     method: "get",
     path: "/disputes",
+    operationId: "listDisputes",
     summary: "Disputes and complaints your organisation raised or must answer, with their 48-hour clocks",
     tag: "disputes",
     roles: "any",
-    query: z.object({ status: z.enum(["open", "answered"]).optional() }).strict(),
-    handler: async (ctx) => ({ items: listComplaints(ctx, ctx.query.status), nextCursor: null }),
+    query: ListDisputesQuery,
+    response: ComplaintList,
+    errors: [],
+    handler: async (ctx) => ({ items: listComplaints(ctx.services, ctx.actor, ctx.query.status), nextCursor: null }),
   }),
   route({
     method: "post",
     path: "/disputes/:id/respond",
+    operationId: "respondToDispute",
     summary: "Answer a dispute or complaint routed to your organisation",
     tag: "disputes",
     roles: ["buyer", "supplier", "officer"],
     params: IdParam,
-    body: Respond,
+    body: RespondToDispute,
+    response: ComplaintRecord,
     status: 200,
-    handler: async (ctx) => {
-      const row = visible(getComplaint(ctx, ctx.params.id), `Dispute ${ctx.params.id}`);
-      if (row.assigned_org !== ctx.user.orgId) throw forbidden("Only the organisation the dispute is routed to may answer it.");
-      if (row.response) throw conflict("INVALID_STATUS", "This dispute was already answered.");
-      return respond(ctx, row, (ctx.body as z.infer<typeof Respond>).response);
-    },
+    errors: [403, 404, 409],
+    handler: async (ctx) => respond(ctx.services, ctx.actor, ctx.params.id, ctx.body.response),
   }),
 ];

@@ -1,14 +1,22 @@
-import type { Ctx } from "../http/route";
+import type { Services } from "../services";
+import { conflict, forbidden } from "../shared/errors";
+import type { Actor } from "../app/actor";
+import { visible } from "../app/write";
+import type { DISPUTE_CATEGORIES } from "./schemas";
 
-export const DISPUTE_CATEGORIES = ["quantity", "quality", "pricing", "delivery", "duplicate", "decision", "fees", "service", "other"] as const;
+export { DISPUTE_CATEGORIES } from "./schemas";
+
+type Category = (typeof DISPUTE_CATEGORIES)[number];
+type Kind = "invoice_dispute" | "financing_complaint";
+type Subject = "invoice" | "financing";
 
 /** The response clock every dispute and complaint runs on. */
 export const RESPONSE_WINDOW_MS = 48 * 3600 * 1000;
 
 export interface ComplaintInput {
-  kind: "invoice_dispute" | "financing_complaint";
-  category: string;
-  subjectType: "invoice" | "financing";
+  kind: Kind;
+  category: Category;
+  subjectType: Subject;
   subjectId: string;
   assignedOrg: string;
   reason: string;
@@ -16,21 +24,22 @@ export interface ComplaintInput {
   txHash?: string;
 }
 
-export function openComplaint(ctx: Ctx, c: ComplaintInput): number {
-  const r = ctx.services.gdb
+/** Opens a complaint raised by the actor's organisation and routed to `assignedOrg`; returns its id. */
+export function openComplaint(s: Services, actor: Actor, c: ComplaintInput): number {
+  const r = s.gdb
     .prepare(
       `INSERT INTO complaints (kind, category, subject_type, subject_id, raised_by_org, raised_by_user, assigned_org, reason, reason_hash, tx_hash, opened_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(c.kind, c.category, c.subjectType, c.subjectId, ctx.user.orgId, ctx.user.id, c.assignedOrg, c.reason, c.reasonHash, c.txHash ?? null, new Date().toISOString());
+    .run(c.kind, c.category, c.subjectType, c.subjectId, actor.user.orgId, actor.user.id, c.assignedOrg, c.reason, c.reasonHash, c.txHash ?? null, new Date().toISOString());
   return Number(r.lastInsertRowid);
 }
 
 interface Row {
   id: number;
-  kind: string;
-  category: string;
-  subject_type: string;
+  kind: Kind;
+  category: Category;
+  subject_type: Subject;
   subject_id: string;
   raised_by_org: string;
   assigned_org: string;
@@ -57,38 +66,50 @@ export function complaintView(r: Row, now = Date.now()) {
     reason: r.reason,
     reasonHash: r.reason_hash,
     txHash: r.tx_hash,
-    status: r.response ? "answered" : "open",
+    status: r.response ? ("answered" as const) : ("open" as const),
     openedAt: r.opened_at,
     respondBy: new Date(dueAt).toISOString(),
-    clock: answeredAt !== null ? (answeredAt <= dueAt ? "answered_in_time" : "answered_late") : now <= dueAt ? "within_48h" : "past_48h",
+    clock:
+      answeredAt !== null
+        ? answeredAt <= dueAt
+          ? ("answered_in_time" as const)
+          : ("answered_late" as const)
+        : now <= dueAt
+          ? ("within_48h" as const)
+          : ("past_48h" as const),
     response: r.response,
     respondedAt: r.responded_at,
     responseSeconds: answeredAt !== null ? Math.round((answeredAt - Date.parse(r.opened_at)) / 1000) : null,
   };
 }
 
-export function listComplaints(ctx: Ctx, status?: "open" | "answered") {
-  const all = ctx.user.role === "auditor" || ctx.user.role === "operator";
-  const rows = ctx.services.gdb
+const seesAllComplaints = (actor: Actor) => actor.user.role === "auditor" || actor.user.role === "operator";
+
+/** The disputes and complaints the actor's organisation raised or must answer (all of them for auditors and the operator). */
+export function listComplaints(s: Services, actor: Actor, status?: "open" | "answered") {
+  const rows = s.gdb
     .prepare(
       `SELECT * FROM complaints WHERE (? OR raised_by_org = ? OR assigned_org = ?)
        AND (? IS NULL OR (? = 'open' AND response IS NULL) OR (? = 'answered' AND response IS NOT NULL)) ORDER BY id DESC LIMIT 500`,
     )
-    .all(all ? 1 : 0, ctx.user.orgId, ctx.user.orgId, status ?? null, status ?? null, status ?? null) as Row[];
+    .all(seesAllComplaints(actor) ? 1 : 0, actor.user.orgId, actor.user.orgId, status ?? null, status ?? null, status ?? null) as Row[];
   return rows.map((r) => complaintView(r));
 }
 
-export function getComplaint(ctx: Ctx, id: string) {
-  const r = ctx.services.gdb.prepare("SELECT * FROM complaints WHERE id = ?").get(id) as Row | undefined;
+function getComplaint(s: Services, actor: Actor, id: string): Row | undefined {
+  const r = s.gdb.prepare("SELECT * FROM complaints WHERE id = ?").get(id) as Row | undefined;
   if (!r) return undefined;
-  const all = ctx.user.role === "auditor" || ctx.user.role === "operator";
-  if (!all && r.raised_by_org !== ctx.user.orgId && r.assigned_org !== ctx.user.orgId) return undefined;
+  if (!seesAllComplaints(actor) && r.raised_by_org !== actor.user.orgId && r.assigned_org !== actor.user.orgId) return undefined;
   return r;
 }
 
-export function respond(ctx: Ctx, r: Row, response: string) {
-  ctx.services.gdb
+/** Answers a dispute or complaint; only the organisation it is routed to may, and only once. */
+export function respond(s: Services, actor: Actor, id: string, response: string) {
+  const row = visible(getComplaint(s, actor, id), `Dispute ${id}`);
+  if (row.assigned_org !== actor.user.orgId) throw forbidden("Only the organisation the dispute is routed to may answer it.");
+  if (row.response) throw conflict("INVALID_STATUS", "This dispute was already answered.");
+  s.gdb
     .prepare("UPDATE complaints SET response = ?, responded_by = ?, responded_at = ? WHERE id = ? AND response IS NULL")
-    .run(response, ctx.user.id, new Date().toISOString(), r.id);
-  return complaintView(ctx.services.gdb.prepare("SELECT * FROM complaints WHERE id = ?").get(r.id) as Row);
+    .run(response, actor.user.id, new Date().toISOString(), row.id);
+  return complaintView(s.gdb.prepare("SELECT * FROM complaints WHERE id = ?").get(row.id) as Row);
 }

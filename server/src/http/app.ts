@@ -12,7 +12,8 @@ import { AppError, badRequest, forbidden, kindOfStatus, statusOf } from "./error
 import { authenticate } from "./auth";
 import { Idempotency } from "./idempotency";
 import { buildOpenApi } from "./openapi";
-import type { AuthUser, Ctx, RouteDef } from "./route";
+import { successStatus, type Ctx, type Route } from "./route";
+import { actorOf, type AuthUser } from "../app/actor";
 import { allRoutes } from "./routes";
 import { InvalidCursorError } from "../db/page";
 import { MoneyFormatError } from "../shared/money";
@@ -33,8 +34,8 @@ export function zodDetails(err: z.ZodError) {
   return err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
 }
 
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
-  if (!schema) return value as T;
+function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  if (!schema) return value;
   const r = schema.safeParse(value ?? {});
   if (!r.success) throw badRequest(`The request ${where} is invalid: ${r.error.issues[0].path.join(".") || where} ${r.error.issues[0].message}.`, zodDetails(r.error));
   return r.data;
@@ -135,27 +136,32 @@ function normalise(err: unknown): AppError {
   return new AppError("internal", "INTERNAL", "Something went wrong on our side; the request was not completed.");
 }
 
-function mount(router: express.Router, def: RouteDef, services: Services, idempotency: Idempotency) {
+function mount(router: express.Router, def: Route, services: Services, idempotency: Idempotency) {
   const isWrite = def.method !== "get";
-  const body = def.raw
+  const body = def.rawBody
     ? express.raw({ type: () => true, limit: "10mb" })
     : express.json({ limit: "64kb", strict: true, type: () => true });
+  const streams = "raw" in def.response;
   router[def.method](def.path, isWrite ? body : (_q, _s, n) => n(), async (req: Request, res: Response, next: NextFunction) => {
     try {
       const user: AuthUser = authenticate(services.gdb, req.header("authorization"));
       if (def.roles !== "any" && !def.roles.includes(user.role)) throw forbidden(`The ${user.role} role may not do this.`);
       const params = parse(def.params, req.params, "path");
       const query = parse(def.query, req.query, "query");
+      const rawBody: Buffer | undefined = def.rawBody && Buffer.isBuffer(req.body) ? req.body : undefined;
       // Express 5 leaves req.body undefined when no body was sent: an action without a body is an empty object.
-      const parsedBody = def.raw ? req.body : isWrite ? parse(def.body ?? z.object({}).strict(), req.body ?? {}, "body") : undefined;
+      const parsedBody = def.rawBody || !isWrite ? undefined : parse(def.body ?? z.object({}).strict(), req.body ?? {}, "body");
       const key = isWrite ? req.header("idempotency-key") : undefined;
       if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) throw badRequest("The Idempotency-Key header must be 1-200 characters of letters, digits, '.', '_', ':' or '-'.");
+      const actor = actorOf(user);
       const ctx: Ctx = {
         user,
-        scope: { orgId: user.role === "operator" ? null : user.orgId, role: user.role },
-        body: parsedBody,
+        scope: actor.scope,
+        actor,
+        body: def.body ? parsedBody : undefined,
+        rawBody,
         query,
-        params: params as Record<string, string>,
+        params,
         services,
         step: (n) => (key ? { userId: user.id, key, step: n } : undefined),
         req,
@@ -163,14 +169,14 @@ function mount(router: express.Router, def: RouteDef, services: Services, idempo
       };
       const run = async () => {
         const result = await def.handler(ctx);
-        return { status: def.status ?? (def.method === "post" ? 201 : 200), body: result };
+        return { status: successStatus(def), body: result };
       };
-      if (def.raw && !isWrite) {
+      if (streams && !isWrite) {
         await def.handler(ctx);
         return;
       }
       const out = key
-        ? await idempotency.run(user.id, key, requestHash(req, parsedBody), run, (status, b) => {
+        ? await idempotency.run(user.id, key, requestHash(req, def.rawBody ? rawBody : parsedBody), run, (status, b) => {
             res.setHeader("Idempotent-Replayed", "true");
             res.status(status).json(b);
           })

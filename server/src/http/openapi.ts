@@ -1,70 +1,111 @@
 import { z } from "zod";
-import type { RouteDef } from "./route";
+import { isRaw, successStatus, type ErrorStatus, type Route } from "./route";
+import { ErrorBody } from "./schemas";
 
-const ErrorBody = {
-  type: "object",
-  required: ["error"],
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message"],
-      properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
-    },
-  },
-};
-
-function schemaOf(s: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(s, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+/**
+ * JSON Schema (2020-12, as OpenAPI 3.1 uses it) of a zod schema: as a request sends it ("input") or as a response
+ * answers it ("output", where an object lists every field it has and allows no other). Schemas named with
+ * `.meta({ id })` (the records) go to `components.schemas` once and are referenced from every operation.
+ */
+function schemaOf(s: z.ZodType, io: "input" | "output", components: Record<string, unknown>): Record<string, unknown> {
+  const json = z.toJSONSchema(s, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
   delete json.$schema;
-  return json;
+  const defs = (json.$defs ?? {}) as Record<string, unknown>;
+  delete json.$defs;
+  const relink = (v: unknown): unknown =>
+    JSON.parse(JSON.stringify(v), (key, x) => (key === "$ref" && typeof x === "string" ? x.replace("#/$defs/", "#/components/schemas/") : x));
+  for (const [id, def] of Object.entries(defs)) {
+    const linked = relink(def);
+    if (components[id] !== undefined && JSON.stringify(components[id]) !== JSON.stringify(linked)) {
+      throw new Error(`Two different schemas are named ${id} in the OpenAPI document.`);
+    }
+    components[id] = linked;
+  }
+  return relink(json) as Record<string, unknown>;
 }
 
+/** Every status an error answer can have, with what it means. */
+const ERROR_DESCRIPTIONS: Record<ErrorStatus | 401 | 429 | 500, string> = {
+  400: "Invalid input (VALIDATION_FAILED, MALFORMED_JSON)",
+  401: "No or bad token (UNAUTHENTICATED)",
+  403: "Role or organisation not allowed (FORBIDDEN)",
+  404: "Unknown id, or not visible to you (NOT_FOUND)",
+  409: "State conflict, duplicate, or an Idempotency-Key reused for a different request",
+  413: "Body too large (PAYLOAD_TOO_LARGE)",
+  415: "Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE)",
+  422: "Business rule refused",
+  429: "Too many requests (RATE_LIMITED)",
+  500: "Internal error; the request was not completed (INTERNAL)",
+  503: "The ledger could not be reached; retry with the same Idempotency-Key (CHAIN_UNAVAILABLE)",
+};
+
+/**
+ * The error statuses a route can answer: its handler's own (`errors`) and the edge's. Every route may answer 401
+ * (authentication), 429 (rate limit) and 500; 400 where it parses input (every write parses a body); 403 where
+ * only some roles may call it; a write also 409 (Idempotency-Key reuse), 413 and 415 (body parsing).
+ */
+export function errorStatuses(r: Route): number[] {
+  const write = r.method !== "get";
+  const set = new Set<number>([401, 429, 500, ...r.errors]);
+  if (write || r.params || r.query || r.body) set.add(400);
+  if (r.roles !== "any") set.add(403);
+  if (write) [409, 413, 415].forEach((s) => set.add(s));
+  return [...set].sort((a, b) => a - b);
+}
+
+const ERROR_SCHEMA_REF = { $ref: "#/components/schemas/Error" };
+
 /** OpenAPI 3.1, generated from the same route table and zod schemas that validate requests. */
-export function buildOpenApi(routes: RouteDef[]): Record<string, unknown> {
+export function buildOpenApi(routes: Route[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Record<string, unknown> = {};
+  const errorSchema = schemaOf(ErrorBody, "output", components);
   for (const r of routes) {
     const p = "/api/v1" + r.path.replace(/:([A-Za-z]+)/g, "{$1}");
     const parameters: unknown[] = [];
     for (const [where, schema] of [["path", r.params], ["query", r.query]] as const) {
       if (!schema) continue;
-      const js = schemaOf(schema) as { properties?: Record<string, unknown>; required?: string[] };
+      const js = schemaOf(schema, "input", components) as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(js.properties ?? {})) {
         parameters.push({ name, in: where, required: where === "path" || (js.required ?? []).includes(name), schema: s });
       }
     }
     if (r.method !== "get") {
-      parameters.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 200 } });
+      parameters.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,200}$" } });
+    }
+    const success = isRaw(r.response)
+      ? {
+          description: r.response.description,
+          content: Object.fromEntries(
+            Object.entries(r.response.raw).map(([type, schema]) => [type, { schema: schema ? schemaOf(schema, "output", components) : { type: "string" } }]),
+          ),
+        }
+      : { description: "Success", content: { "application/json": { schema: schemaOf(r.response, "output", components) } } };
+    const responses: Record<string, unknown> = { [String(successStatus(r))]: success };
+    for (const status of errorStatuses(r)) {
+      responses[String(status)] = { description: ERROR_DESCRIPTIONS[status as keyof typeof ERROR_DESCRIPTIONS], content: { "application/json": { schema: ERROR_SCHEMA_REF } } };
     }
     const op: Record<string, unknown> = {
+      operationId: r.operationId,
       summary: r.summary,
       tags: [r.tag],
       description: `Roles: ${r.roles === "any" ? "any authenticated user" : r.roles.join(", ")}.`,
       security: [{ bearer: [] }],
       parameters,
-      responses: {
-        [String(r.status ?? (r.method === "post" ? 201 : 200))]: { description: "Success" },
-        "400": { description: "Invalid input", content: { "application/json": { schema: ErrorBody } } },
-        "401": { description: "No or bad token", content: { "application/json": { schema: ErrorBody } } },
-        "403": { description: "Role or organisation not allowed", content: { "application/json": { schema: ErrorBody } } },
-        "404": { description: "Unknown id, or not visible to you", content: { "application/json": { schema: ErrorBody } } },
-        ...(r.method !== "get"
-          ? {
-              "409": { description: "State conflict or duplicate", content: { "application/json": { schema: ErrorBody } } },
-              "413": { description: "Body too large", content: { "application/json": { schema: ErrorBody } } },
-              "422": { description: "Business rule refused", content: { "application/json": { schema: ErrorBody } } },
-            }
-          : {}),
-      },
+      responses,
     };
-    if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(r.body) } } };
-    if (r.raw && r.method !== "get") op.requestBody = { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } };
+    if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(r.body, "input", components) } } };
+    if (r.rawBody) op.requestBody = { required: true, content: { [r.rawBody]: { schema: { type: "string", contentMediaType: r.rawBody } } } };
     paths[p] = { ...(paths[p] ?? {}), [r.method]: op };
   }
   return {
     openapi: "3.1.0",
     info: { title: "Trellis gateway", version: "1.0.0", description: "Supply-chain finance on a shared ledger. See docs/API.md." },
     servers: [{ url: "/" }],
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: { Error: errorSchema, ...Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))) },
+    },
     paths,
   };
 }

@@ -4,20 +4,19 @@ import type { Services } from "../services";
 import type { Role, Scope } from "../shared/scope";
 import { ROLES } from "../shared/roles";
 import type { IdempotencyStep } from "../chain/ledger-client";
+import type { Actor, AuthUser } from "../app/actor";
 
-/** The authenticated person behind a request. */
-export interface AuthUser {
-  id: string;
-  name: string;
-  role: Role;
-  orgId: string;
-  address: string;
-}
+export type { AuthUser };
 
-export interface Ctx<B = unknown, Q = unknown, P = Record<string, string>> {
+/** What a handler gets: the caller, the parsed inputs (typed from the route's schemas) and the services. */
+export interface Ctx<B = unknown, Q = unknown, P = unknown> {
   user: AuthUser;
   scope: Scope;
+  /** The caller and scope as the application layer takes them. */
+  actor: Actor;
   body: B;
+  /** The raw request body of a `rawBody` route (undefined when none was sent). */
+  rawBody: Buffer | undefined;
   query: Q;
   params: P;
   services: Services;
@@ -27,53 +26,78 @@ export interface Ctx<B = unknown, Q = unknown, P = Record<string, string>> {
   res: Response;
 }
 
-export interface RouteDef {
+/**
+ * The error statuses a route's own handler can answer. The edge adds the ones every route of its kind can answer
+ * (400 for invalid input, 401, 403 for a role outside `roles`, 409/413/415 for writes, 429, 500); see openapi.ts.
+ */
+export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
+
+/** A response the handler writes itself (a stream): each content type it may answer with its schema (null: text). */
+export interface RawResponse {
+  raw: Record<string, z.ZodType | null>;
+  description: string;
+}
+
+type Input<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Output<R> = R extends z.ZodType ? z.input<R> : void;
+
+/**
+ * One API route. `B`, `Q` and `P` are the zod schemas of the body, query and path parameters, `R` the zod schema of
+ * the success body (or a RawResponse for a streamed answer); the handler's context and result are typed from them.
+ */
+export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined, R extends z.ZodType | RawResponse> {
   method: "get" | "post" | "put";
   path: string;
+  /** The operation's stable name in the OpenAPI document, camelCase verb + noun ("approveFinancingRequest"). */
+  operationId: string;
   summary: string;
   tag: string;
   /** Roles allowed; others get 403 before anything reaches the chain. */
   roles: Role[] | "any";
-  body?: z.ZodType;
-  query?: z.ZodType;
-  params?: z.ZodType;
-  /** Success status (default 200 for reads, 201 for POST writes). */
+  body?: B;
+  /** The body is not JSON but raw bytes of this content type, given to the handler as a Buffer. */
+  rawBody?: string;
+  query?: Q;
+  params?: P;
+  response: R;
+  /** Success status (default 201 for a POST, 200 otherwise). */
   status?: number;
-  /** The handler writes the response itself (streams, raw uploads). */
-  raw?: boolean;
-  handler(ctx: Ctx<any, any, any>): Promise<unknown>;
+  /** The error statuses the handler itself can answer, besides the edge's (see ErrorStatus). */
+  errors: readonly ErrorStatus[];
+  handler(ctx: Ctx<Input<B>, Input<Q>, Input<P>>): Promise<Output<R>>;
 }
 
-export const route = (def: RouteDef): RouteDef => def;
+/** A route with its types erased, as the route table, the mounting and the OpenAPI builder hold it. */
+export interface Route {
+  method: "get" | "post" | "put";
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  roles: Role[] | "any";
+  body?: z.ZodType;
+  rawBody?: string;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  response: z.ZodType | RawResponse;
+  status?: number;
+  errors: readonly ErrorStatus[];
+  handler(ctx: Ctx): Promise<unknown>;
+}
+
+/** Declares a route; the handler is checked against the route's own schemas. */
+export function route<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+  R extends z.ZodType | RawResponse = z.ZodType,
+>(def: RouteDef<B, Q, P, R>): Route {
+  return def;
+}
+
+/** The success status of a route: as declared, else 201 for a POST and 200 otherwise. */
+export const successStatus = (r: Route): number => r.status ?? (r.method === "post" ? 201 : 200);
+
+export const isRaw = (r: Route["response"]): r is RawResponse => "raw" in r;
 
 export const ALL_ROLES: Role[] = [...ROLES];
-
-// Shared schema pieces.
-export const IdParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,9}$/, "must be a positive integer id") }).strict();
-export const OrgIdParam = z.object({ orgId: z.string().regex(/^[0-9]{1,10}$/, "must be an organisation id") }).strict();
-export const Amount = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,23})(\.[0-9]{1,2})?$/, 'must be a decimal string with at most two decimals, such as "400000.00"')
-  .refine((v) => v !== "0" && !/^0(\.0{1,2})?$/.test(v), "must be more than zero");
-/** An id: a string of digits as the API returns it, or the same integer as a JSON number. */
-export const Id = z
-  .union([z.string(), z.number().int().positive().max(4_294_967_295)])
-  .transform((v) => String(v))
-  .pipe(z.string().regex(/^[1-9][0-9]{0,9}$/, "must be a positive integer id"));
-export const Hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex hash");
-/** A date: "2027-03-31" (end of that day, UTC), an ISO timestamp, or unix seconds as a JSON number. */
-export const DueDate = z.union([
-  z
-    .string()
-    .max(40)
-    .refine((v) => /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), "must be a date such as 2027-03-31 or an ISO timestamp"),
-  z
-    .number()
-    .int()
-    .min(1_000_000_000, "must be unix seconds")
-    .max(1_099_511_627_775)
-    .transform((v) => new Date(v * 1000).toISOString()),
-]);
-export const ShortText = (max: number) => z.string().min(1).max(max);
-export const Limit = z.coerce.number().int().min(1).max(500).optional();
-export const Cursor = z.string().max(200).optional();

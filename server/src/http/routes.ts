@@ -7,10 +7,10 @@ import { orderRoutes } from "../orders/routes";
 import { orgRoutes } from "../orgs/routes";
 import { policyRoutes } from "../policy/routes";
 import { relayRoutes } from "../relay/routes";
-import type { RouteDef } from "./route";
+import type { Route } from "./route";
 
 /** Every API route, in mount order. The same table generates /openapi.json. */
-export const allRoutes: RouteDef[] = [
+export const allRoutes: Route[] = [
   ...orgRoutes,
   ...orderRoutes,
   ...invoiceRoutes,

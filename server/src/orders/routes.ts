@@ -1,73 +1,73 @@
-import { encodeBytes32String, ZeroHash } from "ethers";
-import { z } from "zod";
-import { toMinor } from "../shared/money";
-import { actOn, eventArg, toUnixSeconds, visible, writeThenRead } from "../http/write";
-import { Amount, Cursor, DueDate, Hash, Id, IdParam, Limit, route } from "../http/route";
-import { badRequest } from "../http/errors";
+import { IdParam } from "../http/schemas";
+import { route } from "../http/route";
+import { visible } from "../app/write";
+import { actOnOrder, issueOrder, type OrderAction } from "./service";
+import { CreateOrder, ListOrdersQuery, OrderPage, OrderRecord, RejectOrder, WrittenOrder } from "./schemas";
 
-const Reference = z.string().min(1).max(31).regex(/^[\x20-\x7E]+$/, "must be printable ASCII (at most 31 characters)");
-const CreateOrder = z
-  .object({ supplierOrgId: Id, amount: Amount, reference: Reference, dueDate: DueDate, documentHash: Hash.optional() })
-  .strict();
-const Reject = z.object({ reasonCode: z.number().int().min(0).max(65535).optional() }).strict();
-const ListQuery = z
-  .object({ status: z.enum(["issued", "accepted", "rejected", "cancelled"]).optional(), limit: Limit, cursor: Cursor })
-  .strict();
+const action = (name: OrderAction, operationId: string, summary: string) =>
+  route({
+    method: "post",
+    path: `/orders/:id/${name}`,
+    operationId,
+    summary,
+    tag: "orders",
+    roles: name === "cancel" ? ["buyer"] : ["supplier"],
+    params: IdParam,
+    response: WrittenOrder,
+    errors: [404, 409, 422, 503],
+    handler: async (ctx) => actOnOrder(ctx.services, ctx.actor, ctx.step(0), ctx.params.id, name),
+  });
 
 export const orderRoutes = [
   route({
     method: "post",
     path: "/orders",
+    operationId: "issueOrder",
     summary: "Issue a purchase order to a supplier (buyer)",
     tag: "orders",
     roles: ["buyer"],
     body: CreateOrder,
-    handler: async (ctx) => {
-      const b = ctx.body as z.infer<typeof CreateOrder>;
-      const due = toUnixSeconds(b.dueDate);
-      if (due <= Date.now() / 1000) throw badRequest("The due date must be in the future.");
-      return writeThenRead(
-        ctx,
-        "ledger",
-        "issueOrder",
-        [b.supplierOrgId, ctx.services.ledger.addresses.token, toMinor(b.amount), due, encodeBytes32String(b.reference), b.documentHash ?? ZeroHash],
-        0,
-        eventArg("OrderIssued", "orderId"),
-        (id) => ctx.services.read.getOrder(id, ctx.scope),
-      );
-    },
+    response: WrittenOrder,
+    errors: [404, 409, 422, 503],
+    handler: async (ctx) => issueOrder(ctx.services, ctx.actor, ctx.step(0), ctx.body),
   }),
-  ...(["accept", "reject", "cancel"] as const).map((action) =>
-    route({
-      method: "post",
-      path: `/orders/:id/${action}`,
-      summary: action === "cancel" ? "Cancel an order before acceptance (buyer)" : `${action[0].toUpperCase()}${action.slice(1)} an order (supplier)`,
-      tag: "orders",
-      roles: action === "cancel" ? ["buyer"] : ["supplier"],
-      params: IdParam,
-      body: action === "reject" ? Reject : undefined,
-      handler: async (ctx) => {
-        const fn = { accept: "acceptOrder", reject: "rejectOrder", cancel: "cancelOrder" }[action];
-        return actOn(ctx, "order", fn, action === "reject" ? [(ctx.body as z.infer<typeof Reject>).reasonCode ?? 0] : []);
-      },
-    }),
-  ),
+  action("accept", "acceptOrder", "Accept an order (supplier)"),
+  route({
+    method: "post",
+    path: "/orders/:id/reject",
+    operationId: "rejectOrder",
+    summary: "Reject an order (supplier)",
+    tag: "orders",
+    roles: ["supplier"],
+    params: IdParam,
+    body: RejectOrder,
+    response: WrittenOrder,
+    errors: [404, 409, 422, 503],
+    handler: async (ctx) => actOnOrder(ctx.services, ctx.actor, ctx.step(0), ctx.params.id, "reject", ctx.body.reasonCode ?? 0),
+  }),
+  action("cancel", "cancelOrder", "Cancel an order before acceptance (buyer)"),
   route({
     method: "get",
     path: "/orders",
+    operationId: "listOrders",
     summary: "List the orders your organisation is party to",
     tag: "orders",
     roles: "any",
-    query: ListQuery,
+    query: ListOrdersQuery,
+    response: OrderPage,
+    errors: [],
     handler: async (ctx) => ctx.services.read.listOrders(ctx.query, ctx.scope),
   }),
   route({
     method: "get",
     path: "/orders/:id",
+    operationId: "getOrder",
     summary: "One order",
     tag: "orders",
     roles: "any",
     params: IdParam,
+    response: OrderRecord,
+    errors: [404],
     handler: async (ctx) => visible(ctx.services.read.getOrder(ctx.params.id, ctx.scope), `Order ${ctx.params.id}`),
   }),
 ];

@@ -1,11 +1,15 @@
 import crypto from "node:crypto";
 import { getAddress, MaxUint256 } from "ethers";
 import { hashToken, newToken } from "../http/auth";
-import { AppError, badRequest } from "../http/errors";
+import { AppError, badRequest } from "../shared/errors";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import type { Services } from "../services";
+import { formatMinor } from "../shared/money";
 import type { Role } from "../shared/scope";
+import type { Actor } from "../app/actor";
+import { stepAt } from "../app/actor";
 import { sha256Hex } from "../shared/hash";
+import { visible } from "../app/write";
 
 export const ORG_KINDS = { core_enterprise: 1, supplier: 2, bank: 3, auditor: 4 } as const;
 export type OrgKindName = keyof typeof ORG_KINDS;
@@ -14,7 +18,6 @@ export type OrgKindName = keyof typeof ORG_KINDS;
 export const ROLE_FOR_KIND: Record<OrgKindName, Role> = { core_enterprise: "buyer", supplier: "supplier", bank: "officer", auditor: "auditor" };
 
 const op = (s: Services) => ({ address: s.operatorAddress });
-const stepOf = (base: IdempotencyStep | undefined, n: number) => (base ? { ...base, step: base.step + n } : undefined);
 
 /**
  * Onboards an organisation: a custodial treasury account, the on-chain registration (operator), the treasury's
@@ -28,14 +31,14 @@ export async function createOrganization(
 ): Promise<{ orgId: string; blockNumber: number; txHash: string }> {
   const treasury = s.vault.create("treasury", null);
   const kyc = input.kycHash ?? sha256Hex(`kyc:${input.name}`);
-  const reg = await s.ledger.act(op(s), "ledger", "registerOrganization", [ORG_KINDS[input.kind], input.name, treasury.address, kyc], stepOf(idem, 0));
+  const reg = await s.ledger.act(op(s), "ledger", "registerOrganization", [ORG_KINDS[input.kind], input.name, treasury.address, kyc], stepAt(idem, 0));
   const orgId = String(s.ledger.parseLogs(reg).find((l) => l.name === "OrganizationRegistered")!.args.orgId);
   s.gdb.prepare("UPDATE accounts SET org_id = ? WHERE address = ?").run(orgId, treasury.address);
   let last = reg;
-  last = await s.ledger.act({ address: treasury.address, orgId }, "token", "approve", [s.ledger.addresses.ledger, MaxUint256], stepOf(idem, 1));
+  last = await s.ledger.act({ address: treasury.address, orgId }, "token", "approve", [s.ledger.addresses.ledger, MaxUint256], stepAt(idem, 1));
   if (input.kind === "bank") {
     const issuer = (await s.ledger.read("token", "ISSUER_ROLE", [])) as string;
-    last = await s.ledger.act(op(s), "token", "grantRole", [issuer, treasury.address], stepOf(idem, 2));
+    last = await s.ledger.act(op(s), "token", "grantRole", [issuer, treasury.address], stepAt(idem, 2));
   }
   await s.indexer.waitFor(last.blockNumber);
   return { orgId, blockNumber: last.blockNumber, txHash: reg.hash };
@@ -80,4 +83,34 @@ export async function createUser(
     .prepare("INSERT INTO users (id, name, role, org_id, address, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
     .run(id, input.name, input.role, input.orgId, address, hashToken(token), new Date().toISOString());
   return { user: { id, name: input.name, role: input.role, orgId: input.orgId, address }, token };
+}
+
+/** Onboards an organisation (see createOrganization) and answers it as the directory shows it. */
+export async function onboardOrganization(s: Services, idem: IdempotencyStep | undefined, input: { kind: OrgKindName; name: string; kycHash?: string }) {
+  const out = await createOrganization(s, input, idem);
+  return { ...visible(s.read.getOrganization(out.orgId), "Organisation"), txHash: out.txHash, blockNumber: out.blockNumber };
+}
+
+/** The caller and its organisation; the operator's users belong to the platform, organisation "0". */
+export function whoAmI(s: Services, actor: Actor) {
+  const { user } = actor;
+  const org =
+    user.orgId === "0" ? { id: "0" as const, kind: "operator" as const, name: "Trellis platform", status: "active" as const } : s.read.getOrganization(user.orgId);
+  return { user: { id: user.id, name: user.name, role: user.role, address: user.address }, org };
+}
+
+/** Settlement-token balances of the actor's organisation's treasury (every organisation's for auditors and the operator). */
+export async function balances(s: Services, actor: Actor) {
+  const all = actor.user.role === "auditor" || actor.user.role === "operator";
+  const orgs = s.read.listOrganizations().filter((o) => all || o.id === actor.user.orgId);
+  const items = await Promise.all(
+    orgs.map(async (o) => ({
+      orgId: o.id,
+      name: o.name,
+      treasury: o.treasury,
+      currency: "TDT",
+      balance: formatMinor((await s.ledger.read("token", "balanceOf", [o.treasury])) as bigint),
+    })),
+  );
+  return { items };
 }

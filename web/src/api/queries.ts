@@ -1,72 +1,35 @@
-import { api, itemsOf } from "./client";
-import type { Balance, BankPolicy, CreditRecord, FinancingRequest, Invoice, Order, Page } from "./types";
-import { fromMinor, toMinor } from "../lib/format";
+import { api, ApiError, bearer, call } from "./client";
+import type { paths } from "./schema";
+import type { Balance, BankPolicy, CreditRecord, FinancingRequest, Invoice, Me, Order, Organisation } from "./types";
 
-// Typed reads, and normalisers for the aggregate routes whose exact shape docs/API.md leaves open.
+// The reads several screens share, typed from the contract.
 
-export const listOrders = (query?: Record<string, string>) => api.get<Page<Order>>("/orders", { limit: 200, ...query }).then(itemsOf<Order>);
-export const listInvoices = (query?: Record<string, string>) => api.get<Page<Invoice>>("/invoices", { limit: 200, ...query }).then(itemsOf<Invoice>);
-export const listFinancing = (query?: Record<string, string>) =>
-  api.get<Page<FinancingRequest>>("/financing-requests", { limit: 200, ...query }).then(itemsOf<FinancingRequest>);
+type QueryOf<P extends keyof paths> = paths[P]["get"] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
-type Loose = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
-const num = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : Number(v));
+export const listOrders = (query: QueryOf<"/api/v1/orders"> = {}): Promise<Order[]> =>
+  call(api.GET("/api/v1/orders", { params: { query: { limit: 200, ...query } } })).then((p) => p.items);
+export const listInvoices = (query: QueryOf<"/api/v1/invoices"> = {}): Promise<Invoice[]> =>
+  call(api.GET("/api/v1/invoices", { params: { query: { limit: 200, ...query } } })).then((p) => p.items);
+export const listFinancing = (query: QueryOf<"/api/v1/financing-requests"> = {}): Promise<FinancingRequest[]> =>
+  call(api.GET("/api/v1/financing-requests", { params: { query: { limit: 200, ...query } } })).then((p) => p.items);
 
-/** GET /banks/{id}/policy: the policy fields either at the top level or under `policy`. */
-export async function getPolicy(bankOrgId: string): Promise<BankPolicy> {
-  const data = await api.get<Loose>(`/banks/${bankOrgId}/policy`);
-  const core = (data.policy as Loose | undefined) ?? data;
-  const trusted = (data.trustedBuyers ?? core.trustedBuyers) as unknown[] | undefined;
-  const limits = (data.creditLimits ?? core.creditLimits) as Loose[] | undefined;
-  return {
-    bankOrgId: str(data.bankOrgId) ?? bankOrgId,
-    advanceRateBps: num(core.advanceRateBps) ?? 0,
-    discountRateBps: num(core.discountRateBps) ?? 0,
-    fastTrackLimit: str(core.fastTrackLimit) ?? "0.00",
-    trustedBuyers: (trusted ?? []).map((t) => (typeof t === "object" && t ? String((t as Loose).orgId ?? (t as Loose).buyerOrgId) : String(t))),
-    creditLimits: (limits ?? []).map((l) => ({
-      supplierOrgId: String(l.supplierOrgId),
-      limit: String(l.limit),
-      utilised: str(l.utilised),
-      available: str(l.available),
-    })),
-  };
+/** A bank's policy (the lists show only the entries the caller may see). */
+export const getPolicy = (bankOrgId: string): Promise<BankPolicy> =>
+  call(api.GET("/api/v1/banks/{orgId}/policy", { params: { path: { orgId: bankOrgId } } }));
+
+/** A supplier's credit record with each bank. */
+export const getCreditRecords = (supplierOrgId: string): Promise<CreditRecord[]> =>
+  call(api.GET("/api/v1/suppliers/{orgId}/profile", { params: { path: { orgId: supplierOrgId } } })).then((p) => p.creditRecords);
+
+/** The treasury balances the caller may see: its own organisation's, or every one for auditors and the operator. */
+export const getBalances = (): Promise<Balance[]> => call(api.GET("/api/v1/balances")).then((b) => b.items);
+
+/** The user a token belongs to, with its organisation; `token` checks one that is not signed in yet. */
+export async function getMe(token?: string): Promise<Me> {
+  const me = await call(api.GET("/api/v1/me", token ? { headers: bearer(token) } : {}));
+  if (!me.org) throw new ApiError(503, "NOT_INDEXED", "Your organisation is not in the ledger's index yet; try again in a moment.");
+  return { ...me, org: me.org };
 }
 
-/** GET /suppliers/{orgId}/profile: one credit record per bank, as a list under items/banks/records/credit. */
-export async function getCreditRecords(supplierOrgId: string): Promise<CreditRecord[]> {
-  const data = await api.get<unknown>(`/suppliers/${supplierOrgId}/profile`);
-  const loose = (data ?? {}) as Loose;
-  const list = Array.isArray(data)
-    ? data
-    : ((loose.items ?? loose.banks ?? loose.records ?? loose.credit ?? loose.creditRecords ?? []) as unknown[]);
-  return (list as Loose[]).map((r) => {
-    const limit = str(r.limit) ?? "0.00";
-    const utilised = str(r.utilised) ?? "0.00";
-    const available = str(r.available) ?? fromMinor(toMinor(limit) > toMinor(utilised) ? toMinor(limit) - toMinor(utilised) : 0n);
-    return {
-      bankOrgId: String(r.bankOrgId ?? r.orgId),
-      bankName: str(r.bankName),
-      limit,
-      utilised,
-      available,
-      financed: num(r.financed),
-      repaidOnTime: num(r.repaidOnTime),
-      repaidLate: num(r.repaidLate),
-      overdue: num(r.overdue),
-      defaulted: num(r.defaulted),
-      overdueOpen: num(r.overdueOpen),
-    };
-  });
-}
-
-/** GET /balances: one balance (own org) or a list (auditor/operator). */
-export async function getBalances(): Promise<Balance[]> {
-  const data = await api.get<unknown>("/balances");
-  const loose = (data ?? {}) as Loose;
-  const list = Array.isArray(data) ? data : Array.isArray(loose.items) ? loose.items : Array.isArray(loose.balances) ? loose.balances : [loose];
-  return (list as Loose[])
-    .filter((b) => b && b.balance !== undefined)
-    .map((b) => ({ orgId: String(b.orgId ?? b.id ?? ""), name: str(b.name ?? b.orgName), treasury: str(b.treasury ?? b.address), balance: String(b.balance) }));
-}
+/** The network's directory of organisations. */
+export const listOrganisations = (): Promise<Organisation[]> => call(api.GET("/api/v1/orgs")).then((p) => p.items);

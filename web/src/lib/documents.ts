@@ -1,4 +1,4 @@
-import { api } from "../api/client";
+import { uploadDocument } from "../api/client";
 import { sha256Hex } from "./hash";
 
 /**
@@ -9,7 +9,7 @@ export async function hashAndUpload(file: File, step: (message: string) => void)
   step(`Computing the SHA-256 of ${file.name}…`);
   const local = await sha256Hex(file);
   step("Uploading the document…");
-  const stored = await api.upload<{ sha256: string; size: number }>("/documents", file);
+  const stored = await uploadDocument(file);
   if (stored.sha256.toLowerCase() !== local.toLowerCase()) {
     throw new Error(`The gateway stored a different hash (${stored.sha256}) than the browser computed (${local}). Nothing was submitted.`);
   }

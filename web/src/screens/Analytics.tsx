@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { api } from "../api/client";
+import { api, call } from "../api/client";
 import { useResource } from "../lib/hooks";
 import { Card, Loadable } from "../components/ui";
 import { readStats } from "./analyticsData";
@@ -11,14 +11,9 @@ const COLORS = ["#1d6b44", "#8a4b08"];
 
 /** How well the financing service works: time to decision, fast-track share, approval rate, per bank. */
 export function Analytics() {
-  const stats = useResource(() => api.get<unknown>("/analytics/service").then(readStats), []);
+  const stats = useResource(() => call(api.GET("/api/v1/analytics/service")).then(readStats), []);
   const s = stats.data;
-  const split =
-    s && s.fastTrack !== null && s.makerChecker !== null
-      ? [{ name: "Fast-track", value: s.fastTrack }, { name: "Maker-checker", value: s.makerChecker }]
-      : s && s.fastTrackShare !== null
-        ? [{ name: "Fast-track", value: Math.round(s.fastTrackShare * 1000) / 10 }, { name: "Maker-checker", value: Math.round((1 - s.fastTrackShare) * 1000) / 10 }]
-        : [];
+  const split = s && s.requests > 0 ? [{ name: "Fast-track", value: s.fastTrack }, { name: "Maker-checker", value: s.makerChecker }] : [];
   const perBank = (s?.perBank ?? []).map((b) => ({
     name: b.name,
     "Approval rate (%)": b.approvalRate === null ? 0 : Math.round(b.approvalRate * 1000) / 10,
@@ -32,8 +27,8 @@ export function Analytics() {
         {s && (
           <>
             <div className="stats">
-              <div className="stat-box"><span>Requests</span><strong data-testid="stat-requests">{s.requests ?? "—"}</strong></div>
-              <div className="stat-box"><span>Time to decision</span><strong data-testid="stat-decision">{hrs(s.decisionHours)}</strong>{s.decisionP95Hours !== null && <small>p95 {hrs(s.decisionP95Hours)}</small>}</div>
+              <div className="stat-box"><span>Requests</span><strong data-testid="stat-requests">{s.requests}</strong></div>
+              <div className="stat-box"><span>Time to decision</span><strong data-testid="stat-decision">{hrs(s.decisionHours)}</strong></div>
               <div className="stat-box"><span>Fast-track share</span><strong data-testid="stat-fast-track">{pct(s.fastTrackShare)}</strong></div>
               <div className="stat-box"><span>Approval rate</span><strong data-testid="stat-approval">{pct(s.approvalRate)}</strong></div>
             </div>

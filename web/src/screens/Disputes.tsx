@@ -1,23 +1,16 @@
 import { useState } from "react";
-import { api, itemsOf } from "../api/client";
+import { api, call } from "../api/client";
 import type { Dispute } from "../api/types";
 import { useAction, useResource } from "../lib/hooks";
 import { useSession } from "../lib/session";
 import { formatDateTime, formatElapsed, humanise } from "../lib/format";
 import { ActionStatus, Card, Loadable, StatusBadge } from "../components/ui";
 
-const RESPONSE_WINDOW_MS = 48 * 3600 * 1000;
-
-function deadline(d: Dispute): string | undefined {
-  if (d.respondBy) return d.respondBy;
-  const opened = (d.openedAt ?? d.raisedAt) as string | undefined;
-  return opened ? new Date(new Date(opened).getTime() + RESPONSE_WINDOW_MS).toISOString() : undefined;
-}
 
 /** Disputes and complaints with their 48-hour response clock; the organisation they are routed to answers. */
 export function Disputes() {
   const { me, orgName } = useSession();
-  const disputes = useResource(() => api.get("/disputes").then(itemsOf<Dispute>), []);
+  const disputes = useResource(() => call(api.GET("/api/v1/disputes")).then((p) => p.items), []);
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const action = useAction();
   const list = disputes.data ?? [];
@@ -28,7 +21,7 @@ export function Disputes() {
       action.fail("Write a response before sending it.");
       return;
     }
-    const done = await action.run(() => api.post(`/disputes/${d.id}/respond`, { response }), `Response to dispute #${d.id} recorded.`, "Sending the response…");
+    const done = await action.run(() => call(api.POST("/api/v1/disputes/{id}/respond", { params: { path: { id: d.id } }, body: { response } })), `Response to dispute #${d.id} recorded.`, "Sending the response…");
     if (done) disputes.reload();
   };
 
@@ -38,26 +31,26 @@ export function Disputes() {
       <Loadable loading={disputes.loading && !disputes.data} error={disputes.error} empty={list.length === 0}>
         <ul className="cards">
           {list.map((d) => {
-            const due = deadline(d);
+            const due = d.respondBy;
             const answered = Boolean(d.response);
-            const late = !answered && due ? new Date(due).getTime() < Date.now() : false;
-            const subject = d.subjectType ? `${humanise(String(d.subjectType))} #${String(d.subjectId)}` : `Invoice #${d.invoiceId}`;
+            const late = !answered && new Date(due).getTime() < Date.now();
+            const subject = `${humanise(d.subjectType)} #${d.subjectId}`;
             return (
               <li key={d.id} className="card inner" data-testid={`dispute-${d.id}`}>
                 <p>
-                  <strong>{subject}</strong> {d.status && <StatusBadge status={String(d.status)} />} · {humanise(String(d.category ?? "other"))}
-                  {d.raisedByOrgId ? <> · raised by {orgName(String(d.raisedByOrgId))}</> : null}
-                  {d.assignedOrgId ? <> · to {orgName(String(d.assignedOrgId))}</> : null}
+                  <strong>{subject}</strong> <StatusBadge status={d.status} /> · {humanise(d.category)}
+                   · raised by {orgName(d.raisedByOrgId)}
+                   · to {orgName(d.assignedOrgId)}
                 </p>
-                {d.reason && <p>“{String(d.reason)}”</p>}
+                <p>“{d.reason}”</p>
                 <p className={late ? "text-error" : "muted"}>
                   {answered
-                    ? `Answered ${formatDateTime(String(d.respondedAt ?? ""))}${d.clock === "answered_late" ? " (after the 48 hours)" : ""}.`
-                    : due
-                      ? late ? `Response was due ${formatDateTime(due)} (${formatElapsed(due)} ago).` : `Respond by ${formatDateTime(due)}.`
-                      : "No response deadline given."}
+                    ? `Answered ${formatDateTime(d.respondedAt ?? "")}${d.clock === "answered_late" ? " (after the 48 hours)" : ""}.`
+                    : late
+                      ? `Response was due ${formatDateTime(due)} (${formatElapsed(due)} ago).`
+                      : `Respond by ${formatDateTime(due)}.`}
                 </p>
-                {d.response && <p>Response: {String(d.response)}</p>}
+                {d.response && <p>Response: {d.response}</p>}
                 {!answered && d.assignedOrgId === me.org.id && (
                   <div className="inline-form">
                     <label htmlFor={`dispute-response-${d.id}`}>Your response</label>

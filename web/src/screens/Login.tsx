@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../api/client";
+import { getMe } from "../api/queries";
 import type { Me } from "../api/types";
 import { useAction } from "../lib/hooks";
 import { ActionStatus, Field, fieldProps } from "../components/ui";
@@ -18,7 +18,7 @@ export function Login({ onSignedIn, notice }: { onSignedIn: (token: string, me: 
       return;
     }
     setProblem(null);
-    const me = await action.run(() => api.get<Me>("/me", undefined, value), "Signed in.", "Checking the token…");
+    const me = await action.run(() => getMe(value), "Signed in.", "Checking the token…");
     if (me) onSignedIn(value, me);
   };
 

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, itemsOf } from "../../api/client";
+import { api, call } from "../../api/client";
 import type { AuditEvent, EntityType } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { navigate } from "../../lib/router";
@@ -31,7 +31,7 @@ export function Explorer({ initial }: { initial: string[] }) {
     }
     setProblem(undefined);
     const found = await action.run(
-      () => api.get(`/audit/${type}/${value}/history`).then(itemsOf<AuditEvent>),
+      () => call(api.GET("/api/v1/audit/{entityType}/{id}/history", { params: { path: { entityType: type, id: value } } })).then((h) => h.items),
       (list) => `${list.length} event${list.length === 1 ? "" : "s"} for ${type} #${value}.`,
       "Reading the ledger history…",
     );

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../../api/client";
+import { downloadExport } from "../../api/client";
 import { useAction } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
 import { ActionStatus, Card, Field } from "../../components/ui";
@@ -31,7 +31,7 @@ export function ExportPanel() {
       to: to ? new Date(`${to}T23:59:59Z`).toISOString() : "",
     };
     await action.run(async () => {
-      const blob = await api.download("/audit/export", query);
+      const blob = await downloadExport(query);
       const url = URL.createObjectURL(blob);
       const link = document.createElement("a");
       link.href = url;

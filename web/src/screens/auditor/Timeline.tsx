@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { api } from "../../api/client";
+import { api, call } from "../../api/client";
 import { describeError } from "../../api/errors";
 import type { AuditEvent, VerifyResult } from "../../api/types";
 import { formatDateTime } from "../../lib/format";
@@ -21,7 +21,7 @@ export function Timeline({ events }: { events: AuditEvent[] }) {
   const verify = async (e: AuditEvent) => {
     setVerdicts((v) => ({ ...v, [e.id]: { phase: "pending" } }));
     try {
-      const result = await api.get<VerifyResult>(`/audit/verify/${e.txHash}/${e.logIndex}`);
+      const result = await call(api.GET("/api/v1/audit/verify/{txHash}/{logIndex}", { params: { path: { txHash: e.txHash, logIndex: String(e.logIndex) } } }));
       setVerdicts((v) => ({ ...v, [e.id]: { phase: "done", result } }));
     } catch (error) {
       setVerdicts((v) => ({ ...v, [e.id]: { phase: "error", message: describeError(error) } }));

@@ -1,6 +1,6 @@
 import { useState } from "react";
-import { api } from "../../api/client";
-import type { FinancingRequest, Written } from "../../api/types";
+import { api, call } from "../../api/client";
+import type { FinancingRequest } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
 import { formatMoney } from "../../lib/format";
@@ -25,7 +25,7 @@ export function DecisionPanel({ request, onChanged }: { request: FinancingReques
 
   const approve = async () => {
     const r = await action.run(
-      () => api.post<Written<FinancingRequest>>(`/financing-requests/${request.id}/approve`),
+      () => call(api.POST("/api/v1/financing-requests/{id}/approve", { params: { path: { id: request.id } } })),
       (r) => (r.status === "approved" ? `Request #${r.id} approved: it can now be disbursed.` : `Your approval is recorded (${r.approvals.length} of ${r.approvalsRequired}); a second officer must approve.`),
     );
     if (r) onChanged();
@@ -37,12 +37,12 @@ export function DecisionPanel({ request, onChanged }: { request: FinancingReques
     }
     setProblem(undefined);
     const body = reason.trim() ? { reasonCode: Number(reasonCode), reason: reason.trim() } : { reasonCode: Number(reasonCode) };
-    const r = await action.run(() => api.post(`/financing-requests/${request.id}/reject`, body), `Request #${request.id} rejected.`);
+    const r = await action.run(() => call(api.POST("/api/v1/financing-requests/{id}/reject", { params: { path: { id: request.id } }, body })), `Request #${request.id} rejected.`);
     if (r) onChanged();
   };
   const disburse = async () => {
     const r = await action.run(
-      () => api.post<Written<FinancingRequest>>(`/financing-requests/${request.id}/disburse`),
+      () => call(api.POST("/api/v1/financing-requests/{id}/disburse", { params: { path: { id: request.id } } })),
       (r) => `Disbursed ${formatMoney(r.netAmount)} to ${r.supplierName} (discount ${formatMoney(r.discount)}).`,
     );
     if (r) onChanged();

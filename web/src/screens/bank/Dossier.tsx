@@ -1,7 +1,6 @@
 import type { ReactNode } from "react";
-import { api } from "../../api/client";
+import { api, call } from "../../api/client";
 import { getCreditRecords, getPolicy } from "../../api/queries";
-import type { FinancingRequest, Invoice, Order } from "../../api/types";
 import { useResource } from "../../lib/hooks";
 import { formatDate, formatDateTime, formatElapsed, formatBps } from "../../lib/format";
 import { Card, KeyValues, Loadable, Money, ShortHash, StatusBadge } from "../../components/ui";
@@ -12,10 +11,10 @@ import { policyChecks } from "./policyChecks";
 /** Everything an officer needs to decide one request: order, invoice, confirmation, supplier record, policy checks. */
 export function Dossier({ id }: { id: string }) {
   const dossier = useResource(async () => {
-    const request = await api.get<FinancingRequest>(`/financing-requests/${id}`);
-    const invoice = await api.get<Invoice>(`/invoices/${request.invoiceId}`);
+    const request = await call(api.GET("/api/v1/financing-requests/{id}", { params: { path: { id } } }));
+    const invoice = await call(api.GET("/api/v1/invoices/{id}", { params: { path: { id: request.invoiceId } } }));
     const [order, policy, records] = await Promise.all([
-      api.get<Order>(`/orders/${invoice.orderId}`),
+      call(api.GET("/api/v1/orders/{id}", { params: { path: { id: invoice.orderId } } })),
       getPolicy(request.bankOrgId),
       getCreditRecords(request.supplierOrgId),
     ]);

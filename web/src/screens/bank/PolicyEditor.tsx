@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api } from "../../api/client";
+import { api, call } from "../../api/client";
 import { getPolicy } from "../../api/queries";
-import type { BankPolicy } from "../../api/types";
+import type { Body } from "../../api/types";
 import { useAction, useResource } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
 import { normaliseAmount } from "../../lib/format";
@@ -50,14 +50,14 @@ export function PolicyEditor() {
     }
     setProblems(found);
     if (Object.values(found).some(Boolean)) return;
-    const body: BankPolicy = {
+    const body: Body<"/api/v1/banks/{orgId}/policy", "put"> = {
       advanceRateBps: bpsOf(advance)!,
       discountRateBps: bpsOf(discount)!,
       fastTrackLimit: normaliseAmount(fastTrack)!,
       trustedBuyers: trusted,
       creditLimits: suppliers.filter((s) => limits[s.id]?.trim()).map((s) => ({ supplierOrgId: s.id, limit: normaliseAmount(limits[s.id])! })),
     };
-    const saved = await action.run(() => api.put(`/banks/${me.org.id}/policy`, body), "Policy saved on the ledger.");
+    const saved = await action.run(() => call(api.PUT("/api/v1/banks/{orgId}/policy", { params: { path: { orgId: me.org.id } }, body })), "Policy saved on the ledger.");
     if (saved) policy.reload();
   };
 

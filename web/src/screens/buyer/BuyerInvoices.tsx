@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { api } from "../../api/client";
+import { api, call } from "../../api/client";
 import { listInvoices } from "../../api/queries";
 import type { Invoice } from "../../api/types";
 import { useAction, useResource } from "../../lib/hooks";
@@ -18,7 +18,12 @@ export function BuyerInvoices() {
   const list = invoices.data ?? [];
 
   const act = async (invoice: Invoice, verb: "confirm" | "withdraw-dispute", done: string) => {
-    const ok = await action.run(() => api.post(`/invoices/${invoice.id}/${verb}`), done);
+    const ok = await action.run(() =>
+        call(
+          verb === "confirm"
+            ? api.POST("/api/v1/invoices/{id}/confirm", { params: { path: { id: invoice.id } } })
+            : api.POST("/api/v1/invoices/{id}/withdraw-dispute", { params: { path: { id: invoice.id } } }),
+        ), done);
     if (ok) invoices.reload();
   };
   const finished = () => {

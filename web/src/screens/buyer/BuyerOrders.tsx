@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../../api/client";
+import { api, call } from "../../api/client";
 import { listOrders } from "../../api/queries";
-import type { Order, Written } from "../../api/types";
+import type { Order } from "../../api/types";
 import { useAction, useResource } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
 import { formatDate, isoDay, normaliseAmount } from "../../lib/format";
@@ -34,7 +34,7 @@ export function BuyerOrders() {
     setProblems(found);
     if (hasProblems(found)) return;
     const order = await action.run(
-      () => api.post<Written<Order>>("/orders", { supplierOrgId, amount: normaliseAmount(value), reference: reference.trim(), dueDate }),
+      () => call(api.POST("/api/v1/orders", { body: { supplierOrgId, amount: normaliseAmount(value)!, reference: reference.trim(), dueDate } })),
       (o) => `Order ${o.reference} (#${o.id}) issued to ${o.supplierName}.`,
     );
     if (order) {
@@ -45,7 +45,7 @@ export function BuyerOrders() {
   };
 
   const cancel = async (order: Order) => {
-    const done = await action.run(() => api.post(`/orders/${order.id}/cancel`), `Order ${order.reference} cancelled.`);
+    const done = await action.run(() => call(api.POST("/api/v1/orders/{id}/cancel", { params: { path: { id: order.id } } })), `Order ${order.reference} cancelled.`);
     if (done) orders.reload();
   };
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../../api/client";
-import type { Invoice } from "../../api/types";
+import { api, call } from "../../api/client";
+import type { Body, Invoice } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { ActionStatus, Card, Field, fieldProps } from "../../components/ui";
 
@@ -11,13 +11,14 @@ export const DISPUTE_REASONS: [number, string][] = [
   [4, "Duplicate invoice"],
   [5, "Other"],
 ];
-// The gateway accepts exactly these categories (server/src/disputes/service.ts DISPUTE_CATEGORIES).
-const CATEGORIES = ["quantity", "quality", "pricing", "delivery", "duplicate", "other"];
+// The categories a buyer disputes an invoice with (the gateway also knows those of complaints about a bank).
+type Category = NonNullable<Body<"/api/v1/invoices/{id}/dispute", "post">["category"]>;
+const CATEGORIES: Category[] = ["quantity", "quality", "pricing", "delivery", "duplicate", "other"];
 
 /** Disputes an invoice: a reason code for the ledger, a category and a written reason (hashed on chain). */
 export function DisputeForm({ invoice, onClose, onDone }: { invoice: Invoice; onClose: () => void; onDone: () => void }) {
   const [reasonCode, setReasonCode] = useState("");
-  const [category, setCategory] = useState("");
+  const [category, setCategory] = useState<Category | "">("");
   const [reason, setReason] = useState("");
   const [problems, setProblems] = useState<{ code?: string; category?: string; reason?: string }>({});
   const action = useAction();
@@ -32,7 +33,13 @@ export function DisputeForm({ invoice, onClose, onDone }: { invoice: Invoice; on
     setProblems(found);
     if (found.code || found.category || found.reason) return;
     const done = await action.run(
-      () => api.post(`/invoices/${invoice.id}/dispute`, { reasonCode: Number(reasonCode), category, reason: reason.trim() }),
+      () =>
+        call(
+          api.POST("/api/v1/invoices/{id}/dispute", {
+            params: { path: { id: invoice.id } },
+            body: { reasonCode: Number(reasonCode), category: category || undefined, reason: reason.trim() },
+          }),
+        ),
       `Invoice ${invoice.invoiceNumber} disputed; ${invoice.supplierName} has 48 hours to respond.`,
     );
     if (done) onDone();
@@ -48,7 +55,7 @@ export function DisputeForm({ invoice, onClose, onDone }: { invoice: Invoice; on
           </select>
         </Field>
         <Field id="dsp-category" label="Category" error={problems.category}>
-          <select {...fieldProps("dsp-category", problems.category)} value={category} onChange={(e) => setCategory(e.target.value)}>
+          <select {...fieldProps("dsp-category", problems.category)} value={category} onChange={(e) => setCategory(CATEGORIES.find((c) => c === e.target.value) ?? "")}>
             <option value="">Choose a category…</option>
             {CATEGORIES.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>

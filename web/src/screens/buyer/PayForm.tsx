@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../../api/client";
+import { api, call } from "../../api/client";
 import type { Invoice } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { formatMoney, normaliseAmount, toMinor } from "../../lib/format";
@@ -22,7 +22,7 @@ export function PayForm({ invoice, onClose, onDone }: { invoice: Invoice; onClos
     if (found) return;
     const paid = normaliseAmount(value)!;
     const done = await action.run(
-      () => api.post(`/invoices/${invoice.id}/payments`, { amount: paid }),
+      () => call(api.POST("/api/v1/invoices/{id}/payments", { params: { path: { id: invoice.id } }, body: { amount: paid } })),
       `Payment of ${formatMoney(paid)} on invoice ${invoice.invoiceNumber} recorded.`,
     );
     if (done) onDone();

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../../api/client";
-import type { Invoice, Order, Written } from "../../api/types";
+import { api, call } from "../../api/client";
+import type { Order, WrittenInvoice } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { isoDay, normaliseAmount } from "../../lib/format";
 import { documentProblem, hashAndUpload } from "../../lib/documents";
@@ -16,7 +16,7 @@ export function IssueInvoiceForm({ order, onClose, onIssued }: { order: Order; o
   const [dueDate, setDueDate] = useState(order.dueDate ? order.dueDate.slice(0, 10) : isoDay(60));
   const [file, setFile] = useState<File | null>(null);
   const [problems, setProblems] = useState<Problems<Key>>({});
-  const [issued, setIssued] = useState<Written<Invoice> | null>(null);
+  const [issued, setIssued] = useState<WrittenInvoice | null>(null);
   const action = useAction();
 
   const submit = async (event: FormEvent) => {
@@ -32,13 +32,11 @@ export function IssueInvoiceForm({ order, onClose, onIssued }: { order: Order; o
     const invoice = await action.run(async () => {
       const documentHash = await hashAndUpload(file!, action.step);
       action.step("Submitting to the ledger…");
-      return api.post<Written<Invoice>>("/invoices", {
-        orderId: order.id,
-        invoiceNumber: invoiceNumber.trim(),
-        amount: normaliseAmount(value),
-        dueDate,
-        documentHash,
-      });
+      return call(
+        api.POST("/api/v1/invoices", {
+          body: { orderId: order.id, invoiceNumber: invoiceNumber.trim(), amount: normaliseAmount(value)!, dueDate, documentHash },
+        }),
+      );
     }, (inv) => `Invoice ${inv.invoiceNumber} (#${inv.id}) issued to ${order.buyerName}.`);
     if (invoice) {
       setIssued(invoice);

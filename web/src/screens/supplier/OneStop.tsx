@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../../api/client";
+import { api, call } from "../../api/client";
 import { listOrders } from "../../api/queries";
-import type { FinancingRequest, Invoice } from "../../api/types";
 import { useAction, useResource } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
 import { useCeiling } from "../../lib/ceiling";
@@ -60,15 +59,19 @@ export function OneStop() {
     const result = await action.run(async () => {
       const documentHash = await hashAndUpload(file!, action.step);
       action.step("Submitting to the ledger…");
-      return api.post<{ invoice: Invoice; financingIntent: { status: string; amount: string; bankOrgId: string } }>("/one-stop", {
-        orderId,
-        invoiceNumber: invoiceNumber.trim(),
-        amount: invoiceAmount,
-        dueDate,
-        documentHash,
-        bankOrgId,
-        financingAmount: normaliseAmount(financingAmount),
-      });
+      return call(
+        api.POST("/api/v1/one-stop", {
+          body: {
+            orderId,
+            invoiceNumber: invoiceNumber.trim(),
+            amount: invoiceAmount!,
+            dueDate,
+            documentHash,
+            bankOrgId,
+            financingAmount: normaliseAmount(financingAmount)!,
+          },
+        }),
+      );
     }, (r) => `Invoice ${r.invoice.invoiceNumber} (#${r.invoice.id}) issued. The request to finance ${formatMoney(r.financingIntent.amount)} from ${banks.find((b) => b.id === r.financingIntent.bankOrgId)?.name ?? "the bank"} goes out automatically, signed by you, the moment the buyer confirms the invoice.`);
     if (result) orders.reload();
   };

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../../api/client";
-import type { FinancingRequest, Invoice, Written } from "../../api/types";
+import { api, call } from "../../api/client";
+import type { Invoice } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
 import { useCeiling } from "../../lib/ceiling";
@@ -29,7 +29,7 @@ export function RequestFinancingForm({ invoice, onClose, onRequested }: { invoic
     setProblems(found);
     if (found.bank || found.amount) return;
     const done = await action.run(
-      () => api.post<Written<FinancingRequest>>("/financing-requests", { invoiceId: invoice.id, bankOrgId, amount: normaliseAmount(value) }),
+      () => call(api.POST("/api/v1/financing-requests", { body: { invoiceId: invoice.id, bankOrgId, amount: normaliseAmount(value)! } })),
       (r) => `Financing request #${r.id} sent to ${r.bankName} (${r.path === "fast-track" ? "fast-track: one officer" : "maker-checker: two officers"}).`,
     );
     if (done) onRequested();

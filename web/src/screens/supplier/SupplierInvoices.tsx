@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { api } from "../../api/client";
+import { api, call } from "../../api/client";
 import { listFinancing, listInvoices } from "../../api/queries";
 import type { Invoice } from "../../api/types";
 import { useAction, useResource } from "../../lib/hooks";
@@ -21,7 +21,7 @@ export function SupplierInvoices({ focus }: { focus?: string }) {
     requests.filter((r) => r.invoiceId === invoice.id).sort((a, b) => Number(b.id) - Number(a.id))[0];
 
   const cancel = async (invoice: Invoice) => {
-    const done = await action.run(() => api.post(`/invoices/${invoice.id}/cancel`), `Invoice ${invoice.invoiceNumber} cancelled.`);
+    const done = await action.run(() => call(api.POST("/api/v1/invoices/{id}/cancel", { params: { path: { id: invoice.id } } })), `Invoice ${invoice.invoiceNumber} cancelled.`);
     if (done) data.reload();
   };
 

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { api } from "../../api/client";
+import { api, call } from "../../api/client";
 import { listOrders } from "../../api/queries";
 import type { Order } from "../../api/types";
 import { useAction, useResource } from "../../lib/hooks";
@@ -21,9 +21,14 @@ export function SupplierOrders() {
   const [rejectReason, setRejectReason] = useState<Record<string, number>>({});
 
   const decide = async (order: Order, verb: "accept" | "reject") => {
-    const body = verb === "reject" ? { reasonCode: rejectReason[order.id] ?? 1 } : {};
+    const path = { path: { id: order.id } };
     const done = await action.run(
-      () => api.post<Order>(`/orders/${order.id}/${verb}`, body),
+      () =>
+        call(
+          verb === "reject"
+            ? api.POST("/api/v1/orders/{id}/reject", { params: path, body: { reasonCode: rejectReason[order.id] ?? 1 } })
+            : api.POST("/api/v1/orders/{id}/accept", { params: path }),
+        ),
       `Order ${order.reference} ${verb === "accept" ? "accepted" : "rejected"} on the ledger.`,
     );
     if (done) orders.reload();

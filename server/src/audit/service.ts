@@ -1,0 +1,30 @@
+import type { Services } from "../services";
+import { badRequest } from "../shared/errors";
+import type { Actor } from "../app/actor";
+import type { EntityType } from "./repo";
+
+/** Every event of one entity the actor can see, in chain order; an unknown or invisible entity is refused. */
+export function entityHistory(s: Services, actor: Actor, entityType: EntityType, id: string) {
+  const items = s.read.entityHistory(entityType, id, actor.scope);
+  if (!items) throw badRequest(`Unknown ${entityType} ${id}`);
+  return { entityType, entityId: id, items };
+}
+
+const CSV_COLUMNS = ["id", "blockNumber", "logIndex", "txHash", "timestamp", "eventType", "entityType", "entityId", "actor", "orgIds", "args"] as const;
+
+/** A CSV cell; text a spreadsheet would run as a formula is quoted and prefixed with an apostrophe. */
+function cell(v: unknown): string {
+  const s = typeof v === "string" ? v : JSON.stringify(v ?? "");
+  return /[",\n\r]/.test(s) || /^[=+\-@\t]/.test(s) ? `"${(/^[=+\-@\t]/.test(s) ? "'" : "") + s.replace(/"/g, '""')}"` : s;
+}
+
+/** The export as chunks of text: a header and one line per event (CSV) or one JSON array. */
+export function* exportChunks(s: Services, actor: Actor, filter: Parameters<Services["read"]["iterateEvents"]>[0], format: "csv" | "json"): Generator<string> {
+  yield format === "csv" ? CSV_COLUMNS.join(",") + "\n" : "[";
+  let first = true;
+  for (const ev of s.read.iterateEvents(filter, actor.scope)) {
+    yield format === "csv" ? CSV_COLUMNS.map((c) => cell(ev[c])).join(",") + "\n" : (first ? "" : ",") + JSON.stringify(ev);
+    first = false;
+  }
+  if (format === "json") yield "]";
+}

@@ -1,0 +1,89 @@
+import type { z } from "zod";
+import type { IdempotencyStep } from "../chain/ledger-client";
+import { openComplaint } from "../disputes/service";
+import type { FinancingComplaint } from "../disputes/schemas";
+import { issueInvoice } from "../invoices/service";
+import type { Services } from "../services";
+import { AppError } from "../shared/errors";
+import { toMinor } from "../shared/money";
+import type { Actor } from "../app/actor";
+import { sha256Hex } from "../shared/hash";
+import { actOn, eventArg, visible, writeThenRead, type Target } from "../app/write";
+import { intentOf, recordIntent } from "./intents";
+import type { FinancingRequest } from "./repo";
+import type { CreateFinancingRequest, OneStop, RejectFinancingRequest } from "./schemas";
+
+const requests = (s: Services, a: Actor): Target<FinancingRequest> => ({
+  label: "Financing request",
+  read: (id) => s.read.getFinancing(id, a.scope),
+});
+
+/** Asks a bank to finance a confirmed invoice the supplier can see. */
+export async function requestFinancing(s: Services, actor: Actor, idem: IdempotencyStep | undefined, input: z.infer<typeof CreateFinancingRequest>) {
+  visible(s.read.getInvoice(input.invoiceId, actor.scope), `Invoice ${input.invoiceId}`);
+  return writeThenRead(
+    s,
+    actor,
+    idem,
+    { target: "ledger", fn: "requestFinancing", args: [input.invoiceId, input.bankOrgId, toMinor(input.amount)] },
+    eventArg("FinancingRequested", "requestId"),
+    (id) => requests(s, actor).read(id),
+  );
+}
+
+export type RequestAction = "approve" | "disburse" | "withdraw" | "default";
+const FN: Record<RequestAction, string> = { approve: "approveFinancing", disburse: "disburseFinancing", withdraw: "withdrawFinancing", default: "declareDefault" };
+
+/** A write on one financing request that takes nothing but its id. */
+export async function actOnRequest(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, action: RequestAction) {
+  return actOn(s, actor, idem, requests(s, actor), id, FN[action]);
+}
+
+/** Rejects a request as an officer of its bank, committing to the reason by its hash. */
+export async function rejectRequest(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, input: z.infer<typeof RejectFinancingRequest>) {
+  return actOn(s, actor, idem, requests(s, actor), id, "rejectFinancing", [input.reasonCode, sha256Hex(input.reason ?? "")]);
+}
+
+/** Repays the bank directly from the supplier's treasury (recourse). */
+export async function repayRequest(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, amount: string) {
+  return actOn(s, actor, idem, requests(s, actor), id, "repayFinancing", [toMinor(amount)]);
+}
+
+/** Files a supplier's complaint about a bank's decision, routed to the bank with a 48-hour clock. */
+export function complainAboutRequest(s: Services, actor: Actor, id: string, input: z.infer<typeof FinancingComplaint>) {
+  const fr = visible(s.read.getFinancing(id, actor.scope), `Financing request ${id}`);
+  const complaintId = openComplaint(s, actor, {
+    kind: "financing_complaint",
+    category: input.category,
+    subjectType: "financing",
+    subjectId: fr.id,
+    assignedOrg: fr.bankOrgId,
+    reason: input.reason,
+    reasonHash: sha256Hex(input.reason),
+  });
+  return { id: String(complaintId), status: "open" as const, subjectType: "financing" as const, subjectId: fr.id, assignedOrgId: fr.bankOrgId };
+}
+
+/**
+ * One-stop: issues the invoice now and keeps its financing request as an intent, submitted (signed by the supplier)
+ * once the buyer has confirmed the invoice.
+ */
+export async function fileOneStop(s: Services, actor: Actor, idem: IdempotencyStep | undefined, input: z.infer<typeof OneStop>) {
+  const { bankOrgId, financingAmount, ...invoiceInput } = input;
+  const bank = s.read.getOrganization(bankOrgId);
+  if (!bank || bank.kind !== "bank") throw new AppError("not_found", "NOT_FOUND", `Bank ${bankOrgId} was not found.`);
+  if (toMinor(financingAmount) > toMinor(invoiceInput.amount)) {
+    throw new AppError("unprocessable", "AMOUNT_EXCEEDS_ADVANCE", "The financing amount cannot exceed the invoice amount.");
+  }
+  const invoice = await issueInvoice(s, actor, idem, invoiceInput);
+  const financingIntent = recordIntent(s, actor.user, invoice.id, bankOrgId, toMinor(financingAmount));
+  return { invoice, financingIntent, financingRequest: null };
+}
+
+/** The one-stop intent of an invoice the actor can see, with the request it became (if it was submitted). */
+export function oneStopStatus(s: Services, actor: Actor, invoiceId: string) {
+  visible(s.read.getInvoice(invoiceId, actor.scope), `Invoice ${invoiceId}`);
+  const intent = visible(intentOf(s, invoiceId), `One-stop request for invoice ${invoiceId}`);
+  const financingRequest = intent.financingRequestId ? (s.read.getFinancing(intent.financingRequestId, actor.scope) ?? null) : null;
+  return { financingIntent: intent, financingRequest };
+}

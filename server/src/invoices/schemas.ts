@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { DISPUTE_CATEGORIES } from "../disputes/schemas";
+import { Amount, Bytes32, Cursor, DateTime, DueDate, Hash, Id, Limit, Money, RecordId, WrittenFields, page } from "../http/schemas";
+
+// ---- Requests ----
+
+export const InvoiceNumber = z.string().min(1).max(31).regex(/^[\x21-\x7E][\x20-\x7E]*$/, "must be printable ASCII (at most 31 characters)");
+export const CreateInvoice = z
+  .object({ orderId: Id, invoiceNumber: InvoiceNumber, amount: Amount, dueDate: DueDate, documentHash: Hash })
+  .strict();
+export const DisputeInvoice = z
+  .object({
+    reasonCode: z.number().int().min(0).max(65535).default(0),
+    category: z.enum(DISPUTE_CATEGORIES).default("other"),
+    reason: z.string().min(1).max(2000).optional(),
+    reasonHash: Hash.optional().describe("The hash of a reasoning kept elsewhere; computed from `reason` when omitted"),
+  })
+  .strict()
+  .refine((d) => d.reason !== undefined || d.reasonHash !== undefined, { message: "give a reason (or the reasonHash of one)", path: ["reason"] });
+export const PayInvoice = z.object({ amount: Amount }).strict();
+export const InvoiceStatus = z.enum(["issued", "confirmed", "disputed", "cancelled", "overdue", "paid"]);
+export const ListInvoicesQuery = z.object({ status: InvoiceStatus.optional(), orderId: Id.optional(), limit: Limit, cursor: Cursor }).strict();
+
+// ---- Responses ----
+
+/** An invoice as the API shows it. */
+export const InvoiceRecord = z.object({
+  id: RecordId,
+  status: InvoiceStatus,
+  orderId: RecordId,
+  invoiceNumber: z.string(),
+  supplierOrgId: RecordId,
+  supplierName: z.string(),
+  buyerOrgId: RecordId,
+  buyerName: z.string(),
+  amount: Money,
+  paid: Money,
+  outstanding: Money,
+  dueDate: DateTime,
+  documentHash: Bytes32,
+  financingRequestId: RecordId.nullable(),
+  financed: z.boolean(),
+  dispute: z.object({ reasonCode: z.number().int(), reasonHash: z.string() }).nullable(),
+  createdAt: DateTime,
+  confirmedAt: DateTime.nullable(),
+  updatedAt: DateTime,
+}).meta({ id: "Invoice" });
+export const WrittenInvoice = InvoiceRecord.extend(WrittenFields).meta({ id: "WrittenInvoice" });
+export const InvoicePage = page(InvoiceRecord);

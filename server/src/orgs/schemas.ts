@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { ROLES } from "../shared/roles";
+import { Address, Bytes32, DateTime, Hash, Money, OrgId, RecordId, ShortText, WrittenFields } from "../http/schemas";
+import { ORG_KINDS } from "./service";
+
+const ROLE = z.enum(ROLES);
+
+// ---- Requests ----
+
+export const CreateOrg = z
+  .object({ kind: z.enum(Object.keys(ORG_KINDS) as [keyof typeof ORG_KINDS]), name: ShortText(120), kycHash: Hash.optional() })
+  .strict();
+export const CreateUser = z
+  .object({
+    orgId: z.string().regex(/^[0-9]{1,10}$/, "must be an organisation id"),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$/, "must be 2-63 letters, digits, '.', '_' or '-'"),
+    role: ROLE,
+    address: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "must be an address")
+      .optional()
+      .describe("Non-custodial: the user's own account; the gateway then holds no key and the user signs via /relay"),
+  })
+  .strict();
+
+// ---- Responses ----
+
+/** An organisation in the network's public directory. */
+export const OrganisationRecord = z.object({
+  id: RecordId,
+  kind: z.enum(["core_enterprise", "supplier", "bank", "auditor", "operator"]),
+  name: z.string(),
+  status: z.enum(["active", "suspended"]),
+  treasury: Address,
+  kycHash: Bytes32,
+  createdAt: DateTime,
+}).meta({ id: "Organisation" });
+export const WrittenOrganisation = OrganisationRecord.extend(WrittenFields);
+export const OrganisationList = z.object({ items: z.array(OrganisationRecord), nextCursor: z.null() });
+
+/** The platform itself, organisation "0", to which the operator's users belong. */
+const Platform = z.object({ id: z.literal("0"), kind: z.literal("operator"), name: z.string(), status: z.literal("active") });
+export const Me = z.object({
+  user: z.object({ id: z.string(), name: z.string(), role: ROLE, address: Address }),
+  org: z.union([OrganisationRecord, Platform]).optional().describe("Absent only while the organisation is not indexed yet"),
+});
+export const CreatedUser = z.object({
+  user: z.object({ id: z.string(), name: z.string(), role: ROLE, orgId: OrgId, address: Address }),
+  token: z.string().describe("The bearer token; shown once and stored only hashed"),
+});
+export const Balances = z.object({
+  items: z.array(z.object({ orgId: RecordId, name: z.string(), treasury: Address, currency: z.string(), balance: Money })),
+});
