@@ -16,7 +16,7 @@ export const FORWARD_REQUEST_TYPES = {
 };
 
 /** The EIP-712 domain of a Trellis forwarder. */
-export function forwarderDomain(chainId: bigint | number, forwarder: string): TypedDataDomain {
+export function forwarderDomain<C extends bigint | number>(chainId: C, forwarder: string): { name: string; version: string; chainId: C; verifyingContract: string } {
   return { name: "TrellisForwarder", version: "1", chainId, verifyingContract: forwarder };
 }
 

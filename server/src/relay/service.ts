@@ -13,7 +13,7 @@ export async function relayParams(s: Services, actor: Actor) {
   const nonce = (await ledger.read("forwarder", "nonces", [actor.user.address])) as bigint;
   return {
     chainId: Number(ledger.chainId),
-    domain: { ...forwarderDomain(Number(ledger.chainId), ledger.addresses.forwarder), chainId: Number(ledger.chainId) },
+    domain: forwarderDomain(Number(ledger.chainId), ledger.addresses.forwarder),
     types: FORWARD_REQUEST_TYPES,
     ledger: ledger.addresses.ledger,
     token: ledger.addresses.token,
