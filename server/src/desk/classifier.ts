@@ -1,4 +1,3 @@
-/// <reference path="./wink-naive-bayes-text-classifier.d.ts" />
 import naiveBayesTextClassifier from "wink-naive-bayes-text-classifier";
 import { AppError } from "../shared/errors";
 import { tokenizeComplaint } from "./tokenize";
