@@ -33,6 +33,8 @@ export interface IndexerOptions {
    * hash the logs name, or the range is retried with fresh headers.
    */
   recentHeader?: (n: number) => RpcBlock | undefined;
+  /** Asked before the index is rolled back; throwing keeps the index as it is (chain/chain-identity.ts). */
+  verifyChain?: () => Promise<void>;
   /** How often `start()` polls for new blocks (default 1000 ms). */
   pollIntervalMs?: number;
   /** The largest block range per `eth_getLogs` (default 2000; halved automatically when the node refuses). */
@@ -71,6 +73,7 @@ export class Indexer {
   private readonly db: Database;
   private readonly provider: RpcProvider;
   private readonly recentHeader: (n: number) => RpcBlock | undefined;
+  private readonly verifyChain: () => Promise<void>;
   private readonly chainId: number;
   private readonly addresses: TrellisAddresses;
   private readonly addressList: string[];
@@ -102,6 +105,7 @@ export class Indexer {
     this.db = opts.db;
     this.provider = opts.provider;
     this.recentHeader = opts.recentHeader ?? (() => undefined);
+    this.verifyChain = opts.verifyChain ?? (async () => undefined);
     this.chainId = opts.chainId;
     this.addresses = {
       ledger: opts.addresses.ledger.toLowerCase(),
@@ -199,7 +203,7 @@ export class Indexer {
       try {
         await this.syncOnce();
       } catch (err) {
-        if (Date.now() >= deadline) throw err;
+        if (Date.now() >= deadline || (err as { kind?: string }).kind === "unavailable") throw err;
       }
       if (this.indexedBlock() >= blockNumber) return;
       if (Date.now() >= deadline) {
@@ -357,6 +361,7 @@ export class Indexer {
     if (cp.hash === null) return;
     const current = await this.getBlock(cp.number);
     if (current && current.hash.toLowerCase() === cp.hash) return;
+    await this.verifyChain();
     const candidates = this.st.recentBlocks.all(cp.number, this.keepBlocks) as { number: number; hash: string }[];
     let ancestor: { number: number; hash: string } | null = null;
     for (let i = 0; i < candidates.length && !ancestor; i += 16) {
