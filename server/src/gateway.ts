@@ -64,7 +64,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const sender = new TxSender(provider, journal, BigInt(chainId), logger, { receiptTimeoutMs: config.writeTimeoutMs });
 
   const knownChain = getMeta(gdb, "chainId");
-  if (knownChain && Number(knownChain) !== chainId) {
+  // With a recorded chain identity, a different chain id is one more mismatch, served read-only below.
+  if (knownChain && Number(knownChain) !== chainId && !getMeta(gdb, "chainIdentity")) {
     throw new Error(`the data directory ${config.dataDir} belongs to chain ${knownChain}, but ${opts.rpcUrl} is chain ${chainId}; use another --data-dir`);
   }
   let addresses: (Addresses & { deploymentBlock: number }) | undefined = getMeta(gdb, "deployment") ? JSON.parse(getMeta(gdb, "deployment")!) : undefined;
