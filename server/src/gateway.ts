@@ -111,7 +111,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const indexer = new Indexer({
     db: idb,
     provider,
-    chainId,
+    // The recorded chain id, not the node's: an index must never be wiped because a different chain answered.
+    chainId: knownChain ? Number(knownChain) : chainId,
     addresses: { ledger: addresses.ledger, token: addresses.token, forwarder: addresses.forwarder },
     fromBlock: addresses.deploymentBlock,
     recentHeader: (n) => sender.recentHeader(n),
