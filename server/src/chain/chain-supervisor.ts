@@ -35,7 +35,7 @@ export interface SupervisorOptions {
   /** Rebuilds a freshly started managed node from the journal (the calls are privileged). */
   rebuild?: () => Promise<void>;
   /** Pauses and resumes the indexer around a rebuild, and wakes it after an outage. */
-  indexer: { stop(): Promise<void>; start(): void; syncOnce(): Promise<number> };
+  indexer: { stop(): Promise<void>; start(): void };
   /** Forgets nonces cached against the chain (LedgerClient.reset). */
   resetNonces: () => void;
   probeMs: number;
@@ -161,7 +161,9 @@ export class ChainSupervisor {
     sender.release();
     logger.info({ down: this.status.reason, since: this.status.since }, "the chain answers again; writes are accepted");
     this.status = { ...this.status, state: "up", reason: null, since: new Date().toISOString() };
-    void this.opts.indexer.syncOnce().catch(() => undefined);
+    // The indexer backed off while every call failed; restart its loop so that it follows at its normal pace now.
+    await this.opts.indexer.stop();
+    this.opts.indexer.start();
   }
 
   private async restartManaged(): Promise<void> {
