@@ -39,7 +39,7 @@ export async function runChainFaultDrills(parts: string[], details: Record<strin
         const other = Object.values(p.otherErrors).reduce((a, b) => a + b, 0);
         rows.push(["chain-fault", `${p.fault}${p.frozenSeconds ? ` ${p.frozenSeconds} s` : ""}: writes during / 503 / other errors`, `${p.duringFault} / ${p.refused503} / ${other}`, "- / - / 0", verdict(other === 0)]);
         rows.push(["chain-fault", `${p.fault}: slowest 503 (p99) ms`, `${p.max503Ms} (${p.p99_503Ms})`, `<= ${DEADLINE_MS}`, verdict(p.over503Deadline === 0)]);
-        rows.push(["chain-fault", `${p.fault}: gateway health misses / recovery s`, `${p.healthMisses} / ${p.recoverySeconds}`, "0 / -", verdict(p.healthMisses === 0)]);
+        rows.push(["chain-fault", `${p.fault}: /healthz unanswered in 1 s / probes; recovery s`, `${p.healthMisses} / ${p.healthProbes}; ${p.recoverySeconds}`, "0 / -; -", verdict(p.healthMisses === 0)]);
       }
     } finally {
       killGroup(proc, "SIGTERM");

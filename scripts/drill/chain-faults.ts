@@ -51,7 +51,8 @@ export interface FaultPhase {
   p99_503Ms: number;
   /** 503s that took longer than the documented deadline. */
   over503Deadline: number;
-  /** Health probes that got no answer while the fault was on (the gateway process was not serving). */
+  /** /healthz probes (every 200 ms, 1 s timeout) while the fault was on, and those that got no answer in time. */
+  healthProbes: number;
   healthMisses: number;
   /** From the fault to /readyz 200 again, in s (a freeze counts from the thaw). */
   recoverySeconds: number;
@@ -92,10 +93,12 @@ export async function chainFaultDrill(t: FaultTarget, opts: { lanes?: Lane[]; or
     }
   };
   let healthMisses = 0;
+  let healthProbes = 0;
   let probing = true;
   const health = (async () => {
     while (probing) {
       const ok = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok).catch(() => false);
+      healthProbes++;
       if (!ok) healthMisses++;
       await sleep(200);
     }
@@ -111,7 +114,7 @@ export async function chainFaultDrill(t: FaultTarget, opts: { lanes?: Lane[]; or
   const writers = Array.from({ length: opts.writers }, (_, w) => writer(w));
   const settle = opts.settleMs ?? 2000;
   const phases: FaultPhase[] = [];
-  const phase = (fault: FaultPhase["fault"], from: number, to: number, missesBefore: number, recoverySeconds: number, frozenSeconds?: number): FaultPhase => {
+  const phase = (fault: FaultPhase["fault"], from: number, to: number, [missesBefore, probesBefore]: number[], recoverySeconds: number, frozenSeconds?: number): FaultPhase => {
     const during = answers.filter((a) => a.at >= from && a.at <= to);
     const refused = during.filter((a) => a.status === 503 && a.code === "CHAIN_UNAVAILABLE");
     const other: Record<string, number> = {};
@@ -125,6 +128,7 @@ export async function chainFaultDrill(t: FaultTarget, opts: { lanes?: Lane[]; or
       max503Ms: ms.length ? Math.max(...ms) : 0,
       p99_503Ms: ms.length ? Math.round(percentile(ms, 0.99)) : 0,
       over503Deadline: ms.filter((m) => m > t.deadlineMs).length,
+      healthProbes: healthProbes - probesBefore,
       healthMisses: healthMisses - missesBefore,
       recoverySeconds,
       ...(frozenSeconds !== undefined ? { frozenSeconds } : {}),
@@ -133,7 +137,7 @@ export async function chainFaultDrill(t: FaultTarget, opts: { lanes?: Lane[]; or
   try {
     await sleep(settle);
     // kill -9 of the chain: the gateway restarts it and replays the journal.
-    let misses = healthMisses;
+    let misses = [healthMisses, healthProbes];
     let from = Date.now();
     process.kill(t.chainPid(), "SIGKILL");
     await sleep(300);
@@ -141,7 +145,7 @@ export async function chainFaultDrill(t: FaultTarget, opts: { lanes?: Lane[]; or
     phases.push(phase("kill -9", from, Date.now(), misses, round((Date.now() - from) / 1000)));
     await sleep(settle);
     // SIGSTOP: the node is frozen, its port still accepts connections; then it thaws.
-    misses = healthMisses;
+    misses = [healthMisses, healthProbes];
     from = Date.now();
     const pid = t.chainPid();
     process.kill(pid, "SIGSTOP");
