@@ -20,6 +20,9 @@ const HELP = `Usage: npm start -- [options]
   --relayers <n>       relayer accounts in the pool (TRELLIS_RELAYERS, default 8)
   --no-seed            do not create the demo data on first start
   --log-level <level>  fatal|error|warn|info|debug|trace|silent (TRELLIS_LOG_LEVEL, default info)
+
+  Chain deadlines (environment only, see docs/OPERATIONS.md): TRELLIS_CHAIN_TIMEOUT_MS (5000),
+  TRELLIS_WRITE_TIMEOUT_MS (10000), TRELLIS_CHAIN_PROBE_MS (1000), TRELLIS_READY_MAX_LAG (5 blocks).
 `;
 
 const ROOT = path.resolve(__dirname, "..");
