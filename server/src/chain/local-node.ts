@@ -240,7 +240,8 @@ export class ManagedChain {
     const pid = recorded?.pid;
     if (pid && alive(pid)) {
       const command = commandOf(pid) ?? "";
-      if (/hardhat/.test(command) && /\bnode\b/.test(command)) {
+      // Ours only if it is a Hardhat node on the port we recorded (a reused pid is someone else's process).
+      if (/hardhat/.test(command) && /\bnode\b/.test(command) && command.includes(`--port ${recorded!.port}`)) {
         this.opts.log?.("stopping the chain an earlier run left behind", { pid, port: recorded!.port });
         process.kill(pid, "SIGKILL");
         for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
