@@ -9,7 +9,7 @@ import path from "node:path";
 import pino from "pino";
 import { ConfigError, loadConfig } from "../server/src/config";
 import { startGateway } from "../server/src/gateway";
-import { startHardhatNode, type LocalNode } from "../server/src/chain/local-node";
+import { ManagedChain } from "../server/src/chain/local-node";
 
 const HELP = `Usage: npm start -- [options]
 
@@ -20,6 +20,9 @@ const HELP = `Usage: npm start -- [options]
   --relayers <n>       relayer accounts in the pool (TRELLIS_RELAYERS, default 8)
   --no-seed            do not create the demo data on first start
   --log-level <level>  fatal|error|warn|info|debug|trace|silent (TRELLIS_LOG_LEVEL, default info)
+
+  Chain deadlines (environment only, see docs/OPERATIONS.md): TRELLIS_CHAIN_TIMEOUT_MS (5000),
+  TRELLIS_WRITE_TIMEOUT_MS (10000), TRELLIS_CHAIN_PROBE_MS (1000), TRELLIS_READY_MAX_LAG (5 blocks).
 `;
 
 const ROOT = path.resolve(__dirname, "..");
@@ -58,21 +61,28 @@ async function main(): Promise<void> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   ensureConsoleBuilt(logger);
 
-  let node: LocalNode | undefined;
+  let node: ManagedChain | undefined;
   let rpcUrl = config.rpcUrl;
   if (!rpcUrl) {
     // The genesis date is fixed for the life of the data directory so that the journal can be replayed onto it.
     const dateFile = path.join(config.dataDir, "chain-genesis-date");
     if (!fs.existsSync(dateFile)) fs.writeFileSync(dateFile, new Date(Date.now() - 60_000).toISOString());
-    const initialDate = fs.readFileSync(dateFile, "utf8").trim();
+    const genesisDate = fs.readFileSync(dateFile, "utf8").trim();
     logger.info({ port: config.chainPort }, "starting the local Hardhat node");
-    node = await startHardhatNode(config.chainPort, initialDate);
+    // A node an earlier run left behind (kill -9 of this process) is reaped through the data directory's pid file;
+    // a port held by anything else is refused with a sentence that says what to do.
+    node = new ManagedChain({ dataDir: config.dataDir, port: config.chainPort, genesisDate, log: (msg, fields) => logger.warn(fields ?? {}, msg) });
+    try {
+      await node.start();
+    } catch (err) {
+      throw new Refusal((err as Error).message);
+    }
     rpcUrl = node.url;
   }
 
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
-    gateway = await startGateway(config, { rpcUrl, managedHardhat: node !== undefined, logger });
+    gateway = await startGateway(config, { rpcUrl, managedHardhat: node !== undefined, managedChain: node, logger });
   } catch (err) {
     await node?.stop();
     throw err;
@@ -97,11 +107,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  node?.process.once("exit", (code, signal) => {
-    if (shuttingDown) return;
-    logger.error({ code, signal }, "the local chain process stopped; restart npm start to rebuild it from the journal");
-    void shutdown("chain-exit");
-  });
+  // If the local chain stops, the gateway stays up (reads from the index, writes 503), restarts it and replays the
+  // journal onto it: see the chain supervisor (server/src/chain/chain-supervisor.ts).
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   process.stdout.write(
@@ -114,7 +121,14 @@ async function main(): Promise<void> {
   );
 }
 
+/** A start-up refusal whose message says what to do; printed without a stack. */
+class Refusal extends Error {}
+
 main().catch((err) => {
+  if (err instanceof Refusal) {
+    process.stderr.write(`trellis: could not start: ${err.message}\n`);
+    process.exit(1);
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`trellis: ${err.message}\n\n${HELP}`);
     process.exit(2);

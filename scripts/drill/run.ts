@@ -1,16 +1,18 @@
 /**
- * `npm run drill [-- load crash fuzz authz]`: the reliability drills, each also runnable alone (`npm run drill:load`,
+ * `npm run drill [-- load crash fuzz authz chain-fault restart-after-kill]`: the reliability drills, each also runnable alone (`npm run drill:load`,
  * `drill:crash`, `drill:fuzz`, `drill:authz`). Results go to bench/results/drills.json (the shape others read) and
  * bench/results/drills.details.json (per scenario, status counts, memory). Exits non-zero if a drill could not run;
  * the figures themselves are reported, not asserted (the fast subset in test/drills asserts them).
  *
- * Options (env): DRILL_WRITES (1000), DRILL_ORGS (10), DRILL_CRASH_WRITES (300), DRILL_FUZZ (10000).
+ * Options (env): DRILL_WRITES (1000), DRILL_ORGS (10), DRILL_CRASH_WRITES (300), DRILL_FUZZ (10000),
+ * DRILL_FREEZE_MS (30000, how long chain-fault freezes the chain), DRILL_FAULT_WRITERS (16).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { startPlatform } from "../lib/platform";
 import { printTable, RESULTS_DIR, runMain, updateResult, verdict, writeDetails } from "../bench/lib";
 import { authzDrill, crashDrill, fuzzDrill, loadDrill, type CrashResult } from "./parts";
+import { runChainFaultDrills } from "./chain-faults-run";
 
 const WRITES = Number(process.env.DRILL_WRITES ?? 1000);
 const ORGS = Number(process.env.DRILL_ORGS ?? 10);
@@ -18,7 +20,7 @@ const CRASH_WRITES = Number(process.env.DRILL_CRASH_WRITES ?? 300);
 const FUZZ = Number(process.env.DRILL_FUZZ ?? 10_000);
 
 async function main() {
-  const parts = process.argv.slice(2).length ? process.argv.slice(2) : ["load", "crash", "fuzz", "authz"];
+  const parts = process.argv.slice(2).length ? process.argv.slice(2) : ["load", "crash", "fuzz", "authz", "chain-fault", "restart-after-kill"];
   const detailsFile = path.join(RESULTS_DIR, "drills.details.json");
   const details: Record<string, unknown> = fs.existsSync(detailsFile) ? JSON.parse(fs.readFileSync(detailsFile, "utf8")) : {};
   delete details.measuredAt;
@@ -81,6 +83,7 @@ async function main() {
       await p.stop();
     }
   }
+  await runChainFaultDrills(parts, details, rows);
   writeDetails("drills", details);
   printTable("Drills", rows);
 }

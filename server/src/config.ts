@@ -17,6 +17,14 @@ const ConfigSchema = z
     pollIntervalMs: z.coerce.number().int().min(10).max(60_000),
     reorgDepth: z.coerce.number().int().min(0).max(1000),
     webDir: z.string().optional(),
+    /** The deadline of one JSON-RPC call to the node; a call that takes longer fails as CHAIN_UNAVAILABLE. */
+    chainTimeoutMs: z.coerce.number().int().min(100).max(600_000),
+    /** How long a write waits for its transaction to be mined before it answers 503 (it completes later under its key). */
+    writeTimeoutMs: z.coerce.number().int().min(100).max(600_000),
+    /** How often the chain supervisor asks the node whether it answers and is still the same chain. */
+    chainProbeMs: z.coerce.number().int().min(50).max(60_000),
+    /** How many blocks the index may trail the chain's head and /readyz still answer 200. */
+    readyMaxLagBlocks: z.coerce.number().int().min(0).max(1_000_000),
   })
   .strict();
 
@@ -85,6 +93,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     pollIntervalMs: env.TRELLIS_POLL_INTERVAL_MS ?? "200",
     reorgDepth: env.TRELLIS_REORG_DEPTH ?? "0",
     webDir: env.TRELLIS_WEB_DIR,
+    chainTimeoutMs: env.TRELLIS_CHAIN_TIMEOUT_MS ?? "5000",
+    writeTimeoutMs: env.TRELLIS_WRITE_TIMEOUT_MS ?? "10000",
+    chainProbeMs: env.TRELLIS_CHAIN_PROBE_MS ?? "1000",
+    readyMaxLagBlocks: env.TRELLIS_READY_MAX_LAG ?? "5",
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,5 +1,8 @@
 import type { Server } from "node:http";
-import { RpcProvider } from "./chain/rpc-provider";
+import { RpcProvider, rpcCall } from "./chain/rpc-provider";
+import { IdentityGuard, identityMismatch, readIdentity, type ChainIdentity } from "./chain/chain-identity";
+import { ChainSupervisor, type ChainState } from "./chain/chain-supervisor";
+import type { ManagedChain } from "./chain/local-node";
 import { installNativeKeccak, makeWallet, nativeCrypto } from "./chain/native-crypto";
 import pino, { type Logger } from "pino";
 import { deployThroughJournal, replayJournal } from "./chain/bootstrap";
@@ -32,16 +35,17 @@ export interface GatewayOptions {
   rpcUrl: string;
   /** True when this process started a local Hardhat node for this data directory (journal replay allowed). */
   managedHardhat: boolean;
+  /** The data directory's own node (npm start): when it exits, the gateway restarts it and replays the journal. */
+  managedChain?: ManagedChain;
   logger?: Logger;
 }
 
-async function chainIdOf(url: string): Promise<number> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-  });
-  return Number(((await res.json()) as { result: string }).result);
+async function chainIdOf(url: string, timeoutMs: number): Promise<number> {
+  try {
+    return Number(await rpcCall<string>(url, "eth_chainId", [], timeoutMs));
+  } catch (err) {
+    throw new Error(`the chain at ${url} does not answer (${(err as Error).message}); start it, or check --rpc-url`);
+  }
 }
 
 /**
@@ -55,30 +59,36 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const gdb = openGatewayDb(config.dataDir);
   const vault = new KeyVault(gdb, config.dataDir);
   const journal = new Journal(gdb);
-  const chainId = await chainIdOf(opts.rpcUrl);
+  const chainId = await chainIdOf(opts.rpcUrl, config.chainTimeoutMs);
   // Calls made in the same tick (the indexer's header fetches, concurrent writes) share one HTTP request.
-  const provider = new RpcProvider(opts.rpcUrl, chainId);
-  const sender = new TxSender(provider, journal, BigInt(chainId), logger);
+  const provider = new RpcProvider(opts.rpcUrl, chainId, { timeoutMs: config.chainTimeoutMs });
+  const sender = new TxSender(provider, journal, BigInt(chainId), logger, { receiptTimeoutMs: config.writeTimeoutMs });
 
   const knownChain = getMeta(gdb, "chainId");
-  if (knownChain && Number(knownChain) !== chainId) {
+  // With a recorded chain identity, a different chain id is one more mismatch, served read-only below.
+  if (knownChain && Number(knownChain) !== chainId && !getMeta(gdb, "chainIdentity")) {
     throw new Error(`the data directory ${config.dataDir} belongs to chain ${knownChain}, but ${opts.rpcUrl} is chain ${chainId}; use another --data-dir`);
   }
   let addresses: (Addresses & { deploymentBlock: number }) | undefined = getMeta(gdb, "deployment") ? JSON.parse(getMeta(gdb, "deployment")!) : undefined;
+  // What the start-up checks found; anything but "up" starts the gateway read-only, and the supervisor recovers.
+  let initial: { state: ChainState; reason: string } = { state: "up", reason: "" };
   if (addresses) {
     const code = await provider.getCode(addresses.ledger);
-    if (code === "0x") {
-      if (!opts.managedHardhat) {
-        throw new Error(`the ledger recorded in ${config.dataDir} (${addresses.ledger}) is not on the chain at ${opts.rpcUrl}; use a new --data-dir for a new chain`);
-      }
-      await replayJournal(provider, journal, logger);
+    if (code === "0x" && opts.managedHardhat) await replayJournal(provider, journal, logger);
+    const expected = expectedIdentity(gdb);
+    const found = await readIdentity(provider, addresses);
+    if (!expected) setMeta(gdb, "chainIdentity", JSON.stringify(found));
+    const mismatch = expected ? identityMismatch(expected, found) : code === "0x" ? "the ledger contract is not there" : null;
+    if (mismatch) {
+      initial = { state: "mismatch", reason: mismatch };
+      logger.fatal({ rpcUrl: opts.rpcUrl, reason: mismatch }, `refusing the chain at ${opts.rpcUrl}: writes answer 503 and the index is served read-only until the data directory's chain is back (or use a new --data-dir for a new chain)`);
     }
   }
-  await sender.rebroadcastPending();
+  if (initial.state === "up") await sender.rebroadcastPending();
 
   const [deployerKey, ...poolKeys] = config.relayerKeys;
   const relayers = (poolKeys.length ? poolKeys : [deployerKey]).slice(0, config.relayers).map((k) => makeWallet(k));
-  const unfunded = (await Promise.all(relayers.map(async (w) => ((await provider.getBalance(w.address)) === 0n ? w.address : undefined)))).filter(Boolean);
+  const unfunded = initial.state !== "up" ? [] : (await Promise.all(relayers.map(async (w) => ((await provider.getBalance(w.address)) === 0n ? w.address : undefined)))).filter(Boolean);
   if (unfunded.length) {
     throw new Error(`relayer account(s) ${unfunded.join(", ")} hold no ether on chain ${chainId}, so they cannot pay for gas; fund them or lower --relayers (now ${config.relayers})`);
   }
@@ -90,8 +100,12 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     setMeta(gdb, "chainId", String(chainId));
     setMeta(gdb, "operator", operator.address);
     setMeta(gdb, "deployment", JSON.stringify(addresses));
+    setMeta(gdb, "chainIdentity", JSON.stringify(await readIdentity(provider, addresses)));
     logger.info(addresses, "contracts deployed");
   }
+  const identity = expectedIdentity(gdb)!;
+  // The indexer asks before it would roll anything back: a different chain must never empty the index.
+  const guard = new IdentityGuard({ send: (m, p) => provider.privileged(() => provider.send(m, p)) }, identity, addresses.ledger);
 
   const ledger = new LedgerClient(provider, sender, vault, gdb, addresses, relayers, BigInt(chainId), logger);
   const idb = openIndexDb(path.join(config.dataDir, "index.db"));
@@ -99,16 +113,41 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const indexer = new Indexer({
     db: idb,
     provider,
-    chainId,
+    // The recorded chain id, not the node's: an index must never be wiped because a different chain answered.
+    chainId: knownChain ? Number(knownChain) : chainId,
     addresses: { ledger: addresses.ledger, token: addresses.token, forwarder: addresses.forwarder },
     fromBlock: addresses.deploymentBlock,
     recentHeader: (n) => sender.recentHeader(n),
     reorgDepth: config.reorgDepth,
     pollIntervalMs: config.pollIntervalMs,
     events,
+    verifyChain: () => guard.verify(),
     logger,
   });
-  await indexer.syncOnce();
+  const chain = new ChainSupervisor({
+    url: opts.rpcUrl,
+    provider,
+    sender,
+    expected: identity,
+    ledger: addresses.ledger,
+    managed: opts.managedChain,
+    rebuild: async () => {
+      // A fresh provider: the gateway's is closed while the node is rebuilt, and its cached state is the old node's.
+      const fresh = new RpcProvider(opts.rpcUrl, chainId, { timeoutMs: Math.max(config.chainTimeoutMs, 60_000) });
+      try {
+        await replayJournal(fresh, journal, logger);
+      } finally {
+        fresh.destroy();
+      }
+    },
+    indexer,
+    resetNonces: () => ledger.reset(),
+    probeMs: config.chainProbeMs,
+    probeTimeoutMs: Math.max(100, Math.floor(config.chainTimeoutMs / 2)),
+    logger,
+  });
+  chain.start(initial.state === "up" ? undefined : initial);
+  if (initial.state === "up") await indexer.syncOnce();
   indexer.start();
   const services: Services = {
     config,
@@ -121,6 +160,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     indexer,
     operatorAddress: operatorAddress!,
     read: createReadModel(idb, provider),
+    chain,
   };
 
   const app = createApp(services);
@@ -135,7 +175,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   await submitIntentsOnConfirmation(services, events).catch((err) => logger.warn({ err }, "one-stop intents not submitted"));
 
   let credentials: DemoCredentials | undefined;
-  if (config.seedDemo && !getMeta(gdb, "seeded")) {
+  if (config.seedDemo && !getMeta(gdb, "seeded") && initial.state === "up") {
     credentials = await seedDemo(services, url);
     setMeta(gdb, "seeded", new Date().toISOString());
   } else {
@@ -154,6 +194,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
           server.close(() => r());
           server.closeAllConnections?.();
         });
+        await chain.stop();
         await indexer.stop();
         sender.stop();
         idb.close();
@@ -161,4 +202,10 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
         provider.destroy();
       })()),
   };
+}
+
+/** The chain identity recorded for this data directory (at deployment, or at the first start that checked it). */
+function expectedIdentity(gdb: Parameters<typeof getMeta>[0]): ChainIdentity | undefined {
+  const raw = getMeta(gdb, "chainIdentity");
+  return raw ? (JSON.parse(raw) as ChainIdentity) : undefined;
 }

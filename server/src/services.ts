@@ -7,6 +7,7 @@ import type { Indexer } from "./indexer/indexer";
 import type { GatewayDb } from "./store/gateway-db";
 import type { KeyVault } from "./store/key-vault";
 import type { ReadModel } from "./readmodel";
+import type { ChainStatus } from "./chain/chain-supervisor";
 
 /** Everything a route or service needs, assembled once at start. */
 export interface Services {
@@ -22,4 +23,6 @@ export interface Services {
   operatorAddress: string;
   /** The index, as the routes read it. */
   read: ReadModel;
+  /** Whether the chain answers and is this data directory's (the chain supervisor). */
+  chain: { current(): ChainStatus };
 }

@@ -43,8 +43,26 @@ export class TxSender {
     private readonly options: { receiptTimeoutMs?: number } = {},
   ) {}
 
+  /** Why new sends are refused (the chain is being rebuilt or is down), or null. */
+  private held: string | null = null;
+
+  /**
+   * Refuses new sends and resumes with CHAIN_UNAVAILABLE until `release()`, and fails those waiting for a receipt
+   * (they stay journaled: a retry under the same Idempotency-Key resumes them). The chain supervisor holds the sender
+   * while the node is down and while it is rebuilt, so nothing is signed against a chain that is not all there.
+   */
+  hold(reason: string): void {
+    this.held = reason;
+    this.failWaiting(reason);
+  }
+
+  release(): void {
+    this.held = null;
+  }
+
   /** Sends a transaction from `wallet` and waits for its receipt. `onSigned` runs in the journal's DB transaction. */
   async send(wallet: Wallet, tx: OutgoingTx, onSigned?: (txHash: string) => void): Promise<TransactionReceipt> {
+    this.refuseIfHeld();
     const hash = await this.locks.run(wallet.address.toLowerCase(), () => this.signAndBroadcast(wallet, tx, onSigned));
     return this.waitForReceipt(hash);
   }
@@ -53,6 +71,7 @@ export class TxSender {
   async resume(txHash: string): Promise<TransactionReceipt> {
     const entry = this.journal.byHash(txHash);
     if (!entry) throw new Error(`transaction ${txHash} is not in the journal`);
+    this.refuseIfHeld();
     const known = await this.provider.getTransactionReceipt(txHash).catch(() => null);
     if (known) return this.settle(known);
     await this.broadcast(entry.raw).catch((err) => this.logger.warn({ err, txHash }, "re-broadcast failed"));
@@ -93,6 +112,18 @@ export class TxSender {
   stop(): void {
     for (const [hash, w] of this.waiting) w.reject(chainUnavailable(`The gateway stopped before transaction ${hash} was mined; it is resumed at the next start.`));
     this.waiting.clear();
+  }
+
+  /** Fails every transaction waiting for its receipt; each stays journaled and is resumed by a retry under its key. */
+  private failWaiting(reason: string): void {
+    for (const [hash, w] of this.waiting) {
+      w.reject(chainUnavailable(`The ledger is not available (${reason}); transaction ${hash} is kept and completes when you retry with the same Idempotency-Key.`));
+    }
+    this.waiting.clear();
+  }
+
+  private refuseIfHeld(): void {
+    if (this.held !== null) throw chainUnavailable(`The ledger is not available (${this.held}); retry later with the same Idempotency-Key.`);
   }
 
   /** Forgets cached nonces (after the chain was replaced or replayed). */
@@ -283,5 +314,5 @@ export class TxSender {
 
 export function isConnectionError(err: unknown): boolean {
   const s = String((err as { code?: string })?.code ?? "") + " " + String((err as Error)?.message ?? "");
-  return /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|NETWORK_ERROR|TIMEOUT|EPIPE|other side closed/i.test(s);
+  return /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|NETWORK_ERROR|TIMEOUT|EPIPE|other side closed|CHAIN_UNAVAILABLE/i.test(s);
 }

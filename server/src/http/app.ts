@@ -68,12 +68,23 @@ export function createApp(services: Services): express.Express {
     next();
   });
 
+  // Liveness: the process answers (restarting it would not help a chain outage, so the chain does not count here).
   app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
+    res.json({ status: "ok", chain: services.chain.current().state });
   });
+  // Readiness: the chain answers and is this data directory's, and the index is within readyMaxLagBlocks of its head.
   app.get("/readyz", (_req, res) => {
     const s = services.indexer.status();
-    res.status(s.caughtUp ? 200 : 503).json({ ready: s.caughtUp, ...s });
+    const chain = services.chain.current();
+    const head = Math.max(s.headBlock, chain.headBlock);
+    const lagBlocks = Math.max(0, head - s.indexedBlock);
+    const reason =
+      chain.state !== "up"
+        ? `chain ${chain.state}: ${chain.reason}`
+        : lagBlocks > services.config.readyMaxLagBlocks
+          ? `the index is ${lagBlocks} blocks behind the chain (at most ${services.config.readyMaxLagBlocks} allowed)`
+          : null;
+    res.status(reason ? 503 : 200).json({ ready: reason === null, ...(reason ? { reason } : {}), chain, ...s, headBlock: head, lagBlocks });
   });
   app.get("/metrics", async (_req, res) => {
     indexedBlock.set(services.indexer.status().indexedBlock);
@@ -119,6 +130,7 @@ export function createApp(services: Services): express.Express {
       res.end();
       return;
     }
+    if (e.kind === "unavailable") res.setHeader("Retry-After", String(Math.max(1, Math.ceil(services.config.chainProbeMs / 1000) * 2)));
     res.status(statusOf(e)).json({ error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
   });
   return app;

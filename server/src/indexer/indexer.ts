@@ -30,6 +30,8 @@ export interface IndexerOptions {
    * hash the logs name, or the range is retried with fresh headers.
    */
   recentHeader?: (n: number) => RpcBlock | undefined;
+  /** Asked before the index is rolled back; throwing keeps the index as it is (chain/chain-identity.ts). */
+  verifyChain?: () => Promise<void>;
   /** How often `start()` polls for new blocks (default 1000 ms). */
   pollIntervalMs?: number;
   /** The largest block range per `eth_getLogs` (default 2000; halved automatically when the node refuses). */
@@ -66,6 +68,7 @@ interface Reactions {
  */
 export class Indexer {
   private readonly db: Database;
+  private readonly verifyChain: () => Promise<void>;
   private readonly chainId: number;
   private readonly addresses: TrellisAddresses;
   private readonly fromBlock: number;
@@ -98,6 +101,7 @@ export class Indexer {
 
   constructor(opts: IndexerOptions) {
     this.db = opts.db;
+    this.verifyChain = opts.verifyChain ?? (async () => undefined);
     this.chainId = opts.chainId;
     this.addresses = {
       ledger: opts.addresses.ledger.toLowerCase(),
@@ -191,7 +195,7 @@ export class Indexer {
       try {
         await this.syncOnce();
       } catch (err) {
-        if (Date.now() >= deadline) throw err;
+        if (Date.now() >= deadline || (err as { kind?: string }).kind === "unavailable") throw err;
       }
       if (this.indexedBlock() >= blockNumber) return;
       if (Date.now() >= deadline) {
@@ -324,6 +328,8 @@ export class Indexer {
   private async checkReorg(): Promise<void> {
     const ancestor = await this.follower.findAncestor(this.checkpoints, this.keepBlocks);
     if (ancestor === "same") return;
+    // Before any rollback: a different chain at the same URL must not make the index roll back or rebuild.
+    await this.verifyChain();
     this.log.warn(
       { checkpoint: this.indexedBlock(), ancestor: ancestor?.number ?? null },
       ancestor ? "chain reorganised; rolling the index back to the common ancestor" : "chain reorganised beyond the kept hashes; rebuilding the index",
