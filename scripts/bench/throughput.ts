@@ -104,9 +104,9 @@ async function presignRaw(p: Platform, lanes: Lane[], waves: number, mode: "sing
         const [orderId, invoiceId, requestId] = [orders + k, invoices + k, requests + k];
         const l = lanes[i];
         const step: [string, string, unknown[]][] = [
-          [l.buyer.address, "issueOrder", [l.supplier.orgId, ledger.addresses.token, 1000n, due, encodeBytes32String(`RAW-${w}-${i}`), ZeroHash]],
+          [l.buyer.address, "issueOrder", [l.supplier.orgId, ledger.addresses.token, 1000n, due, encodeBytes32String(`RAW-${mode[0]}${w}-${i}`), ZeroHash]],
           [l.supplier.address, "acceptOrder", [orderId]],
-          [l.supplier.address, "issueInvoice", [orderId, encodeBytes32String(`RAW-${w}-${i}`), 1000n, due, DOC]],
+          [l.supplier.address, "issueInvoice", [orderId, encodeBytes32String(`RAW-${mode[0]}${w}-${i}`), 1000n, due, DOC]],
           [l.buyer.address, "confirmInvoice", [invoiceId]],
           [l.supplier.address, "requestFinancing", [invoiceId, bankA, 900n]],
           [l.officer.address, "approveFinancing", [requestId]],
@@ -193,7 +193,7 @@ async function rawPhase(p: Platform, lanes: Lane[], mode: "single" | "batched") 
         return;
       }
       // Each request's own outcome: its ExecutedForwardRequest event with success = true.
-      const ok = r.logs.filter((l: { topics: string[]; data: string }) => l.topics[0] === EXECUTED && BigInt(l.data) === 1n).length;
+      const ok = r.logs.filter((l: { topics: string[]; data: string }) => l.topics[0] === EXECUTED && BigInt("0x" + l.data.slice(-64)) === 1n).length;
       executed += ok;
       const g = gas[stepOf[i + j]];
       g.gas += BigInt(r.gasUsed);
@@ -346,7 +346,7 @@ async function main() {
     const interval = await withCpu(nodePid, () => intervalPhase(p, lanes));
     const intervalProfile = profile.perWrite(interval.writes);
     profile.uninstall();
-    const batching = { options: p.gateway.services.ledger.batcher.options, ...p.gateway.services.ledger.batcher.stats };
+    const batching = { options: { ...p.gateway.services.ledger.batcher.options, maxGas: Number(p.gateway.services.ledger.batcher.options.maxGas) }, ...p.gateway.services.ledger.batcher.stats };
     const load = { before: loadBefore, after: os.loadavg().map((l) => round(l, 2)) };
     const gasRows = Object.fromEntries(OPS.map((op) => [op, { single: raw.gasPerWrite[op], batched: rawBatched.gasPerWrite[op], saved: raw.gasPerWrite[op] - rawBatched.gasPerWrite[op] }]));
     writeGasRows(gasRows, lanes.length);

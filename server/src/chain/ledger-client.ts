@@ -211,7 +211,8 @@ export class LedgerClient {
    */
   private async preflight(actor: Actor, to: string, data: string): Promise<bigint> {
     try {
-      return await this.provider.estimateGas({ from: actor.address, to, data });
+      // At "latest", as a call would be: a node's default "pending" state replays the whole mempool each time.
+      return BigInt(await this.provider.send("eth_estimateGas", [{ from: actor.address, to, data }, "latest"]));
     } catch (err) {
       if (isConnectionError(err)) throw new AppError("unavailable", "CHAIN_UNAVAILABLE", "The ledger could not be reached; retry with the same Idempotency-Key.");
       const revert = revertDataOf(err);
