@@ -58,23 +58,31 @@ const EXECUTED = forwarderInterface.getEvent("ExecutedForwardRequest")!.topicHas
  * executed nothing. Each signer has at most one request per transaction (the relayer sees to that).
  */
 export function outcomeOf(receipt: TransactionReceipt, forwarder: string, signer: string): RequestOutcome {
-  if (receipt.status !== 1) return { receipt: narrow(receipt, []), success: false, skipped: false };
+  return outcomesOf(receipt, forwarder)(signer);
+}
+
+/** Splits a forwarder transaction's logs by request once; the result answers each signer's outcome. */
+export function outcomesOf(receipt: TransactionReceipt, forwarder: string): (signer: string) => RequestOutcome {
+  if (receipt.status !== 1) return () => ({ receipt: narrow(receipt, []), success: false, skipped: false });
   const fwd = forwarder.toLowerCase();
-  const who = signer.toLowerCase();
+  const executed = new Map<string, { success: boolean; logs: Log[] }>();
   let own: Log[] = [];
   for (const log of receipt.logs) {
-    if (log.address.toLowerCase() === fwd && log.topics[0] === EXECUTED) {
-      const parsed = forwarderInterface.decodeEventLog("ExecutedForwardRequest", log.data, log.topics);
-      if (String(parsed.signer).toLowerCase() === who) {
-        const success = Boolean(parsed.success);
-        return { receipt: narrow(receipt, success ? own : []), success, skipped: false };
-      }
+    if (log.topics[0] === EXECUTED && log.address.toLowerCase() === fwd) {
+      // signer is the indexed topic; data is (nonce, success), success the last word.
+      const who = "0x" + log.topics[1].slice(26).toLowerCase();
+      const success = BigInt("0x" + log.data.slice(-64)) === 1n;
+      executed.set(who, { success, logs: success ? own : [] });
       own = [];
     } else {
       own.push(log);
     }
   }
-  return { receipt: narrow(receipt, []), success: false, skipped: true };
+  return (signer) => {
+    const found = executed.get(signer.toLowerCase());
+    if (!found) return { receipt: narrow(receipt, []), success: false, skipped: true };
+    return { receipt: narrow(receipt, found.logs), success: found.success, skipped: false };
+  };
 }
 
 /** The same receipt with only `logs`, so callers that read events see their request's alone. */
@@ -246,7 +254,8 @@ export class RequestBatcher {
       this.stats.transactions += 1;
       this.stats.requests += members.length;
       this.stats.largest = Math.max(this.stats.largest, members.length);
-      for (const m of members) m.resolve(outcomeOf(receipt, this.forwarder, m.signer));
+      const outcome = outcomesOf(receipt, this.forwarder);
+      for (const m of members) m.resolve(outcome(m.signer));
     } catch (err) {
       for (const m of members) m.reject(err);
     } finally {
