@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { HDNodeWallet } from "ethers";
+import { AuthSettings, authSettingsFromEnv } from "./sessions/settings";
 
 /** The gateway's configuration, parsed once at start from CLI flags and environment variables. */
 const ConfigSchema = z
@@ -17,6 +18,7 @@ const ConfigSchema = z
     pollIntervalMs: z.coerce.number().int().min(10).max(60_000),
     reorgDepth: z.coerce.number().int().min(0).max(1000),
     webDir: z.string().optional(),
+    auth: AuthSettings,
   })
   .strict();
 
@@ -85,6 +87,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     pollIntervalMs: env.TRELLIS_POLL_INTERVAL_MS ?? "200",
     reorgDepth: env.TRELLIS_REORG_DEPTH ?? "0",
     webDir: env.TRELLIS_WEB_DIR,
+    auth: authSettingsFromEnv(env),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,11 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Services } from "./services";
+import crypto from "node:crypto";
 import { createOrganization, createUser } from "./orgs/service";
+import { hashPassword } from "./sessions/service";
+import { setPasswordHash } from "./sessions/repo";
 
 export interface DemoCredentials {
   baseUrl: string;
-  users: Record<"operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "auditor", { token: string; orgId: string; address: string }>;
+  users: Record<"operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "auditor", { username: string; password: string; token: string; orgId: string; address: string }>;
   orgs: Record<"acme" | "pearl" | "bankA" | "bankB", string>;
 }
 
@@ -27,7 +30,10 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
 
   const mk = async (name: string, orgId: string, role: "operator" | "buyer" | "supplier" | "officer" | "auditor") => {
     const { user, token } = await createUser(s, { orgId, name, role });
-    return { token, orgId, address: user.address };
+    // A fresh random password per demo user and data directory; people sign in with it, machines use the token.
+    const password = crypto.randomBytes(12).toString("base64url");
+    setPasswordHash(s.gdb, user.id, await hashPassword(password));
+    return { username: name, password, token, orgId, address: user.address };
   };
   const users = {
     operator: await mk("operator", "0", "operator"),

@@ -39,7 +39,7 @@ export function buildOpenApi(routes: RouteDef[]): Record<string, unknown> {
       summary: r.summary,
       tags: [r.tag],
       description: `Roles: ${r.roles === "any" ? "any authenticated user" : r.roles.join(", ")}.`,
-      security: [{ bearer: [] }],
+      security: r.public ? [] : [{ bearer: [] }, { session: [] }],
       parameters,
       responses: {
         [String(r.status ?? (r.method === "post" ? 201 : 200))]: { description: "Success" },
@@ -64,7 +64,7 @@ export function buildOpenApi(routes: RouteDef[]): Record<string, unknown> {
     openapi: "3.1.0",
     info: { title: "Trellis gateway", version: "1.0.0", description: "Supply-chain finance on a shared ledger. See docs/API.md." },
     servers: [{ url: "/" }],
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" }, session: { type: "apiKey", in: "cookie", name: "trellis_session" } } },
     paths,
   };
 }

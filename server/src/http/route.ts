@@ -11,6 +11,10 @@ export interface AuthUser {
   role: Role;
   orgId: string;
   address: string;
+  /** An admin of the organisation: may deactivate its people and revoke their tokens. */
+  isAdmin?: boolean;
+  /** How the request authenticated: an API token (bearer) or a console session (cookie). */
+  credential?: { kind: "token"; tokenId: string } | { kind: "session"; sessionHash: string; csrfToken: string };
 }
 
 export interface Ctx<B = unknown, Q = unknown, P = Record<string, string>> {
@@ -27,7 +31,12 @@ export interface Ctx<B = unknown, Q = unknown, P = Record<string, string>> {
 }
 
 export interface RouteDef {
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "delete";
+  operationId?: string;
+  /** The zod schema of the success body. */
+  response?: z.ZodType;
+  /** Answered without authentication (signing in); everything else authenticates before its body is read. */
+  public?: boolean;
   path: string;
   summary: string;
   tag: string;
