@@ -1,7 +1,10 @@
-// The only way the console talks to the gateway: same origin, /api/v1, bearer token.
+// The only way the console talks to the gateway: same origin, /api/v1. The session is an HttpOnly cookie the browser
+// sends by itself (script never sees it); writes repeat the session's CSRF token, which lives in memory only, never
+// in localStorage, and is fetched again from GET /sessions/current after a reload.
 
-const TOKEN_KEY = "trellis.token";
 const BASE = "/api/v1";
+const CSRF_HEADER = "X-CSRF-Token";
+let csrfToken: string | null = null;
 
 export class ApiError extends Error {
   constructor(
@@ -15,13 +18,9 @@ export class ApiError extends Error {
   }
 }
 
-export function getToken(): string | null {
-  return localStorage.getItem(TOKEN_KEY);
-}
-
-export function setToken(token: string | null): void {
-  if (token) localStorage.setItem(TOKEN_KEY, token);
-  else localStorage.removeItem(TOKEN_KEY);
+/** Remembers (in memory) the CSRF token of the current session; null after signing out. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
 }
 
 function newKey(): string {
@@ -46,13 +45,10 @@ interface RequestOptions {
   method?: string;
   body?: unknown;
   raw?: Blob | ArrayBuffer;
-  token?: string | null;
 }
 
 async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
-  const token = options.token === undefined ? getToken() : options.token;
-  if (token) headers.Authorization = `Bearer ${token}`;
   let body: BodyInit | undefined;
   if (options.raw !== undefined) {
     headers["Content-Type"] = "application/octet-stream";
@@ -62,11 +58,12 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
     body = JSON.stringify(options.body);
   }
   const method = options.method ?? (body === undefined ? "GET" : "POST");
+  if (method !== "GET" && csrfToken) headers[CSRF_HEADER] = csrfToken;
   // One key per user action makes a retry after a network failure safe (the gateway answers it only once).
   if (method === "POST") headers["Idempotency-Key"] = newKey();
   let response: Response;
   try {
-    response = await fetch(`${BASE}${path}`, { method, headers, body });
+    response = await fetch(`${BASE}${path}`, { method, headers, body, credentials: "same-origin" });
   } catch {
     throw new ApiError(0, "NETWORK_ERROR", "The gateway could not be reached.");
   }
@@ -92,16 +89,14 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
 }
 
 export const api = {
-  get: <T>(path: string, query?: Query, token?: string | null) => request<T>(withQuery(path, query), { token }),
+  get: <T>(path: string, query?: Query) => request<T>(withQuery(path, query)),
   post: <T>(path: string, body: unknown = {}) => request<T>(path, { method: "POST", body }),
   put: <T>(path: string, body: unknown) => request<T>(path, { method: "PUT", body }),
+  delete: <T>(path: string) => request<T>(path, { method: "DELETE" }),
   upload: <T>(path: string, raw: Blob | ArrayBuffer) => request<T>(path, { method: "POST", raw }),
-  /** Fetches a non-JSON resource (CSV export) with the bearer token, for a download. */
+  /** Fetches a non-JSON resource (CSV export) with the session cookie, for a download. */
   async download(path: string, query?: Query): Promise<Blob> {
-    const headers: Record<string, string> = {};
-    const token = getToken();
-    if (token) headers.Authorization = `Bearer ${token}`;
-    const response = await fetch(`${BASE}${withQuery(path, query)}`, { headers });
+    const response = await fetch(`${BASE}${withQuery(path, query)}`, { credentials: "same-origin" });
     if (!response.ok) {
       let code = `HTTP_${response.status}`;
       let message = `The gateway answered ${response.status}.`;
