@@ -86,13 +86,12 @@ export function createApp(services: Services): express.Express {
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec as swaggerUi.JsonObject));
 
   const api = express.Router();
-  const settings = services.config.auth;
   const limited = (message: string) => (_req: Request, _res: Response, next: NextFunction) => next(new AppError("rate_limited", "RATE_LIMITED", message));
   // Before authentication, every request counts against its client address; a generous bound that only a flood hits.
   api.use(
     rateLimit({
       windowMs: 60_000,
-      limit: settings.ipRequestsPerMinute,
+      limit: () => services.config.auth.ipRequestsPerMinute,
       keyGenerator: (req) => `ip:${clientKey(req)}`,
       standardHeaders: "draft-7",
       legacyHeaders: false,
@@ -103,7 +102,7 @@ export function createApp(services: Services): express.Express {
     // After authentication, requests count against the user, however the credential was spelled.
     user: rateLimit({
       windowMs: 60_000,
-      limit: settings.userRequestsPerMinute,
+      limit: () => services.config.auth.userRequestsPerMinute,
       keyGenerator: (_req, res) => `user:${(res.locals.user as AuthUser | undefined)?.id ?? "-"}`,
       standardHeaders: "draft-7",
       legacyHeaders: false,
