@@ -4,6 +4,8 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 import { authenticator } from "otplib";
 import { apiClient, startPlatform, type Platform } from "../helpers/platform";
+import { SessionBody } from "../../server/src/sessions/schemas";
+import { IssuedToken, TokenList, TokenRecord } from "../../server/src/tokens/schemas";
 
 // People and credentials over HTTP: sign-in sessions with CSRF, lockout, TOTP, API tokens, deactivation and
 // organisation suspension, against the real gateway and a real chain.
@@ -83,6 +85,7 @@ describe("people and credentials", function () {
       expect(r.body.user).to.include({ name: "officer1", role: "officer", orgId: p.credentials.orgs.bankA, isAdmin: true, totpEnabled: false });
       expect(r.body.org).to.include({ id: p.credentials.orgs.bankA, name: "Bank A", kind: "bank" });
       expect(r.body.csrfToken).to.match(/^[A-Za-z0-9_-]{43}$/);
+      expect(SessionBody.strict().safeParse(r.body).success, "the answer matches its documented schema").to.equal(true);
       const me = await b.call("GET", "/me");
       expect(me.status).to.equal(200);
       expect(me.body.user).to.include({ name: "officer1" });
@@ -153,6 +156,27 @@ describe("people and credentials", function () {
     });
   });
 
+  describe("PUT /users/me/password", () => {
+    it("needs the current password once one is set, and signs out the user's other sessions", async () => {
+      const u = await newUser(p.credentials.orgs.pearl, "supplier");
+      const first = browser(p.baseUrl);
+      const second = browser(p.baseUrl);
+      expect((await first.signIn(u.name, u.password)).status).to.equal(201);
+      expect((await second.signIn(u.name, u.password)).status).to.equal(201);
+      const without = await first.call("PUT", "/users/me/password", { newPassword: "a brand new passphrase" });
+      expect(without.status).to.equal(401);
+      expect(without.body.error.code).to.equal("INVALID_CREDENTIALS");
+      const short = await first.call("PUT", "/users/me/password", { currentPassword: u.password, newPassword: "short" });
+      expect(short.status).to.equal(400);
+      const changed = await first.call("PUT", "/users/me/password", { currentPassword: u.password, newPassword: "a brand new passphrase" });
+      expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
+      expect((await first.call("GET", "/me")).status).to.equal(200);
+      expect((await second.call("GET", "/me")).status).to.equal(401);
+      expect((await browser(p.baseUrl).signIn(u.name, u.password)).status).to.equal(401);
+      expect((await browser(p.baseUrl).signIn(u.name, "a brand new passphrase")).status).to.equal(201);
+    });
+  });
+
   describe("TOTP second factor", () => {
     it("enrols an officer (URI once, confirmed with a code), then requires a fresh code at sign-in", async () => {
       const u = p.credentials.users.officer2;
@@ -199,12 +223,14 @@ describe("people and credentials", function () {
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       expect(created.body.id).to.match(/^tok_[0-9a-f]{16}$/);
       expect(created.body.token).to.match(/^trl_/);
+      IssuedToken.strict().parse(created.body);
       expect(Date.parse(created.body.expiresAt) - Date.now()).to.be.closeTo(30 * 86_400_000, 60_000);
       const machine = apiClient(p.baseUrl, created.body.token);
       expect((await machine("GET", "/me")).body.user.name).to.equal("buyer");
 
       const list = await buyer("GET", "/tokens");
       expect(list.status).to.equal(200);
+      TokenList.parse(list.body);
       const mine = list.body.items.find((t: { id: string }) => t.id === created.body.id);
       expect(mine).to.include({ name: "erp export", status: "active", revokedAt: null });
       expect(JSON.stringify(list.body)).not.to.include(created.body.token);
@@ -215,6 +241,7 @@ describe("people and credentials", function () {
       const revoked = await buyer("DELETE", `/tokens/${created.body.id}`);
       expect(revoked.status).to.equal(200);
       expect(revoked.body).to.include({ id: created.body.id, status: "revoked" });
+      TokenRecord.strict().parse(revoked.body);
       const after = await machine("GET", "/me");
       expect(after.status).to.equal(401);
       expect(after.body.error.code).to.equal("UNAUTHENTICATED");

@@ -112,6 +112,11 @@ export function deleteSessionsOf(db: GatewayDb, userId: string): number {
   return db.prepare("DELETE FROM sessions WHERE user_id = ?").run(userId).changes;
 }
 
+/** Ends every session of a user but one (the one changing the password keeps going). */
+export function deleteOtherSessions(db: GatewayDb, userId: string, keepHash: string | null): number {
+  return db.prepare("DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?").run(userId, keepHash).changes;
+}
+
 export function deleteExpiredSessions(db: GatewayDb, now: string): void {
   db.prepare("DELETE FROM sessions WHERE expires_at <= ?").run(now);
 }

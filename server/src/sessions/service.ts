@@ -9,6 +9,7 @@ import type { AuthSettings } from "./settings";
 import {
   clearLoginFailures,
   deleteExpiredSessions,
+  deleteOtherSessions,
   deleteSession,
   enableTotp,
   insertSession,
@@ -146,7 +147,7 @@ export function endSession(db: GatewayDb, user: AuthUser): void {
 
 /**
  * Sets a password. A user who already has one must give it (`currentPassword`); a new user, who so far holds only
- * the API token they were given, sets the first one with that token.
+ * the API token they were given, sets the first one with that token. Other sessions of the user end.
  */
 export async function changePassword(db: GatewayDb, user: AuthUser, input: { currentPassword?: string; newPassword: string }): Promise<void> {
   const rec = userRecord(db, user.id)!;
@@ -156,7 +157,12 @@ export async function changePassword(db: GatewayDb, user: AuthUser, input: { cur
   if (input.newPassword.toLowerCase().includes(user.name.toLowerCase())) {
     throw new AppError("invalid", "WEAK_PASSWORD", "The password must not contain the username.");
   }
-  setPasswordHash(db, user.id, await hashPassword(input.newPassword));
+  const hash = await hashPassword(input.newPassword);
+  // A new password ends the user's other sessions: whoever signed in with the old one is signed out.
+  db.transaction(() => {
+    setPasswordHash(db, user.id, hash);
+    deleteOtherSessions(db, user.id, user.credential?.kind === "session" ? user.credential.sessionHash : null);
+  })();
 }
 
 /**

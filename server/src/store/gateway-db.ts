@@ -94,6 +94,7 @@ const MIGRATIONS: string[] = [
    ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE users ADD COLUMN deactivated_at TEXT;
+   UPDATE users SET is_admin = 1 WHERE rowid IN (SELECT MIN(rowid) FROM users GROUP BY org_id);  -- each org's first user
    CREATE TABLE api_tokens (
      id TEXT PRIMARY KEY,
      user_id TEXT NOT NULL REFERENCES users(id),
