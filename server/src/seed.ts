@@ -29,10 +29,12 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
   const audit = (await createOrganization(s, { kind: "auditor", name: "Trellis Audit" })).orgId;
 
   const mk = async (name: string, orgId: string, role: "operator" | "buyer" | "supplier" | "officer" | "auditor") => {
-    const { user, token } = await createUser(s, { orgId, name, role });
     // A fresh random password per demo user and data directory; people sign in with it, machines use the token.
+    // scrypt runs on libuv's thread pool while the user is created on-chain, so seeding takes no longer for it.
     const password = crypto.randomBytes(12).toString("base64url");
-    setPasswordHash(s.gdb, user.id, await hashPassword(password));
+    const hashing = hashPassword(password);
+    const { user, token } = await createUser(s, { orgId, name, role });
+    setPasswordHash(s.gdb, user.id, await hashing);
     return { username: name, password, token, orgId, address: user.address };
   };
   const users = {
