@@ -88,7 +88,7 @@ describe("request bodies and rate limits under abuse", function () {
     expect(login.status).to.equal(429);
     const body = (await login.json()) as { error: { code: string } };
     expect(body.error.code).to.equal("AUTH_RATE_LIMITED");
-    expect(login.headers.get("retry-after")).to.equal("60");
+    expect(Number(login.headers.get("retry-after"))).to.be.within(1, 60);
     // The tests below send strangers' requests on purpose; lift the limit for them.
     p.gateway.services.config.auth.authFailuresPerMinute = 10_000;
   });

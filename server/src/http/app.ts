@@ -180,9 +180,10 @@ function mount(router: express.Router, def: RouteDef, services: Services, idempo
     const settings = services.config.auth;
     const address = `fail:${clientKey(req)}`;
     try {
-      const failures = (await limits.failures.get(address))?.totalHits ?? 0;
-      if (failures >= settings.authFailuresPerMinute) {
-        throw new AppError("rate_limited", "AUTH_RATE_LIMITED", "Too many failed sign-ins or bad credentials from your address; wait a minute.", { retryAfterSeconds: 60 });
+      const failures = await limits.failures.get(address);
+      if (failures && failures.totalHits >= settings.authFailuresPerMinute) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(((failures.resetTime?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000));
+        throw new AppError("rate_limited", "AUTH_RATE_LIMITED", "Too many failed sign-ins or bad credentials from your address; wait a minute.", { retryAfterSeconds });
       }
       if (def.public) {
         // Signing in: a refused attempt counts as a failed authentication of this address too.
