@@ -47,8 +47,10 @@ export function buildOpenApi(routes: RouteDef[]): Record<string, unknown> {
         "401": { description: "No or bad token", content: { "application/json": { schema: ErrorBody } } },
         "403": { description: "Role or organisation not allowed", content: { "application/json": { schema: ErrorBody } } },
         "404": { description: "Unknown id, or not visible to you", content: { "application/json": { schema: ErrorBody } } },
+        "429": { description: "Rate limited (per user, per address, or failed authentications)", content: { "application/json": { schema: ErrorBody } } },
         ...(r.method !== "get"
           ? {
+              "408": { description: "The body did not arrive in time", content: { "application/json": { schema: ErrorBody } } },
               "409": { description: "State conflict or duplicate", content: { "application/json": { schema: ErrorBody } } },
               "413": { description: "Body too large", content: { "application/json": { schema: ErrorBody } } },
               "422": { description: "Business rule refused", content: { "application/json": { schema: ErrorBody } } },
