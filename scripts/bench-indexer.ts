@@ -14,7 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ethers, type Interface } from "ethers";
-import { SettlementToken__factory, TrellisLedger__factory } from "../typechain-types";
+import { ledgerInterface, tokenInterface } from "../server/src/chain/abi";
 import { openIndexDb } from "../server/src/db/sqlite";
 import { Indexer, type RpcProvider } from "../server/src/indexer/indexer";
 import { entityHistory, listEvents } from "../server/src/audit/repo";
@@ -32,8 +32,8 @@ const SUPPLIERS = 200;
 const BANKS = 10;
 const T0 = 1_750_000_000;
 
-const ledgerIface = TrellisLedger__factory.createInterface();
-const tokenIface = SettlementToken__factory.createInterface();
+const ledgerIface = ledgerInterface;
+const tokenIface = tokenInterface;
 const addr = (n: number) => ethers.zeroPadValue(ethers.toBeHex(n), 20);
 const h = (s: string) => ethers.id(s);
 

@@ -17,11 +17,13 @@ import os from "node:os";
 import path from "node:path";
 import { encodeBytes32String, ZeroHash } from "ethers";
 import pino from "pino";
-import { apiClient, freePort, startPlatform } from "../../test/helpers/platform";
+import { apiClient } from "../lib/api-client";
+import { freePort } from "../lib/processes";
+import { startPlatform } from "../lib/platform";
 import { loadConfig } from "../../server/src/config";
 import { startGateway } from "../../server/src/gateway";
 import { startAnvil, type LocalNode } from "../../server/src/chain/local-node";
-import { ledgerInterface } from "../../server/src/chain/ledger-client";
+import { ledgerInterface } from "../../server/src/chain/abi";
 import { buildLanes, DOC, percentile, printTable, ROOT, round, rpc, rpcBatch, runMain, updateResult, verdict, writeDetails, type Lane } from "./lib";
 
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);

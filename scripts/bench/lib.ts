@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { apiClient } from "../../test/helpers/platform";
+import { apiClient } from "../lib/api-client";
 import type { DemoCredentials } from "../../server/src/seed";
 import type { Services } from "../../server/src/services";
 

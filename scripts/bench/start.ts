@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort, killGroup, startProcess } from "../../test/helpers/platform";
+import { freePort, killGroup, startProcess } from "../lib/processes";
 import { printTable, ROOT, round, runMain, updateResult, verdict } from "./lib";
 
 async function timeToReady(dataDir: string): Promise<number> {

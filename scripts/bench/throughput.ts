@@ -19,10 +19,10 @@ import fs from "node:fs";
 import { Session } from "node:inspector";
 import path from "node:path";
 import { encodeBytes32String, HDNodeWallet, ZeroHash } from "ethers";
-import { startPlatform } from "../../test/helpers/platform";
+import { startPlatform } from "../lib/platform";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
-import { forwarderInterface, ledgerInterface } from "../../server/src/chain/ledger-client";
-import { apiClient } from "../../test/helpers/platform";
+import { forwarderInterface, ledgerInterface } from "../../server/src/chain/abi";
+import { apiClient } from "../lib/api-client";
 import { DEV_MNEMONIC } from "../../server/src/config";
 import { WritePathProfile } from "./profile";
 import {

@@ -7,7 +7,7 @@
  *   `{ token, orgId, address }`): one client per lane runs `perLane` fast-track lifecycles (8 writes each) in turn.
  *   Prints `{ ok, errors: 0, seconds, latencies, cpuSeconds }`; any non-2xx fails the job.
  */
-import { apiClient } from "../../test/helpers/platform";
+import { apiClient } from "../lib/api-client";
 import type { DemoCredentials } from "../../server/src/seed";
 import { apiLifecycle, inDays, type Lane, type Member } from "./lib";
 

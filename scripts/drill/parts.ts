@@ -10,10 +10,12 @@ import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { Contract, Wallet, ZeroHash, encodeBytes32String, type JsonRpcProvider } from "ethers";
-import { apiClient, freePort, killGroup, startPlatform, startProcess, type Platform } from "../../test/helpers/platform";
+import { apiClient } from "../lib/api-client";
+import { freePort, killGroup, startProcess } from "../lib/processes";
+import { startPlatform, type Platform } from "../lib/platform";
 import { startHardhatNode } from "../../server/src/chain/local-node";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
-import { forwarderInterface, ledgerInterface, tokenInterface } from "../../server/src/chain/ledger-client";
+import { forwarderInterface, ledgerInterface, tokenInterface } from "../../server/src/chain/abi";
 import type { DemoCredentials } from "../../server/src/seed";
 import { buildLanes, DOC, inDays, rpc, type Api, type Lane } from "../bench/lib";
 

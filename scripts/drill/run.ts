@@ -8,7 +8,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { startPlatform } from "../../test/helpers/platform";
+import { startPlatform } from "../lib/platform";
 import { printTable, RESULTS_DIR, runMain, updateResult, verdict, writeDetails } from "../bench/lib";
 import { authzDrill, crashDrill, fuzzDrill, loadDrill, type CrashResult } from "./parts";
 

@@ -15,7 +15,8 @@ import type { Services } from "./services";
 import { getMeta, openGatewayDb, setMeta } from "./store/gateway-db";
 import { KeyVault } from "./store/key-vault";
 import { seedDemo, type DemoCredentials } from "./seed";
-import { submitConfirmedIntents } from "./financing/intents";
+import { submitIntentsOnConfirmation } from "./financing/intents";
+import { DomainEventBus } from "./shared/domain-events";
 import path from "node:path";
 
 export interface Gateway {
@@ -94,6 +95,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
 
   const ledger = new LedgerClient(provider, sender, vault, gdb, addresses, relayers, BigInt(chainId), logger);
   const idb = openIndexDb(path.join(config.dataDir, "index.db"));
+  const events = new DomainEventBus(logger);
   const indexer = new Indexer({
     db: idb,
     provider,
@@ -103,6 +105,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     recentHeader: (n) => sender.recentHeader(n),
     reorgDepth: config.reorgDepth,
     pollIntervalMs: config.pollIntervalMs,
+    events,
     logger,
   });
   await indexer.syncOnce();
@@ -128,8 +131,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const port = (server.address() as { port: number }).port;
   const url = `http://${config.host}:${port}`;
 
-  // One-stop requests whose invoices were confirmed while the gateway was down (or through /relay) go out now.
-  await submitConfirmedIntents(services).catch((err) => logger.warn({ err }, "one-stop intents not submitted"));
+  // From here on each indexed confirmation submits its one-stop request; those confirmed while the gateway was down go now.
+  await submitIntentsOnConfirmation(services, events).catch((err) => logger.warn({ err }, "one-stop intents not submitted"));
 
   let credentials: DemoCredentials | undefined;
   if (config.seedDemo && !getMeta(gdb, "seeded")) {

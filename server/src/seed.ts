@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import { createOrganization, createUser } from "./orgs/service";
 import { hashPassword } from "./sessions/service";
 import { setPasswordHash } from "./sessions/repo";
+import type { Role } from "./shared/roles";
 
 export interface DemoCredentials {
   baseUrl: string;
@@ -28,7 +29,7 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
   const bankB = (await createOrganization(s, { kind: "bank", name: "Bank B" })).orgId;
   const audit = (await createOrganization(s, { kind: "auditor", name: "Trellis Audit" })).orgId;
 
-  const mk = async (name: string, orgId: string, role: "operator" | "buyer" | "supplier" | "officer" | "auditor") => {
+  const mk = async (name: string, orgId: string, role: Role) => {
     // A fresh random password per demo user and data directory; people sign in with it, machines use the token.
     // scrypt runs on libuv's thread pool while the user is created on-chain, so seeding takes no longer for it.
     const password = crypto.randomBytes(12).toString("base64url");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { startPlatform, type Platform } from "../helpers/platform";
+import { startPlatform, type Platform } from "../../scripts/lib/platform";
 import { authzDrill, fuzzDrill, loadDrill } from "../../scripts/drill/parts";
 
 /**

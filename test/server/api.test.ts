@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { encodeBytes32String, Wallet, ZeroHash } from "ethers";
 import { TrellisLedger__factory } from "../../typechain-types";
-import { apiClient, startPlatform, type Platform } from "../helpers/platform";
+import { apiClient } from "../../scripts/lib/api-client";
+import { startPlatform, type Platform } from "../../scripts/lib/platform";
 import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "./lifecycle";
 
 describe("gateway API on a Hardhat node", function () {
@@ -74,6 +75,22 @@ describe("gateway API on a Hardhat node", function () {
       const after = await c.supplier("GET", `/one-stop/${r.body.invoice.id}`);
       expect(after.body.financingIntent.status).to.equal("submitted");
       expect(after.body.financingRequest).to.include({ status: "requested", path: "fast-track", amount: "40000.00", invoiceId: r.body.invoice.id });
+    });
+
+    it("submits the one-stop request however the confirmation reached the ledger (here not through the API)", async () => {
+      const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "30000.00", reference: "PO-ONE-EXT", dueDate: inDays(40) });
+      await c.supplier("POST", `/orders/${order.body.id}/accept`);
+      const r = await c.supplier("POST", "/one-stop", { orderId: order.body.id, invoiceNumber: `INV-EXT-${Date.now() % 1e6}`, amount: "30000.00", dueDate: inDays(40), documentHash: DOC, bankOrgId: p.credentials.orgs.bankA, financingAmount: "20000.00" });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      const { ledger, indexer } = p.gateway.services;
+      // The buyer's own key confirms on the ledger directly; only the indexer's invoiceConfirmed event can react.
+      const receipt = await ledger.act({ address: p.credentials.users.buyer.address }, "ledger", "confirmInvoice", [r.body.invoice.id]);
+      await indexer.waitFor(receipt.blockNumber);
+      const after = await c.supplier("GET", `/one-stop/${r.body.invoice.id}`);
+      expect(after.status).to.equal(200);
+      expect(after.body.financingIntent).to.include({ status: "submitted", amount: "20000.00", error: null });
+      expect(after.body.financingRequest).to.include({ status: "requested", amount: "20000.00", invoiceId: r.body.invoice.id });
+      expect(after.body.financingIntent.financingRequestId).to.equal(after.body.financingRequest.id);
     });
   });
 

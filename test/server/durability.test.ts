@@ -2,7 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { apiClient, freePort, killGroup, startPlatform, startProcess } from "../helpers/platform";
+import { apiClient } from "../../scripts/lib/api-client";
+import { freePort, killGroup, startProcess } from "../../scripts/lib/processes";
+import { startPlatform } from "../../scripts/lib/platform";
 import { clients, fastTrackLifecycle, inDays } from "./lifecycle";
 
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { apiClient } from "../helpers/platform";
+import { apiClient } from "../../scripts/lib/api-client";
 import type { DemoCredentials } from "../../server/src/seed";
 
 export const DOC = "0x" + "ab".repeat(32);

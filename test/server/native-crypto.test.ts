@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Transaction, TypedDataEncoder, Wallet, keccak256, randomBytes, hexlify, verifyTypedData } from "ethers";
 import { keccak_256 } from "@noble/hashes/sha3";
 import { installNativeKeccak, makeWallet, nativeCrypto } from "../../server/src/chain/native-crypto";
+import { forwarderDomain } from "../../server/src/chain/forward-request";
 
 describe("native crypto", () => {
   before(() => installNativeKeccak());
@@ -20,7 +21,7 @@ describe("native crypto", () => {
   });
 
   it("signs transactions and EIP-712 requests byte for byte as ethers' own wallet does", async () => {
-    const domain = { name: "TrellisForwarder", version: "1", chainId: 31337, verifyingContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3" };
+    const domain = forwarderDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
     const types = { ForwardRequest: [{ name: "from", type: "address" }, { name: "nonce", type: "uint256" }, { name: "data", type: "bytes" }] };
     for (let i = 0; i < 25; i++) {
       const key = hexlify(randomBytes(32));

@@ -9,7 +9,7 @@ import { startAnvil, type LocalNode } from "../../server/src/chain/local-node";
 import { TxSender } from "../../server/src/chain/tx-sender";
 import { RpcProvider } from "../../server/src/chain/rpc-provider";
 import { openGatewayDb, type GatewayDb } from "../../server/src/store/gateway-db";
-import { freePort } from "../helpers/platform";
+import { freePort } from "../../scripts/lib/processes";
 
 /** The first accounts of the standard development mnemonic, funded by Anvil (and Hardhat) at genesis. */
 const KEYS = [

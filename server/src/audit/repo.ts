@@ -1,9 +1,9 @@
 import type { Database } from "../db/sqlite";
 import { clampLimit, decodeCursor, encodeCursor, iso, parseId, seqOf, type Page } from "../db/page";
 import { eventIdOf, prepared } from "../db/stmt";
-import { EventDecoder, jsonArgs, rawLogFromRpc, type TrellisAddresses } from "../indexer/decode";
+import { EventDecoder, jsonArgs, rawLogFromRpc, type TrellisAddresses } from "../chain/abi";
 import type { RpcProvider } from "../indexer/indexer";
-import type { EntityType } from "../indexer/projector";
+import type { EntityType } from "../indexer/projections";
 import { getFinancingRequest } from "../financing/repo";
 import { getInvoice } from "../invoices/repo";
 import { getOrder } from "../orders/repo";

@@ -1,37 +1,5 @@
-import { Interface } from "ethers";
-import { SettlementToken__factory, TrellisForwarder__factory, TrellisLedger__factory } from "../../../typechain-types";
 import { AppError, type ErrorKind } from "../shared/errors";
-
-const interfaces = [
-  TrellisLedger__factory.createInterface(),
-  SettlementToken__factory.createInterface(),
-  TrellisForwarder__factory.createInterface(),
-] as Interface[];
-
-/** A decoded custom error: its name and arguments (bigints as strings). */
-export interface DecodedRevert {
-  name: string;
-  args: Record<string, string>;
-}
-
-/** Decodes revert data with the ledger's, token's and forwarder's ABIs; undefined when it is not a known error. */
-export function decodeRevert(data: string | undefined | null): DecodedRevert | undefined {
-  if (!data || data === "0x" || data.length < 10) return undefined;
-  for (const iface of interfaces) {
-    try {
-      const parsed = iface.parseError(data);
-      if (!parsed) continue;
-      const args: Record<string, string> = {};
-      parsed.fragment.inputs.forEach((input, i) => {
-        args[input.name || String(i)] = String(parsed.args[i]);
-      });
-      return { name: parsed.name, args };
-    } catch {
-      // Not this interface's error; try the next.
-    }
-  }
-  return undefined;
-}
+import type { DecodedRevert } from "./abi";
 
 type Rule = [kind: ErrorKind, code: string, message: (a: Record<string, string>) => string];
 

@@ -1,19 +1,15 @@
-import { Interface, JsonRpcProvider, LogDescription, TransactionReceipt, Wallet } from "ethers";
+import { JsonRpcProvider, LogDescription, TransactionReceipt, Wallet } from "ethers";
 import type { Logger } from "pino";
-import {
-  SettlementToken__factory,
-  TrellisForwarder__factory,
-  TrellisLedger__factory,
-} from "../../../typechain-types";
 import type { ERC2771Forwarder } from "../../../typechain-types/contracts/TrellisForwarder";
 import { AppError } from "../shared/errors";
 import type { GatewayDb } from "../store/gateway-db";
+import { IdempotencyRepo, type IdempotencyStep } from "../store/idempotency-repo";
 import type { KeyVault } from "../store/key-vault";
 import { KeyedMutex } from "../shared/mutex";
-import { decodeRevert, revertDataOf, toAppError } from "./contract-errors";
+import { decodeRevert, EventDecoder, forwarderInterface, ledgerInterface, tokenInterface } from "./abi";
+import { revertDataOf, toAppError } from "./contract-errors";
 import { forwarderDomain, signForwardRequest } from "./forward-request";
 import { isConnectionError, TxSender } from "./tx-sender";
-import { EventDecoder } from "../indexer/decode";
 
 export interface Addresses {
   ledger: string;
@@ -28,11 +24,7 @@ export interface Actor {
 }
 
 /** Ties a chain write to an HTTP Idempotency-Key: step n of the request with that key. */
-export interface IdempotencyStep {
-  userId: string;
-  key: string;
-  step: number;
-}
+export type { IdempotencyStep } from "../store/idempotency-repo";
 
 /** The forwarder refused a request whose deadline the chain's clock had passed. */
 class ExpiredRequest extends Error {}
@@ -41,10 +33,6 @@ class ExpiredRequest extends Error {}
  * reservation is what a block must hold room for, so it is kept near that rather than generous. */
 const INNER_GAS = 400_000n;
 const OUTER_GAS = 500_000n;
-
-export const ledgerInterface = TrellisLedger__factory.createInterface() as Interface;
-export const tokenInterface = SettlementToken__factory.createInterface() as Interface;
-export const forwarderInterface = TrellisForwarder__factory.createInterface() as Interface;
 
 /**
  * The gateway's hand on the ledger. Custodial: it signs an EIP-712 ERC-2771 forward request with the person's own
@@ -56,12 +44,13 @@ export class LedgerClient {
   private readonly forwarderNonces = new Map<string, bigint>();
   private next = 0;
   private chainIdValue: bigint;
+  private readonly idempotency: IdempotencyRepo;
 
   constructor(
     readonly provider: JsonRpcProvider,
     readonly sender: TxSender,
     private readonly vault: KeyVault,
-    private readonly db: GatewayDb,
+    db: GatewayDb,
     readonly addresses: Addresses,
     private readonly relayers: Wallet[],
     chainId: bigint,
@@ -69,9 +58,10 @@ export class LedgerClient {
   ) {
     this.chainIdValue = chainId;
     this.decoder = new EventDecoder(addresses);
+    this.idempotency = new IdempotencyRepo(db);
   }
 
-  /** The indexer's decoder: its table from (address, topic) to event is what parseLogs looks events up in. */
+  /** The shared event decoder: its table from (address, topic) to event is what parseLogs looks events up in. */
   private readonly decoder: EventDecoder;
 
   get chainId(): bigint {
@@ -91,7 +81,7 @@ export class LedgerClient {
     const data = iface.encodeFunctionData(fn, args);
     const wallet = this.vault.wallet(actor.address);
     return this.userLocks.run(actor.address.toLowerCase(), async () => {
-      const prior = idem ? this.priorStep(idem) : undefined;
+      const prior = idem ? this.idempotency.stepTx(idem) : undefined;
       if (prior) return this.sender.resume(prior);
       await this.preflight(actor, to, data);
       for (let attempt = 0; ; attempt++) {
@@ -112,7 +102,7 @@ export class LedgerClient {
           // refused the whole request, so nothing happened; sign again against the chain's clock, once.
           if (attempt > 0 || !(err instanceof ExpiredRequest)) throw err;
           this.chainClock.at = 0;
-          if (idem) this.db.prepare("DELETE FROM idempotency_steps WHERE user_id = ? AND key = ? AND step = ?").run(idem.userId, idem.key, idem.step);
+          if (idem) this.idempotency.forgetStep(idem);
         }
       }
     });
@@ -121,7 +111,7 @@ export class LedgerClient {
   /** Relays a forward request signed by the client itself (non-custodial). The signer must be `actor`. */
   async relaySigned(actor: Actor, request: ERC2771Forwarder.ForwardRequestDataStruct, idem?: IdempotencyStep) {
     return this.userLocks.run(actor.address.toLowerCase(), async () => {
-      const prior = idem ? this.priorStep(idem) : undefined;
+      const prior = idem ? this.idempotency.stepTx(idem) : undefined;
       if (prior) return this.sender.resume(prior);
       await this.preflight(actor, String(request.to), String(request.data));
       return this.relay(actor, request, String(request.to), String(request.data), idem);
@@ -170,12 +160,7 @@ export class LedgerClient {
   ): Promise<TransactionReceipt> {
     const relayer = this.relayers[this.next++ % this.relayers.length];
     const execData = forwarderInterface.encodeFunctionData("execute", [request]);
-    const onSigned = idem
-      ? (txHash: string) =>
-          this.db
-            .prepare("INSERT INTO idempotency_steps (user_id, key, step, tx_hash) VALUES (?, ?, ?, ?)")
-            .run(idem.userId, idem.key, idem.step, txHash)
-      : undefined;
+    const onSigned = idem ? (txHash: string) => this.idempotency.recordStep(idem, txHash) : undefined;
     let receipt: TransactionReceipt;
     try {
       receipt = await this.sender.send(relayer, { to: this.addresses.forwarder, data: execData, gasLimit: OUTER_GAS }, onSigned);
@@ -233,12 +218,5 @@ export class LedgerClient {
       this.forwarderNonces.set(key, n);
     }
     return n;
-  }
-
-  private priorStep(idem: IdempotencyStep): string | undefined {
-    const row = this.db
-      .prepare("SELECT tx_hash FROM idempotency_steps WHERE user_id = ? AND key = ? AND step = ?")
-      .get(idem.userId, idem.key, idem.step) as { tx_hash: string } | undefined;
-    return row?.tx_hash;
   }
 }

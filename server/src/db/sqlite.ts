@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { MIGRATIONS } from "./migrations";
+import { runMigrations } from "./migrate";
 
 export type Database = BetterSqlite3.Database;
 
@@ -29,18 +30,5 @@ export function openIndexDb(file: string): Database {
 
 /** Applies the migrations this database has not seen yet. */
 export function migrate(db: Database): void {
-  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-  const current = (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_version").get() as { v: number }).v;
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `The index database is at schema version ${current}, newer than this gateway knows (${MIGRATIONS.length}); ` +
-        "delete index.db to rebuild it from the chain, or upgrade the gateway.",
-    );
-  }
-  for (let v = current + 1; v <= MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v - 1]);
-      db.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)").run(v, new Date().toISOString());
-    })();
-  }
+  runMigrations(db, MIGRATIONS, "index", "delete index.db to rebuild it from the chain, or upgrade the gateway.");
 }

@@ -1,12 +1,13 @@
-import type { AuthUser } from "../http/route";
 import type { Services } from "../services";
+import type { DomainEventBus } from "../shared/domain-events";
 import { AppError } from "../shared/errors";
 import { formatMinor } from "../shared/money";
 
 /**
  * One-stop financing: the supplier files the invoice and its financing request in one call, but the ledger only
  * finances invoices the buyer has confirmed. The request is therefore kept as an intent and submitted, signed by the
- * supplier's own key, the moment the buyer's confirmation is on the ledger.
+ * supplier's own key, the moment the buyer's confirmation is on the ledger: the indexer's `invoiceConfirmed` domain
+ * event is what submits it, however the confirmation was sent (the API, /relay, another client of the chain).
  */
 export interface FinancingIntent {
   invoiceId: string;
@@ -42,7 +43,7 @@ const view = (r: Row): FinancingIntent => ({
   updatedAt: r.updated_at,
 });
 
-export function recordIntent(s: Services, user: AuthUser, invoiceId: string, bankOrgId: string, amount: bigint): FinancingIntent {
+export function recordIntent(s: Services, user: { id: string }, invoiceId: string, bankOrgId: string, amount: bigint): FinancingIntent {
   const now = new Date().toISOString();
   s.gdb
     .prepare(
@@ -58,8 +59,19 @@ export function intentOf(s: Services, invoiceId: string): FinancingIntent | unde
   return r ? view(r) : undefined;
 }
 
+/**
+ * Subscribes the one-stop submission to `invoiceConfirmed`, then catches up once on the waiting intents whose
+ * confirmation an earlier process indexed but did not get out (it stopped, or the chain was unreachable); the
+ * returned promise settles when that catch-up has run. An indexed range's reactions finish before `waitFor` of a block
+ * in it resolves, so the confirming request answers with the financing request already filed.
+ */
+export function submitIntentsOnConfirmation(s: Services, events: DomainEventBus): Promise<void> {
+  events.on("invoiceConfirmed", (e) => submitConfirmedIntents(s, e.invoiceId));
+  return submitConfirmedIntents(s);
+}
+
 /** Submits the waiting intents whose invoices are now confirmed (all of them, or one invoice's). */
-export async function submitConfirmedIntents(s: Services, invoiceId?: string): Promise<void> {
+async function submitConfirmedIntents(s: Services, invoiceId?: string): Promise<void> {
   const rows = s.gdb
     .prepare("SELECT * FROM financing_intents WHERE status = 'awaiting_confirmation' AND (? IS NULL OR invoice_id = ?)")
     .all(invoiceId ?? null, invoiceId ?? null) as Row[];
@@ -69,7 +81,9 @@ export async function submitConfirmedIntents(s: Services, invoiceId?: string): P
       if (invoice && ["cancelled", "paid", "overdue"].includes(invoice.status)) markIntent(s, r.invoice_id, "failed", null, `the invoice is ${invoice.status}`);
       continue;
     }
-    const user = s.gdb.prepare("SELECT id, name, role, org_id AS orgId, address FROM users WHERE id = ?").get(r.user_id) as AuthUser | undefined;
+    const user = s.gdb.prepare("SELECT id, org_id AS orgId, address FROM users WHERE id = ?").get(r.user_id) as
+      | { id: string; orgId: string; address: string }
+      | undefined;
     if (!user) {
       markIntent(s, r.invoice_id, "failed", null, "the requesting user no longer exists");
       continue;

@@ -1,6 +1,6 @@
-import crypto from "node:crypto";
 import { z } from "zod";
 import { toMinor } from "../shared/money";
+import { sha256Hex } from "../shared/hash";
 import { actOn, eventArg, visible, writeThenRead } from "../http/write";
 import { Amount, Cursor, Id, IdParam, Limit, route, type Ctx } from "../http/route";
 import type { Role } from "../shared/scope";
@@ -43,7 +43,7 @@ const requestAction = (action: "approve" | "disburse" | "reject" | "withdraw" | 
     handler: async (ctx) => {
       if (action !== "reject") return actOn(ctx, "financing", fn);
       const b = ctx.body as z.infer<typeof Reject>;
-      return actOn(ctx, "financing", fn, [b.reasonCode, "0x" + crypto.createHash("sha256").update(b.reason ?? "").digest("hex")]);
+      return actOn(ctx, "financing", fn, [b.reasonCode, sha256Hex(b.reason ?? "")]);
     },
   });
 
@@ -95,7 +95,7 @@ export const financingRoutes = [
         subjectId: fr.id,
         assignedOrg: fr.bankOrgId,
         reason: b.reason,
-        reasonHash: "0x" + crypto.createHash("sha256").update(b.reason).digest("hex"),
+        reasonHash: sha256Hex(b.reason),
       });
       return { id: String(id), status: "open", subjectType: "financing", subjectId: fr.id, assignedOrgId: fr.bankOrgId };
     },

@@ -1,4 +1,5 @@
 import type { GatewayDb } from "../store/gateway-db";
+import { IdempotencyRepo } from "../store/idempotency-repo";
 import { AppError, conflict, statusOf } from "./errors";
 
 type Result = { status: number; body: unknown };
@@ -11,7 +12,11 @@ type Result = { status: number; body: unknown };
 export class Idempotency {
   private readonly inFlight = new Map<string, Promise<Result | undefined>>();
 
-  constructor(private readonly db: GatewayDb) {}
+  private readonly repo: IdempotencyRepo;
+
+  constructor(db: GatewayDb) {
+    this.repo = new IdempotencyRepo(db);
+  }
 
   async run(
     userId: string,
@@ -25,32 +30,26 @@ export class Idempotency {
     if (running) {
       await running.catch(() => undefined);
     }
-    const row = this.db.prepare("SELECT request_hash, status_code, response FROM idempotency WHERE user_id = ? AND key = ?").get(userId, key) as
-      | { request_hash: string; status_code: number | null; response: string | null }
-      | undefined;
-    if (row && row.request_hash !== requestHash) {
+    const row = this.repo.find(userId, key);
+    if (row && row.requestHash !== requestHash) {
       throw conflict("IDEMPOTENCY_CONFLICT", "This Idempotency-Key was already used for a different request.");
     }
-    if (row && row.status_code !== null) {
-      replay(row.status_code, JSON.parse(row.response!));
+    if (row && row.statusCode !== null) {
+      replay(row.statusCode, JSON.parse(row.response!));
       return undefined;
     }
-    if (!row) {
-      this.db
-        .prepare("INSERT INTO idempotency (user_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)")
-        .run(userId, key, requestHash, new Date().toISOString());
-    }
+    if (!row) this.repo.begin(userId, key, requestHash);
     const p = (async () => {
       try {
         const result = await work();
-        this.store(userId, key, result.status, result.body);
+        this.repo.answer(userId, key, result.status, result.body);
         return result;
       } catch (err) {
         const status = err instanceof AppError ? statusOf(err) : 500;
         const e = err as AppError;
         // Client mistakes are final and stored; outages (5xx) are not, so the retry can complete the request.
         if (status >= 400 && status < 500) {
-          this.store(userId, key, status, { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
+          this.repo.answer(userId, key, status, { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
         }
         throw err;
       }
@@ -61,11 +60,5 @@ export class Idempotency {
     } finally {
       if (this.inFlight.get(id) === p) this.inFlight.delete(id);
     }
-  }
-
-  private store(userId: string, key: string, status: number, body: unknown) {
-    this.db
-      .prepare("UPDATE idempotency SET status_code = ?, response = ? WHERE user_id = ? AND key = ?")
-      .run(status, JSON.stringify(body), userId, key);
   }
 }

@@ -2,6 +2,7 @@ import type { Request, Response } from "express";
 import { z } from "zod";
 import type { Services } from "../services";
 import type { Role, Scope } from "../shared/scope";
+import { ROLES } from "../shared/roles";
 import type { IdempotencyStep } from "../chain/ledger-client";
 
 /** The authenticated person behind a request. */
@@ -54,7 +55,7 @@ export interface RouteDef {
 
 export const route = (def: RouteDef): RouteDef => def;
 
-export const ALL_ROLES: Role[] = ["operator", "auditor", "buyer", "supplier", "officer"];
+export const ALL_ROLES: Role[] = [...ROLES];
 
 // Shared schema pieces.
 export const IdParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,9}$/, "must be a positive integer id") }).strict();

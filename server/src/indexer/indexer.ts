@@ -1,18 +1,15 @@
 import pino from "pino";
-import type { Statement } from "better-sqlite3";
 import type { Database } from "../db/sqlite";
 import { PROJECTION_TABLES } from "../db/migrations";
 import { SEQ_PER_BLOCK } from "../db/page";
-import { EventDecoder, rawLogFromRpc, type RawLog, type TrellisAddresses } from "./decode";
-import { Projector } from "./projector";
+import { EventDecoder, type TrellisAddresses } from "../chain/abi";
+import type { DomainEvent, DomainEventBus } from "../shared/domain-events";
+import { CheckpointStore } from "./checkpoint";
+import { BlockFollower, ChainMovedError, isTooManyResults, type RpcBlock, type RpcProvider } from "./follower";
+import { Projector } from "./projections";
+import { RawLogStore } from "./raw-logs";
 
-/**
- * What the indexer needs from a node: raw JSON-RPC. An ethers `JsonRpcProvider` qualifies (and batches concurrent
- * calls into one HTTP request), and so does Hardhat's in-process `ethers.provider`.
- */
-export interface RpcProvider {
-  send(method: string, params: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+export type { RpcBlock, RpcProvider } from "./follower";
 
 export interface IndexerOptions {
   db: Database;
@@ -37,6 +34,8 @@ export interface IndexerOptions {
   pollIntervalMs?: number;
   /** The largest block range per `eth_getLogs` (default 2000; halved automatically when the node refuses). */
   batchBlocks?: number;
+  /** Where the domain events of each committed range are published (see shared/domain-events.ts). */
+  events?: DomainEventBus;
   logger?: pino.Logger;
 }
 
@@ -47,33 +46,28 @@ export interface IndexerStatus {
   lagBlocks: number;
 }
 
-export interface RpcBlock {
-  number: string;
-  hash: string;
-  parentHash: string;
-  timestamp: string;
-}
-
-/** Thrown inside a range when the node's answers disagree with each other: the chain moved under us. */
-class ChainMovedError extends Error {}
-
-const hex = (n: number) => "0x" + n.toString(16);
 /** The most logs one eth_getLogs range should return; ranges shrink to stay under it (responses stay a few MB). */
 const MAX_LOGS_PER_RANGE = 5_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The reactions to one committed range's domain events, still running. */
+interface Reactions {
+  from: number;
+  to: number;
+  done: Promise<void>;
+}
+
 /**
- * Follows the chain and keeps the index database in step with it: fetches the Trellis contracts' logs range by
- * range, stores them raw, projects them into the read tables, and moves the checkpoint forward in the same
- * transaction, so that a crash leaves either the whole range or none of it.
+ * Keeps the index database in step with the chain. The parts: `BlockFollower` reads and checks ranges and walks
+ * back on a reorg, `RawLogStore` keeps the logs, `Projector` runs the domain projections, `CheckpointStore` records
+ * where the index stands. This class runs the loop and commits each range (raw logs, projections, audit rows and
+ * checkpoint) in one SQLite transaction, so a crash leaves either the whole range or none of it; after the commit it
+ * publishes the range's domain events.
  */
 export class Indexer {
   private readonly db: Database;
-  private readonly provider: RpcProvider;
-  private readonly recentHeader: (n: number) => RpcBlock | undefined;
   private readonly chainId: number;
   private readonly addresses: TrellisAddresses;
-  private readonly addressList: string[];
   private readonly fromBlock: number;
   private readonly keepBlocks: number;
   private readonly pollIntervalMs: number;
@@ -84,7 +78,11 @@ export class Indexer {
   private readonly log: pino.Logger;
   private readonly decoder: EventDecoder;
   private readonly projector: Projector;
-  private readonly st: Record<string, Statement>;
+  private readonly follower: BlockFollower;
+  private readonly checkpoints: CheckpointStore;
+  private readonly rawLogs: RawLogStore;
+  private readonly events: DomainEventBus | undefined;
+  private readonly reactions = new Set<Reactions>();
 
   private headBlock = -1;
   private synced = false;
@@ -100,15 +98,12 @@ export class Indexer {
 
   constructor(opts: IndexerOptions) {
     this.db = opts.db;
-    this.provider = opts.provider;
-    this.recentHeader = opts.recentHeader ?? (() => undefined);
     this.chainId = opts.chainId;
     this.addresses = {
       ledger: opts.addresses.ledger.toLowerCase(),
       token: opts.addresses.token.toLowerCase(),
       forwarder: opts.addresses.forwarder.toLowerCase(),
     };
-    this.addressList = [this.addresses.ledger, this.addresses.token, this.addresses.forwarder];
     this.fromBlock = Math.max(0, opts.fromBlock);
     this.keepBlocks = Math.max(64, opts.reorgDepth ?? 0);
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
@@ -118,24 +113,14 @@ export class Indexer {
     this.log = opts.logger ?? pino({ enabled: false });
     this.decoder = new EventDecoder(this.addresses);
     this.projector = new Projector(this.db, this.chainId, this.addresses.token);
-    const p = (sql: string) => this.db.prepare(sql);
-    this.st = {
-      checkpoint: p("SELECT block_number, block_hash FROM checkpoint WHERE id = 1"),
-      setCheckpoint: p(`INSERT INTO checkpoint (id, chain_id, block_number, block_hash) VALUES (1, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET chain_id = excluded.chain_id, block_number = excluded.block_number, block_hash = excluded.block_hash`),
-      insertRaw: p(`INSERT OR IGNORE INTO raw_logs (chain_id, block_number, log_index, block_hash, tx_hash, tx_index, address, topics, data)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      upsertBlock: p(`INSERT INTO blocks (number, hash, parent_hash, timestamp, has_logs) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash,
-        timestamp = excluded.timestamp, has_logs = MAX(blocks.has_logs, excluded.has_logs)`),
-      pruneBlocks: p("DELETE FROM blocks WHERE number >= ? AND number < ? AND has_logs = 0"),
-      recentBlocks: p("SELECT number, hash FROM blocks WHERE number < ? ORDER BY number DESC LIMIT ?"),
-      blockHash: p("SELECT hash FROM blocks WHERE number = ?").pluck(),
-      rawPage: p(`SELECT r.block_number, r.log_index, r.block_hash, r.tx_hash, r.tx_index, r.address, r.topics, r.data, b.timestamp
-        FROM raw_logs r JOIN blocks b ON b.number = r.block_number
-        WHERE r.chain_id = ? AND (r.block_number > ? OR (r.block_number = ? AND r.log_index > ?))
-        ORDER BY r.block_number, r.log_index LIMIT 5000`),
-    };
+    this.follower = new BlockFollower(
+      opts.provider,
+      [this.addresses.ledger, this.addresses.token, this.addresses.forwarder],
+      opts.recentHeader ?? (() => undefined),
+    );
+    this.checkpoints = new CheckpointStore(this.db, this.chainId, this.fromBlock - 1);
+    this.rawLogs = new RawLogStore(this.db, this.chainId);
+    this.events = opts.events;
     this.ensureIdentity();
   }
 
@@ -163,6 +148,7 @@ export class Indexer {
     this.halting = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // Reactions still running are not waited for: one may wait on a transaction that only the relayer's stop ends.
     await Promise.allSettled([this.loop, this.running, this.queued]);
     this.halting = false;
   }
@@ -188,10 +174,16 @@ export class Indexer {
   }
 
   /**
-   * Resolves once `blockNumber` is indexed, syncing immediately rather than waiting for the next poll: the gateway
-   * calls it after a transaction is mined so the response reads its own write.
+   * Resolves once `blockNumber` is indexed and the reactions to the domain events of the range that holds it have
+   * finished, syncing immediately rather than waiting for the next poll: the gateway calls it after a transaction is
+   * mined so the response reads its own write and what the write set off (a confirmation's one-stop request).
    */
   async waitFor(blockNumber: number, timeoutMs = 10_000): Promise<void> {
+    await this.caughtUpTo(blockNumber, timeoutMs);
+    for (const r of [...this.reactions]) if (r.from <= blockNumber && blockNumber <= r.to) await r.done;
+  }
+
+  private async caughtUpTo(blockNumber: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.hint = Math.max(this.hint, blockNumber);
     for (;;) {
@@ -223,12 +215,7 @@ export class Indexer {
 
   /** The last indexed block (fromBlock - 1 before anything is indexed). */
   indexedBlock(): number {
-    return this.checkpoint().number;
-  }
-
-  private checkpoint(): { number: number; hash: string | null } {
-    const row = this.st.checkpoint.get() as { block_number: number; block_hash: string | null } | undefined;
-    return row ? { number: row.block_number, hash: row.block_hash } : { number: this.fromBlock - 1, hash: null };
+    return this.checkpoints.get().number;
   }
 
   /**
@@ -252,15 +239,15 @@ export class Indexer {
 
   private async sync(): Promise<number> {
     // A caller waiting for a block it knows was mined (read-your-writes) saves the eth_blockNumber round trip.
-    let cp = this.checkpoint();
+    let cp = this.checkpoints.get();
     const hinted = this.hint > cp.number ? this.hint : 0;
     this.hint = 0;
-    const head = hinted || Number(await this.provider.send("eth_blockNumber", []));
+    const head = hinted || (await this.follower.headNumber());
     this.headBlock = Math.max(this.headBlock, head);
     // With new blocks to index, indexRange checks that the first descends from the checkpoint (and a mismatch
     // leads to checkReorg); with none, a reorg at the same height can only be seen by asking for the hash.
     if (cp.number >= head) await this.checkReorg();
-    cp = this.checkpoint();
+    cp = this.checkpoints.get();
     let moved = 0;
     while (cp.number < head && !this.halting) {
       const from = cp.number + 1;
@@ -286,86 +273,59 @@ export class Indexer {
           throw err;
         }
       }
-      cp = this.checkpoint();
+      cp = this.checkpoints.get();
     }
     this.synced = true;
     return cp.number;
   }
 
-  private async getBlock(n: number): Promise<RpcBlock | null> {
-    return (await this.provider.send("eth_getBlockByNumber", [hex(n), false])) as RpcBlock | null;
-  }
-
   /**
-   * Fetches, checks and stores one block range. The headers of the range's first and last blocks and of every block
-   * with a log are fetched with the logs; their hashes must agree with the logs' and the first block must descend
-   * from the checkpoint, or the range is abandoned as the chain moved.
+   * Fetches one checked range from the follower and commits it: block hashes, raw logs, the projections of the logs
+   * not stored before, and the checkpoint, in one transaction. Then publishes the range's domain events.
    */
   private async indexRange(from: number, to: number, parentHash: string | null, lentHeaders = false): Promise<number> {
-    const rpcLogs = (await this.provider.send("eth_getLogs", [
-      { address: this.addressList, fromBlock: hex(from), toBlock: hex(to) },
-    ])) as Parameters<typeof rawLogFromRpc>[0][];
-    const logs = rpcLogs.map(rawLogFromRpc).sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
-    const numbers = new Set<number>([from, to]);
-    for (const l of logs) numbers.add(l.blockNumber);
-    const list = [...numbers];
-    // A lent header is used only for a block with logs, whose hashes it must match (checked below).
-    const withLogs = new Set(logs.map((l) => l.blockNumber));
-    const fetched = await Promise.all(list.map((n) => (lentHeaders && withLogs.has(n) && this.recentHeader(n)) || this.getBlock(n)));
-    const headers = new Map<number, { hash: string; parentHash: string; timestamp: number }>();
-    list.forEach((n, i) => {
-      const b = fetched[i];
-      if (!b) throw new ChainMovedError(`block ${n} is no longer on the chain`);
-      headers.set(n, { hash: b.hash.toLowerCase(), parentHash: b.parentHash.toLowerCase(), timestamp: Number(b.timestamp) });
-    });
-    if (parentHash !== null && headers.get(from)!.parentHash !== parentHash) {
-      throw new ChainMovedError(`block ${from} does not descend from the checkpoint`);
-    }
-    for (const l of logs) {
-      if (headers.get(l.blockNumber)!.hash !== l.blockHash) throw new ChainMovedError(`log in block ${l.blockNumber} is from another fork`);
-    }
+    const { logs, headers, withLogs } = await this.follower.fetchRange(from, to, parentHash, lentHeaders);
     let projected = 0;
+    const raised: DomainEvent[] = [];
+    const emit = (e: DomainEvent) => raised.push(e);
     this.db.transaction(() => {
-      for (const [n, h] of headers) this.st.upsertBlock.run(n, h.hash, h.parentHash, h.timestamp, withLogs.has(n) ? 1 : 0);
+      for (const [n, h] of headers) this.checkpoints.saveBlock(n, h, withLogs.has(n));
       for (const l of logs) {
-        const inserted = this.st.insertRaw.run(
-          this.chainId, l.blockNumber, l.logIndex, l.blockHash, l.txHash, l.txIndex, l.address, JSON.stringify(l.topics), l.data,
-        ).changes;
         // A log already stored was already projected: skipping it keeps re-processing harmless.
-        if (inserted === 0) continue;
+        if (!this.rawLogs.insert(l)) continue;
         const ev = this.decoder.decode(l);
         if (ev) {
-          this.projector.apply(l, ev, headers.get(l.blockNumber)!.timestamp);
+          this.projector.apply(l, ev, headers.get(l.blockNumber)!.timestamp, emit);
           projected++;
         }
       }
-      this.st.setCheckpoint.run(this.chainId, to, headers.get(to)!.hash);
-      this.st.pruneBlocks.run(from - this.keepBlocks - this.maxBatchBlocks, from - this.keepBlocks);
+      this.checkpoints.set(to, headers.get(to)!.hash);
+      this.checkpoints.prune(from - this.keepBlocks - this.maxBatchBlocks, from - this.keepBlocks);
     })();
     this.logsIndexed += projected;
     if (logs.length > 0) this.log.debug({ from, to, logs: logs.length }, "indexed block range");
+    if (raised.length > 0 && this.events) this.react(from, to, this.events.publish(raised));
     return logs.length;
   }
 
   /**
-   * Compares the checkpoint's hash with the chain. On a mismatch, walks back through the stored block hashes to the
-   * newest one the chain still has (the common ancestor) and rolls the index back to it; with no ancestor within
-   * reach, rebuilds from `fromBlock`.
+   * Tracks a range's reactions without awaiting them here: a reaction may write to the chain and wait for its own,
+   * later block, which this sync must be free to index. `waitFor` of a block in the range awaits them.
+   */
+  private react(from: number, to: number, done: Promise<void>): void {
+    const r: Reactions = { from, to, done: done.finally(() => this.reactions.delete(r)) };
+    this.reactions.add(r);
+  }
+
+  /**
+   * Asks the follower whether the checkpoint is still on the chain; if not, rolls the index back to the common
+   * ancestor, or rebuilds from `fromBlock` with no ancestor within reach.
    */
   private async checkReorg(): Promise<void> {
-    const cp = this.checkpoint();
-    if (cp.hash === null) return;
-    const current = await this.getBlock(cp.number);
-    if (current && current.hash.toLowerCase() === cp.hash) return;
-    const candidates = this.st.recentBlocks.all(cp.number, this.keepBlocks) as { number: number; hash: string }[];
-    let ancestor: { number: number; hash: string } | null = null;
-    for (let i = 0; i < candidates.length && !ancestor; i += 16) {
-      const chunk = candidates.slice(i, i + 16);
-      const onChain = await Promise.all(chunk.map((c) => this.getBlock(c.number)));
-      ancestor = chunk.find((c, j) => onChain[j]?.hash.toLowerCase() === c.hash) ?? null;
-    }
+    const ancestor = await this.follower.findAncestor(this.checkpoints, this.keepBlocks);
+    if (ancestor === "same") return;
     this.log.warn(
-      { checkpoint: cp.number, ancestor: ancestor?.number ?? null },
+      { checkpoint: this.indexedBlock(), ancestor: ancestor?.number ?? null },
       ancestor ? "chain reorganised; rolling the index back to the common ancestor" : "chain reorganised beyond the kept hashes; rebuilding the index",
     );
     this.rollbackTo(ancestor ? ancestor.number : this.fromBlock - 1, ancestor ? ancestor.hash : null);
@@ -373,59 +333,22 @@ export class Indexer {
 
   /**
    * Deletes everything newer than `block` and rebuilds the projections by replaying the surviving raw logs in chain
-   * order, all in one transaction: readers see either the old index or the rolled-back one.
+   * order, all in one transaction: readers see either the old index or the rolled-back one. The replay raises no
+   * domain events (they were raised when the logs were first indexed) and keeps the surviving logs' audit rows.
    */
   private rollbackTo(block: number, hash: string | null): void {
     const firstSeq = (block + 1) * SEQ_PER_BLOCK;
     this.db.transaction(() => {
-      this.db.prepare("DELETE FROM raw_logs WHERE chain_id = ? AND block_number > ?").run(this.chainId, block);
+      this.rawLogs.deleteAfter(block);
       this.db.prepare("DELETE FROM events WHERE seq >= ?").run(firstSeq);
       this.db.prepare("DELETE FROM event_orgs WHERE seq >= ?").run(firstSeq);
-      this.db.prepare("DELETE FROM blocks WHERE number > ?").run(block);
+      this.checkpoints.deleteBlocksAfter(block);
       for (const t of PROJECTION_TABLES) this.db.exec(`DELETE FROM ${t}`);
-      this.replay();
-      if (hash === null) this.db.prepare("DELETE FROM checkpoint").run();
-      else this.st.setCheckpoint.run(this.chainId, block, hash);
+      for (const { log, timestamp } of this.rawLogs.all()) {
+        const ev = this.decoder.decode(log);
+        if (ev) this.projector.apply(log, ev, timestamp);
+      }
+      this.checkpoints.set(block, hash);
     })();
   }
-
-  /** Re-applies every stored raw log to the (emptied) projections, without touching the audit rows. */
-  private replay(): void {
-    let cursor = { block: -1, index: -1 };
-    for (;;) {
-      const rows = this.st.rawPage.all(this.chainId, cursor.block, cursor.block, cursor.index) as {
-        block_number: number;
-        log_index: number;
-        block_hash: string;
-        tx_hash: string;
-        tx_index: number;
-        address: string;
-        topics: string;
-        data: string;
-        timestamp: number;
-      }[];
-      if (rows.length === 0) return;
-      for (const r of rows) {
-        const log: RawLog = {
-          blockNumber: r.block_number,
-          logIndex: r.log_index,
-          blockHash: r.block_hash,
-          txHash: r.tx_hash,
-          txIndex: r.tx_index,
-          address: r.address,
-          topics: JSON.parse(r.topics),
-          data: r.data,
-        };
-        const ev = this.decoder.decode(log);
-        if (ev) this.projector.apply(log, ev, r.timestamp, false);
-      }
-      const last = rows[rows.length - 1];
-      cursor = { block: last.block_number, index: last.log_index };
-    }
-  }
-}
-
-function isTooManyResults(err: unknown): boolean {
-  const msg = String((err as { message?: string })?.message ?? err).toLowerCase();
-  return /too many|limit exceeded|response size|query returned more than|-32005/.test(msg);
 }

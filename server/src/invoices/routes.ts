@@ -1,13 +1,12 @@
-import crypto from "node:crypto";
 import { encodeBytes32String } from "ethers";
 import { z } from "zod";
 import { toMinor } from "../shared/money";
+import { sha256Hex } from "../shared/hash";
 import { actOn, eventArg, toUnixSeconds, visible, writeThenRead } from "../http/write";
 import { Amount, Cursor, DueDate, Hash, Id, IdParam, Limit, route } from "../http/route";
 import { badRequest } from "../http/errors";
 import { openComplaint, DISPUTE_CATEGORIES } from "../disputes/service";
 import type { Ctx } from "../http/route";
-import { submitConfirmedIntents } from "../financing/intents";
 
 export const InvoiceNumber = z.string().min(1).max(31).regex(/^[\x21-\x7E][\x20-\x7E]*$/, "must be printable ASCII (at most 31 characters)");
 export const CreateInvoice = z
@@ -60,8 +59,8 @@ const simple = (action: string, fn: string, roles: ("buyer" | "supplier")[], sum
       const id = ctx.params.id as string;
       const out = await actOn(ctx, "invoice", fn);
       if (fn !== "confirmInvoice") return out;
-      // A one-stop financing request waiting for this confirmation goes out now, signed by the supplier.
-      await submitConfirmedIntents(ctx.services, id);
+      // The indexed confirmation submitted any one-stop request waiting for it (financing/intents.ts) before actOn's
+      // wait for the block returned, so the invoice read now names that request.
       return { ...out, ...ctx.services.read.getInvoice(id, ctx.scope) };
     },
   });
@@ -89,7 +88,7 @@ export const invoiceRoutes = [
     body: Dispute,
     handler: async (ctx) => {
       const b = ctx.body as z.infer<typeof Dispute>;
-      const reasonHash = b.reasonHash ?? "0x" + crypto.createHash("sha256").update(b.reason!).digest("hex");
+      const reasonHash = b.reasonHash ?? sha256Hex(b.reason!);
       const out = await actOn(ctx, "invoice", "disputeInvoice", [b.reasonCode, reasonHash]);
       openComplaint(ctx, {
         kind: "invoice_dispute",

@@ -1,7 +1,7 @@
 import type { Database } from "../db/sqlite";
 import { clampLimit, decodeCursor, iso, pageOf, parseId, type Page } from "../db/page";
 import { prepared } from "../db/stmt";
-import { ORG_KIND } from "../indexer/projector";
+import { ORG_KIND } from "../indexer/projections";
 import type { Scope } from "../shared/scope";
 
 /** An organisation as the API shows it. */

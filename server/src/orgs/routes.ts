@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formatMinor } from "../shared/money";
+import { ROLES } from "../shared/roles";
 import { visible } from "../http/write";
 import { ALL_ROLES, Hash, route, ShortText } from "../http/route";
 import { createOrganization, createUser, ORG_KINDS } from "./service";
@@ -11,7 +12,7 @@ const CreateUser = z
   .object({
     orgId: z.string().regex(/^[0-9]{1,10}$/, "must be an organisation id"),
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$/, "must be 2-63 letters, digits, '.', '_' or '-'"),
-    role: z.enum(["operator", "auditor", "buyer", "supplier", "officer"]),
+    role: z.enum(ROLES),
     address: z
       .string()
       .regex(/^0x[0-9a-fA-F]{40}$/, "must be an address")

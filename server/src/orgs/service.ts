@@ -6,6 +6,7 @@ import { AppError, badRequest } from "../http/errors";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import type { Services } from "../services";
 import type { Role } from "../shared/scope";
+import { sha256Hex } from "../shared/hash";
 
 export const ORG_KINDS = { core_enterprise: 1, supplier: 2, bank: 3, auditor: 4 } as const;
 export type OrgKindName = keyof typeof ORG_KINDS;
@@ -27,7 +28,7 @@ export async function createOrganization(
   idem?: IdempotencyStep,
 ): Promise<{ orgId: string; blockNumber: number; txHash: string }> {
   const treasury = s.vault.create("treasury", null);
-  const kyc = input.kycHash ?? "0x" + crypto.createHash("sha256").update(`kyc:${input.name}`).digest("hex");
+  const kyc = input.kycHash ?? sha256Hex(`kyc:${input.name}`);
   const reg = await s.ledger.act(op(s), "ledger", "registerOrganization", [ORG_KINDS[input.kind], input.name, treasury.address, kyc], stepOf(idem, 0));
   const orgId = String(s.ledger.parseLogs(reg).find((l) => l.name === "OrganizationRegistered")!.args.orgId);
   s.gdb.prepare("UPDATE accounts SET org_id = ? WHERE address = ?").run(orgId, treasury.address);

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { forbidden, badRequest } from "../http/errors";
 import { route } from "../http/route";
 import { FORWARD_REQUEST_TYPES, forwarderDomain } from "../chain/forward-request";
-import { submitConfirmedIntents } from "../financing/intents";
 
 const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
 const Uint = z.string().regex(/^[0-9]{1,78}$/, "must be a non-negative integer as a string");
@@ -37,7 +36,7 @@ export const relayRoutes = [
       const nonce = (await ledger.read("forwarder", "nonces", [ctx.user.address])) as bigint;
       return {
         chainId: Number(ledger.chainId),
-        domain: { name: "TrellisForwarder", version: "1", chainId: Number(ledger.chainId), verifyingContract: ledger.addresses.forwarder },
+        domain: forwarderDomain(Number(ledger.chainId), ledger.addresses.forwarder),
         types: FORWARD_REQUEST_TYPES,
         ledger: ledger.addresses.ledger,
         token: ledger.addresses.token,
@@ -70,7 +69,6 @@ export const relayRoutes = [
         ctx.step(0),
       );
       await indexer.waitFor(receipt.blockNumber);
-      await submitConfirmedIntents(ctx.services);
       return {
         txHash: receipt.hash,
         blockNumber: receipt.blockNumber,

@@ -3,7 +3,9 @@
  * and answers `undefined` (the route's 404) for a row the caller's organisation is not party to, so that another
  * organisation's ids cannot even be probed.
  */
-export type Role = "operator" | "auditor" | "buyer" | "supplier" | "officer";
+import type { Role } from "./roles";
+
+export type { Role } from "./roles";
 
 export interface Scope {
   /** The caller's organisation id (a decimal string), or null for the platform operator. */

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { runMigrations } from "../db/migrate";
 
 /**
  * The gateway's own durable state, apart from the index: users and their hashed tokens, custodial keys (encrypted),
@@ -131,16 +132,7 @@ export function openGatewayDb(dataDir: string): GatewayDb {
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
-  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-  const row = db.prepare("SELECT version FROM schema_version").get() as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      if (v === 0 && !row) db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(v + 1);
-      else db.prepare("UPDATE schema_version SET version = ?").run(v + 1);
-    })();
-  }
+  runMigrations(db, MIGRATIONS, "gateway", "upgrade the gateway: its users, keys and journal cannot be rebuilt from the chain.");
   return db;
 }
 

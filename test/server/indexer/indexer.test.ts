@@ -6,7 +6,7 @@ import { ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { openIndexDb, type Database } from "../../../server/src/db/sqlite";
 import { Indexer, type RpcBlock, type RpcProvider } from "../../../server/src/indexer/indexer";
-import { EventDecoder, jsonArgs, rawLogFromRpc } from "../../../server/src/indexer/decode";
+import { EventDecoder, jsonArgs, rawLogFromRpc } from "../../../server/src/chain/abi";
 import { SettlementToken__factory, TrellisLedger__factory } from "../../../typechain-types";
 import { getOrganization, listOrganizations, orgIdOfAccount } from "../../../server/src/orgs/repo";
 import { getOrder, listOrders } from "../../../server/src/orders/repo";
@@ -16,6 +16,7 @@ import { getPolicy, getSupplierProfile } from "../../../server/src/policy/repo";
 import { entityHistory, iterateEvents, listEvents, verifyEvent } from "../../../server/src/audit/repo";
 import { serviceAnalytics } from "../../../server/src/analytics/repo";
 import type { Scope } from "../../../server/src/shared/scope";
+import { DomainEventBus, type DomainEvents } from "../../../server/src/shared/domain-events";
 import { DAY, deployNetwork, invoiceOf, label, ORG, requestOf, type Network } from "../../helpers/ledger-fixture";
 
 const operator: Scope = { orgId: "0", role: "operator" };
@@ -86,9 +87,16 @@ function tempDb(): { file: string; db: Database } {
   return { file, db: openIndexDb(file) };
 }
 
-async function indexerFor(n: Story, db: Database, provider: RpcProvider = rpc, recentHeader?: (n: number) => RpcBlock | undefined): Promise<Indexer> {
+async function indexerFor(
+  n: Story,
+  db: Database,
+  provider: RpcProvider = rpc,
+  recentHeader?: (n: number) => RpcBlock | undefined,
+  events?: DomainEventBus,
+): Promise<Indexer> {
   return new Indexer({
     recentHeader,
+    events,
     db,
     provider,
     chainId: 31337,
@@ -449,6 +457,118 @@ describe("Indexer", function () {
       } finally {
         await indexer.stop();
       }
+    });
+  });
+
+  describe("domain events", function () {
+    /** A bus recording every invoiceConfirmed, with the invoice's status as another connection reads it then. */
+    function recorder(file: string) {
+      const events = new DomainEventBus();
+      const other = openIndexDb(file);
+      const seen: (DomainEvents["invoiceConfirmed"] & { committedStatus: string | undefined })[] = [];
+      events.on("invoiceConfirmed", (e) => {
+        const committedStatus = other.prepare("SELECT status FROM invoices WHERE id = ?").pluck().get(Number(e.invoiceId)) as string | undefined;
+        seen.push({ ...e, committedStatus });
+      });
+      return { events, seen };
+    }
+
+    it("publishes invoiceConfirmed once per confirmation, after the range is committed", async function () {
+      const n = await loadFixture(story);
+      const { file, db } = tempDb();
+      const { events, seen } = recorder(file);
+      const indexer = await indexerFor(n, db, rpc, undefined, events);
+      await indexer.syncOnce();
+      await indexer.waitFor(indexer.indexedBlock());
+      const rows = db.prepare("SELECT entity_id, block_number, tx_hash, actor FROM events WHERE event_type = 'InvoiceConfirmed' ORDER BY seq").all() as {
+        entity_id: string;
+        block_number: number;
+        tx_hash: string;
+        actor: string;
+      }[];
+      expect(rows.map((r) => r.entity_id)).to.deep.equal([n.fast.invoiceId, n.checked.invoiceId, n.rejected.invoiceId].map(String));
+      // Another connection already sees the whole committed range: invoice 1 was paid in the same range.
+      const committed = ["paid", "confirmed", "confirmed"];
+      expect(seen).to.deep.equal(
+        rows.map((r, i) => ({ invoiceId: r.entity_id, blockNumber: r.block_number, txHash: r.tx_hash, actor: r.actor, committedStatus: committed[i] })),
+      );
+      expect(seen.map((e) => e.actor)).to.deep.equal([n.signers.buyer.address, n.signers.buyer.address, n.signers.buyer2.address].map((a) => a.toLowerCase()));
+
+      // A re-processed range projects nothing new, so it raises nothing either.
+      db.prepare("UPDATE checkpoint SET block_number = ?, block_hash = NULL").run(n.fromBlock - 1);
+      await indexer.syncOnce();
+      expect(seen).to.have.length(3);
+    });
+
+    it("raises nothing when a reorg replays the surviving logs, and raises again for a confirmation on the new branch", async function () {
+      const n = await loadFixture(story);
+      const { file, db } = tempDb();
+      const { events, seen } = recorder(file);
+      const indexer = await indexerFor(n, db, rpc, undefined, events);
+      await indexer.syncOnce();
+      const snapshot = await network.provider.send("evm_snapshot", []);
+      const { invoiceId } = await invoiceOf(n, 5_000_00n);
+      await indexer.syncOnce();
+      expect(seen.map((e) => e.invoiceId)).to.deep.equal([n.fast.invoiceId, n.checked.invoiceId, n.rejected.invoiceId, invoiceId].map(String));
+
+      await network.provider.send("evm_revert", [snapshot]);
+      await network.provider.send("hardhat_mine", ["0x4"]);
+      await indexer.syncOnce();
+      expect(getInvoice(db, String(invoiceId), operator)).to.equal(undefined);
+      expect(seen).to.have.length(4);
+
+      const again = await invoiceOf(n, 6_000_00n);
+      await indexer.syncOnce();
+      expect(again.invoiceId).to.equal(invoiceId);
+      expect(seen).to.have.length(5);
+      expect(seen[4]).to.include({ invoiceId: String(invoiceId), committedStatus: "confirmed" });
+      expect(seen[4].blockNumber).to.be.greaterThan(seen[3].blockNumber);
+    });
+
+    it("waitFor a block resolves only once the reactions to its range have finished", async function () {
+      const n = await loadFixture(story);
+      const { db } = tempDb();
+      const events = new DomainEventBus();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const reacted: string[] = [];
+      events.on("invoiceConfirmed", async (e) => {
+        await gate;
+        reacted.push(e.invoiceId);
+      });
+      const indexer = await indexerFor(n, db, rpc, undefined, events);
+      await indexer.syncOnce();
+      const receipt = await (await n.contracts.ledger.connect(n.signers.buyer).confirmInvoice(n.disputed.invoiceId)).wait();
+      let resolved = false;
+      const waiting = indexer.waitFor(receipt!.blockNumber).then(() => (resolved = true));
+      await new Promise((r) => setTimeout(r, 300));
+      // Indexed, but the reaction still runs: the waiter is held.
+      expect(indexer.indexedBlock()).to.equal(receipt!.blockNumber);
+      expect(getInvoice(db, String(n.disputed.invoiceId), acme)!.status).to.equal("confirmed");
+      expect(resolved).to.equal(false);
+      release();
+      await waiting;
+      expect(reacted).to.deep.equal([...[n.fast.invoiceId, n.checked.invoiceId, n.rejected.invoiceId].map(String), String(n.disputed.invoiceId)]);
+    });
+
+    it("a failing listener is logged and does not stop the others or the indexer", async function () {
+      const n = await loadFixture(story);
+      const { db } = tempDb();
+      const warnings: unknown[] = [];
+      const logger = { warn: (obj: unknown) => warnings.push(obj) } as unknown as import("pino").Logger;
+      const events = new DomainEventBus(logger);
+      const ok: string[] = [];
+      events.on("invoiceConfirmed", () => {
+        throw new Error("listener broke");
+      });
+      events.on("invoiceConfirmed", (e) => void ok.push(e.invoiceId));
+      const indexer = await indexerFor(n, db, rpc, undefined, events);
+      const head = await indexer.syncOnce();
+      await indexer.waitFor(head);
+      expect(ok).to.have.length(3);
+      expect(warnings).to.have.length(3);
+      expect((warnings[0] as { err: Error }).err.message).to.equal("listener broke");
+      expect(indexer.status().caughtUp).to.equal(true);
     });
   });
 

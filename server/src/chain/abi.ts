@@ -5,6 +5,14 @@ import {
   TrellisLedger__factory,
 } from "../../../typechain-types";
 
+/**
+ * The one place the contracts' ABIs are built and their events and errors decoded: the ledger client encodes calls
+ * and decodes reverts with these interfaces, the indexer and the audit proof decode logs with `EventDecoder`.
+ */
+export const ledgerInterface = TrellisLedger__factory.createInterface() as Interface;
+export const tokenInterface = SettlementToken__factory.createInterface() as Interface;
+export const forwarderInterface = TrellisForwarder__factory.createInterface() as Interface;
+
 /** A log as the node returned it, normalised: numbers as numbers, addresses and hashes lower-case hex. */
 export interface RawLog {
   blockNumber: number;
@@ -75,9 +83,9 @@ export class EventDecoder {
   private readonly entries = new Map<string, Entry>();
 
   constructor(addresses: TrellisAddresses) {
-    this.add(addresses.ledger, TrellisLedger__factory.createInterface(), "ledger");
-    this.add(addresses.token, SettlementToken__factory.createInterface(), "token");
-    this.add(addresses.forwarder, TrellisForwarder__factory.createInterface(), "forwarder");
+    this.add(addresses.ledger, ledgerInterface, "ledger");
+    this.add(addresses.token, tokenInterface, "token");
+    this.add(addresses.forwarder, forwarderInterface, "forwarder");
   }
 
   private add(address: string, iface: Interface, source: Source): void {
@@ -202,4 +210,29 @@ export function rawLogFromRpc(l: {
     topics: l.topics.map((t) => t.toLowerCase()),
     data: l.data.toLowerCase(),
   };
+}
+
+/** A decoded custom error: its name and arguments (bigints as strings). */
+export interface DecodedRevert {
+  name: string;
+  args: Record<string, string>;
+}
+
+/** Decodes revert data with the ledger's, token's and forwarder's ABIs; undefined when it is not a known error. */
+export function decodeRevert(data: string | undefined | null): DecodedRevert | undefined {
+  if (!data || data === "0x" || data.length < 10) return undefined;
+  for (const iface of [ledgerInterface, tokenInterface, forwarderInterface]) {
+    try {
+      const parsed = iface.parseError(data);
+      if (!parsed) continue;
+      const args: Record<string, string> = {};
+      parsed.fragment.inputs.forEach((input, i) => {
+        args[input.name || String(i)] = String(parsed.args[i]);
+      });
+      return { name: parsed.name, args };
+    } catch {
+      // Not this interface's error; try the next.
+    }
+  }
+  return undefined;
 }

@@ -1,0 +1,56 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { loadConfig } from "../../server/src/config";
+import { startGateway, type Gateway } from "../../server/src/gateway";
+import { startAnvil, startHardhatNode, type LocalNode } from "../../server/src/chain/local-node";
+import type { DemoCredentials } from "../../server/src/seed";
+import { freePort } from "./processes";
+
+export interface Platform {
+  baseUrl: string;
+  credentials: DemoCredentials;
+  dataDir: string;
+  gateway: Gateway;
+  node: LocalNode;
+  /** Stops the gateway only (the chain keeps running). */
+  stopGateway(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  chain?: "hardhat" | "anvil";
+  dataDir?: string;
+  node?: LocalNode;
+  genesisDate?: string;
+  /** The relayer pool's size (the gateway's --relayers); the local Hardhat node funds up to 32. */
+  relayers?: number;
+}
+
+/**
+ * Starts a real chain process (Hardhat node or Anvil) and the real gateway on port 0 with a fresh data directory,
+ * seeded with the demo data. Tests talk to it over HTTP only.
+ */
+export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "trellis-test-"));
+  const chain = opts.chain ?? "hardhat";
+  const genesis = opts.genesisDate ?? new Date(Date.now() - 60_000).toISOString();
+  const node = opts.node ?? (chain === "anvil" ? await startAnvil(await freePort()) : await startHardhatNode(await freePort(), genesis));
+  const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent", ...(opts.relayers ? ["--relayers", String(opts.relayers)] : [])], {});
+  const gateway = await startGateway(config, { rpcUrl: node.url, managedHardhat: chain === "hardhat", logger: pino({ level: "silent" }) });
+  const credentials: DemoCredentials = JSON.parse(fs.readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8"));
+  credentials.baseUrl = gateway.url;
+  return {
+    baseUrl: gateway.url,
+    credentials,
+    dataDir,
+    gateway,
+    node,
+    stopGateway: () => gateway.stop(),
+    stop: async () => {
+      await gateway.stop();
+      await node.stop();
+    },
+  };
+}
