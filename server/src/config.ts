@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { HDNodeWallet } from "ethers";
+import { AuthSettings, authSettingsFromEnv } from "./sessions/settings";
 
 /** The gateway's configuration, parsed once at start from CLI flags and environment variables. */
 const ConfigSchema = z
@@ -25,6 +26,7 @@ const ConfigSchema = z
     chainProbeMs: z.coerce.number().int().min(50).max(60_000),
     /** How many blocks the index may trail the chain's head and /readyz still answer 200. */
     readyMaxLagBlocks: z.coerce.number().int().min(0).max(1_000_000),
+    auth: AuthSettings,
   })
   .strict();
 
@@ -97,6 +99,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     writeTimeoutMs: env.TRELLIS_WRITE_TIMEOUT_MS ?? "10000",
     chainProbeMs: env.TRELLIS_CHAIN_PROBE_MS ?? "1000",
     readyMaxLagBlocks: env.TRELLIS_READY_MAX_LAG ?? "5",
+    auth: authSettingsFromEnv(env),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
