@@ -17,6 +17,12 @@ const ConfigSchema = z
     pollIntervalMs: z.coerce.number().int().min(10).max(60_000),
     reorgDepth: z.coerce.number().int().min(0).max(1000),
     webDir: z.string().optional(),
+    /** An invoice may fall due at most this many days after its order's due date (TRELLIS_MAX_INVOICE_TENOR_DAYS). */
+    maxInvoiceTenorDays: z.coerce.number().int().min(0).max(3650),
+    /** A bearer token that may read /metrics besides operator tokens (TRELLIS_METRICS_TOKEN); unset: operators only. */
+    metricsToken: z.string().min(24, "must be at least 24 characters").optional(),
+    /** Bytes of documents each organisation may store (TRELLIS_DOCUMENT_QUOTA_MIB, in MiB). */
+    documentQuotaBytes: z.number().int().min(0),
   })
   .strict();
 
@@ -85,6 +91,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     pollIntervalMs: env.TRELLIS_POLL_INTERVAL_MS ?? "200",
     reorgDepth: env.TRELLIS_REORG_DEPTH ?? "0",
     webDir: env.TRELLIS_WEB_DIR,
+    maxInvoiceTenorDays: env.TRELLIS_MAX_INVOICE_TENOR_DAYS ?? "365",
+    metricsToken: env.TRELLIS_METRICS_TOKEN || undefined,
+    documentQuotaBytes: Math.round(Number(env.TRELLIS_DOCUMENT_QUOTA_MIB ?? 512) * 2 ** 20),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
