@@ -29,11 +29,11 @@ function schemaOf(s: z.ZodType, io: "input" | "output", components: Record<strin
 const ERROR_DESCRIPTIONS: Record<ErrorStatus | 408 | 500, string> = {
   400: "Invalid input (VALIDATION_FAILED, MALFORMED_JSON)",
   401: "No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED)",
-  403: "Role or organisation not allowed (FORBIDDEN), or a session write without its CSRF token (CSRF_TOKEN_INVALID)",
+  403: "Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID)",
   404: "Unknown id, or not visible to you (NOT_FOUND)",
   408: "The request body did not arrive in time (REQUEST_TIMEOUT)",
   409: "State conflict, duplicate, or an Idempotency-Key reused for a different request",
-  413: "Body too large (PAYLOAD_TOO_LARGE)",
+  413: "Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED)",
   415: "Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE)",
   422: "Business rule refused",
   429: "Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After",

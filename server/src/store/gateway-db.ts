@@ -87,6 +87,24 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  // A user's name is reserved before its key or membership exists, so that concurrent creations of one name cannot
+  // both reach the chain; the row is done once the user row exists. Documents are counted per organisation (quota).
+  `CREATE TABLE user_creations (
+     name TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL,
+     role TEXT NOT NULL,
+     address TEXT NOT NULL,
+     status TEXT NOT NULL,             -- 'pending' | 'done'
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE documents (
+     org_id TEXT NOT NULL,
+     sha256 TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     uploaded_by TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (org_id, sha256)
+   );`,
   // People and credentials: passwords (scrypt), the admin flag, TOTP, deactivation; API tokens that expire and can be
   // revoked (each user's existing token becomes one, valid 365 days); console sessions; sign-in failures by username.
   `ALTER TABLE users ADD COLUMN password_hash TEXT;

@@ -1,10 +1,10 @@
 import { createContext, useContext } from "react";
 import { api, ApiError, call, setCsrfToken } from "../api/client";
-import type { Me, Organisation, SessionAnswer } from "../api/types";
+import type { DirectoryEntry, Me, SessionAnswer } from "../api/types";
 
 export interface Session {
   me: Me;
-  orgs: Organisation[];
+  orgs: DirectoryEntry[];
   orgName: (id: string | null | undefined) => string;
   logout: () => void;
 }
