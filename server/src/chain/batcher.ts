@@ -146,6 +146,7 @@ interface Pending {
   signer: string;
   /** The request's share of a batch's gas (gasFor without the base). */
   gas: bigint;
+  aloneGasLimit?: bigint;
   onSigned?: (txHash: string) => void;
   resolve: (o: RequestOutcome) => void;
   reject: (e: unknown) => void;
@@ -178,10 +179,13 @@ export class RequestBatcher {
     if (relayers.length === 0) throw new Error("the batcher needs at least one relayer");
   }
 
-  /** Sends `request` (alone or with others) and resolves with what it did; `onSigned` runs in the journal's commit. */
-  submit(request: ForwardRequest, onSigned?: (txHash: string) => void): Promise<RequestOutcome> {
+  /**
+   * Sends `request` (alone or with others) and resolves with what it did; `onSigned` runs in the journal's commit.
+   * `aloneGasLimit` (a simulation's figure) is the limit it is sent with if it goes alone; in a batch, `gasFor`.
+   */
+  submit(request: ForwardRequest, onSigned?: (txHash: string) => void, aloneGasLimit?: bigint): Promise<RequestOutcome> {
     return new Promise<RequestOutcome>((resolve, reject) => {
-      this.queue.push({ request, signer: String(request.from).toLowerCase(), gas: gasFor([request]) - BATCH_BASE_GAS, onSigned, resolve, reject });
+      this.queue.push({ request, signer: String(request.from).toLowerCase(), gas: gasFor([request]) - BATCH_BASE_GAS, aloneGasLimit, onSigned, resolve, reject });
       this.schedule();
     });
   }
@@ -250,7 +254,7 @@ export class RequestBatcher {
       for (const m of members) m.onSigned?.(hash);
     };
     try {
-      const receipt = await this.sender.send(relayer, { to: this.forwarder, data, gasLimit: gasFor(requests) }, onSigned);
+      const receipt = await this.sender.send(relayer, { to: this.forwarder, data, gasLimit: (members.length === 1 ? members[0].aloneGasLimit : undefined) ?? gasFor(requests) }, onSigned);
       this.stats.transactions += 1;
       this.stats.requests += members.length;
       this.stats.largest = Math.max(this.stats.largest, members.length);

@@ -114,14 +114,34 @@ export class LedgerClient {
     });
   }
 
-  /** Relays a forward request signed by the client itself (non-custodial). The signer must be `actor`. */
-  async relaySigned(actor: Actor, request: ERC2771Forwarder.ForwardRequestDataStruct, idem?: IdempotencyStep) {
+  /**
+   * Relays a forward request signed by the client itself (non-custodial). The signer must be `actor`. Under the
+   * person's lock, the inner call is simulated as the person, then `check` (the relay's own checks: nonce, the whole
+   * `execute` simulated) runs and returns the gas limit to send with; anything either refuses is never broadcast.
+   */
+  async relaySigned(
+    actor: Actor,
+    request: ERC2771Forwarder.ForwardRequestDataStruct,
+    idem?: IdempotencyStep,
+    check?: () => Promise<bigint>,
+  ) {
     return this.userLocks.run(actor.address.toLowerCase(), async () => {
       const prior = idem ? this.idempotency.stepTx(idem) : undefined;
       if (prior) return this.resumed(actor, prior, String(request.to), String(request.data));
       await this.preflight(actor, String(request.to), String(request.data));
-      return this.relay(actor, request, String(request.to), String(request.data), idem);
+      const gasLimit = check ? await check() : undefined;
+      try {
+        return await this.relay(actor, request, String(request.to), String(request.data), idem, gasLimit);
+      } catch (err) {
+        if (err instanceof ExpiredRequest) throw new AppError("unprocessable", "RELAY_DEADLINE_EXPIRED", "The signed request expired before it was mined; sign it again with a later deadline.");
+        throw err;
+      }
     });
+  }
+
+  /** The accounts that pay for relayed transactions (a relay is simulated as one of them). */
+  get relayerAddresses(): string[] {
+    return this.relayers.map((r) => r.address);
   }
 
   /** Parses the ledger's and token's events out of a receipt. */
@@ -157,17 +177,19 @@ export class LedgerClient {
     this.sender.resetNonces();
   }
 
+  /** Relays a signed request (alone or in a batch); `gasLimit` is the limit to send it with when it goes alone. */
   private async relay(
     actor: Actor,
     request: ERC2771Forwarder.ForwardRequestDataStruct,
     to: string,
     data: string,
     idem?: IdempotencyStep,
+    gasLimit?: bigint,
   ): Promise<TransactionReceipt> {
     const onSigned = idem ? (txHash: string) => this.idempotency.recordStep(idem, txHash) : undefined;
     let outcome: RequestOutcome;
     try {
-      outcome = await this.batcher.submit(request, onSigned);
+      outcome = await this.batcher.submit(request, onSigned, gasLimit);
     } catch (err) {
       this.forwarderNonces.delete(actor.address.toLowerCase());
       throw err;
