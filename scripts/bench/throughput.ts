@@ -1,14 +1,20 @@
 /**
  * Raw chain vs gateway, one chain, one run (`npm run bench:throughput`), written to bench/results/throughput.json.
  *
- * 1. Raw: the fast-track lifecycle's 8 relayed transactions (the same ERC-2771 `execute` calls the gateway sends,
- *    signed by the same custodial keys) are all signed before the clock starts and sent straight to the Hardhat node's
- *    JSON-RPC, one batch per step for all lanes, waves back to back. The gateway's indexer is paused meanwhile.
+ * 1. Raw, one transaction per write: the fast-track lifecycle's 8 relayed writes (the same ERC-2771 forward requests
+ *    the gateway signs, with the same custodial keys) are signed before the clock starts, each in an `execute`
+ *    transaction, and sent straight to the Hardhat node's JSON-RPC, one batch per step for all lanes, waves back to
+ *    back. The gateway's indexer is paused meanwhile.
+ *    Raw, batched: the same kind of signed requests (a fresh set, the first set's nonces are used), one
+ *    `executeBatch` per step carrying every lane's request. Gas per write alone and batched, per operation, is read
+ *    from both phases' receipts and written to bench/gas.json ("relayedBatch").
  * 2. Gateway: the same lifecycle through the API by one concurrent client per lane.
  * 3. Latency: one client alone, so the figure is the gateway's own cost per write, not queueing behind other lanes.
  * 4. Interval mining: the node switched to `evm_setAutomine false` + `evm_setIntervalMining`; many users issue
  *    orders for a fixed time through the relayer pool.
- * Each gateway phase runs with timers on the write path (scripts/bench/profile.ts) to say where the time goes.
+ * Each gateway phase runs with timers on the write path (scripts/bench/profile.ts) to say where the time goes. The
+ * gateway batches as configured (TRELLIS_BATCH_* in server/src/chain/batcher.ts); the load average before and after
+ * is recorded, since other work on the machine moves every figure.
  *
  * Options (env): BENCH_LANES (8), BENCH_RAW_WAVES (25), BENCH_GW_LIFECYCLES per lane (6), BENCH_LAT_LIFECYCLES (25),
  * BENCH_INTERVAL_MS (200), BENCH_INTERVAL_USERS (256), BENCH_INTERVAL_SECONDS (20), BENCH_RELAYERS (32, the gateway's
