@@ -184,7 +184,7 @@ async function rawPhase(p: Platform, lanes: Lane[], mode: "single" | "batched") 
       else hashes.push(...(await rpcBatch(p.node.url, batch.map((raw) => ["eth_sendRawTransaction", [raw]]))));
       stepOf.push(...batch.map(() => b % STEPS));
     } catch (err) {
-      throw new Error(`batch ${b} (wave ${Math.floor(b / STEPS)}, step ${b % STEPS}): ${(err as Error).message}`);
+      throw new Error(`batch ${b} (wave ${Math.floor(b / STEPS)}, step ${b % STEPS}): ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? "")}`);
     }
   }
   const seconds = (performance.now() - t0) / 1000;
