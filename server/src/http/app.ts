@@ -15,6 +15,7 @@ import { buildOpenApi } from "./openapi";
 import { successStatus, type Ctx, type Route } from "./route";
 import { actorOf, type AuthUser } from "../app/actor";
 import { allRoutes } from "./routes";
+import { withSigningRequests } from "../signing/service";
 import { InvalidCursorError } from "../db/page";
 import { MoneyFormatError } from "../shared/money";
 
@@ -179,10 +180,12 @@ function mount(router: express.Router, def: Route, services: Services, idempoten
         req,
         res,
       };
-      const run = async () => {
-        const result = await def.handler(ctx);
-        return { status: successStatus(def), body: result };
-      };
+      // A self-custodied caller's chain write answers 202 with a signing request (server/src/signing/).
+      const run = () =>
+        withSigningRequests(services, def, ctx, { params: req.params, query: req.query, body: req.body }, key, async () => {
+          const result = await def.handler(ctx);
+          return { status: (res.locals.status as number | undefined) ?? successStatus(def), body: result };
+        });
       if (streams && !isWrite) {
         await def.handler(ctx);
         return;

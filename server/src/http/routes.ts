@@ -7,6 +7,7 @@ import { orderRoutes } from "../orders/routes";
 import { orgRoutes } from "../orgs/routes";
 import { policyRoutes } from "../policy/routes";
 import { relayRoutes } from "../relay/routes";
+import { signingRoutes } from "../signing/routes";
 import type { Route } from "./route";
 
 /** Every API route, in mount order. The same table generates /openapi.json. */
@@ -20,4 +21,5 @@ export const allRoutes: Route[] = [
   ...auditRoutes,
   ...disputeRoutes,
   ...relayRoutes,
+  ...signingRoutes,
 ];
