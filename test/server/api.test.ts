@@ -244,10 +244,10 @@ describe("gateway API on a Hardhat node", function () {
       const created = await c.operator("POST", "/users", { orgId: p.credentials.orgs.acme, name: `self-${Date.now() % 1e6}`, role: "buyer", address: own.address });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const me = apiClient(p.baseUrl, created.body.token);
-      // The gateway holds no key for this user, so custodial writes are refused.
+      // The gateway holds no key for this user, so a write answers with a signing request and sends nothing.
       const custodial = await me("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "5.00", reference: "PO-NC", dueDate: inDays(9) });
-      expect(custodial.status).to.equal(409);
-      expect(custodial.body.error.code).to.equal("NON_CUSTODIAL_ACCOUNT");
+      expect(custodial.status).to.equal(202);
+      expect(custodial.body.signingRequest.summary).to.equal("Issue an order to Pearl River Parts: PO-NC, TDT 5.00");
       const params = (await me("GET", "/relay/params")).body;
       const iface = TrellisLedger__factory.createInterface();
       const due = Math.floor(Date.now() / 1000) + 30 * 86400;

@@ -133,6 +133,7 @@ export class LedgerClient {
       if (!signed || !scope) {
         this.forwarderNonces.delete(actor.address.toLowerCase());
         const nonce = await this.forwarderNonce(actor.address);
+        this.chainClock.at = 0; // the deadline a person signs is read off the chain's clock now, not a cached offset
         const deadline = (await this.deadlineBase()) + SIGNING_TTL_SECONDS;
         throw new SignatureRequired({ call, request: { from: actor.address, to, value: 0n, gas: INNER_GAS, nonce, deadline, data } });
       }
