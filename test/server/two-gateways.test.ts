@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { Wallet, type HDNodeWallet } from "ethers";
 import pino from "pino";
 import { apiClient } from "../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../scripts/lib/platform";
@@ -39,7 +39,7 @@ describe("a bank's own gateway on the shared chain", function () {
     expect(bankGateway.credentials).to.equal(undefined);
     // Bank B's two officers hold their keys; the ledger's membership is the platform's, their gateway is Bank B's.
     const keys = [Wallet.createRandom(), Wallet.createRandom()];
-    const officers: { wallet: Wallet; token: string; api: ReturnType<typeof apiClient> }[] = [];
+    const officers: { wallet: HDNodeWallet; token: string; api: ReturnType<typeof apiClient> }[] = [];
     for (const [i, w] of keys.entries()) {
       const name = `bankb-officer${i + 1}-${Date.now() % 1e6}`;
       const made = await c.operator("POST", "/users", { orgId: creds.orgs.bankB, name, role: "officer", address: w.address });
