@@ -3,6 +3,7 @@ import { getAddress } from "ethers";
 import { hashToken, newToken } from "../http/auth";
 import type { Services } from "../services";
 import { AppError } from "../shared/errors";
+import { INITIAL_TOKEN_DAYS, issueToken } from "../tokens/service";
 import type { Role } from "../shared/roles";
 
 /**
@@ -21,11 +22,14 @@ export async function enrolSelfCustodied(
   }
   if (s.gdb.prepare("SELECT 1 FROM users WHERE name = ?").get(input.name)) throw new AppError("conflict", "DUPLICATE_USER", `A user named "${input.name}" already exists.`);
   if (s.vault.custodyOf(address)) throw new AppError("conflict", "ALREADY_MEMBER", `Account ${address} is already registered.`);
-  s.vault.registerSelfCustodied(address, "user", input.orgId);
   const token = newToken();
   const id = `u_${crypto.randomBytes(8).toString("hex")}`;
-  s.gdb
-    .prepare("INSERT INTO users (id, name, role, org_id, address, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-    .run(id, input.name, input.role, input.orgId, address, hashToken(token), new Date().toISOString());
+  s.gdb.transaction(() => {
+    s.vault.registerSelfCustodied(address, "user", input.orgId);
+    s.gdb
+      .prepare("INSERT INTO users (id, name, role, org_id, address, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(id, input.name, input.role, input.orgId, address, hashToken(token), new Date().toISOString());
+    issueToken(s.gdb, id, "initial", INITIAL_TOKEN_DAYS, token);
+  })();
   return { user: { id, name: input.name, role: input.role, orgId: input.orgId, address }, token };
 }
