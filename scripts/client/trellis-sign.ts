@@ -31,7 +31,7 @@ type Signer = Wallet | HDNodeWallet;
 
 /** Signs a signing request's typed data (ethers takes the types without EIP712Domain, which it derives itself). */
 export async function signTypedData(wallet: Signer, typedData: TypedData): Promise<string> {
-  const { EIP712Domain: _domain, ...types } = typedData.types; // eslint-disable-line @typescript-eslint/no-unused-vars
+  const { EIP712Domain: _domain, ...types } = typedData.types;
   return wallet.signTypedData(typedData.domain, types, typedData.message);
 }
 

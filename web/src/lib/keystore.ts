@@ -69,7 +69,7 @@ export async function unlock(address: string, passphrase: string): Promise<Walle
 
 /** Signs a signing request's typed data with an unlocked key (ethers derives the EIP712Domain type itself). */
 export async function signWithKey(wallet: Wallet | HDNodeWallet, typedData: TypedData): Promise<string> {
-  const { EIP712Domain: _domain, ...types } = typedData.types; // eslint-disable-line @typescript-eslint/no-unused-vars
+  const { EIP712Domain: _domain, ...types } = typedData.types;
   return wallet.signTypedData(typedData.domain, types, typedData.message);
 }
 
