@@ -93,7 +93,7 @@ export function buildOpenApi(routes: Route[]): Record<string, unknown> {
       responses[status] = { description: extra.description, content: { "application/json": { schema: schemaOf(extra.schema, "output", components) } } };
     }
     // Self-custody: any write answers 202 with a signing request to a caller who holds their own key.
-    if (r.method !== "get" && !r.rawBody) {
+    if (r.method !== "get" && !r.rawBody && !r.public) {
       responses["202"] = {
         description: "The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature",
         content: { "application/json": { schema: schemaOf(SigningRequestEnvelope, "output", components) } },

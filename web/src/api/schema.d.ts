@@ -1583,15 +1583,6 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SigningRequestEnvelope"];
-                };
-            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
