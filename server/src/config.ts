@@ -25,6 +25,17 @@ const ConfigSchema = z
     chainProbeMs: z.coerce.number().int().min(50).max(60_000),
     /** How many blocks the index may trail the chain's head and /readyz still answer 200. */
     readyMaxLagBlocks: z.coerce.number().int().min(0).max(1_000_000),
+    /** Let webhooks target private, loopback and link-local addresses (closed networks and tests only). */
+    webhookAllowPrivate: z.boolean(),
+    /** How long one webhook event is retried from its first attempt, in hours. */
+    webhookRetryHours: z.coerce.number().min(0.001).max(24 * 30),
+    /** Email notifications through this SMTP server (smtp://user:pass@host:port or smtps://...); none without it. */
+    smtpUrl: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+    smtpFrom: z.string().min(3),
+    /** How often the keeper looks for overdue invoices, due-date reminders and case clocks. */
+    keeperIntervalMs: z.coerce.number().int().min(50).max(3_600_000),
+    /** The first webhook retry's delay (each next one doubles, up to an hour). */
+    webhookInitialBackoffMs: z.coerce.number().int().min(10).max(3_600_000),
   })
   .strict();
 
@@ -66,7 +77,7 @@ export function parseArgs(argv: string[]): Flags {
 
 export class ConfigError extends Error {}
 
-const KNOWN_FLAGS = ["data-dir", "port", "host", "chain-port", "rpc-url", "relayers", "no-seed", "log-level", "help"];
+const KNOWN_FLAGS = ["data-dir", "port", "host", "chain-port", "rpc-url", "relayers", "no-seed", "log-level", "help", "webhook-allow-private", "webhook-retry-hours", "smtp-url", "smtp-from"];
 
 /** Builds the configuration from flags (which win) and environment variables, failing with a readable sentence. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config {
@@ -97,6 +108,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     writeTimeoutMs: env.TRELLIS_WRITE_TIMEOUT_MS ?? "10000",
     chainProbeMs: env.TRELLIS_CHAIN_PROBE_MS ?? "1000",
     readyMaxLagBlocks: env.TRELLIS_READY_MAX_LAG ?? "5",
+    webhookAllowPrivate: flags["webhook-allow-private"] === true || env.TRELLIS_WEBHOOK_ALLOW_PRIVATE === "1",
+    webhookRetryHours: pick("webhook-retry-hours", "TRELLIS_WEBHOOK_RETRY_HOURS") ?? "24",
+    smtpUrl: pick("smtp-url", "TRELLIS_SMTP_URL") || undefined,
+    smtpFrom: pick("smtp-from", "TRELLIS_SMTP_FROM") ?? '"Trellis" <no-reply@trellis.local>',
+    keeperIntervalMs: env.TRELLIS_KEEPER_INTERVAL_MS ?? "60000",
+    webhookInitialBackoffMs: env.TRELLIS_WEBHOOK_BACKOFF_MS ?? "5000",
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -46,7 +46,7 @@ type Output<R> = R extends z.ZodType ? z.input<R> : void;
  * the success body (or a RawResponse for a streamed answer); the handler's context and result are typed from them.
  */
 export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined, R extends z.ZodType | RawResponse> {
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "delete";
   path: string;
   /** The operation's stable name in the OpenAPI document, camelCase verb + noun ("approveFinancingRequest"). */
   operationId: string;
@@ -69,7 +69,7 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
 
 /** A route with its types erased, as the route table, the mounting and the OpenAPI builder hold it. */
 export interface Route {
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "delete";
   path: string;
   operationId: string;
   summary: string;

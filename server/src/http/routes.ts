@@ -7,6 +7,10 @@ import { orderRoutes } from "../orders/routes";
 import { orgRoutes } from "../orgs/routes";
 import { policyRoutes } from "../policy/routes";
 import { relayRoutes } from "../relay/routes";
+import { deskRoutes } from "../desk/routes";
+import { notificationRoutes } from "../notify/routes";
+import { webhookRoutes } from "../webhooks/routes";
+import { analyticsRoutes } from "../analytics/routes";
 import type { Route } from "./route";
 
 /** Every API route, in mount order. The same table generates /openapi.json. */
@@ -20,4 +24,8 @@ export const allRoutes: Route[] = [
   ...auditRoutes,
   ...disputeRoutes,
   ...relayRoutes,
+  ...deskRoutes,
+  ...analyticsRoutes,
+  ...notificationRoutes,
+  ...webhookRoutes,
 ];
