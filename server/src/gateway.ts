@@ -129,7 +129,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   let keeper: Keeper | undefined;
   const deliverer = new WebhookDeliverer({
     outbox,
-    clock: () => deskClock.now(),
+    // Wall-clock time, not the desk's: receivers check webhook-timestamp against their own clocks.
     allowPrivate: config.webhookAllowPrivate,
     retryWindowMs: Math.round(config.webhookRetryHours * 3_600_000),
     initialBackoffMs: config.webhookInitialBackoffMs,
@@ -150,7 +150,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     reorgDepth: config.reorgDepth,
     pollIntervalMs: config.pollIntervalMs,
     events,
-    outbox: { enqueue: (ev) => outbox.enqueue(ev, deskClock.now()) },
+    outbox: { enqueue: (ev) => outbox.enqueue(ev, Date.now()) },
     afterCommit: () => {
       deliverer.wake();
       keeper?.wakeNotices();

@@ -70,7 +70,7 @@ export async function createWebhook(s: Services, actor: Actor, input: z.infer<ty
   const unknown = input.events.filter((t) => t !== "*" && !WEBHOOK_EVENT_TYPES.includes(t));
   if (unknown.length) throw new AppError("invalid", "WEBHOOK_EVENT_UNKNOWN", `Unknown event type(s): ${unknown.join(", ")}. Known: ${WEBHOOK_EVENT_TYPES.join(", ")}, or "*".`, { unknown });
   const url = await checkWebhookUrl(input.url, { allowPrivate: s.config.webhookAllowPrivate });
-  const created = s.desk.outbox.createEndpoint({ orgId: actor.user.orgId, url: url.toString(), eventTypes: input.events, description: input.description }, s.desk.clock.now());
+  const created = s.desk.outbox.createEndpoint({ orgId: actor.user.orgId, url: url.toString(), eventTypes: input.events, description: input.description }, Date.now());
   return { ...webhookView(created), secret: created.secret };
 }
 
@@ -84,7 +84,7 @@ export function getWebhook(s: Services, actor: Actor, id: string) {
 
 export function deleteWebhook(s: Services, actor: Actor, id: string) {
   const e = ownEndpoint(s, actor, id);
-  s.desk.outbox.deleteEndpoint(e.id, s.desk.clock.now());
+  s.desk.outbox.deleteEndpoint(e.id, Date.now());
   return { id: String(e.id), deleted: true as const };
 }
 
@@ -106,7 +106,7 @@ export function retryWebhookDelivery(s: Services, actor: Actor, id: string, deli
     throw notFound(`Delivery ${deliveryId}`);
   }
   if (d.endpointId !== e.id) throw notFound(`Delivery ${deliveryId}`);
-  const again = s.desk.outbox.retryDelivery(d.id, s.desk.clock.now());
+  const again = s.desk.outbox.retryDelivery(d.id, Date.now());
   s.desk.deliverer.wake();
   return deliveryView(s, again);
 }
