@@ -326,7 +326,7 @@ describe("gateway API on a Hardhat node", function () {
       type Op = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }>; parameters: { name: string; schema: Record<string, unknown> }[] };
       const spec = (await (await fetch(`${p.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, unknown> } };
       const ops = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-      expect(ops).to.have.length(65);
+      expect(ops).to.have.length(67);
       expect(new Set(ops.map((o) => o.op.operationId)).size).to.equal(ops.length);
       for (const { path, method, op } of ops) {
         expect(op.operationId, `${method} ${path}`).to.match(/^[a-z][A-Za-z]+$/);

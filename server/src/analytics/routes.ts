@@ -2,7 +2,8 @@ import { route } from "../http/route";
 import { badRequest } from "../shared/errors";
 import { caseAnalytics } from "./desk";
 import { parseRange } from "./range";
-import { CaseAnalytics, RangeQuery } from "./schemas";
+import { CaseAnalytics, ClientParam, ClientProfile, RangeQuery, ServiceLevels } from "./schemas";
+import { clientProfile, serviceLevels } from "./clients";
 
 export const analyticsRoutes = [
   route({
@@ -19,6 +20,39 @@ export const analyticsRoutes = [
       const range = parseRange(ctx.query, ctx.services.desk.clock.now());
       if (!(range.from < range.to)) throw badRequest("The range's from must be before its to.");
       return caseAnalytics(ctx.services, ctx.actor, range);
+    },
+  }),
+  route({
+    method: "get",
+    path: "/analytics/clients/:orgId",
+    operationId: "getClientProfile",
+    summary: "A supplier's or buyer's profile: timeline, lifecycle stage (rule included), value to each bank, on-time rate, monthly utilisation",
+    tag: "analytics",
+    roles: "any",
+    params: ClientParam,
+    query: RangeQuery,
+    response: ClientProfile,
+    errors: [404],
+    handler: async (ctx) => {
+      const range = parseRange(ctx.query, ctx.services.desk.clock.now());
+      if (!(range.from < range.to)) throw badRequest("The range's from must be before its to.");
+      return clientProfile(ctx.services, ctx.actor, ctx.params.orgId, range);
+    },
+  }),
+  route({
+    method: "get",
+    path: "/analytics/service-levels",
+    operationId: "getServiceLevels",
+    summary: "Time from invoice to funds for fast-track and maker-checker requests (p50/p95) and the fast-track share, in a date range",
+    tag: "analytics",
+    roles: "any",
+    query: RangeQuery,
+    response: ServiceLevels,
+    errors: [],
+    handler: async (ctx) => {
+      const range = parseRange(ctx.query, ctx.services.desk.clock.now());
+      if (!(range.from < range.to)) throw badRequest("The range's from must be before its to.");
+      return serviceLevels(ctx.services, ctx.actor, range);
     },
   }),
 ];

@@ -40,3 +40,25 @@ export const CaseAnalytics = z
     ),
   })
   .meta({ id: "CaseAnalytics" });
+
+export const ClientParam = z.object({ orgId: z.string().regex(/^[1-9][0-9]{0,9}$/, "must be an organisation id") }).strict();
+const MoneyOut = z.string().regex(/^(0|[1-9][0-9]*)\.[0-9]{2}$/);
+export const ClientProfile = z
+  .object({
+    orgId: OrgId,
+    name: z.string(),
+    kind: z.enum(["supplier", "core_enterprise"]),
+    scope: z.enum(["whole", "bank"]).describe("bank: a bank's view, only what went through that bank"),
+    lifecycle: z.object({ stage: z.enum(["onboarded", "first_financing", "active", "at_risk", "lost"]), rule: z.string(), lastActivityAt: DateTime.nullable() }),
+    timeline: z.array(z.object({ at: DateTime, type: z.enum(["order", "invoice", "financing", "payment", "repayment", "case"]), id: z.string(), summary: z.string(), amount: MoneyOut.nullable() })),
+    valueByBank: z.array(
+      z.object({ bankOrgId: OrgId, bankName: z.string(), requests: z.number().int(), financed: z.number().int(), volumeFinanced: MoneyOut, discountIncome: MoneyOut, firstDealtAt: DateTime, tenureDays: z.number().int() }),
+    ),
+    onTime: z.object({ settled: z.number().int(), onTime: z.number().int(), rate: z.number().nullable() }),
+    utilisation: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), outstanding: MoneyOut, limit: MoneyOut, share: z.number().nullable() })),
+  })
+  .meta({ id: "ClientProfile" });
+const PathFigures = z.object({ requests: z.number().int(), funded: z.number().int(), invoiceToFundsSeconds: Durations, requestToFundsSeconds: Durations });
+export const ServiceLevels = z
+  .object({ from: DateTime, to: DateTime, requests: z.number().int(), fastTrackShare: z.number().nullable(), fastTrack: PathFigures, makerChecker: PathFigures })
+  .meta({ id: "ServiceLevels" });

@@ -2,7 +2,7 @@ import net from "node:net";
 import { expect } from "chai";
 import { SMTPServer } from "smtp-server";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
-import { clients, DOC, inDays } from "../lifecycle";
+import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "../lifecycle";
 
 const HOUR = 3_600_000;
 
@@ -188,6 +188,57 @@ describe("service desk over the API (real chain)", function () {
       // Bank B sees none of Bank A's cases.
       const other = await c.officer3("GET", "/analytics/cases");
       expect(other.body.overall.cases).to.equal(0);
+    });
+  });
+
+  describe("client profiles and service levels", () => {
+    it("shows a supplier's timeline, lifecycle, value to each bank and utilisation, to itself in whole and to its bank in part", async () => {
+      await fastTrackLifecycle(p.credentials);
+      const { invoiceId } = await confirmedInvoice(p.credentials, "1000000.00", "PROFILE");
+      const req = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "800000.00" });
+      expect(req.body).to.include({ path: "maker-checker" });
+      // The request waits in Bank A's queue: its officers are told.
+      await until("request_in_queue", async () =>
+        ((await c.officer2("GET", "/notifications?unread=true&limit=200")).body.items as Array<{ kind: string; subject: { id: string } | null }>).find((n) => n.kind === "request_in_queue" && n.subject?.id === req.body.id),
+      );
+      await c.officer1("POST", `/financing-requests/${req.body.id}/approve`);
+      await c.officer2("POST", `/financing-requests/${req.body.id}/approve`);
+      const paid = await c.officer1("POST", `/financing-requests/${req.body.id}/disburse`);
+      expect(paid.body.status).to.equal("disbursed");
+      await until("payout_received", async () =>
+        ((await c.supplier("GET", "/notifications?limit=200")).body.items as Array<{ kind: string; subject: { id: string } | null }>).find((n) => n.kind === "payout_received" && n.subject?.id === req.body.id),
+      );
+
+      const own = await c.supplier("GET", `/analytics/clients/${p.credentials.orgs.pearl}`);
+      expect(own.status, JSON.stringify(own.body)).to.equal(200);
+      expect(own.body).to.include({ kind: "supplier", scope: "whole" });
+      expect(own.body.lifecycle.stage).to.equal("active");
+      const a = own.body.valueByBank.find((b: { bankOrgId: string }) => b.bankOrgId === p.credentials.orgs.bankA);
+      expect(a.financed).to.equal(2);
+      expect(a.volumeFinanced).to.equal("1160000.00");
+      expect(Number(a.discountIncome)).to.be.greaterThan(0);
+      expect(own.body.timeline.map((e: { summary: string }) => e.summary)).to.include.members(["financing disbursed", "invoice issued", "order received", "complaint filed (service)"]);
+      expect(own.body.utilisation.length).to.be.greaterThanOrEqual(3);
+      expect(own.body.utilisation[own.body.utilisation.length - 1].outstanding).to.equal("800000.00");
+      expect(own.body.onTime.settled).to.be.greaterThanOrEqual(1);
+
+      const bank = await c.officer1("GET", `/analytics/clients/${p.credentials.orgs.pearl}`);
+      expect(bank.body.scope).to.equal("bank");
+      expect(bank.body.valueByBank.map((b: { bankOrgId: string }) => b.bankOrgId)).to.deep.equal([p.credentials.orgs.bankA]);
+      expect(bank.body.timeline.some((e: { type: string }) => e.type === "order")).to.equal(false);
+      expect((await c.officer3("GET", `/analytics/clients/${p.credentials.orgs.pearl}`)).status).to.equal(404);
+      expect((await c.supplier("GET", `/analytics/clients/${p.credentials.orgs.acme}`)).status).to.equal(404);
+      const buyer = await c.buyer("GET", `/analytics/clients/${p.credentials.orgs.acme}`);
+      expect(buyer.body).to.include({ kind: "core_enterprise", scope: "whole" });
+
+      const levels = await c.officer1("GET", `/analytics/service-levels?from=${inDays(-3)}`);
+      expect(levels.status, JSON.stringify(levels.body)).to.equal(200);
+      expect(levels.body.fastTrack.funded).to.be.greaterThanOrEqual(1);
+      expect(levels.body.makerChecker.funded).to.equal(1);
+      expect(levels.body.fastTrackShare).to.be.within(0.01, 0.99);
+      expect(levels.body.makerChecker.invoiceToFundsSeconds.p50).to.be.a("number");
+      expect((await c.officer3("GET", "/analytics/service-levels")).body.requests).to.equal(0);
+      expect((await c.officer1("GET", "/analytics/service-levels?from=2026-02-30")).status).to.equal(400);
     });
   });
 });
