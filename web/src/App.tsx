@@ -2,14 +2,14 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, getToken, setToken } from "./api/client";
 import { getMe, listOrganisations } from "./api/queries";
 import { describeError } from "./api/errors";
-import type { Me, Organisation } from "./api/types";
+import type { Me, DirectoryEntry } from "./api/types";
 import { SessionContext, type Session } from "./lib/session";
 import { navigate, useHashPath } from "./lib/router";
 import { humanise } from "./lib/format";
 import { Login } from "./screens/Login";
 import { SCREENS } from "./routes";
 
-type Boot = { phase: "loading" } | { phase: "signed-out"; notice?: string } | { phase: "ready"; me: Me; orgs: Organisation[] };
+type Boot = { phase: "loading" } | { phase: "signed-out"; notice?: string } | { phase: "ready"; me: Me; orgs: DirectoryEntry[] };
 
 export function App() {
   const [boot, setBoot] = useState<Boot>(() => (getToken() ? { phase: "loading" } : { phase: "signed-out" }));
@@ -52,7 +52,7 @@ export function App() {
   return <Console me={boot.me} orgs={boot.orgs} logout={logout} />;
 }
 
-function Console({ me, orgs, logout }: { me: Me; orgs: Organisation[]; logout: () => void }) {
+function Console({ me, orgs, logout }: { me: Me; orgs: DirectoryEntry[]; logout: () => void }) {
   const path = useHashPath();
   const screens = SCREENS[me.user.role] ?? [];
   const current = screens.find((s) => s.path === path[0]) ?? screens[0];

@@ -3,6 +3,7 @@ import type { Actor } from "../app/actor";
 import { visible } from "../app/write";
 import { conflict, forbidden, unprocessable, notFound, AppError } from "../shared/errors";
 import { sha256Hex } from "../shared/hash";
+import { assertOrgActive } from "../orgs/service";
 import { defaultClassifier, isComplaintCategory, type ComplaintCategory } from "./classifier";
 import { caseClock, dueClockActions, pickAssignee, type ClockAction } from "./clock";
 import { caseTimes, type CaseRow, type PersonRow } from "./repo";
@@ -193,6 +194,7 @@ export function fileComplaint(
   actor: Actor,
   c: { kind: CaseRow["kind"]; category?: string; subjectType: CaseRow["subject_type"]; subjectId: string; assignedOrg: string; reason: string; reasonHash: string; txHash?: string },
 ): number {
+  assertOrgActive(s, actor.user.orgId);
   const now = s.desk.clock.now();
   return s.desk.repo.transaction(() => {
     const r = s.gdb

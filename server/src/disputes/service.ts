@@ -27,7 +27,8 @@ export interface ComplaintInput {
 
 /**
  * Opens a complaint raised by the actor's organisation and routed to `assignedOrg`, and with it a case on the service
- * desk (classified, assigned to a person, on the 48-hour clock); returns its id.
+ * desk (classified, assigned to a person, on the 48-hour clock); returns its id. A suspended organisation may not
+ * file one (403 ORG_SUSPENDED, checked in fileComplaint).
  */
 export function openComplaint(s: Services, actor: Actor, c: ComplaintInput): number {
   return fileComplaint(s, actor, c);

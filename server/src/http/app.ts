@@ -48,7 +48,8 @@ export function createApp(services: Services): express.Express {
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { "default-src": ["'self'"], "img-src": ["'self'", "data:"], "style-src": ["'self'", "'unsafe-inline'"], "script-src": ["'self'", "'unsafe-inline'"] },
+        // No inline scripts or styles: the console's bundle is all files (a script injected into the page cannot run).
+        directives: { "default-src": ["'self'"], "img-src": ["'self'", "data:"], "style-src": ["'self'"], "script-src": ["'self'"], "object-src": ["'none'"], "frame-ancestors": ["'none'"] },
       },
     }),
   );
@@ -86,13 +87,18 @@ export function createApp(services: Services): express.Express {
           : null;
     res.status(reason ? 503 : 200).json({ ready: reason === null, ...(reason ? { reason } : {}), chain, ...s, headBlock: head, lagBlocks });
   });
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", (req, _res, next) => next(metricsAccess(services, req.header("authorization"))), async (_req, res) => {
     indexedBlock.set(services.indexer.status().indexedBlock);
     res.type(registry.contentType).send(await registry.metrics());
   });
   const spec = buildOpenApi(allRoutes);
   app.get("/openapi.json", (_req, res) => {
     res.json(spec);
+  });
+  // Swagger UI's page carries its own inline <style>: only /docs may use inline styles (never inline scripts).
+  app.use("/docs", (_req, res, next) => {
+    res.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'");
+    next();
   });
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec as swaggerUi.JsonObject));
 
@@ -134,6 +140,23 @@ export function createApp(services: Services): express.Express {
     res.status(statusOf(e)).json({ error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
   });
   return app;
+}
+
+/**
+ * Who may read /metrics: an operator's token, or the separate metrics token (TRELLIS_METRICS_TOKEN) a scraper is
+ * given so that it needs no user. Returns undefined to let the request through, else the error to answer with.
+ */
+function metricsAccess(services: Services, header: string | undefined): AppError | undefined {
+  const token = services.config.metricsToken;
+  const given = /^Bearer\s+(\S+)$/.exec(header?.trim() ?? "")?.[1];
+  const [a, b] = [Buffer.from(given ?? ""), Buffer.from(token ?? "")];
+  if (token && a.length === b.length && crypto.timingSafeEqual(a, b)) return undefined;
+  try {
+    const user = authenticate(services.gdb, header);
+    return user.role === "operator" ? undefined : forbidden("Only the operator (or the metrics token) may read metrics.");
+  } catch (err) {
+    return err as AppError;
+  }
 }
 
 function normalise(err: unknown): AppError {

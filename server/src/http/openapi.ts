@@ -28,10 +28,10 @@ function schemaOf(s: z.ZodType, io: "input" | "output", components: Record<strin
 const ERROR_DESCRIPTIONS: Record<ErrorStatus | 401 | 429 | 500, string> = {
   400: "Invalid input (VALIDATION_FAILED, MALFORMED_JSON)",
   401: "No or bad token (UNAUTHENTICATED)",
-  403: "Role or organisation not allowed (FORBIDDEN)",
+  403: "Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED)",
   404: "Unknown id, or not visible to you (NOT_FOUND)",
   409: "State conflict, duplicate, or an Idempotency-Key reused for a different request",
-  413: "Body too large (PAYLOAD_TOO_LARGE)",
+  413: "Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED)",
   415: "Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE)",
   422: "Business rule refused",
   429: "Too many requests (RATE_LIMITED)",

@@ -88,6 +88,24 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  // A user's name is reserved before its key or membership exists, so that concurrent creations of one name cannot
+  // both reach the chain; the row is done once the user row exists. Documents are counted per organisation (quota).
+  `CREATE TABLE user_creations (
+     name TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL,
+     role TEXT NOT NULL,
+     address TEXT NOT NULL,
+     status TEXT NOT NULL,             -- 'pending' | 'done'
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE documents (
+     org_id TEXT NOT NULL,
+     sha256 TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     uploaded_by TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (org_id, sha256)
+   );`,
   // The service desk: cases over complaints, their history, the inbox (desk/repo.ts).
   DESK_MIGRATION,
 ];

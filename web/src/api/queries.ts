@@ -1,6 +1,6 @@
 import { api, ApiError, bearer, call } from "./client";
 import type { paths } from "./schema";
-import type { Balance, BankPolicy, CreditRecord, FinancingRequest, Invoice, Me, Order, Organisation } from "./types";
+import type { Balance, BankPolicy, CreditRecord, DirectoryEntry, FinancingRequest, Invoice, Me, Order } from "./types";
 
 // The reads several screens share, typed from the contract.
 
@@ -32,4 +32,4 @@ export async function getMe(token?: string): Promise<Me> {
 }
 
 /** The network's directory of organisations. */
-export const listOrganisations = (): Promise<Organisation[]> => call(api.GET("/api/v1/orgs")).then((p) => p.items);
+export const listOrganisations = (): Promise<DirectoryEntry[]> => call(api.GET("/api/v1/orgs")).then((p) => p.items);

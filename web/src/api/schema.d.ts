@@ -30,7 +30,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The directory of organisations on the network
+         * The directory of organisations on the network: id, kind, name and status (the operator, and each organisation's own members, also see its treasury and KYC hash)
          * @description Roles: any authenticated user.
          */
         get: operations["listOrganizations"];
@@ -364,7 +364,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Upload a document (raw body, ≤ 10 MiB); returns its SHA-256 to anchor on-chain
+         * Upload a document (raw body, ≤ 10 MiB, within your organisation's quota); returns its SHA-256 to anchor on-chain
          * @description Roles: any authenticated user.
          */
         post: operations["uploadDocument"];
@@ -895,6 +895,14 @@ export interface components {
             respondedAt: string | null;
             responseSeconds: number | null;
         };
+        DirectoryEntry: {
+            id: string;
+            /** @enum {string} */
+            kind: "core_enterprise" | "supplier" | "bank" | "auditor" | "operator";
+            name: string;
+            /** @enum {string} */
+            status: "active" | "suspended";
+        };
         FinancingIntent: {
             invoiceId: string;
             bankOrgId: string;
@@ -1284,7 +1292,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["Organisation"][];
+                        items: (components["schemas"]["Organisation"] | components["schemas"]["DirectoryEntry"])[];
                         nextCursor: null;
                     };
                 };
@@ -1378,7 +1386,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1396,7 +1404,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1512,7 +1520,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1539,7 +1547,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1630,7 +1638,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1746,7 +1754,7 @@ export interface operations {
                     supplierOrgId: string | number;
                     amount: string;
                     reference: string;
-                    dueDate: (string | unknown | unknown) | number;
+                    dueDate: string | number;
                     documentHash?: string;
                 };
             };
@@ -1779,7 +1787,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1806,7 +1814,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1902,7 +1910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1929,7 +1937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2031,7 +2039,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2058,7 +2066,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2154,7 +2162,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2181,7 +2189,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2383,7 +2391,7 @@ export interface operations {
                     orderId: string | number;
                     invoiceNumber: string;
                     amount: string;
-                    dueDate: (string | unknown | unknown) | number;
+                    dueDate: string | number;
                     documentHash: string;
                 };
             };
@@ -2416,7 +2424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2443,7 +2451,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2539,7 +2547,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2566,7 +2574,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2662,7 +2670,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2689,7 +2697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2785,7 +2793,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2812,7 +2820,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2889,9 +2897,20 @@ export interface operations {
                      * @enum {string}
                      */
                     category?: "quantity" | "quality" | "pricing" | "delivery" | "duplicate" | "decision" | "fees" | "service" | "other";
-                    reason?: string;
+                    reason: string;
                     /** @description The hash of a reasoning kept elsewhere; computed from `reason` when omitted */
                     reasonHash?: string;
+                } | {
+                    /** @default 0 */
+                    reasonCode?: number;
+                    /**
+                     * @default other
+                     * @enum {string}
+                     */
+                    category?: "quantity" | "quality" | "pricing" | "delivery" | "duplicate" | "decision" | "fees" | "service" | "other";
+                    reason?: string;
+                    /** @description The hash of a reasoning kept elsewhere; computed from `reason` when omitted */
+                    reasonHash: string;
                 };
             };
         };
@@ -2923,7 +2942,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2950,7 +2969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3052,7 +3071,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3079,7 +3098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3175,7 +3194,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3202,7 +3221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3370,6 +3389,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
             409: {
                 headers: {
@@ -3379,7 +3407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3528,7 +3556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3555,7 +3583,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3651,7 +3679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3678,7 +3706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3782,7 +3810,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3809,7 +3837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3905,7 +3933,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3932,7 +3960,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4028,7 +4056,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4055,7 +4083,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4151,7 +4179,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4178,7 +4206,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4280,7 +4308,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4307,7 +4335,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4419,7 +4447,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4446,7 +4474,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4499,7 +4527,7 @@ export interface operations {
                     orderId: string | number;
                     invoiceNumber: string;
                     amount: string;
-                    dueDate: (string | unknown | unknown) | number;
+                    dueDate: string | number;
                     documentHash: string;
                     bankOrgId: string | number;
                     financingAmount: string;
@@ -4538,7 +4566,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4565,7 +4593,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4896,7 +4924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4923,7 +4951,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5055,8 +5083,8 @@ export interface operations {
                 eventType?: string;
                 fromBlock?: string;
                 toBlock?: string;
-                from?: string | unknown | unknown;
-                to?: string | unknown | unknown;
+                from?: string;
+                to?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -5125,8 +5153,8 @@ export interface operations {
                 eventType?: string;
                 fromBlock?: string;
                 toBlock?: string;
-                from?: string | unknown | unknown;
-                to?: string | unknown | unknown;
+                from?: string;
+                to?: string;
                 format: "csv" | "json";
             };
             header?: never;
@@ -5297,6 +5325,15 @@ export interface operations {
             };
             /** @description No or bad token (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5478,7 +5515,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5505,7 +5542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5679,8 +5716,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5697,7 +5743,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
             413: {
                 headers: {
                     [name: string]: unknown;

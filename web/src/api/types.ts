@@ -14,6 +14,8 @@ export type Body<P extends keyof paths, M extends "post" | "put"> = paths[P][M] 
 
 export type MeAnswer = Answer<"/api/v1/me", "get">;
 export type Organisation = Schemas["Organisation"];
+/** An organisation in the directory: another organisation shows only id, kind, name and status. */
+export type DirectoryEntry = Answer<"/api/v1/orgs", "get">["items"][number];
 /** The signed-in user and its organisation (the console signs in only once the organisation is indexed). */
 export type Me = Omit<MeAnswer, "org"> & { org: NonNullable<MeAnswer["org"]> };
 export type Role = MeAnswer["user"]["role"];

@@ -1,9 +1,9 @@
 import { createContext, useContext } from "react";
-import type { Me, Organisation } from "../api/types";
+import type { Me, DirectoryEntry } from "../api/types";
 
 export interface Session {
   me: Me;
-  orgs: Organisation[];
+  orgs: DirectoryEntry[];
   orgName: (id: string | null | undefined) => string;
   logout: () => void;
 }
