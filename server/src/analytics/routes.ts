@@ -1,5 +1,4 @@
 import { route } from "../http/route";
-import { badRequest } from "../shared/errors";
 import { caseAnalytics } from "./desk";
 import { parseRange } from "./range";
 import { CaseAnalytics, ClientParam, ClientProfile, RangeQuery, ServiceLevels } from "./schemas";
@@ -15,10 +14,9 @@ export const analyticsRoutes = [
     roles: "any",
     query: RangeQuery,
     response: CaseAnalytics,
-    errors: [],
+    errors: [422],
     handler: async (ctx) => {
       const range = parseRange(ctx.query, ctx.services.desk.clock.now());
-      if (!(range.from < range.to)) throw badRequest("The range's from must be before its to.");
       return caseAnalytics(ctx.services, ctx.actor, range);
     },
   }),
@@ -32,10 +30,9 @@ export const analyticsRoutes = [
     params: ClientParam,
     query: RangeQuery,
     response: ClientProfile,
-    errors: [404],
+    errors: [404, 422],
     handler: async (ctx) => {
       const range = parseRange(ctx.query, ctx.services.desk.clock.now());
-      if (!(range.from < range.to)) throw badRequest("The range's from must be before its to.");
       return clientProfile(ctx.services, ctx.actor, ctx.params.orgId, range);
     },
   }),
@@ -48,10 +45,9 @@ export const analyticsRoutes = [
     roles: "any",
     query: RangeQuery,
     response: ServiceLevels,
-    errors: [],
+    errors: [422],
     handler: async (ctx) => {
       const range = parseRange(ctx.query, ctx.services.desk.clock.now());
-      if (!(range.from < range.to)) throw badRequest("The range's from must be before its to.");
       return serviceLevels(ctx.services, ctx.actor, range);
     },
   }),

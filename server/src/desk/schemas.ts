@@ -28,7 +28,7 @@ export const FileCase = z
     invoiceId: z.string().regex(/^[1-9][0-9]{0,9}$/).optional(),
   })
   .strict()
-  .refine((v) => !(v.financingRequestId && v.invoiceId), { message: "name a financing request or an invoice, not both" });
+  .describe("Name a financing request or an invoice, not both (422 CASE_SUBJECT_AMBIGUOUS)");
 export const RespondToCase = z.object({ response: z.string().trim().min(1).max(4000) }).strict();
 export const ReassignCase = z.object({ assigneeUserId: UserId }).strict();
 export const ReclassifyCase = z.object({ category: CATEGORY }).strict();

@@ -168,6 +168,7 @@ export function listCases(s: Services, actor: Actor, q: { status?: "open" | "res
  * buyer about a supplier), optionally about one financing request or invoice the filer can see.
  */
 export function fileCase(s: Services, actor: Actor, input: { aboutOrgId: string; text: string; financingRequestId?: string; invoiceId?: string }) {
+  if (input.financingRequestId && input.invoiceId) throw unprocessable("CASE_SUBJECT_AMBIGUOUS", "Name a financing request or an invoice, not both.");
   const org = s.read.getOrganization(input.aboutOrgId);
   if (!org) throw notFound(`Organisation ${input.aboutOrgId}`);
   if (input.aboutOrgId === actor.user.orgId) throw unprocessable("CASE_ABOUT_OWN_ORG", "A complaint is about another organisation, not your own.");
