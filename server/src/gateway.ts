@@ -125,8 +125,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   // message in the event's own transaction; the deliverer is woken after each commit.
   const deskClock = new DeskClock();
   const outbox = new WebhookOutbox(idb);
-  let services: Services | undefined;
-  let keeper: Keeper | undefined;
+  // The services and the keeper exist only after the indexer; its callbacks reach them through this holder.
+  const late: { services?: Services; keeper?: Keeper } = {};
   const deliverer = new WebhookDeliverer({
     outbox,
     // Wall-clock time, not the desk's: receivers check webhook-timestamp against their own clocks.
@@ -134,7 +134,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     retryWindowMs: Math.round(config.webhookRetryHours * 3_600_000),
     initialBackoffMs: config.webhookInitialBackoffMs,
     onDisabled: (id, reason) => {
-      if (services) tellWebhookDisabled(services, id, reason);
+      if (late.services) tellWebhookDisabled(late.services, id, reason);
     },
   });
   const mailer = config.smtpUrl ? createMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom }) : undefined;
@@ -153,7 +153,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     outbox: { enqueue: (ev) => outbox.enqueue(ev, Date.now()) },
     afterCommit: () => {
       deliverer.wake();
-      keeper?.wakeNotices();
+      late.keeper?.wakeNotices();
     },
     verifyChain: () => guard.verify(),
     logger,
@@ -183,7 +183,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   chain.start(initial.state === "up" ? undefined : initial);
   if (initial.state === "up") await indexer.syncOnce();
   indexer.start();
-  services = {
+  const services: Services = {
     config,
     logger,
     gdb,
@@ -197,7 +197,9 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     chain,
     desk,
   };
-  keeper = new Keeper(services, config.keeperIntervalMs, logger);
+  const keeper = new Keeper(services, config.keeperIntervalMs, logger);
+  late.services = services;
+  late.keeper = keeper;
   deliverer.start();
 
   const app = createApp(services);
@@ -235,7 +237,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
           server.close(() => r());
           server.closeAllConnections?.();
         });
-        await keeper!.stop();
+        await keeper.stop();
         await chain.stop();
         await indexer.stop();
         await deliverer.stop();
