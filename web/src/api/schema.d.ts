@@ -2,6 +2,154 @@
 // change a route's zod schemas in its domain's schemas.ts and run `npm run gen:api` again.
 
 export interface paths {
+    "/api/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with username, password and (once enrolled) a TOTP code; sets the HttpOnly session cookie
+         * @description Public: no credentials.
+         */
+        post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current console session: who is signed in and the CSRF token (after a page reload)
+         * @description Roles: any authenticated user.
+         */
+        get: operations["getCurrentSession"];
+        put?: never;
+        post?: never;
+        /**
+         * Sign out: ends the session and clears its cookie
+         * @description Roles: any authenticated user.
+         */
+        delete: operations["deleteCurrentSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set your password (the first time with the API token you were given; afterwards with the current password)
+         * @description Roles: any authenticated user.
+         */
+        put: operations["changeMyPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start enrolling a TOTP second factor (officers and admins); the otpauth URI is shown once
+         * @description Roles: any authenticated user.
+         */
+        post: operations["enrolMyTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm TOTP enrolment with a current code; sign-in then requires a code
+         * @description Roles: any authenticated user.
+         */
+        post: operations["confirmMyTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your API tokens (an admin may name a user of their organisation with ?userId=)
+         * @description Roles: any authenticated user.
+         */
+        get: operations["listTokens"];
+        put?: never;
+        /**
+         * Issue an API token for yourself (machines, scripts); the token is shown once and stored hashed
+         * @description Roles: any authenticated user.
+         */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API token (yours, or as an admin one of your organisation's); it answers 401 from then on
+         * @description Roles: any authenticated user.
+         */
+        delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -80,6 +228,66 @@ export interface paths {
         get: operations["listBalances"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend an organisation on the ledger (operator): it can no longer act or be dealt with
+         * @description Roles: operator.
+         */
+        post: operations["suspendOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reinstate a suspended organisation on the ledger (operator)
+         * @description Roles: operator.
+         */
+        post: operations["reinstateOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate a person (an admin of their organisation): ends their sessions and tokens at once and removes the on-chain membership
+         * @description Roles: any authenticated user.
+         */
+        post: operations["deactivateUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1225,6 +1433,18 @@ export interface components {
                 details?: unknown;
             };
         };
+        ApiToken: {
+            id: string;
+            userId: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            revokedAt: string | null;
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+        };
         AuditEvent: {
             id: string;
             chainId: number;
@@ -1799,6 +2019,32 @@ export interface components {
                 };
             };
         };
+        Session: {
+            user: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                role: "operator" | "auditor" | "buyer" | "supplier" | "officer";
+                orgId: string;
+                address: string;
+                isAdmin: boolean;
+                totpEnabled: boolean;
+            };
+            /** @description As GET /me answers it; absent only while the organisation is not indexed yet */
+            org?: components["schemas"]["Organisation"] | {
+                /** @constant */
+                id: "0";
+                /** @constant */
+                kind: "operator";
+                name: string;
+                /** @constant */
+                status: "active";
+            };
+            /** @description Send it as X-CSRF-Token on every write this session makes */
+            csrfToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         SupplierProfile: {
             supplierOrgId: string;
             supplierName: string;
@@ -1997,6 +2243,889 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                    password: string;
+                    totp?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCurrentSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCurrentSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        signedOut: true;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeMyPassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword?: string;
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        passwordChanged: true;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enrolMyTotp: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        otpauthUri: string;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmMyTotp: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        totpEnabled: true;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: {
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApiToken"][];
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    expiresInDays: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description The bearer token; shown once and stored only hashed */
+                        token: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -2033,7 +3162,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2042,7 +3171,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2083,7 +3212,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2092,7 +3221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2163,7 +3292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2172,8 +3301,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2217,7 +3355,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2297,7 +3435,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2306,7 +3444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2317,6 +3455,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2360,7 +3507,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2415,7 +3562,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2424,7 +3571,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2433,7 +3580,444 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The ledger could not be reached; retry with the same Idempotency-Key (CHAIN_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    suspendOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "core_enterprise" | "supplier" | "bank" | "auditor" | "operator";
+                        name: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended";
+                        treasury: string;
+                        kycHash: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        txHash: string;
+                        blockNumber: number;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Business rule refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The ledger could not be reached; retry with the same Idempotency-Key (CHAIN_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reinstateOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "core_enterprise" | "supplier" | "bank" | "auditor" | "operator";
+                        name: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended";
+                        treasury: string;
+                        kycHash: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        txHash: string;
+                        blockNumber: number;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Business rule refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The ledger could not be reached; retry with the same Idempotency-Key (CHAIN_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deactivateUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "operator" | "auditor" | "buyer" | "supplier" | "officer";
+                            orgId: string;
+                            address: string;
+                            /** Format: date-time */
+                            deactivatedAt: string;
+                        };
+                        sessionsEnded: number;
+                        tokensRevoked: number;
+                        /** @enum {string} */
+                        membership: "removed" | "not_a_member";
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Business rule refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2496,7 +4080,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2505,7 +4089,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2564,7 +4148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2573,7 +4157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2584,6 +4168,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2627,7 +4220,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2687,7 +4280,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2696,7 +4289,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2707,6 +4300,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2750,7 +4352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2816,7 +4418,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2825,7 +4427,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2836,6 +4438,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2879,7 +4490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2939,7 +4550,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2948,7 +4559,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2959,6 +4570,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3002,7 +4622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3060,7 +4680,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3078,7 +4698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3133,7 +4753,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3142,7 +4762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3201,7 +4821,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3210,7 +4830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3221,6 +4841,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3264,7 +4893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3324,7 +4953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3333,7 +4962,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3344,6 +4973,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3387,7 +5025,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3447,7 +5085,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3456,7 +5094,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3467,6 +5105,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3510,7 +5157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3570,7 +5217,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3579,7 +5226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3590,6 +5237,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3633,7 +5289,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3719,7 +5375,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3728,7 +5384,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3739,6 +5395,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3782,7 +5447,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3848,7 +5513,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3857,7 +5522,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3868,6 +5533,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3911,7 +5585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3971,7 +5645,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3980,7 +5654,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3991,6 +5665,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4034,7 +5717,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4092,7 +5775,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4110,7 +5793,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4166,7 +5849,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4175,8 +5858,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4211,7 +5903,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4267,7 +5959,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4276,7 +5968,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4333,7 +6025,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4342,7 +6034,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4353,6 +6045,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4396,7 +6097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4456,7 +6157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4465,7 +6166,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4476,6 +6177,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4519,7 +6229,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4587,7 +6297,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4596,7 +6306,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4607,6 +6317,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4650,7 +6369,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4710,7 +6429,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4719,7 +6438,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4730,6 +6449,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4773,7 +6501,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4833,7 +6561,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4842,7 +6570,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4853,6 +6581,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4896,7 +6633,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4956,7 +6693,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4965,7 +6702,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4976,6 +6713,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5019,7 +6765,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5085,7 +6831,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5094,7 +6840,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5105,6 +6851,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5148,7 +6903,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5224,7 +6979,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5233,7 +6988,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5244,6 +6999,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5278,7 +7042,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5343,7 +7107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5352,7 +7116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5363,6 +7127,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5406,7 +7179,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5467,7 +7240,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5485,7 +7258,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5534,7 +7307,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5552,7 +7325,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5601,7 +7374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5619,7 +7392,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5701,7 +7474,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5710,7 +7483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5721,6 +7494,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5764,7 +7546,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5822,7 +7604,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5840,7 +7622,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5901,7 +7683,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5910,7 +7692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5968,7 +7750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5977,7 +7759,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6027,7 +7809,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6045,7 +7827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6109,7 +7891,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6127,7 +7909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6165,7 +7947,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAnalytics"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6174,7 +7956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6226,7 +8008,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6235,7 +8017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6292,7 +8074,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6301,7 +8083,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6312,6 +8094,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6346,7 +8137,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6402,7 +8193,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6411,7 +8202,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6493,7 +8284,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6502,7 +8293,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6513,6 +8304,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6556,7 +8356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6621,7 +8421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6630,7 +8430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6689,7 +8489,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6698,7 +8498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6709,6 +8509,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6752,7 +8561,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6801,7 +8610,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6819,7 +8628,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6876,7 +8685,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6885,7 +8694,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6896,6 +8705,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6930,7 +8748,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6987,7 +8805,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6996,7 +8814,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7007,6 +8825,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7050,7 +8877,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7108,7 +8935,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7117,7 +8944,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7128,6 +8955,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7162,7 +8998,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7221,7 +9057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7230,7 +9066,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7241,6 +9077,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7275,7 +9120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7333,7 +9178,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7342,7 +9187,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7353,6 +9198,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7387,7 +9241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7437,7 +9291,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7455,7 +9309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7507,7 +9361,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7534,7 +9388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7584,7 +9438,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7602,7 +9456,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7657,7 +9511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7666,7 +9520,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7709,7 +9563,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7718,7 +9572,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7769,8 +9623,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7780,6 +9643,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7814,7 +9686,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7865,8 +9737,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7901,7 +9791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7960,8 +9850,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7996,7 +9904,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8037,7 +9945,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8046,7 +9954,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8055,7 +9963,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8113,7 +10021,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8122,8 +10030,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8167,7 +10084,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8216,7 +10133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8225,7 +10142,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8243,7 +10160,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8298,7 +10215,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8307,7 +10224,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8318,6 +10235,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8352,7 +10278,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8407,7 +10333,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8416,7 +10342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8434,7 +10360,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8486,7 +10412,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8495,7 +10421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8506,6 +10432,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8540,7 +10475,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
