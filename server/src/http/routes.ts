@@ -8,6 +8,7 @@ import { orgRoutes } from "../orgs/routes";
 import { orgStatusRoutes } from "../orgs/status-routes";
 import { policyRoutes } from "../policy/routes";
 import { relayRoutes } from "../relay/routes";
+import { signingRoutes } from "../signing/routes";
 import { sessionRoutes } from "../sessions/routes";
 import { tokenRoutes } from "../tokens/routes";
 import { deskRoutes } from "../desk/routes";
@@ -30,6 +31,7 @@ export const allRoutes: Route[] = [
   ...auditRoutes,
   ...disputeRoutes,
   ...relayRoutes,
+  ...signingRoutes,
   ...deskRoutes,
   ...analyticsRoutes,
   ...notificationRoutes,
