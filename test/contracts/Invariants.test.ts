@@ -125,7 +125,7 @@ describe("Ledger invariants under random sequences", function () {
           const number = ethers.encodeBytes32String(`S${seq}-${step}`);
           await ledger
             .connect(supplier)
-            .issueInvoice(orderId, number, amount, now + (5 + rnd.int(60)) * DAY, ethers.ZeroHash);
+            .issueInvoice(orderId, number, ethers.ZeroHash, amount, now + (5 + rnd.int(60)) * DAY, ethers.ZeroHash);
           const id = await ledger.invoiceCount();
           if (rnd.next() < 0.85) await ledger.connect(buyer).confirmInvoice(id);
           invoices.push({ id, supplier, buyer, amount });
