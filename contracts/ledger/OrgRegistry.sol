@@ -294,10 +294,12 @@ abstract contract OrgRegistry is ERC2771Context, IOrgRegistry {
         }
     }
 
-    /// @dev In a bank, officers and admins are made by two people (`proposeMember`), never by one admin alone. The one
+    /// @dev Checks a role one admin gives alone: not None (removal is `removeMember`). In a bank, officers and admins
+    /// are made by two people (`proposeMember`), never by one admin alone. The one
     /// exception is the bank's start: its first admin, alone, names the second governor (as it could with any member
     /// account it held), and from then on a bank never has fewer than two.
     function _requireSingleSigner(Organization storage org, uint256 orgId, MemberRole role) private view {
+        if (role == MemberRole.None) revert RegistryInvalidRole();
         if (org.kind == OrgKind.Bank && _isGovernor(role) && org.governors >= 2) {
             revert RegistrySecondApprovalRequired(orgId, role);
         }
