@@ -237,7 +237,8 @@ describe("Ledger invariants under random sequences", function () {
           else {
             await attempt(() => ledger.connect(admin).proposeMember(bank, who.address, Role.Officer));
             const approver = rnd.pick(bankPeople[bank.toString()]);
-            await attempt(() => ledger.connect(approver).approveMember(ledger.memberProposalCount()));
+            const id = await ledger.memberProposalCount();
+            await attempt(() => ledger.connect(approver).approveMember(id));
           }
         } else if (outRequest) {
           const officer = rnd.pick(officers[outRequest.bank.toString()]);
