@@ -147,7 +147,8 @@ interface IFinancingDesk {
     function rejectFinancing(uint256 requestId, uint16 reasonCode, bytes32 reasonCommitment) external;
 
     /// @notice Pays the advance from the bank's treasury to the supplier's, less the discount (see `discountFor`).
-    /// Officers of the bank only; the treasury's allowance to the ledger must cover the net amount. The supplier's credit utilisation rises by the approved amount.
+    /// Officers of the bank only; the treasury's allowance to the ledger must cover the net amount. The supplier's
+    /// credit utilisation rises by the approved amount.
     function disburseFinancing(uint256 requestId) external;
 
     /// @notice The supplier repays the bank directly from its treasury (recourse). Members of the supplier only.

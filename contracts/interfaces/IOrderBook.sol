@@ -17,8 +17,8 @@ interface IOrderBook {
     /// @notice A purchase order, packed into one slot (4 + 4 + 1 + 11 + 11 bytes) so that invoicing against it
     /// updates a slot the transaction already reads instead of creating a new one. Amounts are uint88 minor units
     /// (up to about 3.1e24 currency units). The order's currency is always the ledger's settlement token; its
-    /// payment due date, reference commitment and document hash are in the `OrderIssued` event, which is part of the chain
-    /// (receipts root), so they are stored once, as a log, rather than twice.
+    /// payment due date, reference commitment and document hash are in the `OrderIssued` event, which is part of the
+    /// chain (receipts root), so they are stored once, as a log, rather than twice.
     struct Order {
         uint32 buyerOrgId;
         uint32 supplierOrgId;

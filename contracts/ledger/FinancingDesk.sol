@@ -40,13 +40,7 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
         CreditRecord storage credit = _credit[bankOrgId][supplierOrgId];
         uint256 available = _available(credit);
         if (amount > available) revert FinancingAmountExceedsCredit(amount, available);
-        bool fastTrack = _fastTrack(policy, credit, bankOrgId, inv.buyerOrgId, amount);
-        if (fastTrack) {
-            // Cannot overflow, and the cast is safe: _fastTrack proved fastTracked + amount <= the uint80 limit.
-            unchecked {
-                credit.fastTracked += uint80(amount);
-            }
-        }
+        bool fastTrack = _takeFastTrack(policy, credit, bankOrgId, inv.buyerOrgId, amount);
 
         requestId = ++_requestCount;
         // The casts are safe: the request counter is a uint32, and bankOrgId is a known organisation.
@@ -334,6 +328,21 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
     function _requireFinanceable(uint256 invoiceId, Invoice storage inv) private view {
         if (inv.status != InvoiceStatus.Confirmed || inv.paid != 0 || inv.dueDate <= block.timestamp) {
             revert FinancingInvoiceNotFinanceable(invoiceId);
+        }
+    }
+
+    /// @dev Decides whether a new request takes the fast-track and, if it does, adds it to the supplier's exposure.
+    function _takeFastTrack(
+        Policy memory policy,
+        CreditRecord storage credit,
+        uint256 bankOrgId,
+        uint256 buyerOrgId,
+        uint88 amount
+    ) private returns (bool fastTrack) {
+        fastTrack = _fastTrack(policy, credit, bankOrgId, buyerOrgId, amount);
+        // Cannot overflow, and the cast is safe: _fastTrack proved fastTracked + amount <= the uint80 limit.
+        unchecked {
+            if (fastTrack) credit.fastTracked += uint80(amount);
         }
     }
 
