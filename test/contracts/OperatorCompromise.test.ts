@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { buildSignedRequest } from "../../server/src/chain/forward-request";
 import {
   FinancingStatus,
@@ -79,7 +79,8 @@ describe("Operator compromise", function () {
       const ledgerAddress = await ledger.getAddress();
       const data = ledger.interface.encodeFunctionData("disburseFinancing", [2n]);
       const signed = await buildSignedRequest(forwarder, s.operator, ledgerAddress, data, 400_000n);
-      const forged = { ...signed, from: s.officerB1.address };
+      // A live deadline (other suites move the chain's clock), so the signature is what the forwarder refuses.
+      const forged = { ...signed, from: s.officerB1.address, deadline: (await time.latest()) + 3600 };
       await expect(forwarder.connect(s.relayer).execute(forged)).to.be.revertedWithCustomError(
         forwarder,
         "ERC2771ForwarderInvalidSigner",
@@ -190,7 +191,7 @@ describe("Operator compromise", function () {
         const data = token.interface.encodeFunctionData("transfer", [s.operator.address, 1n]);
         const signed = await buildSignedRequest(forwarder, s.operator, await token.getAddress(), data, 100_000n);
         await expect(
-          forwarder.connect(s.relayer).execute({ ...signed, from: treasury.address }),
+          forwarder.connect(s.relayer).execute({ ...signed, from: treasury.address, deadline: (await time.latest()) + 3600 }),
         ).to.be.revertedWithCustomError(forwarder, "ERC2771ForwarderInvalidSigner");
       }
       // The ledger's allowance is the ledger's: only its own rules (an officer's disbursement) spend it.

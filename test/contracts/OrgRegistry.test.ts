@@ -653,6 +653,7 @@ describe("OrgRegistry", function () {
       expect(await ledger.orgOfKyc(ethers.id("nobody"))).to.equal(0n);
       expect((await ledger.memberProposal(99n)).status).to.equal(ProposalStatus.None);
       expect(await ledger.memberProposalCount()).to.equal(2n);
+      expect(await ledger.settlementToken()).to.equal(await contracts.token.getAddress());
     });
   });
 
