@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { revealer } from "./commitments/service";
 import { RpcProvider, rpcCall } from "./chain/rpc-provider";
 import { IdentityGuard, identityMismatch, readIdentity, type ChainIdentity } from "./chain/chain-identity";
 import { ChainSupervisor, type ChainState } from "./chain/chain-supervisor";
@@ -112,6 +113,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const events = new DomainEventBus(logger);
   const indexer = new Indexer({
     db: idb,
+    reveal: revealer(gdb),
     provider,
     // The recorded chain id, not the node's: an index must never be wiped because a different chain answered.
     chainId: knownChain ? Number(knownChain) : chainId,

@@ -87,6 +87,17 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  // Salted commitments (issue #12): what reaches the chain only as keccak256(value, salt), kept here to answer and
+  // disclose. The chain role of each user, as its organisation's admins gave it.
+  `CREATE TABLE commitments (
+     commitment TEXT PRIMARY KEY,      -- 0x keccak256(utf8(value) || salt), lower case
+     entity TEXT NOT NULL,             -- organization | order | invoice | financing | dispute
+     field TEXT NOT NULL,              -- name | reference | number | reason | note
+     value TEXT NOT NULL,
+     salt TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   ALTER TABLE users ADD COLUMN chain_role TEXT NOT NULL DEFAULT 'member'; -- member | officer | admin`,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {
