@@ -97,7 +97,15 @@ const MIGRATIONS: string[] = [
      salt TEXT NOT NULL,
      created_at TEXT NOT NULL
    );
-   ALTER TABLE users ADD COLUMN chain_role TEXT NOT NULL DEFAULT 'member'; -- member | officer | admin`,
+   ALTER TABLE users ADD COLUMN chain_role TEXT NOT NULL DEFAULT 'member'; -- member | officer | admin | removed
+   -- One PUT of a bank's policy is one proposal in the API and one on-chain proposal per change; the API's id is the
+   -- first on-chain id.
+   CREATE TABLE policy_proposal_groups (
+     id TEXT PRIMARY KEY,
+     bank_org_id TEXT NOT NULL,
+     chain_ids TEXT NOT NULL,          -- JSON array of on-chain proposal ids, in order
+     created_at TEXT NOT NULL
+   );`,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {
