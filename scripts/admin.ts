@@ -1,11 +1,15 @@
 /**
- * Operator CLI: onboard organisations and issue user tokens through the gateway's API.
+ * Governance CLI over the gateway's API.
  *
- *   npm run admin -- org --kind supplier --name "Delta Castings"
- *   npm run admin -- user --org 2 --name alice --role supplier
+ *   npm run admin -- org --kind supplier --name "Delta Castings" --admin delta-admin     (operator)
+ *   npm run admin -- suspend --org 6          /  reinstate --org 6                       (operator)
+ *   npm run admin -- member --org 6 --name alice --role member --token <admin's token>   (an admin of org 6)
+ *   npm run admin -- approve --org 3 --proposal 4 --token <a second governor's token>
+ *   npm run admin -- user --name ops2                                                    (a platform user)
  *
- * The gateway URL and the operator's token come from --url/--token, TRELLIS_URL/TRELLIS_OPERATOR_TOKEN, or the data
- * directory's demo-credentials.json (--data-dir, default ./data).
+ * The operator only onboards, suspends and reinstates; an organisation's own admins add its members. The gateway URL
+ * and the token come from --url/--token, TRELLIS_URL/TRELLIS_OPERATOR_TOKEN, or the data directory's
+ * demo-credentials.json (--data-dir, default ./data; the operator's token).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -22,14 +26,30 @@ async function main(): Promise<void> {
   if (!token) throw new Error("no operator token: pass --token or TRELLIS_OPERATOR_TOKEN");
   let body: Record<string, unknown>;
   let route: string;
+  const org = String(flags.org ?? "");
   if (command === "org") {
     route = "/orgs";
-    body = { kind: flags.kind, name: flags.name, ...(flags.kyc ? { kycHash: flags.kyc } : {}) };
+    body = { kind: flags.kind, name: flags.name, admin: { name: flags.admin }, ...(flags.kyc ? { kycHash: flags.kyc } : {}) };
+  } else if (command === "suspend" || command === "reinstate") {
+    route = `/orgs/${org}/${command}`;
+    body = {};
+  } else if (command === "member") {
+    route = `/orgs/${org}/members`;
+    body = { name: flags.name, role: flags.role ?? "member", ...(flags.address ? { address: flags.address } : {}) };
+  } else if (command === "approve") {
+    route = `/orgs/${org}/members/${String(flags.proposal ?? "")}/approve`;
+    body = {};
   } else if (command === "user") {
     route = "/users";
-    body = { orgId: String(flags.org ?? ""), name: flags.name, role: flags.role };
+    body = { orgId: "0", name: flags.name, role: "operator" };
   } else {
-    process.stderr.write("usage: npm run admin -- org --kind <core_enterprise|supplier|bank|auditor> --name <name>\n       npm run admin -- user --org <orgId> --name <name> --role <buyer|supplier|officer|auditor|operator>\n");
+    process.stderr.write(
+      "usage: npm run admin -- org --kind <core_enterprise|supplier|bank|auditor> --name <name> --admin <user name>\n" +
+        "       npm run admin -- suspend|reinstate --org <orgId>\n" +
+        "       npm run admin -- member --org <orgId> --name <name> [--role member|officer|admin] [--address 0x...] --token <admin token>\n" +
+        "       npm run admin -- approve --org <orgId> --proposal <id> --token <governor token>\n" +
+        "       npm run admin -- user --name <name>   (a platform user)\n",
+    );
     process.exit(2);
   }
   const res = await fetch(`${url}/api/v1${route}`, {
@@ -43,7 +63,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(JSON.stringify(out, null, 2) + "\n");
-  if (command === "user") process.stdout.write("\nThe token above is shown once; the gateway keeps only its hash.\n");
+  if (command === "user" || command === "member" || command === "org") process.stdout.write("\nThe token above is shown once; the gateway keeps only its hash.\n");
 }
 
 main().catch((err) => {
