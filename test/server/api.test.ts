@@ -256,8 +256,10 @@ describe("gateway API on a Hardhat node", function () {
       expect(custodial.body.error.code).to.equal("NON_CUSTODIAL_ACCOUNT");
       const params = (await me("GET", "/relay/params")).body;
       const iface = TrellisLedger__factory.createInterface();
+      // The user committed to its reference itself; this gateway holds no opening, so it shows the commitment.
+      const poCommitment = keccak256(toUtf8Bytes(`PO-SELF-${Date.now()}`));
       const due = Math.floor(Date.now() / 1000) + 30 * 86400;
-      const data = iface.encodeFunctionData("issueOrder", [p.credentials.orgs.pearl, params.token, 500n, due, keccak256(toUtf8Bytes(`PO-SELF-${Date.now()}`)), ZeroHash]);
+      const data = iface.encodeFunctionData("issueOrder", [p.credentials.orgs.pearl, params.token, 500n, due, poCommitment, ZeroHash]);
       const unsigned = { from: own.address, to: params.ledger, value: "0", gas: "500000", nonce: params.nonce, deadline: Math.floor(Date.now() / 1000) + 600, data };
       const signature = await own.signTypedData(params.domain, params.types, unsigned);
       const forged = await Wallet.createRandom().signTypedData(params.domain, params.types, unsigned);
@@ -268,7 +270,7 @@ describe("gateway API on a Hardhat node", function () {
       const issued = r.body.events.find((e: { name: string }) => e.name === "OrderIssued");
       expect(issued.args.actor).to.equal(own.address);
       const order = await me("GET", `/orders/${issued.args.orderId}`);
-      expect(order.body).to.include({ status: "issued", amount: "5.00", reference: "PO-SELF" });
+      expect(order.body).to.include({ status: "issued", amount: "5.00", reference: poCommitment });
     });
   });
 
