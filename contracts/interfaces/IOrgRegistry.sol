@@ -47,21 +47,19 @@ interface IOrgRegistry {
         Rejected
     }
 
-    /// @notice An organisation. Packed into two slots: `treasury`, `kind`, `status` and the two governor counters
-    /// share the first (20 + 1 + 1 + 2 + 2 bytes), so every role check reads one slot.
+    /// @notice An organisation, packed into one slot (20 + 1 + 1 + 2 + 2 bytes), so every role check reads one slot.
+    /// Its KYC dossier hash is in the `OrganizationRegistered` event and in the uniqueness index (`orgOfKyc`).
     /// @param treasury The account that holds the organisation's settlement tokens and receives its payments.
     /// @param kind The organisation's kind.
     /// @param status Active or suspended.
     /// @param governors How many members are officers or admins.
     /// @param admins How many members are admins (never 0 once registered).
-    /// @param kycHash The hash of the KYC dossier the operator checked at onboarding (unique on the network).
     struct Organization {
         address treasury;
         OrgKind kind;
         OrgStatus status;
         uint16 governors;
         uint16 admins;
-        bytes32 kycHash;
     }
 
     /// @notice A proposal to give `account` `role`, applied once a second governor approves. Packed into two slots
@@ -143,8 +141,6 @@ interface IOrgRegistry {
     error RegistryEmptyKycHash();
     /// @notice Another organisation was onboarded with this KYC dossier: one identity, one organisation.
     error RegistryDuplicateKyc(bytes32 kycHash, uint256 existingOrgId);
-    /// @notice Another organisation already uses this treasury.
-    error RegistryTreasuryInUse(address treasury, uint256 existingOrgId);
     /// @notice The organisation is already in the status the call asks for.
     error RegistryStatusUnchanged(uint256 orgId, OrgStatus status);
     /// @notice The grace period is longer than the registry allows (365 days).
@@ -165,7 +161,7 @@ interface IOrgRegistry {
     /// @notice Onboards an organisation with its first admin. Operator only.
     /// @param kind The organisation's kind (not `None`).
     /// @param nameCommitment keccak256 of the display name and a salt the gateways keep (the name stays off-chain).
-    /// @param treasury The account holding the organisation's settlement tokens (not another organisation's).
+    /// @param treasury The account holding the organisation's settlement tokens.
     /// @param kycHash The hash of the KYC dossier (non-zero, not registered before).
     /// @param admin The organisation's first admin (not a member of any organisation).
     /// @return orgId The new organisation's id (ids start at 1).

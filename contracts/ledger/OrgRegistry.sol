@@ -28,7 +28,6 @@ abstract contract OrgRegistry is ERC2771Context, IOrgRegistry {
     mapping(uint256 orgId => Organization) private _orgs;
     mapping(address account => Membership) private _members;
     mapping(bytes32 kycHash => uint256 orgId) private _orgByKyc;
-    mapping(address treasury => uint256 orgId) private _orgByTreasury;
     mapping(uint256 proposalId => MemberProposal) private _memberProposals;
     uint32 private _orgCount;
     uint32 private _memberProposalCount;
@@ -66,8 +65,6 @@ abstract contract OrgRegistry is ERC2771Context, IOrgRegistry {
         if (kycHash == bytes32(0)) revert RegistryEmptyKycHash();
         uint256 existing = _orgByKyc[kycHash];
         if (existing != 0) revert RegistryDuplicateKyc(kycHash, existing);
-        existing = _orgByTreasury[treasury];
-        if (existing != 0) revert RegistryTreasuryInUse(treasury, existing);
         uint32 current = _members[admin].orgId;
         if (current != 0) revert RegistryAlreadyMember(admin, current);
         orgId = ++_orgCount;
@@ -76,11 +73,9 @@ abstract contract OrgRegistry is ERC2771Context, IOrgRegistry {
             kind: kind,
             status: OrgStatus.Active,
             governors: 1,
-            admins: 1,
-            kycHash: kycHash
+            admins: 1
         });
         _orgByKyc[kycHash] = orgId;
-        _orgByTreasury[treasury] = orgId;
         // The cast is safe: orgId comes from the uint32 counter.
         _members[admin] = Membership(uint32(orgId), MemberRole.Admin);
         address operator = _msgSender();

@@ -83,13 +83,12 @@ describe("OrgRegistry", function () {
         .and.to.emit(ledger, "MemberAdded")
         .withArgs(8n, admin, Role.Admin, s.operator.address);
       const org = await ledger.organization(8n);
-      expect([org.treasury, org.kind, org.status, org.governors, org.admins, org.kycHash]).to.deep.equal([
+      expect([org.treasury, org.kind, org.status, org.governors, org.admins]).to.deep.equal([
         treasury,
         BigInt(OrgKind.Supplier),
         BigInt(OrgStatus.Active),
         1n,
         1n,
-        kycOf(8),
       ]);
       expect(await ledger.orgOf(admin)).to.equal(8n);
       expect(await ledger.roleOf(admin)).to.equal(Role.Admin);
@@ -107,19 +106,6 @@ describe("OrgRegistry", function () {
         )
           .to.be.revertedWithCustomError(contracts.ledger, "RegistryDuplicateKyc")
           .withArgs(kycOf(1), ORG.acme);
-      });
-    });
-
-    describe("when the treasury belongs to another organisation", function () {
-      it("reverts with RegistryTreasuryInUse", async function () {
-        const { contracts, signers: s } = await loadFixture(registryFixture);
-        await expect(
-          contracts.ledger
-            .connect(s.operator)
-            .registerOrganization(OrgKind.Supplier, ethers.ZeroHash, s.acmeTreasury.address, kycOf(8), s.outsider.address),
-        )
-          .to.be.revertedWithCustomError(contracts.ledger, "RegistryTreasuryInUse")
-          .withArgs(s.acmeTreasury.address, ORG.acme);
       });
     });
 
