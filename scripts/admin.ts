@@ -1,61 +1,79 @@
 /**
- * Governance CLI over the gateway's API.
+ * Admin CLI: onboard and suspend organisations, create and deactivate people, issue and revoke API tokens, all
+ * through the gateway's API (so the same rules apply as for any client).
  *
- *   npm run admin -- org --kind supplier --name "Delta Castings" --admin delta-admin     (operator)
- *   npm run admin -- suspend --org 6          /  reinstate --org 6                       (operator)
- *   npm run admin -- member --org 6 --name alice --role member --token <admin's token>   (an admin of org 6)
- *   npm run admin -- approve --org 3 --proposal 4 --token <a second governor's token>
- *   npm run admin -- user --name ops2                                                    (a platform user)
+ *   npm run admin -- org --kind supplier --name "Delta Castings" --admin delta-admin   (operator; the first admin)
+ *   npm run admin -- org suspend --id 2
+ *   npm run admin -- org reinstate --id 2
+ *   npm run admin -- member --org 2 --name alice [--role member|officer|admin] --as supplier   (an admin of org 2)
+ *   npm run admin -- member approve --org 3 --proposal 4 --as officer1  (a second governor of a bank)
+ *   npm run admin -- user --name ops2                                  (a platform user; the operator adds no members)
+ *   npm run admin -- user deactivate --id u_0123456789abcdef          (an admin of that user's organisation)
+ *   npm run admin -- token create --name erp --days 90
+ *   npm run admin -- token list [--user u_0123456789abcdef]
+ *   npm run admin -- token revoke --id tok_0123456789abcdef
  *
- * The operator only onboards, suspends and reinstates; an organisation's own admins add its members. The gateway URL
- * and the token come from --url/--token, TRELLIS_URL/TRELLIS_OPERATOR_TOKEN, or the data directory's
- * demo-credentials.json (--data-dir, default ./data; the operator's token).
+ * The gateway URL and the token come from --url/--token, TRELLIS_URL/TRELLIS_TOKEN (or TRELLIS_OPERATOR_TOKEN), or
+ * the data directory's demo-credentials.json (--data-dir, default ./data; the operator's token, or --as <demo user>).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "../server/src/config";
 
+const USAGE = `usage: npm run admin -- <command>
+  org [create] --kind <core_enterprise|supplier|bank|auditor> --name <name> --admin <user name> [--kyc <0x hash>]
+  org suspend --id <orgId>            org reinstate --id <orgId>
+  member [create] --org <orgId> --name <name> [--role member|officer|admin] [--address 0x...]   (an admin)
+  member approve --org <orgId> --proposal <id>                                                (a second governor)
+  user [create] --name <name>          (a platform user)
+  user deactivate --id <userId>
+  token create --name <name> --days <1-365>
+  token list [--user <userId>]        token revoke --id <tokenId>
+options: --url <gateway URL>  --token <API token>  --data-dir <dir>  --as <demo user, default operator>
+`;
+
+type Call = { method: "GET" | "POST" | "DELETE"; route: string; body?: Record<string, unknown>; note?: string };
+
+function plan(command: string | undefined, verb: string, flags: Record<string, string | boolean | undefined>): Call | undefined {
+  const s = (k: string) => (flags[k] === undefined || flags[k] === true ? "" : String(flags[k]));
+  const shownOnce = "\nThe token above is shown once; the gateway keeps only its hash.\n";
+  if (command === "org" && verb === "create") return { method: "POST", route: "/orgs", body: { kind: s("kind"), name: s("name"), admin: { name: s("admin") }, ...(flags.kyc ? { kycHash: s("kyc") } : {}) }, note: shownOnce };
+  if (command === "org" && (verb === "suspend" || verb === "reinstate")) return { method: "POST", route: `/orgs/${encodeURIComponent(s("id"))}/${verb}` };
+  if (command === "user" && verb === "create") return { method: "POST", route: "/users", body: { orgId: "0", name: s("name"), role: "operator" }, note: shownOnce };
+  if (command === "member" && verb === "create") {
+    const body = { name: s("name"), role: s("role") || "member", ...(flags.address ? { address: s("address") } : {}) };
+    return { method: "POST", route: `/orgs/${encodeURIComponent(s("org"))}/members`, body, note: shownOnce };
+  }
+  if (command === "member" && verb === "approve") return { method: "POST", route: `/orgs/${encodeURIComponent(s("org"))}/members/${encodeURIComponent(s("proposal"))}/approve` };
+  if (command === "user" && verb === "deactivate") return { method: "POST", route: `/users/${encodeURIComponent(s("id"))}/deactivate` };
+  if (command === "token" && verb === "create") return { method: "POST", route: "/tokens", body: { name: s("name"), expiresInDays: Number(s("days") || "90") }, note: shownOnce };
+  if (command === "token" && verb === "list") return { method: "GET", route: `/tokens${flags.user ? `?userId=${encodeURIComponent(s("user"))}` : ""}` };
+  if (command === "token" && verb === "revoke") return { method: "DELETE", route: `/tokens/${encodeURIComponent(s("id"))}` };
+  return undefined;
+}
+
 async function main(): Promise<void> {
-  const [command, ...rest] = process.argv.slice(2);
-  const flags = parseArgs(rest);
+  const [command, second, ...others] = process.argv.slice(2);
+  // The verb is optional for the two original commands: `org --kind ...` still creates an organisation.
+  const hasVerb = second !== undefined && !second.startsWith("--");
+  const verb = hasVerb ? second : "create";
+  const flags = parseArgs(hasVerb ? others : [second, ...others].filter((a) => a !== undefined));
+  const call = plan(command, verb, flags);
+  if (!call) {
+    process.stderr.write(USAGE);
+    process.exit(2);
+  }
   const dataDir = String(flags["data-dir"] ?? process.env.TRELLIS_DATA_DIR ?? "./data");
   const credsFile = path.resolve(dataDir, "demo-credentials.json");
   const creds = fs.existsSync(credsFile) ? JSON.parse(fs.readFileSync(credsFile, "utf8")) : undefined;
   const url = String(flags.url ?? process.env.TRELLIS_URL ?? creds?.baseUrl ?? "http://127.0.0.1:3000");
-  const token = String(flags.token ?? process.env.TRELLIS_OPERATOR_TOKEN ?? creds?.users?.operator?.token ?? "");
-  if (!token) throw new Error("no operator token: pass --token or TRELLIS_OPERATOR_TOKEN");
-  let body: Record<string, unknown>;
-  let route: string;
-  const org = String(flags.org ?? "");
-  if (command === "org") {
-    route = "/orgs";
-    body = { kind: flags.kind, name: flags.name, admin: { name: flags.admin }, ...(flags.kyc ? { kycHash: flags.kyc } : {}) };
-  } else if (command === "suspend" || command === "reinstate") {
-    route = `/orgs/${org}/${command}`;
-    body = {};
-  } else if (command === "member") {
-    route = `/orgs/${org}/members`;
-    body = { name: flags.name, role: flags.role ?? "member", ...(flags.address ? { address: flags.address } : {}) };
-  } else if (command === "approve") {
-    route = `/orgs/${org}/members/${String(flags.proposal ?? "")}/approve`;
-    body = {};
-  } else if (command === "user") {
-    route = "/users";
-    body = { orgId: "0", name: flags.name, role: "operator" };
-  } else {
-    process.stderr.write(
-      "usage: npm run admin -- org --kind <core_enterprise|supplier|bank|auditor> --name <name> --admin <user name>\n" +
-        "       npm run admin -- suspend|reinstate --org <orgId>\n" +
-        "       npm run admin -- member --org <orgId> --name <name> [--role member|officer|admin] [--address 0x...] --token <admin token>\n" +
-        "       npm run admin -- approve --org <orgId> --proposal <id> --token <governor token>\n" +
-        "       npm run admin -- user --name <name>   (a platform user)\n",
-    );
-    process.exit(2);
-  }
-  const res = await fetch(`${url}/api/v1${route}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
+  const as = String(flags.as ?? "operator");
+  const token = String(flags.token ?? process.env.TRELLIS_TOKEN ?? process.env.TRELLIS_OPERATOR_TOKEN ?? creds?.users?.[as]?.token ?? "");
+  if (!token) throw new Error("no API token: pass --token or set TRELLIS_TOKEN");
+  const res = await fetch(`${url}/api/v1${call.route}`, {
+    method: call.method,
+    headers: { authorization: `Bearer ${token}`, ...(call.body ? { "content-type": "application/json" } : {}) },
+    body: call.body ? JSON.stringify(call.body) : undefined,
   });
   const out = (await res.json()) as { error?: { code: string; message: string } };
   if (!res.ok) {
@@ -63,7 +81,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(JSON.stringify(out, null, 2) + "\n");
-  if (command === "user" || command === "member" || command === "org") process.stdout.write("\nThe token above is shown once; the gateway keeps only its hash.\n");
+  if (call.note) process.stderr.write(call.note);
 }
 
 main().catch((err) => {

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Services } from "./services";
@@ -5,12 +6,14 @@ import { createOrganization, createUser, type CreatedUser } from "./orgs/service
 import { grantAllowance, proposeMember, approveMember } from "./orgs/members";
 import { approvePolicy, proposePolicy } from "./policy/service";
 import { actorOf, type Actor } from "./app/actor";
+import { hashPassword } from "./sessions/service";
+import { setPasswordHash } from "./sessions/repo";
 
 type DemoUser = "operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "officer4" | "adminA" | "adminB" | "auditor";
 
 export interface DemoCredentials {
   baseUrl: string;
-  users: Record<DemoUser, { token: string; orgId: string; address: string }>;
+  users: Record<DemoUser, { username: string; password: string; token: string; orgId: string; address: string }>;
   orgs: Record<"acme" | "pearl" | "bankA" | "bankB" | "audit", string>;
 }
 
@@ -19,8 +22,8 @@ const units = (n: number) => BigInt(Math.round(n * 100));
 /** What each treasury lets the ledger draw in the demo: bounded, raised by the treasury's own key when needed. */
 export const DEMO_ALLOWANCE = { bank: units(10_000_000), buyer: units(20_000_000), supplier: units(2_000_000) } as const;
 
-const asActor = (c: CreatedUser): Actor => actorOf({ id: c.user.id, name: c.user.name, role: c.user.role, orgId: c.user.orgId, address: c.user.address });
-const out = (c: CreatedUser) => ({ token: c.token, orgId: c.user.orgId, address: c.user.address });
+const asActor = (c: CreatedUser): Actor =>
+  actorOf({ id: c.user.id, name: c.user.name, role: c.user.role, orgId: c.user.orgId, address: c.user.address, isAdmin: c.user.chainRole === "admin" });
 
 /**
  * The demo world, created once on the first start, as the governance of issue #10 has it. The operator onboards
@@ -84,19 +87,25 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
   await grantAllowance(s, pearl.orgId, treasury(pearl.orgId), DEMO_ALLOWANCE.supplier);
 
   const operator = await createUser(s, { orgId: "0", name: "operator", role: "operator" });
+  // A fresh random password per demo user and data directory; people sign in with it, machines use the token.
+  const out = async (c: CreatedUser) => {
+    const password = crypto.randomBytes(12).toString("base64url");
+    setPasswordHash(s.gdb, c.user.id, await hashPassword(password));
+    return { username: c.user.name, password, token: c.token, orgId: c.user.orgId, address: c.user.address };
+  };
   const credentials: DemoCredentials = {
     baseUrl,
     users: {
-      operator: out(operator),
-      buyer: out(acme.admin),
-      supplier: out(pearl.admin),
-      officer1: out(officer1),
-      officer2: out(officer2),
-      officer3: out(officer3),
-      officer4: out(officer4),
-      adminA: out(bankA.admin),
-      adminB: out(bankB.admin),
-      auditor: out(audit.admin),
+      operator: await out(operator),
+      buyer: await out(acme.admin),
+      supplier: await out(pearl.admin),
+      officer1: await out(officer1),
+      officer2: await out(officer2),
+      officer3: await out(officer3),
+      officer4: await out(officer4),
+      adminA: await out(bankA.admin),
+      adminB: await out(bankB.admin),
+      auditor: await out(audit.admin),
     },
     orgs: { acme: acme.orgId, pearl: pearl.orgId, bankA: bankA.orgId, bankB: bankB.orgId, audit: audit.orgId },
   };

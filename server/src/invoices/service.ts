@@ -3,8 +3,8 @@ import type { z } from "zod";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import { openComplaint } from "../disputes/service";
 import type { Services } from "../services";
-import { badRequest } from "../shared/errors";
-import { sha256Hex } from "../shared/hash";
+import { badRequest, unprocessable } from "../shared/errors";
+import { assertOrgActive } from "../orgs/service";
 import { toMinor } from "../shared/money";
 import type { Actor } from "../app/actor";
 import { actOn, eventArg, toUnixSeconds, visible, writeThenRead, type Target } from "../app/write";
@@ -13,11 +13,32 @@ import type { CreateInvoice, DisputeInvoice } from "./schemas";
 
 const invoices = (s: Services, a: Actor): Target<Invoice> => ({ label: "Invoice", read: (id) => s.read.getInvoice(id, a.scope) });
 
-/** Issues an invoice against an order the supplier can see; the due date must be in the future. */
+/**
+ * An invoice falls due within sensible terms of its order: not before the order was issued, and not more than
+ * `maxTenorDays` (TRELLIS_MAX_INVOICE_TENOR_DAYS, default 365) after the order's own due date. A 30-day order cannot
+ * carry an invoice due in the year 9999, which a bank would otherwise be asked to finance.
+ */
+export function checkInvoiceTerms(order: { id: string; createdAt: string; dueDate: string }, due: number, maxTenorDays: number): void {
+  const earliest = Math.floor(Date.parse(order.createdAt) / 1000);
+  const latest = Math.floor(Date.parse(order.dueDate) / 1000) + maxTenorDays * 86_400;
+  if (due < earliest || due > latest) {
+    throw unprocessable(
+      "INVOICE_DUE_DATE_OUT_OF_RANGE",
+      `An invoice on order ${order.id} must fall due between the order's date and ${maxTenorDays} days after the order's due date.`,
+      { earliest: new Date(earliest * 1000).toISOString(), latest: new Date(latest * 1000).toISOString(), maxTenorDays },
+    );
+  }
+}
+
+/**
+ * Issues an invoice against an order the supplier can see; the due date must be in the future and within the
+ * order's terms (checkInvoiceTerms).
+ */
 export async function issueInvoice(s: Services, actor: Actor, idem: IdempotencyStep | undefined, input: z.infer<typeof CreateInvoice>) {
-  visible(s.read.getOrder(input.orderId, actor.scope), `Order ${input.orderId}`);
+  const order = visible(s.read.getOrder(input.orderId, actor.scope), `Order ${input.orderId}`);
   const due = toUnixSeconds(input.dueDate);
   if (due <= Date.now() / 1000) throw badRequest("The due date must be in the future.");
+  checkInvoiceTerms(order, due, s.config.maxInvoiceTenorDays);
   // The number reaches the chain as a keyed hash (uniqueness) and a salted commitment (disclosure), never as text.
   const key = invoiceKey(consortiumKeyOf(s.config.dataDir), actor.user.orgId, input.invoiceNumber);
   const number = commit(s.gdb, "invoice", "number", input.invoiceNumber);
@@ -48,9 +69,11 @@ export async function payInvoice(s: Services, actor: Actor, idem: IdempotencySte
 
 /**
  * Disputes an invoice as its buyer: on-chain with a reason code and the reason's hash, and off-chain as a complaint
- * routed to the supplier with a 48-hour clock.
+ * routed to the supplier with a 48-hour clock. A suspended organisation may not (403 ORG_SUSPENDED), checked before
+ * the chain is touched.
  */
 export async function disputeInvoice(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, input: z.infer<typeof DisputeInvoice>) {
+  assertOrgActive(s, actor.user.orgId);
   // A reason given here is committed with a fresh salt; a reasonHash is a commitment the buyer made elsewhere.
   const reasonHash = input.reason !== undefined ? commit(s.gdb, "dispute", "reason", input.reason) : input.reasonHash;
   if (reasonHash === undefined) throw badRequest("Give a reason (or the reasonHash of one).");

@@ -1,6 +1,6 @@
 import { route, ALL_ROLES } from "../http/route";
 import { OrgIdParam } from "../http/schemas";
-import { balances, createUser, onboardOrganization, setOrganizationStatus, whoAmI } from "./service";
+import { balances, createUser, listDirectory, onboardOrganization, whoAmI } from "./service";
 import { approveMember, memberProposals, proposeMember, setLedgerAllowance } from "./members";
 import {
   ApprovedMember,
@@ -17,22 +17,7 @@ import {
   ProposalIdParam,
   ProposeMember,
   SetAllowance,
-  WrittenOrganisation,
 } from "./schemas";
-
-const statusRoute = (verb: "suspend" | "reinstate", to: "suspended" | "active") =>
-  route({
-    method: "post",
-    path: `/orgs/:orgId/${verb}`,
-    operationId: `${verb}Organization`,
-    summary: `${verb === "suspend" ? "Suspend" : "Reinstate"} an organisation (operator)`,
-    tag: "people",
-    roles: ["operator"],
-    params: OrgIdParam,
-    response: WrittenOrganisation,
-    errors: [404, 409, 503],
-    handler: async (ctx) => setOrganizationStatus(ctx.services, ctx.step(0), ctx.params.orgId, to),
-  });
 
 export const orgRoutes = [
   route({
@@ -55,7 +40,7 @@ export const orgRoutes = [
     roles: "any",
     response: OrganisationList,
     errors: [],
-    handler: async (ctx) => ({ items: ctx.services.read.listOrganizations(), nextCursor: null }),
+    handler: async (ctx) => listDirectory(ctx.services, ctx.actor),
   }),
   route({
     method: "post",
@@ -81,8 +66,6 @@ export const orgRoutes = [
     errors: [403, 409],
     handler: async (ctx) => createUser(ctx.services, ctx.body),
   }),
-  statusRoute("suspend", "suspended"),
-  statusRoute("reinstate", "active"),
   route({
     method: "post",
     path: "/orgs/:orgId/members",

@@ -2,6 +2,8 @@ import crypto from "node:crypto";
 import { getAddress } from "ethers";
 import { commit } from "../commitments/service";
 import { hashToken, newToken } from "../http/auth";
+import { INITIAL_TOKEN_DAYS, issueToken } from "../tokens/service";
+import type { Organisation } from "./repo";
 import { AppError, forbidden } from "../shared/errors";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import type { Services } from "../services";
@@ -85,8 +87,10 @@ export function insertUser(
   const token = newToken();
   const id = `u_${crypto.randomBytes(8).toString("hex")}`;
   s.gdb
-    .prepare("INSERT INTO users (id, name, role, org_id, address, token_hash, created_at, chain_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-    .run(id, u.name, u.role, u.orgId, u.address, hashToken(token), new Date().toISOString(), u.chainRole);
+    .prepare("INSERT INTO users (id, name, role, org_id, address, token_hash, created_at, chain_role, is_admin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    .run(id, u.name, u.role, u.orgId, u.address, hashToken(token), new Date().toISOString(), u.chainRole, u.chainRole === "admin" ? 1 : 0);
+  // The token is an API token like any other (expires, can be revoked).
+  issueToken(s.gdb, id, "initial", INITIAL_TOKEN_DAYS, token);
   return { user: { id, ...u }, token };
 }
 
@@ -102,15 +106,6 @@ export async function createUser(s: Services, input: { orgId: string; name: stri
   return insertUser(s, { orgId: "0", name: input.name, role: "operator", address: s.operatorAddress, chainRole: "operator" });
 }
 
-/** Suspends or reinstates an organisation (operator): its members can no longer act, or can again. */
-export async function setOrganizationStatus(s: Services, idem: IdempotencyStep | undefined, orgId: string, to: "suspended" | "active") {
-  visible(s.read.getOrganization(orgId), `Organisation ${orgId}`);
-  const fn = to === "suspended" ? "suspendOrganization" : "reinstateOrganization";
-  const receipt = await s.ledger.act(op(s), "ledger", fn, [orgId], idem);
-  await s.indexer.waitFor(receipt.blockNumber);
-  return { ...visible(s.read.getOrganization(orgId), `Organisation ${orgId}`), txHash: receipt.hash, blockNumber: receipt.blockNumber };
-}
-
 /** Onboards an organisation (see createOrganization) and answers it as the directory shows it. */
 export async function onboardOrganization(
   s: Services,
@@ -119,6 +114,28 @@ export async function onboardOrganization(
 ) {
   const out = await createOrganization(s, input, idem);
   return { ...visible(s.read.getOrganization(out.orgId), "Organisation"), admin: out.admin, txHash: out.txHash, blockNumber: out.blockNumber };
+}
+
+/**
+ * Refuses with 403 ORG_SUSPENDED when the organisation is suspended on the ledger (as the index last saw it). For
+ * what the ledger does not see itself: uploads and complaints, which stay off-chain.
+ */
+export function assertOrgActive(s: Services, orgId: string): void {
+  if (s.read.getOrganization(orgId)?.status === "suspended") {
+    throw new AppError("forbidden", "ORG_SUSPENDED", "Your organisation is suspended: it cannot upload documents or file complaints.");
+  }
+}
+
+/** What everyone may see of an organisation: the directory entry the docs promise, without treasury or KYC hash. */
+const directoryEntry = ({ id, kind, name, status }: Organisation) => ({ id, kind, name, status });
+
+/**
+ * The directory of organisations: id, kind, name and status for everyone; the operator, and each organisation's own
+ * members, also see its treasury and KYC hash.
+ */
+export function listDirectory(s: Services, actor: Actor) {
+  const items = s.read.listOrganizations().map((o) => (actor.user.role === "operator" || o.id === actor.user.orgId ? o : directoryEntry(o)));
+  return { items, nextCursor: null };
 }
 
 /** The caller and its organisation; the operator's users belong to the platform, organisation "0". */
