@@ -1,3 +1,4 @@
+import { ZeroHash } from "ethers";
 import type { Services } from "../services";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import { AppError, forbidden } from "../shared/errors";
@@ -8,6 +9,11 @@ import { assertNewUserName, insertUser, MEMBER_ROLES, newAccount, ROLE_FOR_KIND,
 import { getMemberProposal, listMemberProposals, type MemberProposal } from "./repo";
 
 const ROLE_NAMES = ["none", "member", "officer", "admin"] as const;
+
+/** Names whose creation this process is running now; a second request for one of them is a duplicate (409). */
+const creating = new Set<string>();
+/** Errors that prove the chain write did not happen (refused by the preflight, or mined as a revert). */
+const REFUSED: ReadonlySet<string> = new Set(["invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unprocessable"]);
 
 /** The signer of an actor's own chain writes. */
 const me = (actor: Actor) => ({ address: actor.user.address, orgId: actor.user.orgId });
@@ -38,28 +44,67 @@ export async function proposeMember(
   if (org.kind !== "bank" && input.role === "officer") {
     throw new AppError("unprocessable", "RULE_VIOLATION", "Only banks have officers; give the person the role member or admin.");
   }
-  assertNewUserName(s, input.name);
-  const address = newAccount(s, input.address, orgId);
+  const duplicate = () => new AppError("conflict", "DUPLICATE_USER", `A user named "${input.name}" already exists.`);
   const needsSecond = org.kind === "bank" && input.role !== "member" && onChain.governors >= 2n;
-  const receipt = await s.ledger.act(
-    me(actor),
-    "ledger",
-    needsSecond ? "proposeMember" : "addMember",
-    [orgId, address, MEMBER_ROLES[input.role]],
-    idem,
-  );
-  await s.indexer.waitFor(receipt.blockNumber);
-  const created = insertUser(s, {
-    orgId,
-    name: input.name,
-    role: ROLE_FOR_KIND[org.kind as OrgKindName],
-    address,
-    chainRole: needsSecond ? "member" : input.role,
-  });
-  const written = { txHash: receipt.hash, blockNumber: receipt.blockNumber };
-  if (!needsSecond) return { status: 201 as const, body: { ...created, proposal: null, ...written } };
-  const id = String(s.ledger.parseLogs(receipt).find((l) => l.name === "MemberProposed")!.args.proposalId);
-  return { status: 202 as const, body: { ...created, proposal: visible(getMemberProposal(s.idb, id), `Member proposal ${id}`), ...written } };
+  // Reserve the name with its key (no await between the check and the reservation), so concurrent creations of one
+  // name answer 409 before anything reaches the chain; a pending reservation of the same name and organisation (an
+  // earlier attempt that may have reached the chain) is resumed instead of adding a second member.
+  const reservation = s.gdb.transaction(() => {
+    if (creating.has(input.name)) throw duplicate();
+    assertNewUserName(s, input.name);
+    const prior = s.gdb.prepare("SELECT org_id, address, status FROM user_creations WHERE name = ?").get(input.name) as
+      | { org_id: string; address: string; status: string }
+      | undefined;
+    if (prior) {
+      if (prior.status !== "pending" || prior.org_id !== orgId || (input.address && input.address.toLowerCase() !== prior.address.toLowerCase())) throw duplicate();
+      return { address: prior.address, fresh: false };
+    }
+    const address = newAccount(s, input.address, orgId);
+    s.gdb
+      .prepare("INSERT INTO user_creations (name, org_id, role, address, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)")
+      .run(input.name, orgId, ROLE_FOR_KIND[org.kind as OrgKindName], address, new Date().toISOString());
+    return { address, fresh: true };
+  })();
+  const { address } = reservation;
+  creating.add(input.name);
+  try {
+    const memberOf = (await s.ledger.read("ledger", "orgOf", [address])) as bigint;
+    if (memberOf !== 0n && String(memberOf) !== orgId) throw new AppError("conflict", "ALREADY_MEMBER", `Account ${address} already belongs to organisation ${memberOf}.`);
+    // A resumed creation whose membership is already on the chain writes nothing; it answers the current head.
+    const receipt =
+      memberOf === 0n
+        ? await s.ledger.act(me(actor), "ledger", needsSecond ? "proposeMember" : "addMember", [orgId, address, MEMBER_ROLES[input.role]], idem)
+        : undefined;
+    if (receipt) await s.indexer.waitFor(receipt.blockNumber);
+    const created = s.gdb.transaction(() => {
+      const u = insertUser(s, {
+        orgId,
+        name: input.name,
+        role: ROLE_FOR_KIND[org.kind as OrgKindName],
+        address,
+        chainRole: needsSecond ? "member" : input.role,
+      });
+      s.gdb.prepare("UPDATE user_creations SET status = 'done' WHERE name = ?").run(input.name);
+      return u;
+    })();
+    const written = receipt
+      ? { txHash: receipt.hash, blockNumber: receipt.blockNumber }
+      : { txHash: ZeroHash, blockNumber: Number(await s.provider.send("eth_blockNumber", [])) };
+    const proposed = receipt && needsSecond ? String(s.ledger.parseLogs(receipt).find((l) => l.name === "MemberProposed")!.args.proposalId) : undefined;
+    const proposal = proposed ? visible(getMemberProposal(s.idb, proposed), `Member proposal ${proposed}`) : null;
+    return { status: proposal ? (202 as const) : (201 as const), body: { ...created, proposal, ...written } };
+  } catch (err) {
+    // Refused: nothing reached the chain, so the name and the key go too. Otherwise the reservation stays to resume.
+    if (err instanceof AppError && REFUSED.has(err.kind)) {
+      s.gdb.transaction(() => {
+        s.gdb.prepare("DELETE FROM user_creations WHERE name = ? AND status = 'pending'").run(input.name);
+        if (reservation.fresh) s.gdb.prepare("DELETE FROM accounts WHERE address = ? AND NOT EXISTS (SELECT 1 FROM users WHERE address = ?)").run(address, address);
+      })();
+    }
+    throw err;
+  } finally {
+    creating.delete(input.name);
+  }
 }
 
 /** A different governor (officer or admin) of the proposal's organisation approves it; the chain applies it. */

@@ -12,6 +12,7 @@ const UserName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$/, "must be 
 const OwnAddress = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, "must be an address")
+  .refine((v) => isAddress(v), "must be an address with a valid EIP-55 checksum (or all in one case)")
   .optional()
   .describe("Non-custodial: the person's own account; the gateway then holds no key and the person signs via /relay");
 export const CreateOrg = z

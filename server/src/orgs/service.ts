@@ -74,7 +74,7 @@ export function newAccount(s: Services, address: string | undefined, orgId: stri
   if (!address) return s.vault.create("user", orgId).address;
   const known = s.gdb.prepare("SELECT 1 FROM accounts WHERE address = ? COLLATE NOCASE").get(address);
   if (known) throw new AppError("conflict", "ALREADY_MEMBER", `Account ${address} is already registered.`);
-  const checksummed = getAddress(address);
+  const checksummed = getAddress(address.toLowerCase());
   s.vault.registerExternal(checksummed, orgId ?? "0");
   return checksummed;
 }
