@@ -97,7 +97,7 @@ describe("people and credentials", function () {
       const cookie = r.headers.get("set-cookie")!;
       expect(cookie).to.match(/^trellis_session=[A-Za-z0-9_-]{43};/);
       expect(cookie).to.include("HttpOnly").and.include("SameSite=Strict").and.include("Path=/");
-      expect(r.body.user).to.include({ name: "officer1", role: "officer", orgId: p.credentials.orgs.bankA, isAdmin: true, totpEnabled: false });
+      expect(r.body.user).to.include({ name: "officer1", role: "officer", orgId: p.credentials.orgs.bankA, isAdmin: false, totpEnabled: false });
       expect(r.body.org).to.include({ id: p.credentials.orgs.bankA, name: "Bank A", kind: "bank" });
       expect(r.body.csrfToken).to.match(/^[A-Za-z0-9_-]{43}$/);
       expect(SessionBody.strict().safeParse(r.body).success, "the answer matches its documented schema").to.equal(true);
@@ -331,7 +331,7 @@ describe("people and credentials", function () {
 
   describe("organisation suspension", () => {
     it("suspends and reinstates an organisation on the ledger (operator only), through the API and the CLI", async () => {
-      const org = await operator("POST", "/orgs", { kind: "supplier", name: `Delta Castings ${Date.now() % 1e6}` });
+      const org = await operator("POST", "/orgs", { kind: "supplier", name: `Delta Castings ${Date.now() % 1e6}`, admin: { name: `delta-admin-${Date.now() % 1e6}` } });
       expect(org.status).to.equal(201);
       const supplier = apiClient(p.baseUrl, p.credentials.users.supplier.token);
       expect((await supplier("POST", `/orgs/${org.body.id}/suspend`)).status).to.equal(403);
