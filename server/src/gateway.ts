@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import fs from "node:fs";
 import { revealer } from "./commitments/service";
 import { RpcProvider, rpcCall } from "./chain/rpc-provider";
 import { IdentityGuard, identityMismatch, readIdentity, type ChainIdentity } from "./chain/chain-identity";
@@ -22,12 +23,23 @@ import { seedDemo, type DemoCredentials } from "./seed";
 import { submitIntentsOnConfirmation } from "./financing/intents";
 import { DomainEventBus } from "./shared/domain-events";
 import path from "node:path";
+import { DeskClock } from "./desk/time";
+import { DeskRepo } from "./desk/repo";
+import { DEFAULT_CLOCK_POLICY } from "./desk/clock";
+import { Inbox } from "./notify/inbox";
+import { createMailer } from "./notify/mailer";
+import { WebhookOutbox } from "./webhooks/outbox";
+import { WebhookDeliverer } from "./webhooks/deliverer";
+import { tellWebhookDisabled } from "./webhooks/service";
+import { Keeper } from "./keeper/keeper";
 
 export interface Gateway {
   services: Services;
   url: string;
   port: number;
   credentials?: DemoCredentials;
+  /** Overdue marking, reminders, case clocks and notifications; `runOnce()` lets a test run a round now. */
+  keeper: Keeper;
   stop(): Promise<void>;
 }
 
@@ -94,6 +106,18 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     throw new Error(`relayer account(s) ${unfunded.join(", ")} hold no ether on chain ${chainId}, so they cannot pay for gas; fund them or lower --relayers (now ${config.relayers})`);
   }
   let operatorAddress = getMeta(gdb, "operator");
+  if (!addresses && config.deploymentFile) {
+    // Joining a deployment (a bank's own gateway): index the shared ledger, deploy nothing, hold only local keys.
+    const joined = readDeployment(config.deploymentFile, chainId);
+    addresses = { ledger: joined.ledger, token: joined.token, forwarder: joined.forwarder, deploymentBlock: joined.deploymentBlock };
+    operatorAddress = joined.operator;
+    setMeta(gdb, "chainId", String(chainId));
+    setMeta(gdb, "operator", joined.operator);
+    setMeta(gdb, "deployment", JSON.stringify(addresses));
+    setMeta(gdb, "joined", config.deploymentFile);
+    setMeta(gdb, "chainIdentity", JSON.stringify(await readIdentity(provider, addresses)));
+    logger.info(addresses, "joined the deployment");
+  }
   if (!addresses) {
     const operator = vault.create("operator", "0");
     operatorAddress = operator.address;
@@ -104,6 +128,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     setMeta(gdb, "chainIdentity", JSON.stringify(await readIdentity(provider, addresses)));
     logger.info(addresses, "contracts deployed");
   }
+  // What another gateway needs to join this deployment (--deployment): chain, contracts, first block, operator.
+  fs.writeFileSync(path.join(config.dataDir, "deployment.json"), JSON.stringify({ chainId, ...addresses, operator: operatorAddress }, null, 2) + "\n");
   const identity = expectedIdentity(gdb)!;
   // The indexer asks before it would roll anything back: a different chain must never empty the index.
   const guard = new IdentityGuard({ send: (m, p) => provider.privileged(() => provider.send(m, p)) }, identity, addresses.ledger);
@@ -111,6 +137,24 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const ledger = new LedgerClient(provider, sender, vault, gdb, addresses, relayers, BigInt(chainId), logger);
   const idb = openIndexDb(path.join(config.dataDir, "index.db"));
   const events = new DomainEventBus(logger);
+  // The service desk's clock, webhooks and inbox. The outbox lives in index.db, so the indexer writes each event's
+  // message in the event's own transaction; the deliverer is woken after each commit.
+  const deskClock = new DeskClock();
+  const outbox = new WebhookOutbox(idb);
+  // The services and the keeper exist only after the indexer; its callbacks reach them through this holder.
+  const late: { services?: Services; keeper?: Keeper } = {};
+  const deliverer = new WebhookDeliverer({
+    outbox,
+    // Wall-clock time, not the desk's: receivers check webhook-timestamp against their own clocks.
+    allowPrivate: config.webhookAllowPrivate,
+    retryWindowMs: Math.round(config.webhookRetryHours * 3_600_000),
+    initialBackoffMs: config.webhookInitialBackoffMs,
+    onDisabled: (id, reason) => {
+      if (late.services) tellWebhookDisabled(late.services, id, reason);
+    },
+  });
+  const mailer = config.smtpUrl ? createMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom }) : undefined;
+  const desk = { clock: deskClock, policy: DEFAULT_CLOCK_POLICY, repo: new DeskRepo(gdb), inbox: new Inbox(gdb, () => deskClock.now(), mailer, logger), outbox, deliverer };
   const indexer = new Indexer({
     db: idb,
     reveal: revealer(gdb),
@@ -123,6 +167,11 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     reorgDepth: config.reorgDepth,
     pollIntervalMs: config.pollIntervalMs,
     events,
+    outbox: { enqueue: (ev) => outbox.enqueue(ev, Date.now()) },
+    afterCommit: () => {
+      deliverer.wake();
+      late.keeper?.wakeNotices();
+    },
     verifyChain: () => guard.verify(),
     logger,
   });
@@ -163,7 +212,12 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     operatorAddress: operatorAddress!,
     read: createReadModel(idb, provider),
     chain,
+    desk,
   };
+  const keeper = new Keeper(services, config.keeperIntervalMs, logger);
+  late.services = services;
+  late.keeper = keeper;
+  deliverer.start();
 
   const app = createApp(services);
   const server: Server = await new Promise((resolve, reject) => {
@@ -177,12 +231,15 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   await submitIntentsOnConfirmation(services, events).catch((err) => logger.warn({ err }, "one-stop intents not submitted"));
 
   let credentials: DemoCredentials | undefined;
-  if (config.seedDemo && !getMeta(gdb, "seeded") && initial.state === "up") {
+  if (config.seedDemo && !getMeta(gdb, "joined") && !getMeta(gdb, "seeded") && initial.state === "up") {
     credentials = await seedDemo(services, url);
     setMeta(gdb, "seeded", new Date().toISOString());
   } else {
     credentials = undefined;
   }
+
+  // The keeper starts once the demo world exists, so its first round sees it.
+  keeper.start();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -190,14 +247,18 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     url,
     port,
     credentials,
+    keeper,
     stop: () =>
       (stopping ??= (async () => {
         await new Promise<void>((r) => {
           server.close(() => r());
           server.closeAllConnections?.();
         });
+        await keeper.stop();
         await chain.stop();
         await indexer.stop();
+        await deliverer.stop();
+        mailer?.close();
         sender.stop();
         idb.close();
         gdb.close();
@@ -210,4 +271,16 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
 function expectedIdentity(gdb: Parameters<typeof getMeta>[0]): ChainIdentity | undefined {
   const raw = getMeta(gdb, "chainIdentity");
   return raw ? (JSON.parse(raw) as ChainIdentity) : undefined;
+}
+
+/** A deployment.json written by another gateway, checked to be for this chain. */
+function readDeployment(file: string, chainId: number): Addresses & { deploymentBlock: number; operator: string } {
+  const d = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  const addr = (k: string) => {
+    if (typeof d[k] !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(d[k] as string)) throw new Error(`${file}: ${k} must be a contract address`);
+    return d[k] as string;
+  };
+  if (d.chainId !== chainId) throw new Error(`${file} is a deployment on chain ${String(d.chainId)}, but the node is chain ${chainId}`);
+  if (!Number.isInteger(d.deploymentBlock)) throw new Error(`${file}: deploymentBlock must be a block number`);
+  return { ledger: addr("ledger"), token: addr("token"), forwarder: addr("forwarder"), deploymentBlock: d.deploymentBlock as number, operator: addr("operator") };
 }

@@ -8,8 +8,13 @@ import { orgRoutes } from "../orgs/routes";
 import { orgStatusRoutes } from "../orgs/status-routes";
 import { policyRoutes } from "../policy/routes";
 import { relayRoutes } from "../relay/routes";
+import { signingRoutes } from "../signing/routes";
 import { sessionRoutes } from "../sessions/routes";
 import { tokenRoutes } from "../tokens/routes";
+import { deskRoutes } from "../desk/routes";
+import { notificationRoutes } from "../notify/routes";
+import { webhookRoutes } from "../webhooks/routes";
+import { analyticsRoutes } from "../analytics/routes";
 import type { Route } from "./route";
 
 /** Every API route, in mount order. The same table generates /openapi.json. */
@@ -26,4 +31,9 @@ export const allRoutes: Route[] = [
   ...auditRoutes,
   ...disputeRoutes,
   ...relayRoutes,
+  ...signingRoutes,
+  ...deskRoutes,
+  ...analyticsRoutes,
+  ...notificationRoutes,
+  ...webhookRoutes,
 ];

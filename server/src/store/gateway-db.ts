@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { runMigrations } from "../db/migrate";
+import { DESK_MIGRATION } from "../desk/repo";
 
 /**
  * The gateway's own durable state, apart from the index: users and their hashed tokens, custodial keys (encrypted),
@@ -141,6 +142,27 @@ const MIGRATIONS: string[] = [
      window_started_ms INTEGER NOT NULL,
      locked_until_ms INTEGER
    );`,
+  // Signing requests of self-custodied people: the write a route would make, waiting for the owner's signature.
+  `CREATE TABLE signing_requests (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     address TEXT NOT NULL,
+     operation_id TEXT NOT NULL,      -- the route to re-run with the signature
+     inputs TEXT NOT NULL,            -- JSON { params, query, body } as the route received them
+     idempotency_key TEXT,            -- the first call's Idempotency-Key: the chain writes are its steps
+     done TEXT NOT NULL,              -- JSON [{ to, data, txHash }] of the request's earlier writes
+     typed_data TEXT NOT NULL,        -- JSON EIP-712 typed data of the forward request
+     summary TEXT NOT NULL,
+     deadline INTEGER NOT NULL,       -- the forward request's deadline (unix seconds, the chain's clock)
+     status TEXT NOT NULL,            -- 'pending' | 'signing' | 'completed' | 'failed' | 'expired'
+     result_status INTEGER,
+     result TEXT,
+     created_at TEXT NOT NULL,
+     completed_at TEXT
+   );
+   CREATE INDEX signing_requests_user ON signing_requests (user_id, created_at);`,
+  // The service desk: cases over complaints, their history, the inbox (desk/repo.ts).
+  DESK_MIGRATION,
   // Salted commitments (issue #12): what reaches the chain only as keccak256(value, salt), kept here to answer and
   // disclose. The chain role of each user, as its organisation's admins gave it.
   `CREATE TABLE commitments (
