@@ -2,10 +2,12 @@
  * Admin CLI: onboard and suspend organisations, create and deactivate people, issue and revoke API tokens, all
  * through the gateway's API (so the same rules apply as for any client).
  *
- *   npm run admin -- org --kind supplier --name "Delta Castings"      (also: org create ...)
+ *   npm run admin -- org --kind supplier --name "Delta Castings" --admin delta-admin   (operator; the first admin)
  *   npm run admin -- org suspend --id 2
  *   npm run admin -- org reinstate --id 2
- *   npm run admin -- user --org 2 --name alice --role supplier        (also: user create ...)
+ *   npm run admin -- member --org 2 --name alice [--role member|officer|admin] --as supplier   (an admin of org 2)
+ *   npm run admin -- member approve --org 3 --proposal 4 --as officer1  (a second governor of a bank)
+ *   npm run admin -- user --name ops2                                  (a platform user; the operator adds no members)
  *   npm run admin -- user deactivate --id u_0123456789abcdef          (an admin of that user's organisation)
  *   npm run admin -- token create --name erp --days 90
  *   npm run admin -- token list [--user u_0123456789abcdef]
@@ -19,9 +21,11 @@ import path from "node:path";
 import { parseArgs } from "../server/src/config";
 
 const USAGE = `usage: npm run admin -- <command>
-  org [create] --kind <core_enterprise|supplier|bank|auditor> --name <name> [--kyc <0x hash>]
+  org [create] --kind <core_enterprise|supplier|bank|auditor> --name <name> --admin <user name> [--kyc <0x hash>]
   org suspend --id <orgId>            org reinstate --id <orgId>
-  user [create] --org <orgId> --name <name> --role <buyer|supplier|officer|auditor|operator>
+  member [create] --org <orgId> --name <name> [--role member|officer|admin] [--address 0x...]   (an admin)
+  member approve --org <orgId> --proposal <id>                                                (a second governor)
+  user [create] --name <name>          (a platform user)
   user deactivate --id <userId>
   token create --name <name> --days <1-365>
   token list [--user <userId>]        token revoke --id <tokenId>
@@ -33,9 +37,14 @@ type Call = { method: "GET" | "POST" | "DELETE"; route: string; body?: Record<st
 function plan(command: string | undefined, verb: string, flags: Record<string, string | boolean | undefined>): Call | undefined {
   const s = (k: string) => (flags[k] === undefined || flags[k] === true ? "" : String(flags[k]));
   const shownOnce = "\nThe token above is shown once; the gateway keeps only its hash.\n";
-  if (command === "org" && verb === "create") return { method: "POST", route: "/orgs", body: { kind: s("kind"), name: s("name"), ...(flags.kyc ? { kycHash: s("kyc") } : {}) } };
+  if (command === "org" && verb === "create") return { method: "POST", route: "/orgs", body: { kind: s("kind"), name: s("name"), admin: { name: s("admin") }, ...(flags.kyc ? { kycHash: s("kyc") } : {}) }, note: shownOnce };
   if (command === "org" && (verb === "suspend" || verb === "reinstate")) return { method: "POST", route: `/orgs/${encodeURIComponent(s("id"))}/${verb}` };
-  if (command === "user" && verb === "create") return { method: "POST", route: "/users", body: { orgId: s("org"), name: s("name"), role: s("role") }, note: shownOnce };
+  if (command === "user" && verb === "create") return { method: "POST", route: "/users", body: { orgId: "0", name: s("name"), role: "operator" }, note: shownOnce };
+  if (command === "member" && verb === "create") {
+    const body = { name: s("name"), role: s("role") || "member", ...(flags.address ? { address: s("address") } : {}) };
+    return { method: "POST", route: `/orgs/${encodeURIComponent(s("org"))}/members`, body, note: shownOnce };
+  }
+  if (command === "member" && verb === "approve") return { method: "POST", route: `/orgs/${encodeURIComponent(s("org"))}/members/${encodeURIComponent(s("proposal"))}/approve` };
   if (command === "user" && verb === "deactivate") return { method: "POST", route: `/users/${encodeURIComponent(s("id"))}/deactivate` };
   if (command === "token" && verb === "create") return { method: "POST", route: "/tokens", body: { name: s("name"), expiresInDays: Number(s("days") || "90") }, note: shownOnce };
   if (command === "token" && verb === "list") return { method: "GET", route: `/tokens${flags.user ? `?userId=${encodeURIComponent(s("user"))}` : ""}` };

@@ -94,23 +94,35 @@ async function ok<T = any>(p: Promise<{ status: number; body: any }>, what: stri
  */
 export async function buildLanes(creds: DemoCredentials, n: number, tag: string, services?: Services): Promise<Lane[]> {
   const op = apiClient(creds.baseUrl, creds.users.operator.token);
-  const member = async (orgId: string, name: string, role: string): Promise<Member> => {
-    const out = await ok(op("POST", "/users", { orgId, name, role }), `POST /users ${name}`);
-    return { token: out.token, orgId, address: out.user.address, api: apiClient(creds.baseUrl, out.token) };
+  const adminA = apiClient(creds.baseUrl, creds.users.adminA.token);
+  const officer1 = apiClient(creds.baseUrl, creds.users.officer1.token);
+  const officer2 = apiClient(creds.baseUrl, creds.users.officer2.token);
+  const asMember = (out: { token: string; user: { orgId: string; address: string } }): Member => ({
+    token: out.token,
+    orgId: out.user.orgId,
+    address: out.user.address,
+    api: apiClient(creds.baseUrl, out.token),
+  });
+  /** The operator onboards an organisation with its first admin, who is the lane's acting user. */
+  const onboard = async (kind: string, name: string, admin: string): Promise<Member> => {
+    const org = await ok<{ admin: { token: string; user: { orgId: string; address: string } } }>(op("POST", "/orgs", { kind, name, admin: { name: admin } }), "POST /orgs");
+    return asMember(org.admin);
   };
   const lanes: Lane[] = [];
   for (let i = 0; i < n; i++) {
-    const buyerOrg = await ok(op("POST", "/orgs", { kind: "core_enterprise", name: `${tag} Buyer ${i}` }), "POST /orgs");
-    const supplierOrg = await ok(op("POST", "/orgs", { kind: "supplier", name: `${tag} Supplier ${i}` }), "POST /orgs");
-    lanes.push({
-      buyer: await member(buyerOrg.id, `${tag}-buyer-${i}`, "buyer"),
-      supplier: await member(supplierOrg.id, `${tag}-supplier-${i}`, "supplier"),
-      officer: await member(creds.orgs.bankA, `${tag}-officer-${i}`, "officer"),
-    });
+    const buyer = await onboard("core_enterprise", `${tag} Buyer ${i}`, `${tag}-buyer-${i}`);
+    const supplier = await onboard("supplier", `${tag} Supplier ${i}`, `${tag}-supplier-${i}`);
+    // Bank A's admin proposes the lane's officer; a second governor (officer1) approves.
+    const proposed = await ok<{ token: string; user: { orgId: string; address: string }; proposal: { id: string } }>(
+      adminA("POST", `/orgs/${creds.orgs.bankA}/members`, { name: `${tag}-officer-${i}`, role: "officer" }),
+      "POST members",
+    );
+    await ok(officer1("POST", `/orgs/${creds.orgs.bankA}/members/${proposed.proposal.id}/approve`), "approve member");
+    await ok(buyer.api("PUT", `/orgs/${buyer.orgId}/allowance`, { amount: "100000000.00" }), "PUT allowance");
+    lanes.push({ buyer, supplier, officer: asMember(proposed) });
   }
-  const officer1 = apiClient(creds.baseUrl, creds.users.officer1.token);
-  const current = await ok(officer1("GET", `/banks/${creds.orgs.bankA}/policy`), "GET policy");
-  await ok(
+  const current = await ok<{ trustedBuyers?: string[] }>(officer1("GET", `/banks/${creds.orgs.bankA}/policy`), "GET policy");
+  const proposal = await ok<{ proposal: { id: string } }>(
     officer1("PUT", `/banks/${creds.orgs.bankA}/policy`, {
       advanceRateBps: 9000,
       discountRateBps: 800,
@@ -120,6 +132,7 @@ export async function buildLanes(creds: DemoCredentials, n: number, tag: string,
     }),
     "PUT policy",
   );
+  await ok(officer2("POST", `/banks/${creds.orgs.bankA}/policy/proposals/${proposal.proposal.id}/approve`), "approve policy");
   if (services) {
     const treasuryA = services.vault.treasuryOf(creds.orgs.bankA).address;
     let last = 0;

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { Contract, Wallet, ZeroHash, encodeBytes32String, type JsonRpcProvider } from "ethers";
+import { Contract, Wallet, ZeroHash, hexlify, randomBytes, type JsonRpcProvider } from "ethers";
 import { apiClient } from "../lib/api-client";
 import { freePort, killGroup, startProcess } from "../lib/processes";
 import { startPlatform, type Platform } from "../lib/platform";
@@ -502,13 +502,25 @@ export async function authzDrill(p: Platform): Promise<AuthzResult> {
 
   const due = Math.floor(Date.now() / 1000) + 30 * 86_400;
   const L = s.ledger.addresses;
+  // Commitments, keys and hashes are opaque bytes32 to the contracts (issue #12): random ones serve every row.
+  const b32 = () => hexlify(randomBytes(32));
+  const change = (kind: number, orgId: number, fields: Partial<{ trusted: boolean; advanceRateBps: number; discountRateBps: number; fastTrackLimit: bigint; creditLimit: bigint }>) => ({
+    kind,
+    orgId,
+    trusted: false,
+    advanceRateBps: 0,
+    discountRateBps: 0,
+    fastTrackLimit: 0n,
+    creditLimit: 0n,
+    ...fields,
+  });
   type Action = { name: string; rightful: string; peers?: string[]; api?: { method: string; path: string; body?: unknown }; target: "ledger" | "token"; fn: string; args: unknown[] };
   const actions: Action[] = [
-    { name: "issue order", rightful: "buyer(acme)", peers: ["buyer(other)"], api: { method: "POST", path: "/orders", body: { supplierOrgId: c.orgs.pearl, amount: "1.00", reference: "AZ-X", dueDate: inDays(9) } }, target: "ledger", fn: "issueOrder", args: [c.orgs.pearl, L.token, 100n, due, encodeBytes32String("AZ-X"), ZeroHash] },
+    { name: "issue order", rightful: "buyer(acme)", peers: ["buyer(other)"], api: { method: "POST", path: "/orders", body: { supplierOrgId: c.orgs.pearl, amount: "1.00", reference: "AZ-X", dueDate: inDays(9) } }, target: "ledger", fn: "issueOrder", args: [c.orgs.pearl, L.token, 100n, due, b32(), ZeroHash] },
     { name: "accept order", rightful: "supplier(pearl)", api: { method: "POST", path: `/orders/${issued.id}/accept` }, target: "ledger", fn: "acceptOrder", args: [issued.id] },
-    { name: "reject order", rightful: "supplier(pearl)", api: { method: "POST", path: `/orders/${issued.id}/reject`, body: { reasonCode: 1 } }, target: "ledger", fn: "rejectOrder", args: [issued.id, 1] },
+    { name: "reject order", rightful: "supplier(pearl)", api: { method: "POST", path: `/orders/${issued.id}/reject`, body: { reasonCode: 1 } }, target: "ledger", fn: "rejectOrder", args: [issued.id, 1, ZeroHash] },
     { name: "cancel order", rightful: "buyer(acme)", api: { method: "POST", path: `/orders/${issued.id}/cancel` }, target: "ledger", fn: "cancelOrder", args: [issued.id] },
-    { name: "issue invoice", rightful: "supplier(pearl)", api: { method: "POST", path: "/invoices", body: { orderId: accepted.id, invoiceNumber: "AZ-NEW", amount: "1.00", dueDate: inDays(9), documentHash: DOC } }, target: "ledger", fn: "issueInvoice", args: [accepted.id, encodeBytes32String("AZ-NEW"), 100n, due, DOC] },
+    { name: "issue invoice", rightful: "supplier(pearl)", api: { method: "POST", path: "/invoices", body: { orderId: accepted.id, invoiceNumber: "AZ-NEW", amount: "1.00", dueDate: inDays(9), documentHash: DOC } }, target: "ledger", fn: "issueInvoice", args: [accepted.id, b32(), b32(), 100n, due, DOC] },
     { name: "confirm invoice", rightful: "buyer(acme)", api: { method: "POST", path: `/invoices/${invIssued.id}/confirm` }, target: "ledger", fn: "confirmInvoice", args: [invIssued.id] },
     { name: "dispute invoice", rightful: "buyer(acme)", api: { method: "POST", path: `/invoices/${invIssued.id}/dispute`, body: { reasonCode: 1, category: "quality", reason: "x" } }, target: "ledger", fn: "disputeInvoice", args: [invIssued.id, 1, ZeroHash] },
     { name: "cancel invoice", rightful: "supplier(pearl)", api: { method: "POST", path: `/invoices/${invIssued.id}/cancel` }, target: "ledger", fn: "cancelInvoice", args: [invIssued.id] },
@@ -518,11 +530,11 @@ export async function authzDrill(p: Platform): Promise<AuthzResult> {
     { name: "reject financing", rightful: "officer3(bankB)", api: { method: "POST", path: `/financing-requests/${reqd.id}/reject`, body: { reasonCode: 1, reason: "x" } }, target: "ledger", fn: "rejectFinancing", args: [reqd.id, 1, ZeroHash] },
     { name: "withdraw financing", rightful: "supplier(pearl)", api: { method: "POST", path: `/financing-requests/${reqd.id}/withdraw` }, target: "ledger", fn: "withdrawFinancing", args: [reqd.id] },
     { name: "disburse financing", rightful: "officer1(bankA)", api: { method: "POST", path: `/financing-requests/${approvedReq.id}/disburse` }, target: "ledger", fn: "disburseFinancing", args: [approvedReq.id] },
-    { name: "set bank policy", rightful: "officer1(bankA)", peers: ["officer3(bankB)"], api: { method: "PUT", path: `/banks/${c.orgs.bankA}/policy`, body: { advanceRateBps: 9000, discountRateBps: 800, fastTrackLimit: "500000.00" } }, target: "ledger", fn: "setBankPolicy", args: [9000, 800, 50_000_000n] },
-    { name: "set trusted buyer", rightful: "officer1(bankA)", peers: ["officer3(bankB)"], target: "ledger", fn: "setTrustedBuyer", args: [other.buyer.orgId, true] },
-    { name: "set credit limit", rightful: "officer1(bankA)", peers: ["officer3(bankB)"], target: "ledger", fn: "setCreditLimit", args: [other.supplier.orgId, 100n] },
-    { name: "register organisation", rightful: "operator", api: { method: "POST", path: "/orgs", body: { kind: "supplier", name: "AZ Org" } }, target: "ledger", fn: "registerOrganization", args: [2, "AZ Org", Wallet.createRandom().address, ZeroHash] },
-    { name: "add member", rightful: "operator", api: { method: "POST", path: "/users", body: { orgId: c.orgs.pearl, name: `az-user-${Date.now()}`, role: "supplier" } }, target: "ledger", fn: "addMember", args: [c.orgs.pearl, Wallet.createRandom().address] },
+    { name: "propose bank policy", rightful: "officer1(bankA)", peers: ["officer3(bankB)"], api: { method: "PUT", path: `/banks/${c.orgs.bankA}/policy`, body: { advanceRateBps: 9000, discountRateBps: 800, fastTrackLimit: "500000.00" } }, target: "ledger", fn: "proposePolicyChange", args: [change(0, 0, { advanceRateBps: 9000, discountRateBps: 800, fastTrackLimit: 50_000_000n })] },
+    { name: "propose trusted buyer", rightful: "officer1(bankA)", peers: ["officer3(bankB)"], target: "ledger", fn: "proposePolicyChange", args: [change(1, Number(other.buyer.orgId), { trusted: true })] },
+    { name: "propose credit limit", rightful: "officer1(bankA)", peers: ["officer3(bankB)"], target: "ledger", fn: "proposePolicyChange", args: [change(2, Number(other.supplier.orgId), { creditLimit: 100n })] },
+    { name: "register organisation", rightful: "operator", api: { method: "POST", path: "/orgs", body: { kind: "supplier", name: "AZ Org", admin: { name: `az-admin-${Date.now()}` } } }, target: "ledger", fn: "registerOrganization", args: [2, b32(), Wallet.createRandom().address, b32(), Wallet.createRandom().address] },
+    { name: "add member", rightful: "supplier(pearl)", api: { method: "POST", path: `/orgs/${c.orgs.pearl}/members`, body: { name: `az-user-${Date.now()}`, role: "member" } }, target: "ledger", fn: "addMember", args: [c.orgs.pearl, Wallet.createRandom().address, 1] },
     { name: "suspend organisation", rightful: "operator", target: "ledger", fn: "suspendOrganization", args: [c.orgs.pearl] },
     { name: "mint settlement token", rightful: "treasury(bankA)", target: "token", fn: "mint", args: [U.buyer.address, 100n] },
   ];

@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import fs from "node:fs";
+import { revealer } from "./commitments/service";
 import { RpcProvider, rpcCall } from "./chain/rpc-provider";
 import { IdentityGuard, identityMismatch, readIdentity, type ChainIdentity } from "./chain/chain-identity";
 import { ChainSupervisor, type ChainState } from "./chain/chain-supervisor";
@@ -156,6 +157,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const desk = { clock: deskClock, policy: DEFAULT_CLOCK_POLICY, repo: new DeskRepo(gdb), inbox: new Inbox(gdb, () => deskClock.now(), mailer, logger), outbox, deliverer };
   const indexer = new Indexer({
     db: idb,
+    reveal: revealer(gdb),
     provider,
     // The recorded chain id, not the node's: an index must never be wiped because a different chain answered.
     chainId: knownChain ? Number(knownChain) : chainId,

@@ -1,69 +1,114 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Services } from "./services";
-import crypto from "node:crypto";
-import { createOrganization, createUser } from "./orgs/service";
+import { createOrganization, createUser, type CreatedUser } from "./orgs/service";
+import { grantAllowance, proposeMember, approveMember } from "./orgs/members";
+import { approvePolicy, proposePolicy } from "./policy/service";
+import { actorOf, type Actor } from "./app/actor";
 import { hashPassword } from "./sessions/service";
 import { setPasswordHash } from "./sessions/repo";
-import type { Role } from "./shared/roles";
+
+type DemoUser = "operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "officer4" | "adminA" | "adminB" | "auditor";
 
 export interface DemoCredentials {
   baseUrl: string;
-  users: Record<"operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "auditor", { username: string; password: string; token: string; orgId: string; address: string }>;
-  orgs: Record<"acme" | "pearl" | "bankA" | "bankB", string>;
+  users: Record<DemoUser, { username: string; password: string; token: string; orgId: string; address: string }>;
+  orgs: Record<"acme" | "pearl" | "bankA" | "bankB" | "audit", string>;
 }
 
 const units = (n: number) => BigInt(Math.round(n * 100));
 
+/** What each treasury lets the ledger draw in the demo: bounded, raised by the treasury's own key when needed. */
+export const DEMO_ALLOWANCE = { bank: units(10_000_000), buyer: units(20_000_000), supplier: units(2_000_000) } as const;
+
+const asActor = (c: CreatedUser): Actor =>
+  actorOf({ id: c.user.id, name: c.user.name, role: c.user.role, orgId: c.user.orgId, address: c.user.address, isAdmin: c.user.chainRole === "admin" });
+
 /**
- * The demo world, created once on the first start: Acme Motors (buyer), Pearl River Parts (supplier), Bank A
- * (fast-track for Acme up to 500,000.00; officers officer1 and officer2) and Bank B (no fast-track; officer3), an
- * auditor and the operator. Banks mint deposits to themselves and Bank A funds Acme. Writes demo-credentials.json.
+ * The demo world, created once on the first start, as the governance of issue #10 has it. The operator onboards
+ * each organisation with its first admin and does nothing else: Acme Motors (buyer, admin "buyer"), Pearl River
+ * Parts (supplier, admin "supplier"), Bank A (admin adminA; officers officer1, added by adminA as the bank's second
+ * governor, and officer2, proposed by adminA and approved by officer1), Bank B (adminB; officer3 and officer4 the
+ * same way) and Trellis Audit (admin "auditor"). Each bank's policy is proposed by one officer and approved by the
+ * other: Bank A fast-tracks Acme up to 500,000.00; Bank B has no fast-track. Banks mint deposits to themselves, Bank A
+ * funds Acme, and every treasury grants the ledger a bounded allowance with its own key. Writes
+ * demo-credentials.json.
  */
 export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCredentials> {
   const log = s.logger;
   log.info("seeding the demo organisations and users");
-  const acme = (await createOrganization(s, { kind: "core_enterprise", name: "Acme Motors" })).orgId;
-  const pearl = (await createOrganization(s, { kind: "supplier", name: "Pearl River Parts" })).orgId;
-  const bankA = (await createOrganization(s, { kind: "bank", name: "Bank A" })).orgId;
-  const bankB = (await createOrganization(s, { kind: "bank", name: "Bank B" })).orgId;
-  const audit = (await createOrganization(s, { kind: "auditor", name: "Trellis Audit" })).orgId;
+  const onboard = (kind: "core_enterprise" | "supplier" | "bank" | "auditor", name: string, admin: string) =>
+    createOrganization(s, { kind, name, admin: { name: admin } });
+  const acme = await onboard("core_enterprise", "Acme Motors", "buyer");
+  const pearl = await onboard("supplier", "Pearl River Parts", "supplier");
+  const bankA = await onboard("bank", "Bank A", "adminA");
+  const bankB = await onboard("bank", "Bank B", "adminB");
+  const audit = await onboard("auditor", "Trellis Audit", "auditor");
 
-  const mk = async (name: string, orgId: string, role: Role) => {
-    // A fresh random password per demo user and data directory; people sign in with it, machines use the token.
-    // scrypt runs on libuv's thread pool while the user is created on-chain, so seeding takes no longer for it.
+  /** The bank's admin adds its first officer alone (the second governor), then proposes the next for that officer. */
+  const officers = async (admin: CreatedUser, orgId: string, first: string, second: string) => {
+    const a = asActor(admin);
+    const one = (await proposeMember(s, a, undefined, orgId, { name: first, role: "officer" })).body;
+    const two = (await proposeMember(s, a, undefined, orgId, { name: second, role: "officer" })).body;
+    await approveMember(s, asActor(one), undefined, orgId, two.proposal!.id);
+    two.user.chainRole = "officer";
+    return [one, two] as const;
+  };
+  const [officer1, officer2] = await officers(bankA.admin, bankA.orgId, "officer1", "officer2");
+  const [officer3, officer4] = await officers(bankB.admin, bankB.orgId, "officer3", "officer4");
+
+  const policy = async (maker: CreatedUser, checker: CreatedUser, bankOrgId: string, input: Parameters<typeof proposePolicy>[4]) => {
+    const { proposal } = await proposePolicy(s, asActor(maker), undefined, bankOrgId, input);
+    await approvePolicy(s, asActor(checker), undefined, bankOrgId, proposal.id);
+  };
+  await policy(officer1, officer2, bankA.orgId, {
+    advanceRateBps: 9000,
+    discountRateBps: 800,
+    fastTrackLimit: "500000.00",
+    trustedBuyers: [acme.orgId],
+    creditLimits: [{ supplierOrgId: pearl.orgId, limit: "2000000.00" }],
+  });
+  await policy(officer3, officer4, bankB.orgId, {
+    advanceRateBps: 9000,
+    discountRateBps: 900,
+    fastTrackLimit: "0.00",
+    creditLimits: [{ supplierOrgId: pearl.orgId, limit: "2000000.00" }],
+  });
+
+  const treasury = (orgId: string) => s.vault.treasuryOf(orgId).address;
+  const mint = (bankOrgId: string, to: string, n: number) => s.ledger.act({ address: treasury(bankOrgId), orgId: bankOrgId }, "token", "mint", [to, units(n)]);
+  await mint(bankA.orgId, treasury(bankA.orgId), 50_000_000);
+  await mint(bankB.orgId, treasury(bankB.orgId), 50_000_000);
+  await mint(bankA.orgId, treasury(acme.orgId), 20_000_000);
+  await grantAllowance(s, bankA.orgId, treasury(bankA.orgId), DEMO_ALLOWANCE.bank);
+  await grantAllowance(s, bankB.orgId, treasury(bankB.orgId), DEMO_ALLOWANCE.bank);
+  await grantAllowance(s, acme.orgId, treasury(acme.orgId), DEMO_ALLOWANCE.buyer);
+  await grantAllowance(s, pearl.orgId, treasury(pearl.orgId), DEMO_ALLOWANCE.supplier);
+
+  const operator = await createUser(s, { orgId: "0", name: "operator", role: "operator" });
+  // A fresh random password per demo user and data directory; people sign in with it, machines use the token.
+  const out = async (c: CreatedUser) => {
     const password = crypto.randomBytes(12).toString("base64url");
-    const hashing = hashPassword(password);
-    const { user, token } = await createUser(s, { orgId, name, role });
-    setPasswordHash(s.gdb, user.id, await hashing);
-    return { username: name, password, token, orgId, address: user.address };
+    setPasswordHash(s.gdb, c.user.id, await hashPassword(password));
+    return { username: c.user.name, password, token: c.token, orgId: c.user.orgId, address: c.user.address };
   };
-  const users = {
-    operator: await mk("operator", "0", "operator"),
-    buyer: await mk("buyer", acme, "buyer"),
-    supplier: await mk("supplier", pearl, "supplier"),
-    officer1: await mk("officer1", bankA, "officer"),
-    officer2: await mk("officer2", bankA, "officer"),
-    officer3: await mk("officer3", bankB, "officer"),
-    auditor: await mk("auditor", audit, "auditor"),
+  const credentials: DemoCredentials = {
+    baseUrl,
+    users: {
+      operator: await out(operator),
+      buyer: await out(acme.admin),
+      supplier: await out(pearl.admin),
+      officer1: await out(officer1),
+      officer2: await out(officer2),
+      officer3: await out(officer3),
+      officer4: await out(officer4),
+      adminA: await out(bankA.admin),
+      adminB: await out(bankB.admin),
+      auditor: await out(audit.admin),
+    },
+    orgs: { acme: acme.orgId, pearl: pearl.orgId, bankA: bankA.orgId, bankB: bankB.orgId, audit: audit.orgId },
   };
-
-  const a1 = { address: users.officer1.address, orgId: bankA };
-  const b3 = { address: users.officer3.address, orgId: bankB };
-  await s.ledger.act(a1, "ledger", "setBankPolicy", [9000, 800, units(500_000)]);
-  await s.ledger.act(a1, "ledger", "setTrustedBuyer", [acme, true]);
-  await s.ledger.act(a1, "ledger", "setCreditLimit", [pearl, units(2_000_000)]);
-  await s.ledger.act(b3, "ledger", "setBankPolicy", [9000, 900, 0n]);
-  await s.ledger.act(b3, "ledger", "setCreditLimit", [pearl, units(2_000_000)]);
-
-  const treasuryA = s.vault.treasuryOf(bankA).address;
-  const treasuryB = s.vault.treasuryOf(bankB).address;
-  await s.ledger.act({ address: treasuryA, orgId: bankA }, "token", "mint", [treasuryA, units(50_000_000)]);
-  await s.ledger.act({ address: treasuryB, orgId: bankB }, "token", "mint", [treasuryB, units(50_000_000)]);
-  const last = await s.ledger.act({ address: treasuryA, orgId: bankA }, "token", "mint", [s.vault.treasuryOf(acme).address, units(20_000_000)]);
-  await s.indexer.waitFor(last.blockNumber);
-
-  const credentials: DemoCredentials = { baseUrl, users, orgs: { acme, pearl, bankA, bankB } };
   const file = path.join(s.config.dataDir, "demo-credentials.json");
   fs.writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
   log.info({ file }, "demo data seeded");

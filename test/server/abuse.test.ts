@@ -10,6 +10,12 @@ import { clients, confirmedInvoice, DOC, inDays } from "./lifecycle";
  * The abuse findings of the outside review (issue 9, items 5, 8, 9 and 10), each through the HTTP API against a
  * real chain: what the reviewer did, and what must happen instead.
  */
+const adminOf = (creds: { orgs: Record<string, string>; users: Record<string, { token: string }> }, orgId: string) => {
+  const o = creds.orgs;
+  const name = orgId === o.acme ? "buyer" : orgId === o.pearl ? "supplier" : orgId === o.bankA ? "adminA" : orgId === o.bankB ? "adminB" : "auditor";
+  return creds.users[name].token;
+};
+
 describe("abuse findings", function () {
   this.timeout(240_000);
   let p: Platform;
@@ -41,7 +47,7 @@ describe("abuse findings", function () {
   describe("5. /relay refuses what would revert, before broadcasting it", () => {
     it("answers 4xx with a stable code for expired, future-nonce, out-of-bounds gas, oversized and forged requests, and the relayers pay nothing", async () => {
       const own = Wallet.createRandom();
-      const created = await c.operator("POST", "/users", { orgId: p.credentials.orgs.acme, name: `relay-${Date.now() % 1e6}`, role: "buyer", address: own.address });
+      const created = await apiClient(p.baseUrl, adminOf(p.credentials, p.credentials.orgs.acme))("POST", `/orgs/${p.credentials.orgs.acme}/members`, { name: `relay-${Date.now() % 1e6}`, role: "member", address: own.address });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const me = apiClient(p.baseUrl, created.body.token);
       const params = (await me("GET", "/relay/params")).body;
@@ -96,7 +102,7 @@ describe("abuse findings", function () {
       const good = Wallet.createRandom().address;
       const i = good.slice(2).search(/[a-fA-F]/) + 2;
       const flipped = good.slice(0, i) + (good[i] === good[i].toLowerCase() ? good[i].toUpperCase() : good[i].toLowerCase()) + good.slice(i + 1);
-      const r = await c.operator("POST", "/users", { orgId: p.credentials.orgs.acme, name: `cs-${Date.now() % 1e6}`, role: "buyer", address: flipped });
+      const r = await apiClient(p.baseUrl, adminOf(p.credentials, p.credentials.orgs.acme))("POST", `/orgs/${p.credentials.orgs.acme}/members`, { name: `cs-${Date.now() % 1e6}`, role: "member", address: flipped });
       expect(r.status, JSON.stringify(r.body)).to.equal(400);
       expect(r.body.error.code).to.equal("VALIDATION_FAILED");
       expect(r.body.error.details[0].path).to.equal("address");
@@ -108,7 +114,7 @@ describe("abuse findings", function () {
       const accounts = () => Number(gdb().prepare("SELECT count(*) FROM accounts WHERE org_id = ? AND purpose = 'user'").pluck().get(org));
       const [m0, a0] = [members(), accounts()];
       const name = `twin-${Date.now() % 1e6}`;
-      const answers = await Promise.all([0, 1, 2].map(() => c.operator("POST", "/users", { orgId: org, name, role: "buyer" })));
+      const answers = await Promise.all([0, 1, 2].map(() => apiClient(p.baseUrl, adminOf(p.credentials, org))("POST", `/orgs/${org}/members`, { name, role: "member" })));
       expect(answers.map((a) => a.status).sort()).to.deep.equal([201, 409, 409]);
       for (const a of answers.filter((x) => x.status === 409)) expect(a.body.error.code).to.equal("DUPLICATE_USER");
       const winner = answers.find((a) => a.status === 201)!.body;
@@ -119,7 +125,7 @@ describe("abuse findings", function () {
       const me = await apiClient(p.baseUrl, winner.token)("GET", "/me");
       expect(me.body.user).to.include({ name, role: "buyer", address: winner.user.address });
       // Later, the name stays taken.
-      const again = await c.operator("POST", "/users", { orgId: org, name, role: "buyer" });
+      const again = await apiClient(p.baseUrl, adminOf(p.credentials, org))("POST", `/orgs/${org}/members`, { name, role: "member" });
       expect(again.status).to.equal(409);
       expect(again.body.error.code).to.equal("DUPLICATE_USER");
       expect(members()).to.equal(m0 + 1);
@@ -128,10 +134,10 @@ describe("abuse findings", function () {
     it("is idempotent under retry: the same Idempotency-Key answers the same user, with no second member", async () => {
       const name = `retry-${Date.now() % 1e6}`;
       const key = { "idempotency-key": `user-${name}` };
-      const first = await c.operator("POST", "/users", { orgId: p.credentials.orgs.pearl, name, role: "supplier" }, key);
+      const first = await apiClient(p.baseUrl, adminOf(p.credentials, p.credentials.orgs.pearl))("POST", `/orgs/${p.credentials.orgs.pearl}/members`, { name, role: "member" }, key);
       expect(first.status, JSON.stringify(first.body)).to.equal(201);
       const h = await head();
-      const second = await c.operator("POST", "/users", { orgId: p.credentials.orgs.pearl, name, role: "supplier" }, key);
+      const second = await apiClient(p.baseUrl, adminOf(p.credentials, p.credentials.orgs.pearl))("POST", `/orgs/${p.credentials.orgs.pearl}/members`, { name, role: "member" }, key);
       expect(second.status).to.equal(201);
       expect(second.body).to.deep.equal(first.body);
       expect(second.headers.get("idempotent-replayed")).to.equal("true");
@@ -145,16 +151,16 @@ describe("abuse findings", function () {
       const s = p.gateway.services;
       const wallet = s.vault.create("user", org);
       gdb().prepare("INSERT INTO user_creations (name, org_id, role, address, status, created_at) VALUES (?, ?, 'buyer', ?, 'pending', ?)").run(name, org, wallet.address, new Date().toISOString());
-      await s.indexer.waitFor((await s.ledger.act({ address: s.operatorAddress }, "ledger", "addMember", [org, wallet.address])).blockNumber);
+      await s.indexer.waitFor((await s.ledger.act({ address: p.credentials.users.buyer.address, orgId: org }, "ledger", "addMember", [org, wallet.address, 1])).blockNumber);
       const h = await head();
-      const r = await c.operator("POST", "/users", { orgId: org, name, role: "buyer" });
+      const r = await apiClient(p.baseUrl, adminOf(p.credentials, org))("POST", `/orgs/${org}/members`, { name, role: "member" });
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
       expect(r.body.user).to.include({ name, address: wallet.address, orgId: org });
       expect(await head(), "no second addMember").to.equal(h);
       // A different request for the same pending name is a duplicate, not a resumption.
       const other = `crashed2-${Date.now() % 1e6}`;
       gdb().prepare("INSERT INTO user_creations (name, org_id, role, address, status, created_at) VALUES (?, ?, 'buyer', ?, 'pending', ?)").run(other, org, makeWallet("0x" + crypto.randomBytes(32).toString("hex")).address, new Date().toISOString());
-      const wrong = await c.operator("POST", "/users", { orgId: p.credentials.orgs.pearl, name: other, role: "supplier" });
+      const wrong = await apiClient(p.baseUrl, adminOf(p.credentials, p.credentials.orgs.pearl))("POST", `/orgs/${p.credentials.orgs.pearl}/members`, { name: other, role: "member" });
       expect(wrong.status).to.equal(409);
       expect(wrong.body.error.code).to.equal("DUPLICATE_USER");
     });
@@ -243,9 +249,9 @@ describe("abuse findings", function () {
     });
 
     it("keeps each organisation within its document quota (413 DOCUMENT_QUOTA_EXCEEDED); a document it holds costs nothing again", async () => {
-      const org = await c.operator("POST", "/orgs", { kind: "supplier", name: `Quota Co ${Date.now() % 1e6}` });
+      const org = await c.operator("POST", "/orgs", { kind: "supplier", name: `Quota Co ${Date.now() % 1e6}`, admin: { name: `quota-admin-${Date.now() % 1e6}` } });
       expect(org.status, JSON.stringify(org.body)).to.equal(201);
-      const user = await c.operator("POST", "/users", { orgId: org.body.id, name: `quota-${Date.now() % 1e6}`, role: "supplier" });
+      const user = await apiClient(p.baseUrl, org.body.admin.token)("POST", `/orgs/${org.body.id}/members`, { name: `quota-${Date.now() % 1e6}`, role: "member" });
       const config = p.gateway.services.config;
       const quota = config.documentQuotaBytes;
       config.documentQuotaBytes = 100;

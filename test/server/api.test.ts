@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { encodeBytes32String, Wallet, ZeroHash } from "ethers";
+import { keccak256, toUtf8Bytes, Wallet, ZeroHash } from "ethers";
 import { TrellisLedger__factory } from "../../typechain-types";
 import { apiClient } from "../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../scripts/lib/platform";
@@ -200,8 +200,13 @@ describe("gateway API on a Hardhat node", function () {
         ["POST", `/financing-requests/${req.body.id}/reject`, { reasonCode: 1 }, ["officer"]],
         ["POST", `/financing-requests/${req.body.id}/disburse`, undefined, ["officer"]],
         ["PUT", `/banks/${p.credentials.orgs.bankA}/policy`, { advanceRateBps: 1, discountRateBps: 1, fastTrackLimit: "1.00" }, ["officer"]],
-        ["POST", "/orgs", { kind: "supplier", name: "Nope" }, ["operator"]],
-        ["POST", "/users", { orgId: p.credentials.orgs.acme, name: "nope", role: "buyer" }, ["operator"]],
+        ["POST", "/orgs", { kind: "supplier", name: "Nope", admin: { name: "nope-admin" } }, ["operator"]],
+        ["POST", "/users", { orgId: "0", name: "nope", role: "operator" }, ["operator"]],
+        ["POST", `/orgs/${p.credentials.orgs.pearl}/suspend`, undefined, ["operator"]],
+        ["POST", `/orgs/${p.credentials.orgs.bankA}/members`, { name: "nope-member", role: "officer" }, []],
+        ["POST", `/orgs/${p.credentials.orgs.bankA}/members/1/approve`, undefined, []],
+        ["PUT", `/orgs/${p.credentials.orgs.bankA}/allowance`, { amount: "1.00" }, []],
+        ["POST", `/banks/${p.credentials.orgs.bankA}/policy/proposals/1/approve`, undefined, []],
       ];
       const users = { operator: c.operator, auditor: c.auditor, buyer: c.buyer, supplier: c.supplier, officer: c.officer3 } as const;
       const before = await head();
@@ -241,7 +246,8 @@ describe("gateway API on a Hardhat node", function () {
   describe("non-custodial signing through /relay", () => {
     it("relays a forward request the user signed with its own key, attributed to the user", async () => {
       const own = Wallet.createRandom();
-      const created = await c.operator("POST", "/users", { orgId: p.credentials.orgs.acme, name: `self-${Date.now() % 1e6}`, role: "buyer", address: own.address });
+      // Acme's admin adds the person with their own address; the operator cannot (its on-chain role is gone).
+      const created = await c.buyer("POST", `/orgs/${p.credentials.orgs.acme}/members`, { name: `self-${Date.now() % 1e6}`, role: "member", address: own.address });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const me = apiClient(p.baseUrl, created.body.token);
       // The gateway holds no key for this user, so a write answers with a signing request and sends nothing.
@@ -250,8 +256,10 @@ describe("gateway API on a Hardhat node", function () {
       expect(custodial.body.signingRequest.summary).to.equal("Issue an order to Pearl River Parts: PO-NC, TDT 5.00");
       const params = (await me("GET", "/relay/params")).body;
       const iface = TrellisLedger__factory.createInterface();
+      // The user committed to its reference itself; this gateway holds no opening, so it shows the commitment.
+      const poCommitment = keccak256(toUtf8Bytes(`PO-SELF-${Date.now()}`));
       const due = Math.floor(Date.now() / 1000) + 30 * 86400;
-      const data = iface.encodeFunctionData("issueOrder", [p.credentials.orgs.pearl, params.token, 500n, due, encodeBytes32String("PO-SELF"), ZeroHash]);
+      const data = iface.encodeFunctionData("issueOrder", [p.credentials.orgs.pearl, params.token, 500n, due, poCommitment, ZeroHash]);
       const unsigned = { from: own.address, to: params.ledger, value: "0", gas: "500000", nonce: params.nonce, deadline: Math.floor(Date.now() / 1000) + 600, data };
       const signature = await own.signTypedData(params.domain, params.types, unsigned);
       const forged = await Wallet.createRandom().signTypedData(params.domain, params.types, unsigned);
@@ -262,7 +270,7 @@ describe("gateway API on a Hardhat node", function () {
       const issued = r.body.events.find((e: { name: string }) => e.name === "OrderIssued");
       expect(issued.args.actor).to.equal(own.address);
       const order = await me("GET", `/orders/${issued.args.orderId}`);
-      expect(order.body).to.include({ status: "issued", amount: "5.00", reference: "PO-SELF" });
+      expect(order.body).to.include({ status: "issued", amount: "5.00", reference: poCommitment });
     });
   });
 
@@ -334,7 +342,7 @@ describe("gateway API on a Hardhat node", function () {
         components: { schemas: Record<string, unknown>; securitySchemes: Record<string, Record<string, string>> };
       };
       const ops = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-      expect(ops).to.have.length(81);
+      expect(ops).to.have.length(87);
       expect(new Set(ops.map((o) => o.op.operationId)).size).to.equal(ops.length);
       // A bearer API token or the console's session cookie; signing in is the one public operation.
       expect(spec.components.securitySchemes).to.deep.include({ bearer: { type: "http", scheme: "bearer", description: spec.components.securitySchemes.bearer.description } });

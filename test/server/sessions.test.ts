@@ -53,6 +53,12 @@ function browser(baseUrl: string) {
   };
 }
 
+const adminOf = (creds: { orgs: Record<string, string>; users: Record<string, { token: string }> }, orgId: string) => {
+  const o = creds.orgs;
+  const name = orgId === o.acme ? "buyer" : orgId === o.pearl ? "supplier" : orgId === o.bankA ? "adminA" : orgId === o.bankB ? "adminB" : "auditor";
+  return creds.users[name].token;
+};
+
 describe("people and credentials", function () {
   this.timeout(240_000);
   let p: Platform;
@@ -72,7 +78,9 @@ describe("people and credentials", function () {
   /** A new user of an organisation, with a password set through their first token. */
   async function newUser(orgId: string, role: string, password = "correct horse battery") {
     const name = `u${++run}-${Date.now() % 1e6}`;
-    const created = await operator("POST", "/users", { orgId, name, role });
+    // The organisation's own admin adds the person (the operator adds no members); `role` follows the org's kind.
+    void role;
+    const created = await apiClient(p.baseUrl, adminOf(p.credentials, orgId))("POST", `/orgs/${orgId}/members`, { name, role: "member" });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const api = apiClient(p.baseUrl, created.body.token);
     const set = await api("PUT", "/users/me/password", { newPassword: password });
@@ -89,7 +97,7 @@ describe("people and credentials", function () {
       const cookie = r.headers.get("set-cookie")!;
       expect(cookie).to.match(/^trellis_session=[A-Za-z0-9_-]{43};/);
       expect(cookie).to.include("HttpOnly").and.include("SameSite=Strict").and.include("Path=/");
-      expect(r.body.user).to.include({ name: "officer1", role: "officer", orgId: p.credentials.orgs.bankA, isAdmin: true, totpEnabled: false });
+      expect(r.body.user).to.include({ name: "officer1", role: "officer", orgId: p.credentials.orgs.bankA, isAdmin: false, totpEnabled: false });
       expect(r.body.org).to.include({ id: p.credentials.orgs.bankA, name: "Bank A", kind: "bank" });
       expect(r.body.csrfToken).to.match(/^[A-Za-z0-9_-]{43}$/);
       expect(SessionBody.strict().safeParse(r.body).success, "the answer matches its documented schema").to.equal(true);
@@ -323,7 +331,7 @@ describe("people and credentials", function () {
 
   describe("organisation suspension", () => {
     it("suspends and reinstates an organisation on the ledger (operator only), through the API and the CLI", async () => {
-      const org = await operator("POST", "/orgs", { kind: "supplier", name: `Delta Castings ${Date.now() % 1e6}` });
+      const org = await operator("POST", "/orgs", { kind: "supplier", name: `Delta Castings ${Date.now() % 1e6}`, admin: { name: `delta-admin-${Date.now() % 1e6}` } });
       expect(org.status).to.equal(201);
       const supplier = apiClient(p.baseUrl, p.credentials.users.supplier.token);
       expect((await supplier("POST", `/orgs/${org.body.id}/suspend`)).status).to.equal(403);

@@ -9,6 +9,9 @@ const MINOR = (v: string) => {
   return `${s.slice(0, -2)}.${s.slice(-2)}`;
 };
 
+/** IOrgRegistry.MemberRole values to words. */
+const ROLE: Record<string, string> = { "0": "none", "1": "member", "2": "officer", "3": "admin" };
+
 const RULES: Record<string, Rule> = {
   RegistryUnknownOrg: ["not_found", "NOT_FOUND", (a) => `Organisation ${a.orgId} was not found.`],
   RegistryOrgSuspended: ["unprocessable", "ORG_SUSPENDED", (a) => `Organisation ${a.orgId} is suspended and cannot act or be dealt with.`],
@@ -21,6 +24,25 @@ const RULES: Record<string, Rule> = {
   RegistryInvalidKind: ["invalid", "VALIDATION_FAILED", () => "That is not a valid organisation kind."],
   RegistryGracePeriodTooLong: ["unprocessable", "RULE_VIOLATION", () => "The grace period may be at most 365 days."],
   AccessControlUnauthorizedAccount: ["forbidden", "FORBIDDEN", () => "Your account lacks the on-chain role for this action."],
+  RegistryNotOperator: ["forbidden", "OPERATOR_ONLY", () => "Only the platform operator onboards, suspends or reinstates organisations."],
+  RegistryTreasuryInUse: ["conflict", "TREASURY_IN_USE", (a) => `That treasury already belongs to organisation ${a.existingOrgId ?? a.orgId}.`],
+  RegistryRoleRequired: ["forbidden", "ROLE_REQUIRED", (a) => `Your role in organisation ${a.orgId} does not allow this (${ROLE[a.required] ?? a.required} needed, you are ${ROLE[a.actual] ?? a.actual}).`],
+  RegistryInvalidRole: ["invalid", "VALIDATION_FAILED", () => "That is not a role a member can be given (remove the member instead)."],
+  RegistryEmptyKycHash: ["invalid", "VALIDATION_FAILED", () => "The KYC dossier hash is required."],
+  RegistryDuplicateKyc: ["conflict", "DUPLICATE_KYC", (a) => `Organisation ${a.existingOrgId} was onboarded with this KYC dossier: one identity, one organisation.`],
+  RegistrySecondApprovalRequired: ["forbidden", "SECOND_APPROVAL_REQUIRED", () => "In a bank, an officer or admin needs a proposal and a second member's approval."],
+  RegistryLastAdmin: ["conflict", "LAST_ADMIN", (a) => `Organisation ${a.orgId} would be left without an admin.`],
+  RegistryTooFewGovernors: ["conflict", "TOO_FEW_GOVERNORS", (a) => `Bank ${a.orgId} would be left with fewer than two governors.`],
+  RegistryUnknownProposal: ["not_found", "NOT_FOUND", (a) => `Member proposal ${a.proposalId} was not found.`],
+  RegistryProposalDecided: ["conflict", "PROPOSAL_NOT_OPEN", (a) => `Member proposal ${a.proposalId} is already decided.`],
+  RegistrySelfApproval: ["forbidden", "SAME_OFFICER", () => "The proposer cannot approve their own proposal; a second governor does."],
+  PolicyUnknownProposal: ["not_found", "NOT_FOUND", (a) => `Policy proposal ${a.proposalId} was not found.`],
+  PolicyProposalDecided: ["conflict", "PROPOSAL_NOT_OPEN", (a) => `Policy proposal ${a.proposalId} is already decided.`],
+  PolicyNotBank: ["not_found", "NOT_FOUND", (a) => `Policy proposal ${a.proposalId} was not found.`],
+  PolicySelfApproval: ["forbidden", "SAME_OFFICER", () => "Maker-checker: the officer who proposed a policy change cannot approve it."],
+  OrderSelfDealing: ["unprocessable", "SELF_DEALING", () => "An organisation cannot order from itself."],
+  InvoiceEmptyKey: ["invalid", "VALIDATION_FAILED", () => "The invoice number is required."],
+  FinancingAllowanceTooLow: ["unprocessable", "ALLOWANCE_TOO_LOW", (a) => `Bank ${a.bankOrgId}'s treasury allows the ledger ${MINOR(a.allowance)}, less than the ${MINOR(a.needed)} this disbursement needs; the treasury raises its allowance first.`],
   PolicyRateTooHigh: ["unprocessable", "RULE_VIOLATION", (a) => `A rate of ${a.rateBps} bps is above 100 %.`],
   OrderUnknown: ["not_found", "NOT_FOUND", (a) => `Order ${a.orderId} was not found.`],
   OrderInvalidStatus: ["conflict", "INVALID_STATUS", (a) => `Order ${a.orderId} is not in a status that allows this.`],
@@ -34,7 +56,6 @@ const RULES: Record<string, Rule> = {
   InvoiceDuplicate: ["conflict", "DUPLICATE_INVOICE", (a) => `This supplier already registered that invoice number (invoice ${a.existingInvoiceId}).`],
   InvoiceAmountExceedsOrder: ["unprocessable", "AMOUNT_EXCEEDS_ORDER", (a) => `The amount ${MINOR(a.requested)} is more than the order's uninvoiced remainder ${MINOR(a.remaining)}.`],
   InvoiceZeroAmount: ["invalid", "VALIDATION_FAILED", () => "The amount must be more than zero."],
-  InvoiceEmptyNumber: ["invalid", "VALIDATION_FAILED", () => "The invoice number is required."],
   InvoiceDueDateNotInFuture: ["unprocessable", "DUE_DATE_NOT_IN_FUTURE", () => "The due date must be in the future."],
   InvoiceNotBuyer: ["not_found", "NOT_FOUND", (a) => `Invoice ${a.invoiceId} was not found.`],
   InvoiceNotSupplier: ["not_found", "NOT_FOUND", (a) => `Invoice ${a.invoiceId} was not found.`],

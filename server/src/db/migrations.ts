@@ -276,6 +276,46 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Webhooks: endpoints, messages written in the indexer's transaction, deliveries and attempts (webhooks/outbox.ts).
   WEBHOOK_OUTBOX_MIGRATION,
+  // 5: on-chain governance and commitments (issues #10, #12). Members carry their role; member and policy proposals
+  // are projected; references, numbers and reasons arrive as salted commitments, and the plain text is filled in
+  // from this gateway's commitments where it holds them (NULL or the commitment otherwise).
+  `
+  ALTER TABLE members ADD COLUMN role INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE organizations ADD COLUMN name_commitment TEXT;
+  ALTER TABLE organizations ADD COLUMN admin TEXT;
+  ALTER TABLE orders ADD COLUMN reference_commitment TEXT;
+  ALTER TABLE orders ADD COLUMN reject_reason TEXT;
+  ALTER TABLE orders ADD COLUMN reject_reason_commitment TEXT;
+  ALTER TABLE invoices ADD COLUMN invoice_key TEXT;
+  ALTER TABLE invoices ADD COLUMN number_commitment TEXT;
+  ALTER TABLE invoices ADD COLUMN dispute_reason TEXT;
+  ALTER TABLE financing_requests ADD COLUMN reject_reason TEXT;
+  CREATE TABLE member_proposals (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL,
+    account TEXT NOT NULL,
+    role INTEGER NOT NULL,
+    proposer TEXT NOT NULL,
+    status TEXT NOT NULL,
+    decided_by TEXT,
+    proposed_at INTEGER NOT NULL,
+    decided_at INTEGER
+  );
+  CREATE INDEX member_proposals_org ON member_proposals (org_id, id);
+  CREATE TABLE policy_proposals (
+    id INTEGER PRIMARY KEY,
+    bank_org_id INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    change TEXT NOT NULL,
+    proposer TEXT NOT NULL,
+    status TEXT NOT NULL,
+    decided_by TEXT,
+    proposed_at INTEGER NOT NULL,
+    decided_at INTEGER,
+    tx_hash TEXT NOT NULL
+  );
+  CREATE INDEX policy_proposals_bank ON policy_proposals (bank_org_id, id);
+  `,
 ];
 
 /**
@@ -297,4 +337,6 @@ export const PROJECTION_TABLES = [
   "trusted_buyers",
   "credit_records",
   "token_transfers",
+  "member_proposals",
+  "policy_proposals",
 ] as const;

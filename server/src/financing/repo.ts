@@ -29,7 +29,7 @@ export interface FinancingRequest {
   netAmount: string | null;
   repaid: string;
   outstanding: string;
-  rejection: { reasonCode: number; officer: string } | null;
+  rejection: { reasonCode: number; officer: string; reason: string | null } | null;
   updatedAt: string;
 }
 
@@ -54,6 +54,7 @@ interface RequestRow {
   net_amount: string | null;
   repaid: string;
   reject_reason_code: number | null;
+  reject_reason: string | null;
   rejected_by: string | null;
   updated_at: number;
 }
@@ -90,7 +91,7 @@ function toRequest(r: RequestRow, approvals: { officer: string; at: string }[]):
     repaid: formatMinor(repaid),
     outstanding: formatMinor(live ? amount - repaid : 0n),
     rejection:
-      r.status === "rejected" ? { reasonCode: r.reject_reason_code ?? 0, officer: r.rejected_by ?? "" } : null,
+      r.status === "rejected" ? { reasonCode: r.reject_reason_code ?? 0, officer: r.rejected_by ?? "", reason: r.reject_reason } : null,
     updatedAt: iso(r.updated_at),
   };
 }

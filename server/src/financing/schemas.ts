@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FreeText } from "../orders/schemas";
 import { Address, Amount, Cursor, DateTime, Id, Limit, Money, OrgId, RecordId, WrittenFields, page } from "../http/schemas";
 import { CreateInvoice, WrittenInvoice } from "../invoices/schemas";
 
@@ -6,7 +7,7 @@ import { CreateInvoice, WrittenInvoice } from "../invoices/schemas";
 
 export const CreateFinancingRequest = z.object({ invoiceId: Id, bankOrgId: Id, amount: Amount }).strict();
 export const RejectFinancingRequest = z
-  .object({ reasonCode: z.number().int().min(0).max(65535).default(0), reason: z.string().max(2000).optional() })
+  .object({ reasonCode: z.number().int().min(0).max(65535).default(0), reason: FreeText(2000).optional() })
   .strict();
 export const RepayFinancing = z.object({ amount: Amount }).strict();
 export const OneStop = CreateInvoice.extend({ bankOrgId: Id, financingAmount: Amount }).strict();
@@ -40,7 +41,7 @@ export const FinancingRequestRecord = z.object({
   netAmount: Money.nullable(),
   repaid: Money,
   outstanding: Money,
-  rejection: z.object({ reasonCode: z.number().int(), officer: z.string() }).nullable(),
+  rejection: z.object({ reasonCode: z.number().int(), officer: z.string(), reason: z.string().nullable() }).nullable(),
   updatedAt: DateTime,
 }).meta({ id: "FinancingRequest" });
 export const WrittenFinancingRequest = FinancingRequestRecord.extend(WrittenFields).meta({ id: "WrittenFinancingRequest" });

@@ -1,3 +1,5 @@
+import { ZeroHash } from "ethers";
+import { commit } from "../commitments/service";
 import type { z } from "zod";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import { openComplaint } from "../disputes/service";
@@ -39,9 +41,10 @@ export async function actOnRequest(s: Services, actor: Actor, idem: IdempotencyS
   return actOn(s, actor, idem, requests(s, actor), id, FN[action]);
 }
 
-/** Rejects a request as an officer of its bank, committing to the reason by its hash. */
+/** Rejects a request as an officer of its bank; the reason reaches the chain only as a salted commitment (or zero). */
 export async function rejectRequest(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, input: z.infer<typeof RejectFinancingRequest>) {
-  return actOn(s, actor, idem, requests(s, actor), id, "rejectFinancing", [input.reasonCode, sha256Hex(input.reason ?? "")]);
+  const reason = input.reason ? commit(s.gdb, "financing", "reason", input.reason) : ZeroHash;
+  return actOn(s, actor, idem, requests(s, actor), id, "rejectFinancing", [input.reasonCode, reason]);
 }
 
 /** Repays the bank directly from the supplier's treasury (recourse). */

@@ -13,6 +13,8 @@ export type { RpcBlock, RpcProvider } from "./follower";
 
 export interface IndexerOptions {
   db: Database;
+  /** The plain value behind a salted commitment this gateway made (issue #12); projections show it to the parties. */
+  reveal?: (commitment: string) => string | undefined;
   provider: RpcProvider;
   chainId: number;
   addresses: TrellisAddresses;
@@ -121,7 +123,7 @@ export class Indexer {
     this.batchBlocks = Math.min(this.maxBatchBlocks, 64);
     this.log = opts.logger ?? pino({ enabled: false });
     this.decoder = new EventDecoder(this.addresses);
-    this.projector = new Projector(this.db, this.chainId, this.addresses.token, opts.outbox);
+    this.projector = new Projector(this.db, this.chainId, this.addresses.token, opts.outbox, opts.reveal);
     this.afterCommit = opts.afterCommit;
     this.follower = new BlockFollower(
       opts.provider,

@@ -1,6 +1,6 @@
 import type { Database } from "../db/sqlite";
 import { clampLimit, decodeCursor, iso, pageOf, parseId, type Page } from "../db/page";
-import { bytes32Text, eventIdOf, indexChainId, prepared } from "../db/stmt";
+import { eventIdOf, indexChainId, prepared } from "../db/stmt";
 import { formatMinor } from "../shared/money";
 import { scopeOrg, seesAll, type Scope } from "../shared/scope";
 
@@ -23,7 +23,7 @@ export interface Invoice {
   documentHash: string;
   financingRequestId: string | null;
   financed: boolean;
-  dispute: { reasonCode: number; reasonHash: string } | null;
+  dispute: { reasonCode: number; reasonHash: string; reason: string | null } | null;
   createdAt: string;
   confirmedAt: string | null;
   updatedAt: string;
@@ -46,6 +46,7 @@ interface InvoiceRow {
   f_status: string | null;
   dispute_reason_code: number | null;
   dispute_reason_hash: string | null;
+  dispute_reason: string | null;
   created_at: number;
   confirmed_at: number | null;
   updated_at: number;
@@ -65,7 +66,7 @@ function toInvoice(r: InvoiceRow): Invoice {
     id: String(r.id),
     status: r.status,
     orderId: String(r.order_id),
-    invoiceNumber: bytes32Text(r.invoice_number),
+    invoiceNumber: r.invoice_number,
     supplierOrgId: String(r.supplier_org_id),
     supplierName: r.supplier_name ?? "",
     buyerOrgId: String(r.buyer_org_id),
@@ -79,7 +80,7 @@ function toInvoice(r: InvoiceRow): Invoice {
     financed: r.f_status !== null && FINANCED.has(r.f_status),
     dispute:
       r.status === "disputed" && r.dispute_reason_code !== null
-        ? { reasonCode: r.dispute_reason_code, reasonHash: r.dispute_reason_hash ?? "" }
+        ? { reasonCode: r.dispute_reason_code, reasonHash: r.dispute_reason_hash ?? "", reason: r.dispute_reason }
         : null,
     createdAt: iso(r.created_at),
     confirmedAt: iso(r.confirmed_at),
@@ -233,7 +234,7 @@ export function listDisputes(db: Database, filter: DisputeFilter, scope: Scope):
   return pageOf(rows, limit, "disputes", (r) => r.seq, (r) => ({
     id: eventIdOf(chainId, r.seq),
     invoiceId: String(r.invoice_id),
-    invoiceNumber: bytes32Text(r.invoice_number),
+    invoiceNumber: r.invoice_number,
     buyerOrgId: String(r.buyer_org_id),
     buyerName: r.buyer_name ?? "",
     supplierOrgId: String(r.supplier_org_id),

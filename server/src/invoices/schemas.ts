@@ -1,17 +1,19 @@
 import { z } from "zod";
 import { DISPUTE_CATEGORIES } from "../disputes/schemas";
+import { FreeText } from "../orders/schemas";
 import { Amount, Bytes32, Cursor, DateTime, DueDate, Hash, Id, Limit, Money, RecordId, WrittenFields, page } from "../http/schemas";
 
 // ---- Requests ----
 
-export const InvoiceNumber = z.string().min(1).max(31).regex(/^[\x21-\x7E][\x20-\x7E]*$/, "must be printable ASCII (at most 31 characters)");
+/** Any Unicode (it reaches the chain only as a keyed hash and a salted commitment), at most 64 characters. */
+export const InvoiceNumber = FreeText(64);
 export const CreateInvoice = z
   .object({ orderId: Id, invoiceNumber: InvoiceNumber, amount: Amount, dueDate: DueDate, documentHash: Hash })
   .strict();
 const DisputeFields = {
   reasonCode: z.number().int().min(0).max(65535).default(0),
   category: z.enum(DISPUTE_CATEGORIES).default("other"),
-  reason: z.string().min(1).max(2000),
+  reason: FreeText(2000),
   reasonHash: Hash.describe("The hash of a reasoning kept elsewhere; computed from `reason` when omitted"),
 };
 /** A reason, or the hash of one kept elsewhere: said as two shapes, so that the OpenAPI document says it too. */
@@ -42,7 +44,9 @@ export const InvoiceRecord = z.object({
   documentHash: Bytes32,
   financingRequestId: RecordId.nullable(),
   financed: z.boolean(),
-  dispute: z.object({ reasonCode: z.number().int(), reasonHash: z.string() }).nullable(),
+  dispute: z
+    .object({ reasonCode: z.number().int(), reasonHash: z.string().describe("The salted commitment on the chain"), reason: z.string().nullable() })
+    .nullable(),
   createdAt: DateTime,
   confirmedAt: DateTime.nullable(),
   updatedAt: DateTime,

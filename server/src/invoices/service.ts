@@ -1,11 +1,10 @@
-import { encodeBytes32String } from "ethers";
+import { commit, consortiumKeyOf, invoiceKey } from "../commitments/service";
 import type { z } from "zod";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import { openComplaint } from "../disputes/service";
 import type { Services } from "../services";
 import { badRequest, unprocessable } from "../shared/errors";
 import { assertOrgActive } from "../orgs/service";
-import { sha256Hex } from "../shared/hash";
 import { toMinor } from "../shared/money";
 import type { Actor } from "../app/actor";
 import { actOn, eventArg, toUnixSeconds, visible, writeThenRead, type Target } from "../app/write";
@@ -40,7 +39,10 @@ export async function issueInvoice(s: Services, actor: Actor, idem: IdempotencyS
   const due = toUnixSeconds(input.dueDate);
   if (due <= Date.now() / 1000) throw badRequest("The due date must be in the future.");
   checkInvoiceTerms(order, due, s.config.maxInvoiceTenorDays);
-  const args = [input.orderId, encodeBytes32String(input.invoiceNumber), toMinor(input.amount), due, input.documentHash];
+  // The number reaches the chain as a keyed hash (uniqueness) and a salted commitment (disclosure), never as text.
+  const key = invoiceKey(consortiumKeyOf(s.config.dataDir), actor.user.orgId, input.invoiceNumber);
+  const number = commit(s.gdb, "invoice", "number", input.invoiceNumber);
+  const args = [input.orderId, key, number, toMinor(input.amount), due, input.documentHash];
   return writeThenRead(s, actor, idem, { target: "ledger", fn: "issueInvoice", args }, eventArg("InvoiceIssued", "invoiceId"), (id) => invoices(s, actor).read(id));
 }
 
@@ -72,7 +74,8 @@ export async function payInvoice(s: Services, actor: Actor, idem: IdempotencySte
  */
 export async function disputeInvoice(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, input: z.infer<typeof DisputeInvoice>) {
   assertOrgActive(s, actor.user.orgId);
-  const reasonHash = input.reasonHash ?? (input.reason !== undefined ? sha256Hex(input.reason) : undefined);
+  // A reason given here is committed with a fresh salt; a reasonHash is a commitment the buyer made elsewhere.
+  const reasonHash = input.reason !== undefined ? commit(s.gdb, "dispute", "reason", input.reason) : input.reasonHash;
   if (reasonHash === undefined) throw badRequest("Give a reason (or the reasonHash of one).");
   const out = await actOn(s, actor, idem, invoices(s, actor), id, "disputeInvoice", [input.reasonCode, reasonHash]);
   openComplaint(s, actor, {

@@ -1,6 +1,6 @@
 import type { Database } from "../db/sqlite";
 import { clampLimit, decodeCursor, iso, pageOf, parseId, type Page } from "../db/page";
-import { bytes32Text, prepared } from "../db/stmt";
+import { prepared } from "../db/stmt";
 import { formatMinor } from "../shared/money";
 import { scopeOrg, seesAll, type Scope } from "../shared/scope";
 
@@ -22,6 +22,7 @@ export interface Order {
   remaining: string;
   currency: string;
   reference: string;
+  rejection: { reasonCode: number; note: string | null } | null;
   dueDate: string;
   documentHash: string;
   createdAt: string;
@@ -41,6 +42,7 @@ interface OrderRow {
   due_date: number;
   document_hash: string;
   reject_reason_code: number | null;
+  reject_reason: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -62,7 +64,8 @@ function toOrder(r: OrderRow): Order {
     invoiced: formatMinor(invoiced),
     remaining: formatMinor(amount - invoiced),
     currency: CURRENCY,
-    reference: bytes32Text(r.reference),
+    reference: r.reference,
+    rejection: r.status === "rejected" ? { reasonCode: r.reject_reason_code ?? 0, note: r.reject_reason } : null,
     dueDate: iso(r.due_date),
     documentHash: r.document_hash,
     createdAt: iso(r.created_at),

@@ -43,7 +43,7 @@ export const orderRoutes = [
     body: RejectOrder,
     response: WrittenOrder,
     errors: [404, 409, 422, 503],
-    handler: async (ctx) => actOnOrder(ctx.services, ctx.actor, ctx.step(0), ctx.params.id, "reject", ctx.body.reasonCode ?? 0),
+    handler: async (ctx) => actOnOrder(ctx.services, ctx.actor, ctx.step(0), ctx.params.id, "reject", ctx.body.reasonCode ?? 0, ctx.body.note),
   }),
   action("cancel", "cancelOrder", "Cancel an order before acceptance (buyer)"),
   route({

@@ -3,11 +3,20 @@ import { Amount, Bytes32, Cursor, DateTime, DueDate, Hash, Id, Limit, Money, Rec
 
 // ---- Requests ----
 
-const Reference = z.string().min(1).max(31).regex(/^[\x20-\x7E]+$/, "must be printable ASCII (at most 31 characters)");
+/**
+ * Free text that reaches the chain only as a salted commitment, so any Unicode is allowed ("采购单-2027-007"): NFC
+ * normalised, trimmed, without control characters, at most `max` characters.
+ */
+export const FreeText = (max: number) =>
+  z
+    .string()
+    .transform((v) => v.normalize("NFC").trim())
+    .pipe(z.string().min(1).max(max).regex(/^[^\p{Cc}\p{Cs}]+$/u, "must not contain control characters"));
+const Reference = FreeText(120);
 export const CreateOrder = z
   .object({ supplierOrgId: Id, amount: Amount, reference: Reference, dueDate: DueDate, documentHash: Hash.optional() })
   .strict();
-export const RejectOrder = z.object({ reasonCode: z.number().int().min(0).max(65535).optional() }).strict();
+export const RejectOrder = z.object({ reasonCode: z.number().int().min(0).max(65535).optional(), note: FreeText(2000).optional() }).strict();
 export const OrderStatus = z.enum(["issued", "accepted", "rejected", "cancelled"]);
 export const ListOrdersQuery = z.object({ status: OrderStatus.optional(), limit: Limit, cursor: Cursor }).strict();
 
@@ -26,6 +35,7 @@ export const OrderRecord = z.object({
   remaining: Money,
   currency: z.string(),
   reference: z.string(),
+  rejection: z.object({ reasonCode: z.number().int(), note: z.string().nullable() }).nullable(),
   dueDate: DateTime,
   documentHash: Bytes32,
   createdAt: DateTime,

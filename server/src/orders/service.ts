@@ -1,4 +1,5 @@
-import { encodeBytes32String, ZeroHash } from "ethers";
+import { ZeroHash } from "ethers";
+import { commit } from "../commitments/service";
 import type { z } from "zod";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import type { Services } from "../services";
@@ -15,14 +16,18 @@ const orders = (s: Services, a: Actor): Target<Order> => ({ label: "Order", read
 export async function issueOrder(s: Services, actor: Actor, idem: IdempotencyStep | undefined, input: z.infer<typeof CreateOrder>) {
   const due = toUnixSeconds(input.dueDate);
   if (due <= Date.now() / 1000) throw badRequest("The due date must be in the future.");
-  const args = [input.supplierOrgId, s.ledger.addresses.token, toMinor(input.amount), due, encodeBytes32String(input.reference), input.documentHash ?? ZeroHash];
+  const args = [input.supplierOrgId, s.ledger.addresses.token, toMinor(input.amount), due, commit(s.gdb, "order", "reference", input.reference), input.documentHash ?? ZeroHash];
   return writeThenRead(s, actor, idem, { target: "ledger", fn: "issueOrder", args }, eventArg("OrderIssued", "orderId"), (id) => orders(s, actor).read(id));
 }
 
 export type OrderAction = "accept" | "reject" | "cancel";
 const FN: Record<OrderAction, string> = { accept: "acceptOrder", reject: "rejectOrder", cancel: "cancelOrder" };
 
-/** Accepts or rejects an order (its supplier) or cancels it before acceptance (its buyer). */
-export async function actOnOrder(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, action: OrderAction, reasonCode = 0) {
-  return actOn(s, actor, idem, orders(s, actor), id, FN[action], action === "reject" ? [reasonCode] : []);
+/**
+ * Accepts or rejects an order (its supplier) or cancels it before acceptance (its buyer). A rejection's note goes on
+ * the chain only as a salted commitment (zero when there is none).
+ */
+export async function actOnOrder(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, action: OrderAction, reasonCode = 0, note?: string) {
+  const args = action === "reject" ? [reasonCode, note ? commit(s.gdb, "order", "reject_note", note) : ZeroHash] : [];
+  return actOn(s, actor, idem, orders(s, actor), id, FN[action], args);
 }

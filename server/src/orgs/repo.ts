@@ -102,3 +102,59 @@ export function gracePeriodSeconds(db: Database): number | null {
   const v = prepared(db, "SELECT value FROM network_settings WHERE key = 'grace_period'").pluck().get() as string | undefined;
   return v === undefined ? null : Number(v);
 }
+
+/** A proposal to give an account a role in its organisation, waiting for (or decided by) a second governor. */
+export interface MemberProposal {
+  id: string;
+  orgId: string;
+  account: string;
+  role: "member" | "officer" | "admin";
+  proposedBy: string;
+  status: "pending" | "approved" | "rejected";
+  decidedBy: string | null;
+  proposedAt: string;
+  decidedAt: string | null;
+}
+
+interface MemberProposalRow {
+  id: number;
+  org_id: number;
+  account: string;
+  role: number;
+  proposer: string;
+  status: MemberProposal["status"];
+  decided_by: string | null;
+  proposed_at: number;
+  decided_at: number | null;
+}
+
+const MEMBER_ROLE_NAMES = ["none", "member", "officer", "admin"] as const;
+
+function toMemberProposal(r: MemberProposalRow): MemberProposal {
+  return {
+    id: String(r.id),
+    orgId: String(r.org_id),
+    account: r.account,
+    role: (MEMBER_ROLE_NAMES[r.role] ?? "member") as MemberProposal["role"],
+    proposedBy: r.proposer,
+    status: r.status,
+    decidedBy: r.decided_by,
+    proposedAt: iso(r.proposed_at),
+    decidedAt: r.decided_at === null ? null : iso(r.decided_at),
+  };
+}
+
+/** One member proposal, from the index's projection of the registry's proposal events. */
+export function getMemberProposal(db: Database, id: string): MemberProposal | undefined {
+  const n = parseId(id);
+  if (n === undefined) return undefined;
+  const r = prepared(db, "SELECT * FROM member_proposals WHERE id = ?").get(n) as MemberProposalRow | undefined;
+  return r && toMemberProposal(r);
+}
+
+/** An organisation's member proposals, newest first (at most 500). */
+export function listMemberProposals(db: Database, orgId: string): MemberProposal[] {
+  const n = parseId(orgId);
+  if (n === undefined) return [];
+  return (prepared(db, "SELECT * FROM member_proposals WHERE org_id = ? ORDER BY id DESC LIMIT 500").all(n) as MemberProposalRow[]).map(toMemberProposal);
+}

@@ -1,14 +1,15 @@
 import crypto from "node:crypto";
-import { getAddress, MaxUint256 } from "ethers";
+import { getAddress } from "ethers";
+import { commit } from "../commitments/service";
 import { hashToken, newToken } from "../http/auth";
 import { INITIAL_TOKEN_DAYS, issueToken } from "../tokens/service";
-import { AppError } from "../shared/errors";
+import type { Organisation } from "./repo";
+import { AppError, forbidden } from "../shared/errors";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import type { Services } from "../services";
 import { formatMinor } from "../shared/money";
 import type { Role } from "../shared/scope";
 import type { Actor } from "../app/actor";
-import type { Organisation } from "./repo";
 import { stepAt } from "../app/actor";
 import { sha256Hex } from "../shared/hash";
 import { visible } from "../app/write";
@@ -21,131 +22,98 @@ export const ROLE_FOR_KIND: Record<OrgKindName, Role> = { core_enterprise: "buye
 
 const op = (s: Services) => ({ address: s.operatorAddress });
 
+/** On-chain member roles (IOrgRegistry.MemberRole). */
+export const MEMBER_ROLES = { member: 1, officer: 2, admin: 3 } as const;
+export type MemberRoleName = keyof typeof MEMBER_ROLES;
+
+/** What a new organisation's treasury allows the ledger to draw at first: nothing, until its own key raises it. */
+export const INITIAL_ALLOWANCE = 0n;
+
 /**
- * Onboards an organisation: a custodial treasury account, the on-chain registration (operator), the treasury's
- * allowance to the ledger (so the ledger can move its settlement tokens) and, for a bank, the token issuer role.
- * Returns the new organisation id.
+ * Onboards an organisation with its first admin: a custodial treasury account, the admin's user (custodial key or
+ * the admin's own address) and the on-chain registration by the operator, whose only powers are this and suspension.
+ * The name reaches the chain only as a salted commitment. A bank's treasury is made a token issuer (the operator is
+ * the token's admin). The treasury grants the ledger no allowance here: its own key does that (`setLedgerAllowance`).
  */
 export async function createOrganization(
   s: Services,
-  input: { kind: OrgKindName; name: string; kycHash?: string },
+  input: { kind: OrgKindName; name: string; kycHash?: string; admin: { name: string; address?: string } },
   idem?: IdempotencyStep,
-): Promise<{ orgId: string; blockNumber: number; txHash: string }> {
+): Promise<{ orgId: string; blockNumber: number; txHash: string; admin: CreatedUser }> {
+  assertNewUserName(s, input.admin.name);
   const treasury = s.vault.create("treasury", null);
+  const adminAddress = newAccount(s, input.admin.address, null);
   const kyc = input.kycHash ?? sha256Hex(`kyc:${input.name}`);
-  const reg = await s.ledger.act(op(s), "ledger", "registerOrganization", [ORG_KINDS[input.kind], input.name, treasury.address, kyc], stepAt(idem, 0));
+  const name = commit(s.gdb, "organization", "name", input.name);
+  const reg = await s.ledger.act(op(s), "ledger", "registerOrganization", [ORG_KINDS[input.kind], name, treasury.address, kyc, adminAddress], stepAt(idem, 0));
   const orgId = String(s.ledger.parseLogs(reg).find((l) => l.name === "OrganizationRegistered")!.args.orgId);
-  s.gdb.prepare("UPDATE accounts SET org_id = ? WHERE address = ?").run(orgId, treasury.address);
+  s.gdb.prepare("UPDATE accounts SET org_id = ? WHERE address IN (?, ?)").run(orgId, treasury.address, adminAddress);
   let last = reg;
-  last = await s.ledger.act({ address: treasury.address, orgId }, "token", "approve", [s.ledger.addresses.ledger, MaxUint256], stepAt(idem, 1));
   if (input.kind === "bank") {
     const issuer = (await s.ledger.read("token", "ISSUER_ROLE", [])) as string;
-    last = await s.ledger.act(op(s), "token", "grantRole", [issuer, treasury.address], stepAt(idem, 2));
+    last = await s.ledger.act(op(s), "token", "grantRole", [issuer, treasury.address], stepAt(idem, 1));
   }
   await s.indexer.waitFor(last.blockNumber);
-  return { orgId, blockNumber: last.blockNumber, txHash: reg.hash };
+  const admin = insertUser(s, { orgId, name: input.admin.name, role: ROLE_FOR_KIND[input.kind], address: adminAddress, chainRole: "admin" });
+  return { orgId, blockNumber: last.blockNumber, txHash: reg.hash, admin };
 }
 
-/** Names whose creation this process is running now; a second request for one of them is a duplicate (409). */
-const creating = new Set<string>();
+export interface CreatedUser {
+  user: { id: string; name: string; role: Role; orgId: string; address: string; chainRole: MemberRoleName | "operator" };
+  token: string;
+}
 
-/** Errors that prove the chain write did not happen (refused by the preflight, or mined as a revert). */
-const REFUSED: ReadonlySet<string> = new Set(["invalid", "unauthenticated", "forbidden", "not_found", "conflict", "unprocessable"]);
+/** Refuses a user name that is taken. */
+export function assertNewUserName(s: Services, name: string): void {
+  const exists = s.gdb.prepare("SELECT 1 FROM users WHERE name = ?").get(name);
+  if (exists) throw new AppError("conflict", "DUPLICATE_USER", `A user named "${name}" already exists.`);
+}
+
+/** A new custodial account, or the person's own address (the gateway then holds no key for it). */
+export function newAccount(s: Services, address: string | undefined, orgId: string | null): string {
+  if (!address) return s.vault.create("user", orgId).address;
+  const known = s.gdb.prepare("SELECT 1 FROM accounts WHERE address = ? COLLATE NOCASE").get(address);
+  if (known) throw new AppError("conflict", "ALREADY_MEMBER", `Account ${address} is already registered.`);
+  const checksummed = getAddress(address.toLowerCase());
+  s.vault.registerExternal(checksummed, orgId ?? "0");
+  return checksummed;
+}
+
+/** Writes a user row with a fresh bearer token (returned once, stored hashed). */
+export function insertUser(
+  s: Services,
+  u: { orgId: string; name: string; role: Role; address: string; chainRole: MemberRoleName | "operator" },
+): CreatedUser {
+  const token = newToken();
+  const id = `u_${crypto.randomBytes(8).toString("hex")}`;
+  s.gdb
+    .prepare("INSERT INTO users (id, name, role, org_id, address, token_hash, created_at, chain_role, is_admin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    .run(id, u.name, u.role, u.orgId, u.address, hashToken(token), new Date().toISOString(), u.chainRole, u.chainRole === "admin" ? 1 : 0);
+  // The token is an API token like any other (expires, can be revoked).
+  issueToken(s.gdb, id, "initial", INITIAL_TOKEN_DAYS, token);
+  return { user: { id, ...u }, token };
+}
 
 /**
- * Creates a user of an organisation with a custodial key and a bearer token (returned once, stored hashed). Members
- * of on-chain organisations are added to them on-chain; the operator user acts with the operator account.
- *
- * Atomic and idempotent: everything that can be checked without writing is checked first; the name is then reserved
- * together with the new key in one transaction (so a concurrent duplicate answers 409 before anything reaches the
- * chain); the user row is written only once the membership is mined. If the chain refuses, the reservation and the
- * key are removed; if the outcome is unknown (the chain could not be reached), the reservation stays and a retry with
- * the same name, organisation and role resumes it instead of adding a second member.
+ * Creates a platform user (the operator's staff, organisation "0"), who acts with the operator account. Members of
+ * organisations are no longer created by the operator: an organisation's admins add them (`POST /orgs/{id}/members`).
  */
-export async function createUser(
-  s: Services,
-  input: { orgId: string; name: string; role: Role; address?: string },
-  idem?: IdempotencyStep,
-): Promise<{ user: { id: string; name: string; role: Role; orgId: string; address: string }; token: string }> {
-  const duplicate = () => new AppError("conflict", "DUPLICATE_USER", `A user named "${input.name}" already exists.`);
-  if (creating.has(input.name) || s.gdb.prepare("SELECT 1 FROM users WHERE name = ?").get(input.name)) throw duplicate();
-  const external = input.address === undefined ? undefined : getAddress(input.address.toLowerCase());
-  if (input.role === "operator") {
-    if (input.orgId !== "0") throw new AppError("unprocessable", "RULE_VIOLATION", 'Operator users belong to the platform, organisation "0".');
-    if (external) throw new AppError("unprocessable", "RULE_VIOLATION", "Operator users act with the operator account; omit the address.");
-  } else {
-    const org = (await s.ledger.read("ledger", "organization", [input.orgId])) as { kind: bigint; status: bigint };
-    const kindName = (Object.keys(ORG_KINDS) as OrgKindName[]).find((k) => BigInt(ORG_KINDS[k]) === org.kind);
-    if (!kindName) throw new AppError("not_found", "NOT_FOUND", `Organisation ${input.orgId} was not found.`);
-    if (ROLE_FOR_KIND[kindName] !== input.role) {
-      throw new AppError("unprocessable", "RULE_VIOLATION", `A ${kindName.replace("_", " ")} organisation's users have the role ${ROLE_FOR_KIND[kindName]}.`);
-    }
-    if (external) {
-      const known = s.gdb.prepare("SELECT 1 FROM accounts WHERE address = ? COLLATE NOCASE").get(external);
-      const onChain = (await s.ledger.read("ledger", "orgOf", [external])) as bigint;
-      if (known || onChain !== 0n) throw new AppError("conflict", "ALREADY_MEMBER", `Account ${external} is already registered.`);
-    }
+export async function createUser(s: Services, input: { orgId: string; name: string; role: Role; address?: string }): Promise<CreatedUser> {
+  if (input.orgId !== "0" || input.role !== "operator") {
+    throw forbidden("The operator creates only platform users; an organisation's admins add its members (POST /orgs/{id}/members).", "OPERATOR_CANNOT_ADD_MEMBERS");
   }
+  assertNewUserName(s, input.name);
+  return insertUser(s, { orgId: "0", name: input.name, role: "operator", address: s.operatorAddress, chainRole: "operator" });
+}
 
-  // Reserve the name with its key; nothing awaits between the check above and the reservation's `creating` entry.
-  const reservation = s.gdb.transaction(() => {
-    if (creating.has(input.name) || s.gdb.prepare("SELECT 1 FROM users WHERE name = ?").get(input.name)) throw duplicate();
-    const prior = s.gdb.prepare("SELECT org_id, role, address, status FROM user_creations WHERE name = ?").get(input.name) as
-      | { org_id: string; role: string; address: string; status: string }
-      | undefined;
-    if (prior) {
-      const same = prior.status === "pending" && prior.org_id === input.orgId && prior.role === input.role && (!external || external === prior.address);
-      if (!same) throw duplicate();
-      return { address: prior.address, ownsAccount: input.role !== "operator" };
-    }
-    let address: string;
-    if (input.role === "operator") address = s.operatorAddress;
-    else if (external) {
-      s.vault.registerExternal(external, input.orgId);
-      address = external;
-    } else address = s.vault.create("user", input.orgId).address;
-    s.gdb
-      .prepare("INSERT INTO user_creations (name, org_id, role, address, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)")
-      .run(input.name, input.orgId, input.role, address, new Date().toISOString());
-    return { address, ownsAccount: input.role !== "operator" };
-  })();
-  creating.add(input.name);
-  const { address } = reservation;
-  try {
-    if (input.role !== "operator") {
-      // A resumed creation may already have its membership on-chain (the earlier attempt was mined, then lost).
-      const member = (await s.ledger.read("ledger", "orgOf", [address])) as bigint;
-      if (member === 0n) {
-        const receipt = await s.ledger.act(op(s), "ledger", "addMember", [input.orgId, address], idem);
-        await s.indexer.waitFor(receipt.blockNumber);
-      } else if (String(member) !== input.orgId) {
-        throw new AppError("conflict", "ALREADY_MEMBER", `Account ${address} already belongs to organisation ${member}.`);
-      }
-    }
-    const token = newToken();
-    const id = `u_${crypto.randomBytes(8).toString("hex")}`;
-    s.gdb.transaction(() => {
-      s.gdb
-        .prepare("INSERT INTO users (id, name, role, org_id, address, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .run(id, input.name, input.role, input.orgId, address, hashToken(token), new Date().toISOString());
-      s.gdb.prepare("UPDATE user_creations SET status = 'done' WHERE name = ?").run(input.name);
-      // The token is an API token like any other (expires, can be revoked); an organisation's first user is its admin.
-      issueToken(s.gdb, id, "initial", INITIAL_TOKEN_DAYS, token);
-      s.gdb.prepare("UPDATE users SET is_admin = 1 WHERE id = ? AND NOT EXISTS (SELECT 1 FROM users WHERE org_id = ? AND id <> ?)").run(id, input.orgId, id);
-    })();
-    return { user: { id, name: input.name, role: input.role, orgId: input.orgId, address }, token };
-  } catch (err) {
-    // Refused: nothing reached the chain, so the name and the key go too. Otherwise the reservation stays to resume.
-    if (err instanceof AppError && REFUSED.has(err.kind)) {
-      s.gdb.transaction(() => {
-        s.gdb.prepare("DELETE FROM user_creations WHERE name = ? AND status = 'pending'").run(input.name);
-        if (reservation.ownsAccount) s.gdb.prepare("DELETE FROM accounts WHERE address = ? AND NOT EXISTS (SELECT 1 FROM users WHERE address = ?)").run(address, address);
-      })();
-    }
-    throw err;
-  } finally {
-    creating.delete(input.name);
-  }
+/** Onboards an organisation (see createOrganization) and answers it as the directory shows it. */
+export async function onboardOrganization(
+  s: Services,
+  idem: IdempotencyStep | undefined,
+  input: { kind: OrgKindName; name: string; kycHash?: string; admin: { name: string; address?: string } },
+) {
+  const out = await createOrganization(s, input, idem);
+  return { ...visible(s.read.getOrganization(out.orgId), "Organisation"), admin: out.admin, txHash: out.txHash, blockNumber: out.blockNumber };
 }
 
 /**
@@ -156,12 +124,6 @@ export function assertOrgActive(s: Services, orgId: string): void {
   if (s.read.getOrganization(orgId)?.status === "suspended") {
     throw new AppError("forbidden", "ORG_SUSPENDED", "Your organisation is suspended: it cannot upload documents or file complaints.");
   }
-}
-
-/** Onboards an organisation (see createOrganization) and answers it as the directory shows it. */
-export async function onboardOrganization(s: Services, idem: IdempotencyStep | undefined, input: { kind: OrgKindName; name: string; kycHash?: string }) {
-  const out = await createOrganization(s, input, idem);
-  return { ...visible(s.read.getOrganization(out.orgId), "Organisation"), txHash: out.txHash, blockNumber: out.blockNumber };
 }
 
 /** What everyone may see of an organisation: the directory entry the docs promise, without treasury or KYC hash. */

@@ -20,14 +20,20 @@ export async function setOrganizationStatus(s: Services, _actor: Actor, idem: Id
 
 /**
  * Removes a deactivated person's account from its organisation on the ledger, so the chain stops accepting acts
- * signed by it. The hook of the governance phase: with today's registry the operator removes the member; once
- * organisations govern their own members, this becomes the organisation admins' removal.
+ * signed by it. Signed by `by`, an admin of that organisation (the operator governs no organisation's members); the
+ * chain keeps its floors (an admin per organisation, two governors per bank).
  */
-export async function removeOnChainMembership(s: Services, user: Pick<UserCredentials, "orgId" | "address">, idem?: IdempotencyStep): Promise<"removed" | "not_a_member"> {
+export async function removeOnChainMembership(
+  s: Services,
+  user: Pick<UserCredentials, "orgId" | "address">,
+  idem?: IdempotencyStep,
+  by?: { address: string; orgId: string },
+): Promise<"removed" | "not_a_member"> {
   if (user.orgId === "0") return "not_a_member";
   const orgOf = (await s.ledger.read("ledger", "orgOf", [user.address])) as bigint;
   if (String(orgOf) !== user.orgId) return "not_a_member";
-  const receipt = await s.ledger.act({ address: s.operatorAddress }, "ledger", "removeMember", [user.orgId, user.address], idem);
+  if (!by) throw new AppError("forbidden", "ADMIN_REQUIRED", "An admin of the organisation removes its members on the ledger.");
+  const receipt = await s.ledger.act(by, "ledger", "removeMember", [user.orgId, user.address], idem);
   await s.indexer.waitFor(receipt.blockNumber);
   return "removed";
 }
@@ -48,7 +54,7 @@ export async function deactivateUser(s: Services, { user: actor }: Actor, idem: 
     markDeactivated(s.gdb, target.id, at);
     return { sessionsEnded: deleteSessionsOf(s.gdb, target.id), tokensRevoked: revokeTokensOf(s.gdb, target.id, at) };
   })();
-  const membership = await removeOnChainMembership(s, target, idem);
+  const membership = await removeOnChainMembership(s, target, idem, { address: actor.address, orgId: actor.orgId });
   const rec = userRecord(s.gdb, target.id)!;
   return {
     user: { id: rec.id, name: rec.name, role: rec.role, orgId: rec.orgId, address: rec.address, deactivatedAt: rec.deactivatedAt! },

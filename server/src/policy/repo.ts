@@ -162,3 +162,23 @@ export function getSupplierProfile(db: Database, supplierOrgId: string, scope: S
     })),
   };
 }
+
+/** An on-chain policy proposal as the index projected it from the proposal events. */
+export interface PolicyProposalRow {
+  id: number;
+  bank_org_id: number;
+  kind: number;
+  change: string;
+  proposer: string;
+  status: "pending" | "approved" | "rejected";
+  decided_by: string | null;
+  proposed_at: number;
+  decided_at: number | null;
+}
+
+/** A bank's on-chain policy proposals, newest first (at most 500). */
+export function listPolicyProposalRows(db: Database, bankOrgId: string): PolicyProposalRow[] {
+  const n = Number(bankOrgId);
+  if (!Number.isSafeInteger(n)) return [];
+  return db.prepare("SELECT * FROM policy_proposals WHERE bank_org_id = ? ORDER BY id DESC LIMIT 500").all(n) as PolicyProposalRow[];
+}

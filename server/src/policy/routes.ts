@@ -1,8 +1,16 @@
 import { route } from "../http/route";
 import { OrgIdParam } from "../http/schemas";
 import { visible } from "../app/write";
-import { setPolicy } from "./service";
-import { BankPolicyRecord, PutPolicy, SupplierProfileRecord, WrittenBankPolicy } from "./schemas";
+import { approvePolicy, listPolicyProposals, policyView, proposePolicy } from "./service";
+import {
+  ApprovedPolicy,
+  BankPolicyView,
+  PolicyProposalList,
+  PolicyProposalParam,
+  ProposedPolicy,
+  PutPolicy,
+  SupplierProfileRecord,
+} from "./schemas";
 
 export const policyRoutes = [
   route({
@@ -13,22 +21,47 @@ export const policyRoutes = [
     tag: "policy",
     roles: "any",
     params: OrgIdParam,
-    response: BankPolicyRecord,
-    errors: [404],
-    handler: async (ctx) => visible(ctx.services.read.getPolicy(ctx.params.orgId, ctx.scope), `Bank ${ctx.params.orgId}`),
+    response: BankPolicyView,
+    errors: [404, 503],
+    handler: async (ctx) => policyView(ctx.services, ctx.actor, ctx.params.orgId),
   }),
   route({
     method: "put",
     path: "/banks/:orgId/policy",
     operationId: "setBankPolicy",
-    summary: "Set your bank's policy (bank officer)",
+    summary: "Propose a change of your bank's policy (bank officer); a different officer approves it",
     tag: "policy",
     roles: ["officer"],
     params: OrgIdParam,
     body: PutPolicy,
-    response: WrittenBankPolicy,
+    status: 202,
+    response: ProposedPolicy,
     errors: [403, 404, 409, 422, 503],
-    handler: async (ctx) => setPolicy(ctx.services, ctx.actor, ctx.step(0), ctx.params.orgId, ctx.body),
+    handler: async (ctx) => proposePolicy(ctx.services, ctx.actor, ctx.step(0), ctx.params.orgId, ctx.body),
+  }),
+  route({
+    method: "get",
+    path: "/banks/:orgId/policy/proposals",
+    operationId: "listPolicyProposals",
+    summary: "A bank's policy proposals and their decisions (its officers, auditors)",
+    tag: "policy",
+    roles: "any",
+    params: OrgIdParam,
+    response: PolicyProposalList,
+    errors: [403],
+    handler: async (ctx) => listPolicyProposals(ctx.services, ctx.actor, ctx.params.orgId),
+  }),
+  route({
+    method: "post",
+    path: "/banks/:orgId/policy/proposals/:id/approve",
+    operationId: "approvePolicyProposal",
+    summary: "Approve and apply a policy proposal (a bank officer other than the proposer)",
+    tag: "policy",
+    roles: ["officer"],
+    params: PolicyProposalParam,
+    response: ApprovedPolicy,
+    errors: [403, 404, 409, 422, 503],
+    handler: async (ctx) => approvePolicy(ctx.services, ctx.actor, ctx.step(0), ctx.params.orgId, ctx.params.id),
   }),
   route({
     method: "get",

@@ -163,6 +163,25 @@ const MIGRATIONS: string[] = [
    CREATE INDEX signing_requests_user ON signing_requests (user_id, created_at);`,
   // The service desk: cases over complaints, their history, the inbox (desk/repo.ts).
   DESK_MIGRATION,
+  // Salted commitments (issue #12): what reaches the chain only as keccak256(value, salt), kept here to answer and
+  // disclose. The chain role of each user, as its organisation's admins gave it.
+  `CREATE TABLE commitments (
+     commitment TEXT PRIMARY KEY,      -- 0x keccak256(utf8(value) || salt), lower case
+     entity TEXT NOT NULL,             -- organization | order | invoice | financing | dispute
+     field TEXT NOT NULL,              -- name | reference | number | reason | note
+     value TEXT NOT NULL,
+     salt TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   ALTER TABLE users ADD COLUMN chain_role TEXT NOT NULL DEFAULT 'member'; -- member | officer | admin | removed
+   -- One PUT of a bank's policy is one proposal in the API and one on-chain proposal per change; the API's id is the
+   -- first on-chain id.
+   CREATE TABLE policy_proposal_groups (
+     id TEXT PRIMARY KEY,
+     bank_org_id TEXT NOT NULL,
+     chain_ids TEXT NOT NULL,          -- JSON array of on-chain proposal ids, in order
+     created_at TEXT NOT NULL
+   );`,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {

@@ -41,6 +41,12 @@ export interface ProjectionContext {
 /** One domain's handlers: each takes the event's typed arguments and returns its audit attribution. */
 export type Handlers<E> = { [K in keyof E]?: (args: E[K], ctx: ProjectionContext) => Attribution | null };
 
+/**
+ * The plain value behind a salted commitment, when this gateway made it (issue #12); undefined for another
+ * gateway's commitments, whose rows then show the commitment itself.
+ */
+export type Reveal = (commitment: string) => string | undefined;
+
 export const num = (v: bigint): number => Number(v);
 export const dec = (v: bigint): string => v.toString();
 export const lower = (a: string): string => a.toLowerCase();

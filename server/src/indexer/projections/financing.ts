@@ -1,5 +1,5 @@
 import type { Database } from "../../db/sqlite";
-import { dec, FINANCING_STATUS, num, type Handlers, type LedgerEvents } from "./context";
+import { dec, FINANCING_STATUS, num, type Handlers, type LedgerEvents, type Reveal } from "./context";
 import type { SharedRows } from "./rows";
 
 interface RequestInsert {
@@ -29,7 +29,7 @@ interface RepaymentRow {
 }
 
 /** Financing requests, their approvals and repayments, and the supplier's credit record (the ledger's financing desk). */
-export function financingHandlers(db: Database, rows: SharedRows): Handlers<LedgerEvents> {
+export function financingHandlers(db: Database, rows: SharedRows, reveal: Reveal): Handlers<LedgerEvents> {
   const p = <T extends object>(sql: string) => db.prepare<[T]>(sql);
   const st = {
     insert: p<RequestInsert>(`INSERT INTO financing_requests (id, invoice_id, bank_org_id, supplier_org_id, buyer_org_id, amount,
@@ -46,8 +46,9 @@ export function financingHandlers(db: Database, rows: SharedRows): Handlers<Ledg
     approved: p<{ id: number; approvals: number; status: string; decided_at: number | null; at: number }>(
       "UPDATE financing_requests SET approvals = @approvals, status = @status, decided_at = @decided_at, updated_at = @at WHERE id = @id",
     ),
-    rejected: p<{ id: number; reason_code: number; reason_hash: string; officer: string; at: number }>(`UPDATE financing_requests
-      SET status = 'rejected', decided_at = @at, reject_reason_code = @reason_code, reject_reason_hash = @reason_hash,
+    rejected: p<{ id: number; reason_code: number; reason_hash: string; reason: string | null; officer: string; at: number }>(`UPDATE
+      financing_requests SET status = 'rejected', decided_at = @at, reject_reason_code = @reason_code, reject_reason_hash = @reason_hash,
+      reject_reason = @reason,
       rejected_by = @officer, updated_at = @at WHERE id = @id`),
     withdrawn: p<{ id: number; at: number }>("UPDATE financing_requests SET status = 'withdrawn', closed_at = @at, updated_at = @at WHERE id = @id"),
     disbursed: p<{ id: number; discount: string; net_amount: string; days_to_due: number; at: number }>(`UPDATE financing_requests
@@ -96,7 +97,7 @@ export function financingHandlers(db: Database, rows: SharedRows): Handlers<Ledg
     },
     FinancingRejected(a, { ts }) {
       const id = num(a.requestId);
-      st.rejected.run({ id, reason_code: num(a.reasonCode), reason_hash: a.reasonHash, officer: a.officer, at: ts });
+      st.rejected.run({ id, reason_code: num(a.reasonCode), reason_hash: a.reasonCommitment, reason: reveal(a.reasonCommitment) ?? null, officer: a.officer, at: ts });
       return rows.financingAttribution(id, a.officer);
     },
     FinancingWithdrawn(a, { ts }) {

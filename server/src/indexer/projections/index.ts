@@ -2,7 +2,7 @@ import type { Database } from "../../db/sqlite";
 import { seqOf } from "../../db/page";
 import { jsonArgs, type DecodedEvent, type RawLog } from "../../chain/abi";
 import type { DomainEvent } from "../../shared/domain-events";
-import type { Attribution, Handlers, ProjectionContext } from "./context";
+import type { Attribution, Handlers, ProjectionContext, Reveal } from "./context";
 import { financingHandlers } from "./financing";
 import { invoiceHandlers } from "./invoices";
 import { orderHandlers } from "./orders";
@@ -55,14 +55,15 @@ export class Projector {
     private readonly chainId: number,
     tokenAddress: string,
     private readonly outbox?: EventOutbox,
+    reveal: Reveal = () => undefined,
   ) {
     const rows = new SharedRows(db);
     const ledgerModules: Handlers<object>[] = [
-      registryHandlers(db),
+      registryHandlers(db, reveal),
       policyHandlers(db, rows),
-      orderHandlers(db, rows),
-      invoiceHandlers(db, rows),
-      financingHandlers(db, rows),
+      orderHandlers(db, rows, reveal),
+      invoiceHandlers(db, rows, reveal),
+      financingHandlers(db, rows, reveal),
     ];
     for (const m of ledgerModules) register(this.ledger, m);
     register(this.token, tokenHandlers(db, rows, tokenAddress));

@@ -1,5 +1,5 @@
 import type { Database } from "../../db/sqlite";
-import { dec, INVOICE_STATUS, num, type Attribution, type Handlers, type LedgerEvents } from "./context";
+import { dec, INVOICE_STATUS, num, type Attribution, type Handlers, type LedgerEvents, type Reveal } from "./context";
 import type { SharedRows } from "./rows";
 
 interface InvoiceInsert {
@@ -8,6 +8,8 @@ interface InvoiceInsert {
   buyer_org_id: number;
   supplier_org_id: number;
   invoice_number: string;
+  invoice_key: string;
+  number_commitment: string;
   amount: string;
   due_date: number;
   document_hash: string;
@@ -29,16 +31,17 @@ interface PaymentRow {
 }
 
 /** Invoices, their disputes and payments, and the order's invoiced total (the ledger's invoice book and settlement). */
-export function invoiceHandlers(db: Database, rows: SharedRows): Handlers<LedgerEvents> {
+export function invoiceHandlers(db: Database, rows: SharedRows, reveal: Reveal): Handlers<LedgerEvents> {
   const p = <T extends object>(sql: string) => db.prepare<[T]>(sql);
   const st = {
-    insert: p<InvoiceInsert>(`INSERT INTO invoices (id, order_id, buyer_org_id, supplier_org_id, invoice_number, amount, paid, due_date,
-      document_hash, status, created_at, updated_at, tx_hash) VALUES (@id, @order_id, @buyer_org_id, @supplier_org_id, @invoice_number,
-      @amount, '0', @due_date, @document_hash, 'issued', @at, @at, @tx_hash) ON CONFLICT (id) DO NOTHING`),
+    insert: p<InvoiceInsert>(`INSERT INTO invoices (id, order_id, buyer_org_id, supplier_org_id, invoice_number, invoice_key, number_commitment,
+      amount, paid, due_date, document_hash, status, created_at, updated_at, tx_hash) VALUES (@id, @order_id, @buyer_org_id,
+      @supplier_org_id, @invoice_number, @invoice_key, @number_commitment, @amount, '0', @due_date, @document_hash, 'issued', @at, @at, @tx_hash) ON CONFLICT (id) DO NOTHING`),
     status: p<{ id: number; status: string; at: number }>("UPDATE invoices SET status = @status, updated_at = @at WHERE id = @id"),
     confirm: p<{ id: number; at: number }>("UPDATE invoices SET status = 'confirmed', confirmed_at = @at, updated_at = @at WHERE id = @id"),
-    dispute: p<{ id: number; status: string; reason_code: number | null; reason_hash: string | null; at: number }>(`UPDATE invoices
-      SET status = @status, dispute_reason_code = @reason_code, dispute_reason_hash = @reason_hash, updated_at = @at WHERE id = @id`),
+    dispute: p<{ id: number; status: string; reason_code: number | null; reason_hash: string | null; reason: string | null; at: number }>(`UPDATE
+      invoices SET status = @status, dispute_reason_code = @reason_code, dispute_reason_hash = @reason_hash, dispute_reason = @reason,
+      updated_at = @at WHERE id = @id`),
     paid: p<{ id: number; paid: string; status: string; at: number }>("UPDATE invoices SET paid = @paid, status = @status, updated_at = @at WHERE id = @id"),
     overdue: p<{ id: number; at: number }>("UPDATE invoices SET status = 'overdue', overdue_at = @at, updated_at = @at WHERE id = @id"),
     openDispute: p<{ seq: number; invoice_id: number; buyer_org_id: number; supplier_org_id: number; reason_code: number; reason_hash: string; at: number }>(
@@ -71,7 +74,9 @@ export function invoiceHandlers(db: Database, rows: SharedRows): Handlers<Ledger
         order_id: orderId,
         buyer_org_id: buyer,
         supplier_org_id: supplier,
-        invoice_number: a.invoiceNumber,
+        invoice_number: reveal(a.numberCommitment) ?? a.numberCommitment,
+        invoice_key: a.invoiceKey,
+        number_commitment: a.numberCommitment,
         amount: dec(a.amount),
         due_date: num(a.dueDate),
         document_hash: a.documentHash,
@@ -89,7 +94,8 @@ export function invoiceHandlers(db: Database, rows: SharedRows): Handlers<Ledger
     },
     InvoiceDisputed(a, { ts, seq }) {
       const id = num(a.invoiceId);
-      st.dispute.run({ id, status: "disputed", reason_code: num(a.reasonCode), reason_hash: a.reasonHash, at: ts });
+      const reason = reveal(a.reasonCommitment) ?? null;
+      st.dispute.run({ id, status: "disputed", reason_code: num(a.reasonCode), reason_hash: a.reasonCommitment, reason, at: ts });
       const r = rows.invoice(id);
       if (r) {
         st.openDispute.run({
@@ -98,7 +104,7 @@ export function invoiceHandlers(db: Database, rows: SharedRows): Handlers<Ledger
           buyer_org_id: r.buyer_org_id,
           supplier_org_id: r.supplier_org_id,
           reason_code: num(a.reasonCode),
-          reason_hash: a.reasonHash,
+          reason_hash: a.reasonCommitment,
           at: ts,
         });
       }
@@ -106,7 +112,7 @@ export function invoiceHandlers(db: Database, rows: SharedRows): Handlers<Ledger
     },
     InvoiceDisputeWithdrawn(a, { ts }) {
       const id = num(a.invoiceId);
-      st.dispute.run({ id, status: "issued", reason_code: null, reason_hash: null, at: ts });
+      st.dispute.run({ id, status: "issued", reason_code: null, reason_hash: null, reason: null, at: ts });
       st.closeDispute.run({ invoice_id: id, resolution: "withdrawn", at: ts });
       return invoice(id, a.actor);
     },

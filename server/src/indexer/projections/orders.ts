@@ -1,5 +1,5 @@
 import type { Database } from "../../db/sqlite";
-import { dec, num, type Attribution, type Handlers, type LedgerEvents } from "./context";
+import { dec, num, type Attribution, type Handlers, type LedgerEvents, type Reveal } from "./context";
 import type { SharedRows } from "./rows";
 
 interface OrderRow {
@@ -9,6 +9,7 @@ interface OrderRow {
   amount: string;
   currency: string;
   reference: string;
+  reference_commitment: string;
   due_date: number;
   document_hash: string;
   at: number;
@@ -16,12 +17,15 @@ interface OrderRow {
 }
 
 /** Purchase orders (the ledger's order book). */
-export function orderHandlers(db: Database, rows: SharedRows): Handlers<LedgerEvents> {
+export function orderHandlers(db: Database, rows: SharedRows, reveal: Reveal): Handlers<LedgerEvents> {
   const insertOrder = db.prepare<[OrderRow]>(`INSERT INTO orders (id, buyer_org_id, supplier_org_id, status, amount, invoiced,
-    currency, reference, due_date, document_hash, created_at, updated_at, tx_hash) VALUES (@id, @buyer_org_id, @supplier_org_id,
-    'issued', @amount, '0', @currency, @reference, @due_date, @document_hash, @at, @at, @tx_hash) ON CONFLICT (id) DO NOTHING`);
+    currency, reference, reference_commitment, due_date, document_hash, created_at, updated_at, tx_hash) VALUES (@id, @buyer_org_id,
+    @supplier_org_id, 'issued', @amount, '0', @currency, @reference, @reference_commitment, @due_date, @document_hash, @at, @at, @tx_hash) ON CONFLICT (id) DO NOTHING`);
   const orderStatus = db.prepare<[{ id: number; status: string; reject_reason_code: number | null; at: number }]>(
     "UPDATE orders SET status = @status, reject_reason_code = @reject_reason_code, updated_at = @at WHERE id = @id",
+  );
+  const orderRejectReason = db.prepare<[{ id: number; reason: string | null; commitment: string }]>(
+    "UPDATE orders SET reject_reason = @reason, reject_reason_commitment = @commitment WHERE id = @id",
   );
 
   const order = (id: number, actor: string): Attribution => ({ entityType: "order", entityId: String(id), orgIds: rows.orderParties(id), actor });
@@ -37,7 +41,8 @@ export function orderHandlers(db: Database, rows: SharedRows): Handlers<LedgerEv
         supplier_org_id: supplier,
         amount: dec(a.amount),
         currency: a.currency,
-        reference: a.orderReference,
+        reference: reveal(a.referenceCommitment) ?? a.referenceCommitment,
+        reference_commitment: a.referenceCommitment,
         due_date: num(a.dueDate),
         document_hash: a.documentHash,
         at: ts,
@@ -51,6 +56,7 @@ export function orderHandlers(db: Database, rows: SharedRows): Handlers<LedgerEv
     },
     OrderRejected(a, { ts }) {
       orderStatus.run({ id: num(a.orderId), status: "rejected", reject_reason_code: num(a.reasonCode), at: ts });
+      orderRejectReason.run({ id: num(a.orderId), reason: reveal(a.reasonCommitment) ?? null, commitment: a.reasonCommitment });
       return order(num(a.orderId), a.actor);
     },
     OrderCancelled(a, { ts }) {

@@ -21,7 +21,39 @@ export function policyHandlers(db: Database, rows: SharedRows): Handlers<LedgerE
     (bank_org_id, buyer_org_id, trusted, updated_at) VALUES (@bank_org_id, @buyer_org_id, @trusted, @at)
     ON CONFLICT (bank_org_id, buyer_org_id) DO UPDATE SET trusted = excluded.trusted, updated_at = excluded.updated_at`);
 
+  const proposalInsert = db.prepare<[{ id: number; bank_org_id: number; kind: number; change: string; proposer: string; at: number; tx_hash: string }]>(
+    `INSERT INTO policy_proposals (id, bank_org_id, kind, change, proposer, status, proposed_at, tx_hash) VALUES (@id, @bank_org_id, @kind,
+     @change, @proposer, 'pending', @at, @tx_hash) ON CONFLICT (id) DO NOTHING`,
+  );
+  const proposalDecide = db.prepare<[{ id: number; status: string; by: string; at: number }]>(
+    "UPDATE policy_proposals SET status = @status, decided_by = @by, decided_at = @at WHERE id = @id",
+  );
+  const policy = (bank: number, actor: string) => ({ entityType: "policy" as const, entityId: String(bank), orgIds: [bank], actor });
+
   return {
+    PolicyChangeProposed(a, { ts, log }) {
+      const bank = num(a.bankOrgId);
+      const c = a.change;
+      const change = {
+        kind: num(c.kind),
+        orgId: num(c.orgId),
+        trusted: c.trusted,
+        advanceRateBps: num(c.advanceRateBps),
+        discountRateBps: num(c.discountRateBps),
+        fastTrackLimit: dec(c.fastTrackLimit),
+        creditLimit: dec(c.creditLimit),
+      };
+      proposalInsert.run({ id: num(a.proposalId), bank_org_id: bank, kind: change.kind, change: JSON.stringify(change), proposer: a.proposer, at: ts, tx_hash: log.txHash });
+      return policy(bank, a.proposer);
+    },
+    PolicyChangeApproved(a, { ts }) {
+      proposalDecide.run({ id: num(a.proposalId), status: "approved", by: a.approver, at: ts });
+      return policy(num(a.bankOrgId), a.approver);
+    },
+    PolicyChangeRejected(a, { ts }) {
+      proposalDecide.run({ id: num(a.proposalId), status: "rejected", by: a.officer, at: ts });
+      return policy(num(a.bankOrgId), a.officer);
+    },
     BankPolicySet(a, { ts }) {
       const bank = num(a.bankOrgId);
       upsertPolicy.run({
