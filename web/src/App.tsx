@@ -1,17 +1,19 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, getToken, setToken } from "./api/client";
 import { getMe, listOrganisations } from "./api/queries";
 import { describeError } from "./api/errors";
 import type { Me, Organisation } from "./api/types";
 import { SessionContext, type Session } from "./lib/session";
 import { navigate, useHashPath } from "./lib/router";
-import { humanise } from "./lib/format";
+import { useTranslation } from "./i18n";
+import { LanguageSwitch } from "./components/LanguageSwitch";
 import { Login } from "./screens/Login";
 import { SCREENS } from "./routes";
 
 type Boot = { phase: "loading" } | { phase: "signed-out"; notice?: string } | { phase: "ready"; me: Me; orgs: Organisation[] };
 
 export function App() {
+  const { t } = useTranslation();
   const [boot, setBoot] = useState<Boot>(() => (getToken() ? { phase: "loading" } : { phase: "signed-out" }));
 
   const start = useCallback(async (token: string, known?: Me) => {
@@ -36,9 +38,11 @@ export function App() {
     setBoot({ phase: "signed-out" });
   }, []);
 
-  if (boot.phase === "loading") return <p className="muted center" role="status">Loading the console…</p>;
+  if (boot.phase === "loading") return <p className="muted center" role="status">{t("app.loading")}</p>;
   if (boot.phase === "signed-out") {
     return (
+      <>
+      <div className="login-lang"><LanguageSwitch /></div>
       <Login
         notice={boot.notice}
         onSignedIn={(token, me) => {
@@ -47,42 +51,45 @@ export function App() {
           void start(token, me);
         }}
       />
+      </>
     );
   }
   return <Console me={boot.me} orgs={boot.orgs} logout={logout} />;
 }
 
 function Console({ me, orgs, logout }: { me: Me; orgs: Organisation[]; logout: () => void }) {
+  const { t, i18n } = useTranslation();
   const path = useHashPath();
   const screens = SCREENS[me.user.role] ?? [];
   const current = screens.find((s) => s.path === path[0]) ?? screens[0];
   const session: Session = useMemo(() => {
     const names = new Map(orgs.map((o) => [o.id, o.name]));
-    return { me, orgs, logout, orgName: (id) => (id ? (names.get(id) ?? `Organisation ${id}`) : "—") };
-  }, [me, orgs, logout]);
+    return { me, orgs, logout, orgName: (id) => (id ? (names.get(id) ?? t("app.orgFallback", { id })) : "—") };
+  }, [me, orgs, logout, t]);
 
   useEffect(() => {
-    if (current) document.title = `${current.title} · Trellis`;
-  }, [current]);
+    if (current) document.title = t("app.documentTitle", { screen: t(current.title) });
+  }, [current, t, i18n.language]);
 
   return (
     <SessionContext.Provider value={session}>
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>
-        Skip to content
+        {t("app.skip")}
       </a>
       <header className="topbar">
-        <div className="brand">Trellis</div>
+        <div className="brand">{t("app.brand")}</div>
         <div className="who" data-testid="whoami">
           <span data-testid="user-name">{me.user.name}</span>
           <span className="sep" aria-hidden="true">·</span>
           <span data-testid="org-name">{me.org.name}</span>
-          <span className="role" data-testid="user-role">{humanise(me.user.role)}</span>
+          <span className="role" data-testid="user-role">{t(`role.${me.user.role}`)}</span>
         </div>
+        <LanguageSwitch />
         <button type="button" className="secondary" onClick={logout} data-testid="logout">
-          Log out
+          {t("app.logout")}
         </button>
       </header>
-      <nav className="tabs" aria-label="Screens">
+      <nav className="tabs" aria-label={t("app.screens")}>
         {screens.filter((s) => !s.hidden).map((s) => (
           <a
             key={s.path}
@@ -91,18 +98,18 @@ function Console({ me, orgs, logout }: { me: Me; orgs: Organisation[]; logout: (
             aria-current={s === current ? "page" : undefined}
             onClick={(e) => { e.preventDefault(); navigate(s.path); }}
           >
-            {s.title}
+            {t(s.title)}
           </a>
         ))}
       </nav>
       <main id="main" tabIndex={-1} className="content">
         {current ? (
           <>
-            <h1 className="screen-title">{current.title}</h1>
-            {current.render(path.slice(1))}
+            <h1 className="screen-title">{t(current.title)}</h1>
+            <Suspense fallback={<p className="muted" role="status">{t("common.loading")}</p>}>{current.render(path.slice(1))}</Suspense>
           </>
         ) : (
-          <p>Your role has no screens in this console.</p>
+          <p>{t("app.noScreens")}</p>
         )}
       </main>
     </SessionContext.Provider>

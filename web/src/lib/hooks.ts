@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { describeError } from "../api/errors";
+import { t } from "../i18n";
 
 export interface Resource<T> {
   data: T | undefined;
@@ -60,7 +61,7 @@ export function useAction() {
     async <T,>(
       task: () => Promise<T>,
       success: string | ((result: T) => string),
-      progress = "Submitting to the ledger…",
+      progress = t("action.submitting"),
     ): Promise<T | undefined> => {
       if (busy.current) return undefined;
       busy.current = true;
