@@ -1,6 +1,7 @@
 import { auditRoutes } from "../audit/routes";
 import { disputeRoutes } from "../disputes/routes";
 import { documentRoutes } from "../documents/routes";
+import { eventRoutes } from "../events/routes";
 import { financingRoutes } from "../financing/routes";
 import { invoiceRoutes } from "../invoices/routes";
 import { orderRoutes } from "../orders/routes";
@@ -20,4 +21,5 @@ export const allRoutes: Route[] = [
   ...auditRoutes,
   ...disputeRoutes,
   ...relayRoutes,
+  ...eventRoutes,
 ];
