@@ -246,7 +246,7 @@ describe("web console in a browser", function () {
       await auditor.getByTestId("explorer-type").selectOption(type);
       await auditor.getByTestId("explorer-id").fill(id);
       await act(auditor, "explorer-status", () => auditor.getByTestId("explorer-search").click());
-      return auditor.getByTestId("timeline-event").evaluateAll((els) => els.map((e) => e.getAttribute("data-event-type")));
+      return auditor.getByTestId("timeline-event").evaluateAll((els) => els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset.eventType));
     };
     const financingEvents = await history("financing", financingId);
     expect(financingEvents).to.include.members(["FinancingRequested", "FinancingApproved", "FinancingDisbursed"]);

@@ -27,8 +27,10 @@ void i18next.use(initReactI18next).init({
   showSupportNotice: false,
 });
 
+/** Sets <html lang> (screen readers, fonts, hyphenation); a no-op where there is no page (node tests). */
 function applyToDocument(lng: string) {
-  if (typeof document !== "undefined") document.documentElement.lang = lng;
+  const page = (globalThis as { document?: { documentElement: { lang: string } } }).document;
+  if (page) page.documentElement.lang = lng;
 }
 applyToDocument(i18next.language);
 i18next.on("languageChanged", applyToDocument);
