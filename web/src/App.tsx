@@ -7,6 +7,9 @@ import { SessionContext, type Session } from "./lib/session";
 import { navigate, useHashPath } from "./lib/router";
 import { useTranslation } from "./i18n";
 import { LanguageSwitch } from "./components/LanguageSwitch";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { queryClient, useLiveUpdates } from "./lib/live";
+import { useTodo } from "./lib/todo";
 import { Login } from "./screens/Login";
 import { SCREENS } from "./routes";
 
@@ -33,6 +36,7 @@ export function App() {
   }, [start]);
 
   const logout = useCallback(() => {
+    queryClient.clear();
     setToken(null);
     window.location.hash = "";
     setBoot({ phase: "signed-out" });
@@ -54,13 +58,19 @@ export function App() {
       </>
     );
   }
-  return <Console me={boot.me} orgs={boot.orgs} logout={logout} />;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Console me={boot.me} orgs={boot.orgs} logout={logout} />
+    </QueryClientProvider>
+  );
 }
 
 function Console({ me, orgs, logout }: { me: Me; orgs: Organisation[]; logout: () => void }) {
   const { t, i18n } = useTranslation();
   const path = useHashPath();
   const screens = SCREENS[me.user.role] ?? [];
+  useLiveUpdates();
+  const todo = useTodo(me);
   const current = screens.find((s) => s.path === path[0]) ?? screens[0];
   const session: Session = useMemo(() => {
     const names = new Map(orgs.map((o) => [o.id, o.name]));
@@ -99,6 +109,12 @@ function Console({ me, orgs, logout }: { me: Me; orgs: Organisation[]; logout: (
             onClick={(e) => { e.preventDefault(); navigate(s.path); }}
           >
             {t(s.title)}
+            {todo[s.path] ? (
+              <span className="todo" data-testid={`todo-${s.path}`} data-count={todo[s.path]}>
+                <span aria-hidden="true">{todo[s.path]}</span>
+                <span className="sr-only">{t("app.todo", { n: todo[s.path] })}</span>
+              </span>
+            ) : null}
           </a>
         ))}
       </nav>

@@ -1,21 +1,22 @@
 import { lazy, type ReactNode } from "react";
 import type { Role } from "./api/types";
-import { SupplierOrders } from "./screens/supplier/SupplierOrders";
-import { SupplierInvoices } from "./screens/supplier/SupplierInvoices";
-import { OneStop } from "./screens/supplier/OneStop";
-import { CreditProfile } from "./screens/supplier/CreditProfile";
-import { Balances } from "./screens/Balances";
-import { Disputes } from "./screens/Disputes";
-import { BuyerOrders } from "./screens/buyer/BuyerOrders";
-import { BuyerInvoices } from "./screens/buyer/BuyerInvoices";
-import { Payables } from "./screens/buyer/Payables";
-import { Queue } from "./screens/bank/Queue";
-import { Dossier } from "./screens/bank/Dossier";
-import { PolicyEditor } from "./screens/bank/PolicyEditor";
-import { Portfolio } from "./screens/bank/Portfolio";
-import { Explorer } from "./screens/auditor/Explorer";
-// The charts library is loaded only when the analytics screen opens.
+// Each screen is its own chunk, loaded when first opened: the sign-in page and a role's home carry only their own
+// code, and the charts library only reaches the analytics screen.
 const Analytics = lazy(() => import("./screens/Analytics").then((m) => ({ default: m.Analytics })));
+const SupplierOrders = lazy(() => import("./screens/supplier/SupplierOrders").then((m) => ({ default: m.SupplierOrders })));
+const SupplierInvoices = lazy(() => import("./screens/supplier/SupplierInvoices").then((m) => ({ default: m.SupplierInvoices })));
+const OneStop = lazy(() => import("./screens/supplier/OneStop").then((m) => ({ default: m.OneStop })));
+const CreditProfile = lazy(() => import("./screens/supplier/CreditProfile").then((m) => ({ default: m.CreditProfile })));
+const Balances = lazy(() => import("./screens/Balances").then((m) => ({ default: m.Balances })));
+const Disputes = lazy(() => import("./screens/Disputes").then((m) => ({ default: m.Disputes })));
+const BuyerOrders = lazy(() => import("./screens/buyer/BuyerOrders").then((m) => ({ default: m.BuyerOrders })));
+const BuyerInvoices = lazy(() => import("./screens/buyer/BuyerInvoices").then((m) => ({ default: m.BuyerInvoices })));
+const Payables = lazy(() => import("./screens/buyer/Payables").then((m) => ({ default: m.Payables })));
+const Queue = lazy(() => import("./screens/bank/Queue").then((m) => ({ default: m.Queue })));
+const Dossier = lazy(() => import("./screens/bank/Dossier").then((m) => ({ default: m.Dossier })));
+const PolicyEditor = lazy(() => import("./screens/bank/PolicyEditor").then((m) => ({ default: m.PolicyEditor })));
+const Portfolio = lazy(() => import("./screens/bank/Portfolio").then((m) => ({ default: m.Portfolio })));
+const Explorer = lazy(() => import("./screens/auditor/Explorer").then((m) => ({ default: m.Explorer })));
 
 export interface Screen {
   path: string;

@@ -4,14 +4,16 @@ import type { FinancingRequest } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
 import { formatMoney } from "../../lib/format";
-import { ActionStatus, Card, Field, fieldProps } from "../../components/ui";
+import { ActionStatus, Card, Field, fieldProps, Money } from "../../components/ui";
+import { Review } from "../../components/Review";
+import { discountOf } from "../../lib/discount";
 import { t as translate, useTranslation } from "../../i18n";
 
 /** The ledger's financing rejection codes; their words are in the catalogue ("financingReject.<code>"). */
 const REJECT_REASONS = [1, 2, 3, 4, 5];
 
 /** Approve, reject with a reason, or disburse one financing request. */
-export function DecisionPanel({ request, onChanged }: { request: FinancingRequest; onChanged: () => void }) {
+export function DecisionPanel({ request, dueDate, onChanged }: { request: FinancingRequest; dueDate: string; onChanged: () => void }) {
   const { t } = useTranslation();
   const { me } = useSession();
   const action = useAction();
@@ -19,8 +21,19 @@ export function DecisionPanel({ request, onChanged }: { request: FinancingReques
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<string | undefined>();
   const mine = request.approvals.some((a) => a.officer.toLowerCase() === me.user.address.toLowerCase());
+  const [review, setReview] = useState<"approve" | "reject" | "disburse" | null>(null);
+  const cost = discountOf(request.amount, request.discountRateBps, dueDate);
+  const ask = (what: "approve" | "reject" | "disburse") => {
+    if (what === "reject" && !reasonCode) {
+      setProblem(t("validate.chooseReason"));
+      return;
+    }
+    setProblem(undefined);
+    setReview(what);
+  };
 
   const approve = async () => {
+    setReview(null);
     const r = await action.run(
       () => call(api.POST("/api/v1/financing-requests/{id}/approve", { params: { path: { id: request.id } } })),
       (r) => (r.status === "approved" ? translate("decision.approved", { id: r.id }) : translate("decision.approvalRecorded", { n: r.approvals.length, of: r.approvalsRequired })),
@@ -28,6 +41,7 @@ export function DecisionPanel({ request, onChanged }: { request: FinancingReques
     if (r) onChanged();
   };
   const reject = async () => {
+    setReview(null);
     if (!reasonCode) {
       setProblem(t("validate.chooseReason"));
       return;
@@ -38,6 +52,7 @@ export function DecisionPanel({ request, onChanged }: { request: FinancingReques
     if (r) onChanged();
   };
   const disburse = async () => {
+    setReview(null);
     const r = await action.run(
       () => call(api.POST("/api/v1/financing-requests/{id}/disburse", { params: { path: { id: request.id } } })),
       (r) => translate("decision.disbursed", { net: formatMoney(r.netAmount), supplier: r.supplierName, discount: formatMoney(r.discount) }),
@@ -51,7 +66,7 @@ export function DecisionPanel({ request, onChanged }: { request: FinancingReques
         <>
           {mine && <p className="muted" data-testid="already-approved">{t("decision.alreadyApproved")}</p>}
           <div className="form-actions">
-            <button type="button" className="primary" disabled={action.pending} onClick={approve} data-testid="approve">{t("action.approve")}</button>
+            <button type="button" className="primary" disabled={action.pending || mine} onClick={() => ask("approve")} data-testid="approve">{t("action.approve")}</button>
           </div>
           <div className="form-grid">
             <Field id="rej-code" label={t("field.rejectionReason")} error={problem}>
@@ -64,17 +79,59 @@ export function DecisionPanel({ request, onChanged }: { request: FinancingReques
               <input id="rej-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
             </Field>
             <div className="form-actions">
-              <button type="button" className="danger" disabled={action.pending} onClick={reject} data-testid="reject">{t("action.reject")}</button>
+              <button type="button" className="danger" disabled={action.pending} onClick={() => ask("reject")} data-testid="reject">{t("action.reject")}</button>
             </div>
           </div>
         </>
       )}
       {request.status === "approved" && (
         <div className="form-actions">
-          <button type="button" className="primary" disabled={action.pending} onClick={disburse} data-testid="disburse">{t("action.disburse")}</button>
+          <button type="button" className="primary" disabled={action.pending} onClick={() => ask("disburse")} data-testid="disburse">{t("action.disburse")}</button>
         </div>
       )}
       {!["requested", "approved"].includes(request.status) && <p className="muted">{t("decision.nothing", { status: t(`status.${request.status}`) })}</p>}
+      {review === "approve" && (
+        <Review
+          title={t("review.approveTitle", { id: request.id })}
+          lines={[
+            [t("col.supplierBuyer"), `${request.supplierName} → ${request.buyerName}`],
+            [t("col.amount"), <Money amount={request.amount} />],
+            [t("review.approveEffect"), request.approvals.length + 1 >= request.approvalsRequired ? t("review.approveFinal") : t("review.approveMore", { n: request.approvals.length + 1, of: request.approvalsRequired })],
+          ]}
+          confirmLabel={t("review.approveButton")}
+          busy={action.pending}
+          onConfirm={approve}
+          onCancel={() => setReview(null)}
+        />
+      )}
+      {review === "reject" && (
+        <Review
+          title={t("review.rejectTitle", { id: request.id })}
+          lines={[
+            [t("review.rejectReason"), `${t(`financingReject.${reasonCode}`)}${reason.trim() ? ` · ${reason.trim()}` : ""}`],
+            [t("review.effect"), t("review.rejectEffect")],
+          ]}
+          confirmLabel={t("review.rejectButton")}
+          danger
+          busy={action.pending}
+          onConfirm={reject}
+          onCancel={() => setReview(null)}
+        />
+      )}
+      {review === "disburse" && (
+        <Review
+          title={t("review.disburseTitle", { id: request.id })}
+          lines={[
+            [t("review.disburseAmount"), <Money amount={request.amount} />],
+            [t("review.disburseDiscount", { days: cost.days }), <Money amount={cost.discount} />],
+            [t("review.disburseNet", { supplier: request.supplierName }), <strong><Money amount={cost.net} testId="review-net" /></strong>],
+          ]}
+          confirmLabel={t("review.disburseButton")}
+          busy={action.pending}
+          onConfirm={disburse}
+          onCancel={() => setReview(null)}
+        />
+      )}
       <ActionStatus state={action.state} testId="decision-status" />
     </Card>
   );

@@ -50,7 +50,7 @@ export function Dossier({ id }: { id: string }) {
                 ]}
               />
             </Card>
-            <DecisionPanel request={d.request} onChanged={dossier.reload} />
+            <DecisionPanel request={d.request} dueDate={d.invoice.dueDate} onChanged={dossier.reload} />
             <div className="grid-2">
               <Card title={t("dossier.orderTitle", { reference: d.order.reference })}>
                 <KeyValues

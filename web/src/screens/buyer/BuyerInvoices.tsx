@@ -5,6 +5,7 @@ import type { Invoice } from "../../api/types";
 import { useAction, useResource } from "../../lib/hooks";
 import { formatDate, toMinor } from "../../lib/format";
 import { ActionStatus, Card, Loadable, Money, ShortHash, StatusBadge } from "../../components/ui";
+import { Review } from "../../components/Review";
 import { DisputeForm } from "./DisputeForm";
 import { PayForm } from "./PayForm";
 import { t as translate, useTranslation } from "../../i18n";
@@ -16,10 +17,12 @@ export function BuyerInvoices() {
   const { t } = useTranslation();
   const invoices = useResource(() => listInvoices(), []);
   const [open, setOpen] = useState<Open>(null);
+  const [confirming, setConfirming] = useState<Invoice | null>(null);
   const action = useAction();
   const list = invoices.data ?? [];
 
   const act = async (invoice: Invoice, verb: "confirm" | "withdraw-dispute", done: string) => {
+    setConfirming(null);
     const ok = await action.run(() =>
         call(
           verb === "confirm"
@@ -35,6 +38,21 @@ export function BuyerInvoices() {
   return (
     <>
       <Card title={t("buyerInvoices.title")} testId="buyer-invoices" actions={<button type="button" className="secondary" onClick={invoices.reload}>{t("action.refresh")}</button>}>
+        {confirming && (
+          <Review
+            title={t("review.confirmTitle", { number: confirming.invoiceNumber })}
+            lines={[
+              [t("review.confirmDebt"), <strong><Money amount={confirming.amount} /></strong>],
+              [t("review.confirmTo"), confirming.supplierName],
+              [t("review.confirmDue"), formatDate(confirming.dueDate)],
+              [t("review.confirmEffect"), t("review.confirmEffectText")],
+            ]}
+            confirmLabel={t("review.confirmButton")}
+            busy={action.pending}
+            onConfirm={() => act(confirming, "confirm", translate("buyerInvoices.confirmed", { number: confirming.invoiceNumber }))}
+            onCancel={() => setConfirming(null)}
+          />
+        )}
         <ActionStatus state={action.state} />
         <Loadable loading={invoices.loading && !invoices.data} error={invoices.error} empty={list.length === 0}>
           <div className="table-wrap">
@@ -56,7 +74,7 @@ export function BuyerInvoices() {
                       {inv.status === "issued" && (
                         <>
                           <button type="button" className="primary" disabled={action.pending} data-testid="invoice-confirm"
-                            onClick={() => act(inv, "confirm", translate("buyerInvoices.confirmed", { number: inv.invoiceNumber }))}>
+                            onClick={() => setConfirming(inv)}>
                             {t("action.confirm")}
                           </button>
                           <button type="button" className="danger" data-testid="invoice-dispute" onClick={() => setOpen({ kind: "dispute", invoice: inv })}>

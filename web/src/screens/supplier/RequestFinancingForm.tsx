@@ -8,6 +8,10 @@ import { normaliseAmount, toMinor, formatMoney } from "../../lib/format";
 import { amount as amountCheck } from "../../lib/validate";
 import { ActionStatus, Card, Field, fieldProps } from "../../components/ui";
 import { CeilingSummary } from "../../components/CeilingSummary";
+import { Review } from "../../components/Review";
+import { Money } from "../../components/ui";
+import { discountOf } from "../../lib/discount";
+import { formatBps, formatDate } from "../../lib/format";
 import { t as translate, useTranslation } from "../../i18n";
 
 /** Asks a chosen bank to finance a confirmed invoice, showing the most it can get first. */
@@ -20,6 +24,7 @@ export function RequestFinancingForm({ invoice, onClose, onRequested }: { invoic
   const [problems, setProblems] = useState<{ bank?: string; amount?: string }>({});
   const ceiling = useCeiling(invoice.amount, bankOrgId, me.org.id);
   const action = useAction();
+  const [reviewing, setReviewing] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -30,8 +35,13 @@ export function RequestFinancingForm({ invoice, onClose, onRequested }: { invoic
     }
     setProblems(found);
     if (found.bank || found.amount) return;
+    setReviewing(normaliseAmount(value)!);
+  };
+
+  const send = async (amount: string) => {
+    setReviewing(null);
     const done = await action.run(
-      () => call(api.POST("/api/v1/financing-requests", { body: { invoiceId: invoice.id, bankOrgId, amount: normaliseAmount(value)! } })),
+      () => call(api.POST("/api/v1/financing-requests", { body: { invoiceId: invoice.id, bankOrgId, amount } })),
       (r) => translate("requestFinancing.done", { id: r.id, bank: r.bankName, path: translate(`path.${r.path}`) }),
     );
     if (done) onRequested();
@@ -61,6 +71,28 @@ export function RequestFinancingForm({ invoice, onClose, onRequested }: { invoic
           <button type="submit" className="primary" disabled={action.pending} data-testid="financing-submit">{t("supplierInvoices.requestFinancing")}</button>
         </div>
       </form>
+      {reviewing && (() => {
+        const bank = banks.find((b) => b.id === bankOrgId)?.name ?? "";
+        const rate = ceiling.data?.policy?.discountRateBps;
+        const cost = rate === undefined ? null : discountOf(reviewing, rate, invoice.dueDate);
+        return (
+          <Review
+            title={t("review.financeTitle", { amount: formatMoney(reviewing), bank })}
+            lines={[
+              [t("review.financeRequested"), <Money amount={reviewing} />],
+              cost
+                ? [t("review.financeDiscount", { days: cost.days, rate: formatBps(rate) }), <Money amount={cost.discount} testId="review-cost" />]
+                : [t("dossier.discount"), t("review.financeUnknownRate")],
+              [t("review.financeNet"), cost ? <strong><Money amount={cost.net} testId="review-net" /></strong> : t("review.financeUnknownRate")],
+              [t("review.financeRepay"), `${formatMoney(invoice.amount)} · ${formatDate(invoice.dueDate)}`],
+            ]}
+            confirmLabel={t("review.financeButton")}
+            busy={action.pending}
+            onConfirm={() => send(reviewing)}
+            onCancel={() => setReviewing(null)}
+          />
+        );
+      })()}
       <ActionStatus state={action.state} testId="financing-status" />
     </Card>
   );
