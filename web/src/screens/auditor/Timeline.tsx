@@ -9,7 +9,7 @@ import { i18next, useTranslation } from "../../i18n";
 type Verdict = { phase: "pending" } | { phase: "done"; result: VerifyResult } | { phase: "error"; message: string };
 
 /** Amount arguments on the chain are minor units (cents); dates are Unix seconds. */
-const MONEY_ARGS = new Set(["amount", "discount", "netAmount", "outstanding", "totalRepaid", "paid", "limit", "fastTrackLimit", "value"]);
+const MONEY_ARGS = new Set(["amount", "discount", "netAmount", "outstanding", "totalRepaid", "totalPaid", "toBank", "toSupplier", "paid", "limit", "fastTrackLimit", "value"]);
 const DATE_ARGS = new Set(["dueDate", "at"]);
 
 function asText(key: string, value: unknown): string {
