@@ -56,7 +56,8 @@ async function main() {
       await tab.getByTestId("login-submit").waitFor();
       timings.push(performance.now() - t0);
       if (i === 0) {
-        await tab.getByTestId("login-token").fill(p.credentials.users.officer1.token);
+        await tab.getByTestId("login-username").fill(p.credentials.users.officer1.username);
+        await tab.getByTestId("login-password").fill(p.credentials.users.officer1.password);
         const t1 = performance.now();
         await tab.getByTestId("login-submit").click();
         await tab.getByTestId("financing-queue").waitFor();

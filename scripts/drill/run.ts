@@ -1,11 +1,11 @@
 /**
- * `npm run drill [-- load crash fuzz authz chain-fault restart-after-kill]`: the reliability drills, each also runnable alone (`npm run drill:load`,
+ * `npm run drill [-- load crash fuzz fuzz-schema authz chain-fault restart-after-kill]`: the reliability drills, each also runnable alone (`npm run drill:load`,
  * `drill:crash`, `drill:fuzz`, `drill:authz`). Results go to bench/results/drills.json (the shape others read) and
  * bench/results/drills.details.json (per scenario, status counts, memory). Exits non-zero if a drill could not run;
  * the figures themselves are reported, not asserted (the fast subset in test/drills asserts them).
  *
  * Options (env): DRILL_WRITES (1000), DRILL_ORGS (10), DRILL_CRASH_WRITES (300), DRILL_FUZZ (10000),
- * DRILL_FREEZE_MS (30000, how long chain-fault freezes the chain), DRILL_FAULT_WRITERS (16).
+ * DRILL_SCHEMA_FUZZ (6000), DRILL_FREEZE_MS (30000, how long chain-fault freezes the chain), DRILL_FAULT_WRITERS (16).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -13,14 +13,16 @@ import { startPlatform } from "../lib/platform";
 import { printTable, RESULTS_DIR, runMain, updateResult, verdict, writeDetails } from "../bench/lib";
 import { authzDrill, crashDrill, fuzzDrill, loadDrill, type CrashResult } from "./parts";
 import { runChainFaultDrills } from "./chain-faults-run";
+import { schemaFuzzDrill } from "./fuzz-schema";
 
 const WRITES = Number(process.env.DRILL_WRITES ?? 1000);
 const ORGS = Number(process.env.DRILL_ORGS ?? 10);
 const CRASH_WRITES = Number(process.env.DRILL_CRASH_WRITES ?? 300);
 const FUZZ = Number(process.env.DRILL_FUZZ ?? 10_000);
+const SCHEMA_FUZZ = Number(process.env.DRILL_SCHEMA_FUZZ ?? 6_000);
 
 async function main() {
-  const parts = process.argv.slice(2).length ? process.argv.slice(2) : ["load", "crash", "fuzz", "authz", "chain-fault", "restart-after-kill"];
+  const parts = process.argv.slice(2).length ? process.argv.slice(2) : ["load", "crash", "fuzz", "fuzz-schema", "authz", "chain-fault", "restart-after-kill"];
   const detailsFile = path.join(RESULTS_DIR, "drills.details.json");
   const details: Record<string, unknown> = fs.existsSync(detailsFile) ? JSON.parse(fs.readFileSync(detailsFile, "utf8")) : {};
   delete details.measuredAt;
@@ -65,6 +67,22 @@ async function main() {
       rows.push(["fuzz", "heap MiB after GC, min / max over the run", `${Math.min(...heaps)} / ${Math.max(...heaps)}`, "", ""]);
       rows.push(["fuzz", "heap growth after GC, 2nd sample -> last (MiB)", r.heapGrowthMiB, "bounded (< 16)", verdict(r.heapGrowthMiB < 16)]);
       rows.push(["fuzz", "RSS MiB before -> after", `${r.rssMiBBefore} -> ${r.rssMiBAfter}`, "", ""]);
+    } finally {
+      await p.stop();
+    }
+  }
+  if (parts.includes("fuzz-schema")) {
+    const p = await startPlatform({ chain: "hardhat" });
+    try {
+      const r = await schemaFuzzDrill(p, { requests: SCHEMA_FUZZ });
+      details.fuzzSchema = { ...r, command: "npm run drill:fuzz-schema" };
+      const { requests, operations, status5xx, undocumented, acceptedInvalid, rejectedValid, unauthenticatedNot401 } = r;
+      updateResult<Record<string, unknown>>("drills", (cur) => ({ ...cur, fuzzSchema: { requests, operations, status5xx, undocumented, acceptedInvalid, rejectedValid, unauthenticatedNot401 } }));
+      rows.push(["fuzz-schema", `${requests} requests from /openapi.json (${operations} operations): 5xx`, status5xx, 0, verdict(status5xx === 0)]);
+      rows.push(["fuzz-schema", "undocumented statuses", undocumented, 0, verdict(undocumented === 0)]);
+      rows.push(["fuzz-schema", "invalid input accepted / valid input rejected (400)", `${acceptedInvalid} / ${rejectedValid}`, "0 / 0", verdict(acceptedInvalid === 0 && rejectedValid === 0)]);
+      rows.push(["fuzz-schema", "without a valid token, not 401", unauthenticatedNot401, 0, verdict(unauthenticatedNot401 === 0)]);
+      for (const [kind, xs] of Object.entries(r.samples)) process.stdout.write(`fuzz-schema ${kind}:\n  ${xs.join("\n  ")}\n`);
     } finally {
       await p.stop();
     }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { HDNodeWallet } from "ethers";
+import { AuthSettings, authSettingsFromEnv } from "./sessions/settings";
 
 /** The gateway's configuration, parsed once at start from CLI flags and environment variables. */
 const ConfigSchema = z
@@ -25,6 +26,13 @@ const ConfigSchema = z
     chainProbeMs: z.coerce.number().int().min(50).max(60_000),
     /** How many blocks the index may trail the chain's head and /readyz still answer 200. */
     readyMaxLagBlocks: z.coerce.number().int().min(0).max(1_000_000),
+    /** An invoice may fall due at most this many days after its order's due date (TRELLIS_MAX_INVOICE_TENOR_DAYS). */
+    maxInvoiceTenorDays: z.coerce.number().int().min(0).max(3650),
+    /** A bearer token that may read /metrics besides operator tokens (TRELLIS_METRICS_TOKEN); unset: operators only. */
+    metricsToken: z.string().min(24, "must be at least 24 characters").optional(),
+    /** Bytes of documents each organisation may store (TRELLIS_DOCUMENT_QUOTA_MIB, in MiB). */
+    documentQuotaBytes: z.number().int().min(0),
+    auth: AuthSettings,
   })
   .strict();
 
@@ -97,6 +105,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     writeTimeoutMs: env.TRELLIS_WRITE_TIMEOUT_MS ?? "10000",
     chainProbeMs: env.TRELLIS_CHAIN_PROBE_MS ?? "1000",
     readyMaxLagBlocks: env.TRELLIS_READY_MAX_LAG ?? "5",
+    maxInvoiceTenorDays: env.TRELLIS_MAX_INVOICE_TENOR_DAYS ?? "365",
+    metricsToken: env.TRELLIS_METRICS_TOKEN || undefined,
+    documentQuotaBytes: Math.round(Number(env.TRELLIS_DOCUMENT_QUOTA_MIB ?? 512) * 2 ** 20),
+    auth: authSettingsFromEnv(env),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,9 +1,9 @@
 import { Suspense, useCallback, useEffect, useMemo, useState } from "react";
-import { ApiError, getToken, setToken } from "./api/client";
-import { getMe, listOrganisations } from "./api/queries";
+import { ApiError } from "./api/client";
+import { listOrganisations } from "./api/queries";
 import { describeError } from "./api/errors";
-import type { Me, Organisation } from "./api/types";
-import { SessionContext, type Session } from "./lib/session";
+import type { Me, DirectoryEntry } from "./api/types";
+import { resumeSession, SessionContext, signOut, type Session } from "./lib/session";
 import { navigate, useHashPath } from "./lib/router";
 import { useTranslation } from "./i18n";
 import { LanguageSwitch } from "./components/LanguageSwitch";
@@ -13,31 +13,31 @@ import { useTodo } from "./lib/todo";
 import { Login } from "./screens/Login";
 import { SCREENS } from "./routes";
 
-type Boot = { phase: "loading" } | { phase: "signed-out"; notice?: string } | { phase: "ready"; me: Me; orgs: Organisation[] };
+type Boot = { phase: "loading" } | { phase: "signed-out"; notice?: string } | { phase: "ready"; me: Me; orgs: DirectoryEntry[] };
 
 export function App() {
   const { t } = useTranslation();
-  const [boot, setBoot] = useState<Boot>(() => (getToken() ? { phase: "loading" } : { phase: "signed-out" }));
+  const [boot, setBoot] = useState<Boot>({ phase: "loading" });
 
-  const start = useCallback(async (token: string, known?: Me) => {
+  const start = useCallback(async (known?: Me) => {
     try {
-      const me = known ?? (await getMe(token));
+      const me = known ?? (await resumeSession());
+      if (!me) return setBoot({ phase: "signed-out" });
       const orgs = await listOrganisations();
       setBoot({ phase: "ready", me, orgs });
     } catch (e) {
-      if (e instanceof ApiError && e.code === "UNAUTHENTICATED") setToken(null);
-      setBoot({ phase: "signed-out", notice: describeError(e) });
+      setBoot({ phase: "signed-out", notice: e instanceof ApiError && e.status === 401 ? undefined : describeError(e) });
     }
   }, []);
 
+  // The session is the HttpOnly cookie; after a reload, ask the gateway whether it still holds one.
   useEffect(() => {
-    const token = getToken();
-    if (token) void start(token);
+    void start();
   }, [start]);
 
   const logout = useCallback(() => {
     queryClient.clear();
-    setToken(null);
+    void signOut();
     window.location.hash = "";
     setBoot({ phase: "signed-out" });
   }, []);
@@ -49,10 +49,9 @@ export function App() {
       <div className="login-lang"><LanguageSwitch /></div>
       <Login
         notice={boot.notice}
-        onSignedIn={(token, me) => {
-          setToken(token);
+        onSignedIn={(me) => {
           window.location.hash = "";
-          void start(token, me);
+          void start(me);
         }}
       />
       </>
@@ -65,7 +64,7 @@ export function App() {
   );
 }
 
-function Console({ me, orgs, logout }: { me: Me; orgs: Organisation[]; logout: () => void }) {
+function Console({ me, orgs, logout }: { me: Me; orgs: DirectoryEntry[]; logout: () => void }) {
   const { t, i18n } = useTranslation();
   const path = useHashPath();
   const screens = SCREENS[me.user.role] ?? [];

@@ -72,7 +72,7 @@ export const auditRoutes = [
     roles: "any",
     params: HistoryParams,
     response: EntityHistory,
-    errors: [],
+    errors: [404],
     handler: async (ctx) => entityHistory(ctx.services, ctx.actor, ctx.params.entityType, ctx.params.id),
   }),
   route({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Address, Bytes32, Cursor, DateTime, page } from "../http/schemas";
+import { CalendarDate, Timestamp } from "../shared/dates";
 
 // ---- Requests ----
 
@@ -7,7 +8,8 @@ export const EntityType = z.enum(["order", "invoice", "financing", "organization
 const Num = z.string().regex(/^[0-9]{1,12}$/, "must be a non-negative integer");
 /** A block number, given as a string of digits, handed on as a number. */
 const BlockNumber = Num.transform(Number);
-const IsoTime = z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO date or timestamp").meta({ anyOf: [{ format: "date" }, { format: "date-time" }] });
+/** A calendar date or a zoned timestamp, validated strictly (shared/dates.ts) so the filter never rolls a day over. */
+const IsoTime = z.union([CalendarDate, Timestamp]);
 export const EventFilter = z
   .object({
     entityType: EntityType.optional(),

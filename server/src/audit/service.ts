@@ -1,12 +1,15 @@
 import type { Services } from "../services";
-import { badRequest } from "../shared/errors";
+import { notFound } from "../shared/errors";
 import type { Actor } from "../app/actor";
 import type { EntityType } from "./repo";
 
-/** Every event of one entity the actor can see, in chain order; an unknown or invisible entity is refused. */
+/**
+ * Every event of one entity the actor can see, in chain order. An entity that is unknown, has no events yet or is
+ * outside the actor's scope answers 404 (NOT_FOUND): the path is valid, the entity is not there for this actor.
+ */
 export function entityHistory(s: Services, actor: Actor, entityType: EntityType, id: string) {
   const items = s.read.entityHistory(entityType, id, actor.scope);
-  if (!items) throw badRequest(`Unknown ${entityType} ${id}`);
+  if (!items) throw notFound(`The ${entityType} ${id}`);
   return { entityType, entityId: id, items };
 }
 

@@ -108,14 +108,34 @@ export class LedgerClient {
     });
   }
 
-  /** Relays a forward request signed by the client itself (non-custodial). The signer must be `actor`. */
-  async relaySigned(actor: Actor, request: ERC2771Forwarder.ForwardRequestDataStruct, idem?: IdempotencyStep) {
+  /**
+   * Relays a forward request signed by the client itself (non-custodial). The signer must be `actor`. Under the
+   * person's lock, the inner call is simulated as the person, then `check` (the relay's own checks: nonce, the whole
+   * `execute` simulated) runs and returns the gas limit to send with; anything either refuses is never broadcast.
+   */
+  async relaySigned(
+    actor: Actor,
+    request: ERC2771Forwarder.ForwardRequestDataStruct,
+    idem?: IdempotencyStep,
+    check?: () => Promise<bigint>,
+  ) {
     return this.userLocks.run(actor.address.toLowerCase(), async () => {
       const prior = idem ? this.idempotency.stepTx(idem) : undefined;
       if (prior) return this.sender.resume(prior);
       await this.preflight(actor, String(request.to), String(request.data));
-      return this.relay(actor, request, String(request.to), String(request.data), idem);
+      const gasLimit = check ? await check() : OUTER_GAS;
+      try {
+        return await this.relay(actor, request, String(request.to), String(request.data), idem, gasLimit);
+      } catch (err) {
+        if (err instanceof ExpiredRequest) throw new AppError("unprocessable", "RELAY_DEADLINE_EXPIRED", "The signed request expired before it was mined; sign it again with a later deadline.");
+        throw err;
+      }
     });
+  }
+
+  /** The accounts that pay for relayed transactions (a relay is simulated as one of them). */
+  get relayerAddresses(): string[] {
+    return this.relayers.map((r) => r.address);
   }
 
   /** Parses the ledger's and token's events out of a receipt. */
@@ -157,13 +177,14 @@ export class LedgerClient {
     to: string,
     data: string,
     idem?: IdempotencyStep,
+    gasLimit: bigint = OUTER_GAS,
   ): Promise<TransactionReceipt> {
     const relayer = this.relayers[this.next++ % this.relayers.length];
     const execData = forwarderInterface.encodeFunctionData("execute", [request]);
     const onSigned = idem ? (txHash: string) => this.idempotency.recordStep(idem, txHash) : undefined;
     let receipt: TransactionReceipt;
     try {
-      receipt = await this.sender.send(relayer, { to: this.addresses.forwarder, data: execData, gasLimit: OUTER_GAS }, onSigned);
+      receipt = await this.sender.send(relayer, { to: this.addresses.forwarder, data: execData, gasLimit }, onSigned);
     } catch (err) {
       this.forwarderNonces.delete(actor.address.toLowerCase());
       throw err;

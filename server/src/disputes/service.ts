@@ -2,6 +2,7 @@ import type { Services } from "../services";
 import { conflict, forbidden } from "../shared/errors";
 import type { Actor } from "../app/actor";
 import { visible } from "../app/write";
+import { assertOrgActive } from "../orgs/service";
 import type { DISPUTE_CATEGORIES } from "./schemas";
 
 export { DISPUTE_CATEGORIES } from "./schemas";
@@ -24,8 +25,12 @@ export interface ComplaintInput {
   txHash?: string;
 }
 
-/** Opens a complaint raised by the actor's organisation and routed to `assignedOrg`; returns its id. */
+/**
+ * Opens a complaint raised by the actor's organisation and routed to `assignedOrg`; returns its id. A suspended
+ * organisation may not file one (403 ORG_SUSPENDED).
+ */
 export function openComplaint(s: Services, actor: Actor, c: ComplaintInput): number {
+  assertOrgActive(s, actor.user.orgId);
   const r = s.gdb
     .prepare(
       `INSERT INTO complaints (kind, category, subject_type, subject_id, raised_by_org, raised_by_user, assigned_org, reason, reason_hash, tx_hash, opened_at)

@@ -24,20 +24,8 @@ export const Id = z
   .transform((v) => String(v))
   .pipe(z.string().regex(/^[1-9][0-9]{0,9}$/, ID_MESSAGE));
 export const Hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex hash");
-/** A date: "2027-03-31" (end of that day, UTC), an ISO timestamp, or unix seconds as a JSON number. */
-export const DueDate = z.union([
-  z
-    .string()
-    .max(40)
-    .refine((v) => /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), "must be a date such as 2027-03-31 or an ISO timestamp")
-    .meta({ anyOf: [{ format: "date" }, { format: "date-time" }] }),
-  z
-    .number()
-    .int()
-    .min(1_000_000_000, "must be unix seconds")
-    .max(1_099_511_627_775)
-    .transform((v) => new Date(v * 1000).toISOString()),
-]);
+/** Due dates are strict calendar dates, zoned timestamps or unix seconds (shared/dates.ts). */
+export { DueDate } from "../shared/dates";
 export const ShortText = (max: number) => z.string().min(1).max(max);
 export const Limit = z.coerce.number().int().min(1).max(500).optional();
 export const Cursor = z.string().max(200).optional();

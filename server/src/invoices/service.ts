@@ -3,7 +3,8 @@ import type { z } from "zod";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import { openComplaint } from "../disputes/service";
 import type { Services } from "../services";
-import { badRequest } from "../shared/errors";
+import { badRequest, unprocessable } from "../shared/errors";
+import { assertOrgActive } from "../orgs/service";
 import { sha256Hex } from "../shared/hash";
 import { toMinor } from "../shared/money";
 import type { Actor } from "../app/actor";
@@ -13,11 +14,32 @@ import type { CreateInvoice, DisputeInvoice } from "./schemas";
 
 const invoices = (s: Services, a: Actor): Target<Invoice> => ({ label: "Invoice", read: (id) => s.read.getInvoice(id, a.scope) });
 
-/** Issues an invoice against an order the supplier can see; the due date must be in the future. */
+/**
+ * An invoice falls due within sensible terms of its order: not before the order was issued, and not more than
+ * `maxTenorDays` (TRELLIS_MAX_INVOICE_TENOR_DAYS, default 365) after the order's own due date. A 30-day order cannot
+ * carry an invoice due in the year 9999, which a bank would otherwise be asked to finance.
+ */
+export function checkInvoiceTerms(order: { id: string; createdAt: string; dueDate: string }, due: number, maxTenorDays: number): void {
+  const earliest = Math.floor(Date.parse(order.createdAt) / 1000);
+  const latest = Math.floor(Date.parse(order.dueDate) / 1000) + maxTenorDays * 86_400;
+  if (due < earliest || due > latest) {
+    throw unprocessable(
+      "INVOICE_DUE_DATE_OUT_OF_RANGE",
+      `An invoice on order ${order.id} must fall due between the order's date and ${maxTenorDays} days after the order's due date.`,
+      { earliest: new Date(earliest * 1000).toISOString(), latest: new Date(latest * 1000).toISOString(), maxTenorDays },
+    );
+  }
+}
+
+/**
+ * Issues an invoice against an order the supplier can see; the due date must be in the future and within the
+ * order's terms (checkInvoiceTerms).
+ */
 export async function issueInvoice(s: Services, actor: Actor, idem: IdempotencyStep | undefined, input: z.infer<typeof CreateInvoice>) {
-  visible(s.read.getOrder(input.orderId, actor.scope), `Order ${input.orderId}`);
+  const order = visible(s.read.getOrder(input.orderId, actor.scope), `Order ${input.orderId}`);
   const due = toUnixSeconds(input.dueDate);
   if (due <= Date.now() / 1000) throw badRequest("The due date must be in the future.");
+  checkInvoiceTerms(order, due, s.config.maxInvoiceTenorDays);
   const args = [input.orderId, encodeBytes32String(input.invoiceNumber), toMinor(input.amount), due, input.documentHash];
   return writeThenRead(s, actor, idem, { target: "ledger", fn: "issueInvoice", args }, eventArg("InvoiceIssued", "invoiceId"), (id) => invoices(s, actor).read(id));
 }
@@ -45,9 +67,11 @@ export async function payInvoice(s: Services, actor: Actor, idem: IdempotencySte
 
 /**
  * Disputes an invoice as its buyer: on-chain with a reason code and the reason's hash, and off-chain as a complaint
- * routed to the supplier with a 48-hour clock.
+ * routed to the supplier with a 48-hour clock. A suspended organisation may not (403 ORG_SUSPENDED), checked before
+ * the chain is touched.
  */
 export async function disputeInvoice(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, input: z.infer<typeof DisputeInvoice>) {
+  assertOrgActive(s, actor.user.orgId);
   const reasonHash = input.reasonHash ?? (input.reason !== undefined ? sha256Hex(input.reason) : undefined);
   if (reasonHash === undefined) throw badRequest("Give a reason (or the reasonHash of one).");
   const out = await actOn(s, actor, idem, invoices(s, actor), id, "disputeInvoice", [input.reasonCode, reasonHash]);

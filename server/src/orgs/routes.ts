@@ -1,5 +1,5 @@
 import { route, ALL_ROLES } from "../http/route";
-import { balances, createUser, onboardOrganization, whoAmI } from "./service";
+import { balances, createUser, listDirectory, onboardOrganization, whoAmI } from "./service";
 import { Balances, CreatedUser, CreateOrg, CreateUser, Me, OrganisationList, WrittenOrganisation } from "./schemas";
 
 export const orgRoutes = [
@@ -18,12 +18,12 @@ export const orgRoutes = [
     method: "get",
     path: "/orgs",
     operationId: "listOrganizations",
-    summary: "The directory of organisations on the network",
+    summary: "The directory of organisations on the network: id, kind, name and status (the operator, and each organisation's own members, also see its treasury and KYC hash)",
     tag: "people",
     roles: "any",
     response: OrganisationList,
     errors: [],
-    handler: async (ctx) => ({ items: ctx.services.read.listOrganizations(), nextCursor: null }),
+    handler: async (ctx) => listDirectory(ctx.services, ctx.actor),
   }),
   route({
     method: "post",

@@ -1,3 +1,4 @@
+import { isAddress } from "ethers";
 import { z } from "zod";
 import { ROLES } from "../shared/roles";
 import { Address, Bytes32, DateTime, Hash, Money, OrgId, RecordId, ShortText, WrittenFields } from "../http/schemas";
@@ -18,6 +19,7 @@ export const CreateUser = z
     address: z
       .string()
       .regex(/^0x[0-9a-fA-F]{40}$/, "must be an address")
+      .refine((a) => isAddress(a), "must be an address with a valid EIP-55 checksum (or all in one case)")
       .optional()
       .describe("Non-custodial: the user's own account; the gateway then holds no key and the user signs via /relay"),
   })
@@ -36,13 +38,18 @@ export const OrganisationRecord = z.object({
   createdAt: DateTime,
 }).meta({ id: "Organisation" });
 export const WrittenOrganisation = OrganisationRecord.extend(WrittenFields);
-export const OrganisationList = z.object({ items: z.array(OrganisationRecord), nextCursor: z.null() });
+/** What every user sees of another organisation: no treasury, KYC hash or creation time. */
+export const DirectoryEntry = OrganisationRecord.pick({ id: true, kind: true, name: true, status: true }).meta({ id: "DirectoryEntry" });
+/** The directory: full records for the operator and for one's own organisation, directory entries for the others. */
+export const OrganisationList = z.object({ items: z.array(z.union([OrganisationRecord, DirectoryEntry])), nextCursor: z.null() });
 
 /** The platform itself, organisation "0", to which the operator's users belong. */
 const Platform = z.object({ id: z.literal("0"), kind: z.literal("operator"), name: z.string(), status: z.literal("active") });
+/** The caller's own organisation: one of the directory, or the platform for the operator's users. */
+export const MyOrganisation = z.union([OrganisationRecord, Platform]);
 export const Me = z.object({
   user: z.object({ id: z.string(), name: z.string(), role: ROLE, address: Address }),
-  org: z.union([OrganisationRecord, Platform]).optional().describe("Absent only while the organisation is not indexed yet"),
+  org: MyOrganisation.optional().describe("Absent only while the organisation is not indexed yet"),
 });
 export const CreatedUser = z.object({
   user: z.object({ id: z.string(), name: z.string(), role: ROLE, orgId: OrgId, address: Address }),
@@ -50,4 +57,16 @@ export const CreatedUser = z.object({
 });
 export const Balances = z.object({
   items: z.array(z.object({ orgId: RecordId, name: z.string(), treasury: Address, currency: z.string(), balance: Money })),
+});
+
+// ---- People and organisation status ----
+
+export const UserIdParam = z.object({ id: z.string().regex(/^u_[0-9a-f]{16}$/, "must be a user id such as u_0123456789abcdef") }).strict();
+
+/** What deactivating a person answers: the person, how many sessions and tokens ended, and the on-chain membership. */
+export const Deactivated = z.object({
+  user: z.object({ id: z.string(), name: z.string(), role: ROLE, orgId: OrgId, address: Address, deactivatedAt: DateTime }),
+  sessionsEnded: z.number().int().nonnegative(),
+  tokensRevoked: z.number().int().nonnegative(),
+  membership: z.enum(["removed", "not_a_member"]),
 });

@@ -24,7 +24,7 @@ export const relayRoutes = [
     roles: "any",
     body: Relay,
     response: Relayed,
-    errors: [403, 409, 422, 503],
+    errors: [403, 404, 409, 422, 503],
     handler: async (ctx) => relay(ctx.services, ctx.actor, ctx.step(0), ctx.body),
   }),
 ];

@@ -4,7 +4,12 @@ import { Address, Bytes32 } from "../http/schemas";
 // ---- Requests ----
 
 const AddressInput = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
-const Uint = z.string().regex(/^[0-9]{1,78}$/, "must be a non-negative integer as a string");
+const MAX_UINT256 = 2n ** 256n - 1n;
+/** A uint256 as a decimal string: digits only, no leading zeros, at most 2^256 - 1. */
+const Uint = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,77})$/, "must be a non-negative integer as a decimal string")
+  .refine((v) => BigInt(v) <= MAX_UINT256, "must fit in uint256");
 export const Relay = z
   .object({
     request: z
@@ -14,7 +19,7 @@ export const Relay = z
         value: Uint,
         gas: Uint,
         nonce: Uint,
-        deadline: z.number().int().positive(),
+        deadline: z.number().int().positive().max(2 ** 48 - 1, "must fit in uint48 (unix seconds)"),
         data: z.string().regex(/^0x([0-9a-fA-F]{2}){4,20000}$/, "must be hex call data"),
         signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature"),
       })

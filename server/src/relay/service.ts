@@ -1,11 +1,10 @@
-import { verifyTypedData } from "ethers";
 import type { z } from "zod";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import { FORWARD_REQUEST_TYPES, forwarderDomain } from "../chain/forward-request";
 import type { Services } from "../services";
-import { badRequest, forbidden } from "../shared/errors";
 import type { Actor } from "../app/actor";
 import type { Relay } from "./schemas";
+import { checkAtSend, checkStatic, type SignedForwardRequest } from "./preflight";
 
 /** What a client needs to sign a forward request: chain id, the forwarder's EIP-712 domain, targets and its nonce. */
 export async function relayParams(s: Services, actor: Actor) {
@@ -23,23 +22,21 @@ export async function relayParams(s: Services, actor: Actor) {
 }
 
 /**
- * Relays a forward request the actor signed with its own key (non-custodial): it must carry no value, target the
- * ledger or the token and be signed by the actor; the gateway only pays the gas.
+ * Relays a forward request the actor signed with its own key (non-custodial); the gateway only pays the gas. Every
+ * request is checked before broadcast (relay/preflight.ts: no value, the ledger or the token as target, gas bounds,
+ * the actor's signature, deadline, nonce, and the call estimated) and again just before it is sent, so that a request
+ * that would revert is refused with a 4xx RELAY_* code instead of costing the relayer gas.
  */
 export async function relay(s: Services, actor: Actor, idem: IdempotencyStep | undefined, { request }: z.infer<typeof Relay>) {
   const { ledger, indexer } = s;
-  if (request.value !== "0") throw badRequest("Relayed requests carry no value.");
-  const targets = [ledger.addresses.ledger, ledger.addresses.token].map((a) => a.toLowerCase());
-  if (!targets.includes(request.to.toLowerCase())) throw badRequest("Requests may only target the ledger or the settlement token.");
-  const { signature, ...unsigned } = request;
-  const signer = verifyTypedData(forwarderDomain(ledger.chainId, ledger.addresses.forwarder), FORWARD_REQUEST_TYPES, unsigned, signature);
-  if (signer.toLowerCase() !== actor.user.address.toLowerCase() || request.from.toLowerCase() !== signer.toLowerCase()) {
-    throw forbidden("The request must be signed by your own account.");
-  }
+  const r: SignedForwardRequest = { ...request, value: BigInt(request.value), gas: BigInt(request.gas), nonce: BigInt(request.nonce) };
+  const who = { address: actor.user.address, orgId: actor.user.orgId };
+  await checkStatic(ledger, who, r);
   const receipt = await ledger.relaySigned(
-    { address: actor.user.address, orgId: actor.user.orgId },
-    { from: request.from, to: request.to, value: 0n, gas: BigInt(request.gas), deadline: request.deadline, data: request.data, signature },
+    who,
+    { from: r.from, to: r.to, value: 0n, gas: r.gas, deadline: r.deadline, data: r.data, signature: r.signature },
     idem,
+    () => checkAtSend(ledger, r),
   );
   await indexer.waitFor(receipt.blockNumber);
   return {

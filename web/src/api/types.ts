@@ -14,6 +14,8 @@ export type Body<P extends keyof paths, M extends "post" | "put"> = paths[P][M] 
 
 export type MeAnswer = Answer<"/api/v1/me", "get">;
 export type Organisation = Schemas["Organisation"];
+/** An organisation in the directory: another organisation shows only id, kind, name and status. */
+export type DirectoryEntry = Answer<"/api/v1/orgs", "get">["items"][number];
 /** The signed-in user and its organisation (the console signs in only once the organisation is indexed). */
 export type Me = Omit<MeAnswer, "org"> & { org: NonNullable<MeAnswer["org"]> };
 export type Role = MeAnswer["user"]["role"];
@@ -30,3 +32,5 @@ export type Dispute = Schemas["Complaint"];
 export type ServiceAnalytics = Schemas["ServiceAnalytics"];
 export type OneStopFiled = Answer<"/api/v1/one-stop", "post">;
 export type WrittenInvoice = Schemas["WrittenInvoice"];
+/** What signing in and GET /sessions/current answer: the user, the organisation and the session's CSRF token. */
+export type SessionAnswer = Schemas["Session"];

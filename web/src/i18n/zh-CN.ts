@@ -272,7 +272,7 @@ const zhCN: Catalogue<typeof en> = {
   error: {
     VALIDATION_FAILED: "有字段缺失或格式不正确。",
     MALFORMED_JSON: "请求无法读取。请刷新页面后重试。",
-    UNAUTHENTICATED: "您的登录已失效，请重新登录。",
+    UNAUTHENTICATED: "您的会话已结束，请重新登录。",
     FORBIDDEN: "您的角色或机构无权执行此操作。",
     NOT_FOUND: "未找到该编号的记录，或该记录属于您无权查看的机构。",
     INVALID_STATUS: "该记录当前状态下无法执行此操作。请刷新查看最新状态。",
@@ -297,6 +297,11 @@ const zhCN: Catalogue<typeof en> = {
     UNSUPPORTED_MEDIA_TYPE: "不接受此类文件或请求。",
     CONFLICT: "此操作与记录的最新状态冲突。请刷新后重试。",
     INTERNAL: "系统出现问题。请重试；如仍然出现，请联系客服。",
+    INVALID_CREDENTIALS: "用户名、密码或一次性验证码不正确。",
+    TOTP_REQUIRED: "请输入身份验证器应用中的六位验证码。",
+    LOGIN_LOCKED: "该用户名登录失败次数过多，请几分钟后再试。",
+    AUTH_RATE_LIMITED: "此计算机登录失败次数过多，请一分钟后再试。",
+    CSRF_TOKEN_INVALID: "无法确认您的会话，请刷新页面。",
     DOCUMENT_MISMATCH: "服务器保存的单据与您浏览器计算的哈希不一致；未提交任何内容。",
   },
   supplierOrders: {

@@ -1,7 +1,6 @@
 import { useEffect } from "react";
 import { QueryClient } from "@tanstack/react-query";
 import { fetchEventSource } from "@microsoft/fetch-event-source";
-import { getToken } from "../api/client";
 
 /** The console's one cache of server state; every screen reads through it. */
 export const queryClient = new QueryClient({
@@ -32,9 +31,9 @@ export function useLiveUpdates(): void {
       timer = setTimeout(() => void queryClient.invalidateQueries(), 100);
     };
     const mark = (state: string) => document.documentElement.setAttribute("data-live", state);
-    const token = getToken();
+    // The session cookie goes with the request (same origin); the stream is a GET, so no CSRF token is needed.
     void fetchEventSource("/api/v1/events/stream", {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      credentials: "same-origin",
       signal: abort.signal,
       openWhenHidden: true,
       async onopen(response) {
