@@ -53,6 +53,8 @@ const en = {
     awaiting_confirmation: "Awaiting confirmation",
     submitted: "Submitted",
     failed: "Failed",
+    expired: "Expired",
+    revoked: "Revoked",
   },
   path: {
     "fast-track": "Fast-track",

@@ -57,6 +57,8 @@ const zhCN: Catalogue<typeof en> = {
     awaiting_confirmation: "等待确认",
     submitted: "已提交",
     failed: "失败",
+    expired: "已过期",
+    revoked: "已撤销",
   },
   path: {
     "fast-track": "快速通道",
