@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import ts from "typescript";
@@ -133,7 +134,7 @@ describe("the console's message catalogues (web/src/i18n)", () => {
   });
 
   it("the scan would catch a literal (it is not vacuous)", () => {
-    const probe = path.join(fs.mkdtempSync(path.join(require("node:os").tmpdir(), "i18n-")), "Probe.tsx");
+    const probe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "i18n-")), "Probe.tsx");
     fs.writeFileSync(probe, 'export const P = () => <p title="Hello">Pay now {"later"} {t("ok")}</p>;\n');
     expect(literalTexts(probe).map((l) => l.replace(/^.*?: /, ""))).to.deep.equal(['title="Hello"', "Pay now", "later"]);
   });
