@@ -85,12 +85,24 @@ describe("web console in a browser", function () {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type W = any;
+  const lang = (page: Page) => page.evaluate(() => (globalThis as W).document.documentElement.lang as string);
   const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
   /** Runs axe-core in the page: no critical or serious violation on the screen as it is now. */
   async function axe(page: Page, screen: string) {
-    if (!(await page.evaluate("typeof window.axe !== 'undefined'"))) await page.addScriptTag({ content: AXE });
-    const violations = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then((r) =>
-      r.violations.filter((v) => v.impact === "critical" || v.impact === "serious").map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")))`)) as string[];
+    // The console's CSP allows only same-origin scripts, so axe is served from the page's own origin.
+    if (!(await page.evaluate(() => typeof (globalThis as W).axe !== "undefined"))) {
+      await page.route("**/__axe-core.js", (r) => r.fulfill({ body: AXE, contentType: "application/javascript" }));
+      await page.addScriptTag({ url: `${platform.baseUrl}/__axe-core.js` });
+    }
+    const violations = await page.evaluate(async () => {
+      const g = globalThis as W;
+      const r = await g.axe.run(g.document, { resultTypes: ["violations"] });
+      return (r.violations as W[])
+        .filter((v) => v.impact === "critical" || v.impact === "serious")
+        .map((v) => `${v.id}: ${(v.nodes as W[]).map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+    });
     expect(violations, `axe on ${screen}`).to.deep.equal([]);
   }
 
@@ -204,7 +216,7 @@ describe("web console in a browser", function () {
     const officer = await signIn("officer1");
     await open(officer, "policy");
     // Wait for the form to be filled from the policy read (before the field exists, or while it is still empty, it is not).
-    await officer.waitForFunction(`(document.querySelector('[data-testid="policy-fast-track"]')?.value ?? "") !== ""`);
+    await officer.waitForFunction(() => ((globalThis as W).document.querySelector('[data-testid="policy-fast-track"]')?.value ?? "") !== "");
     expect(await officer.getByTestId("policy-fast-track").inputValue()).to.equal("500000.00");
     await officer.getByTestId(`trusted-${creds.orgs.acme}`).check();
     await officer.getByTestId(`credit-limit-${creds.orgs.pearl}`).fill("5000000.00");
@@ -374,10 +386,10 @@ describe("web console in a browser", function () {
     const supplier = await signIn("supplier", 390);
     await open(supplier, "invoices");
     await supplier.getByTestId(`invoice-row-${invoiceId}`).waitFor();
-    const overflow = await supplier.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+    const overflow = await supplier.evaluate(() => (globalThis as W).document.documentElement.scrollWidth - (globalThis as W).innerWidth);
     expect(overflow, "the page itself does not scroll sideways").to.be.at.most(1);
     // The tab bar scrolls sideways inside itself (its edges fade) and the row's actions stay on screen.
-    expect(await supplier.evaluate<boolean>(`(() => { const t = document.querySelector(".tabs"); return t.scrollWidth > t.clientWidth && getComputedStyle(t).overflowX === "auto"; })()`)).to.equal(true);
+    expect(await supplier.evaluate(() => { const g = globalThis as W; const t = g.document.querySelector(".tabs"); return t.scrollWidth > t.clientWidth && g.getComputedStyle(t).overflowX === "auto"; })).to.equal(true);
     await axe(supplier, "phone invoices");
     await shot(supplier, "supplier-invoices-phone");
     await supplier.context().close();
@@ -386,7 +398,7 @@ describe("web console in a browser", function () {
   it("shows a change made through the API on an open screen within seconds, without a reload", async () => {
     const buyer = await signIn("buyer");
     await buyer.getByTestId("buyer-orders").waitFor();
-    await buyer.waitForFunction(`document.documentElement.dataset.live === "open" || /^seq-/.test(document.documentElement.dataset.live ?? "")`);
+    await buyer.waitForFunction(() => { const live = (globalThis as W).document.documentElement.dataset.live ?? ""; return live === "open" || live.startsWith("seq-"); });
     const navigations: string[] = [];
     buyer.on("framenavigated", (f) => navigations.push(f.url()));
     const reference = `PO-${run}-LIVE`;
@@ -419,12 +431,12 @@ describe("web console in a browser", function () {
     const login = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: zh });
     const lp = await login.newPage();
     await lp.goto(platform.baseUrl + "/");
-    expect(await lp.evaluate("document.documentElement.lang")).to.equal("zh-CN");
+    expect(await lang(lp)).to.equal("zh-CN");
     await axe(lp, "登录");
     await login.close();
 
     const buyer = await signIn("buyer", 1280, zh);
-    expect(await buyer.evaluate("document.documentElement.lang")).to.equal("zh-CN");
+    expect(await lang(buyer)).to.equal("zh-CN");
     expect(await buyer.getByTestId("user-role").textContent()).to.equal("采购方");
     expect(await buyer.getByTestId("nav-orders").textContent()).to.contain("采购订单");
     await buyer.getByTestId("order-supplier").selectOption(creds.orgs.pearl);
@@ -525,8 +537,8 @@ describe("web console in a browser", function () {
     expect(await page.getByTestId("nav-orders").textContent()).to.contain("Orders received");
     await page.getByTestId("lang-switch").selectOption("zh-CN");
     await page.getByText("收到的订单").first().waitFor();
-    expect(await page.evaluate("document.documentElement.lang")).to.equal("zh-CN");
-    expect(await page.evaluate("localStorage.getItem('trellis.lang')")).to.equal("zh-CN");
+    expect(await lang(page)).to.equal("zh-CN");
+    expect(await page.evaluate(() => (globalThis as W).localStorage.getItem("trellis.lang"))).to.equal("zh-CN");
     await page.reload();
     await page.getByTestId("whoami").waitFor();
     expect(await page.getByTestId("user-role").textContent()).to.equal("供应商");
