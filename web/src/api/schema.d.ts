@@ -1604,6 +1604,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
@@ -1667,6 +1676,15 @@ export interface operations {
             };
             /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
