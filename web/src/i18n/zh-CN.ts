@@ -59,6 +59,9 @@ const zhCN: Catalogue<typeof en> = {
     failed: "失败",
     expired: "已过期",
     revoked: "已撤销",
+    pending: "待处理",
+    signing: "等待签名",
+    completed: "已完成",
   },
   path: {
     "fast-track": "快速通道",

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { api, call } from "../../api/client";
+import { useSigning } from "../../components/SigningDialog";
 import type { FinancingRequest } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
@@ -20,6 +21,8 @@ export function DecisionPanel({ request, dueDate, onChanged }: { request: Financ
   const [reasonCode, setReasonCode] = useState("");
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<string | undefined>();
+  // A self-custodied officer's write waits in the signing dialog for their signature, then answers as usual.
+  const { signed, dialog } = useSigning();
   const mine = request.approvals.some((a) => a.officer.toLowerCase() === me.user.address.toLowerCase());
   const [review, setReview] = useState<"approve" | "reject" | "disburse" | null>(null);
   const cost = discountOf(request.amount, request.discountRateBps, dueDate);
@@ -35,7 +38,7 @@ export function DecisionPanel({ request, dueDate, onChanged }: { request: Financ
   const approve = async () => {
     setReview(null);
     const r = await action.run(
-      () => call(api.POST("/api/v1/financing-requests/{id}/approve", { params: { path: { id: request.id } } })),
+      () => signed(call(api.POST("/api/v1/financing-requests/{id}/approve", { params: { path: { id: request.id } } }))),
       (r) => (r.status === "approved" ? translate("decision.approved", { id: r.id }) : translate("decision.approvalRecorded", { n: r.approvals.length, of: r.approvalsRequired })),
     );
     if (r) onChanged();
@@ -48,13 +51,13 @@ export function DecisionPanel({ request, dueDate, onChanged }: { request: Financ
     }
     setProblem(undefined);
     const body = reason.trim() ? { reasonCode: Number(reasonCode), reason: reason.trim() } : { reasonCode: Number(reasonCode) };
-    const r = await action.run(() => call(api.POST("/api/v1/financing-requests/{id}/reject", { params: { path: { id: request.id } }, body })), translate("decision.rejected", { id: request.id }));
+    const r = await action.run(() => signed(call(api.POST("/api/v1/financing-requests/{id}/reject", { params: { path: { id: request.id } }, body }))), translate("decision.rejected", { id: request.id }));
     if (r) onChanged();
   };
   const disburse = async () => {
     setReview(null);
     const r = await action.run(
-      () => call(api.POST("/api/v1/financing-requests/{id}/disburse", { params: { path: { id: request.id } } })),
+      () => signed(call(api.POST("/api/v1/financing-requests/{id}/disburse", { params: { path: { id: request.id } } }))),
       (r) => translate("decision.disbursed", { net: formatMoney(r.netAmount), supplier: r.supplierName, discount: formatMoney(r.discount) }),
     );
     if (r) onChanged();
@@ -62,6 +65,7 @@ export function DecisionPanel({ request, dueDate, onChanged }: { request: Financ
 
   return (
     <Card title={t("decision.title")} testId="decision">
+      {dialog}
       {request.status === "requested" && (
         <>
           {mine && <p className="muted" data-testid="already-approved">{t("decision.alreadyApproved")}</p>}
