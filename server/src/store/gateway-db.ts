@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { runMigrations } from "../db/migrate";
+import { DESK_MIGRATION } from "../desk/repo";
 
 /**
  * The gateway's own durable state, apart from the index: users and their hashed tokens, custodial keys (encrypted),
@@ -160,6 +161,8 @@ const MIGRATIONS: string[] = [
      completed_at TEXT
    );
    CREATE INDEX signing_requests_user ON signing_requests (user_id, created_at);`,
+  // The service desk: cases over complaints, their history, the inbox (desk/repo.ts).
+  DESK_MIGRATION,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {

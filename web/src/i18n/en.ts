@@ -58,6 +58,9 @@ const en = {
     pending: "Pending",
     signing: "Awaiting signature",
     completed: "Completed",
+    resolved: "Resolved",
+    disabled: "Disabled",
+    delivered: "Delivered",
   },
   path: {
     "fast-track": "Fast-track",
@@ -75,6 +78,9 @@ const en = {
   },
   subject: { invoice: "Invoice #{{id}}", financing: "Financing request #{{id}}" },
   category: {
+    price: "Price",
+    documents: "Documents",
+    financing_decision: "Financing decision",
     quantity: "Quantity",
     quality: "Quality",
     pricing: "Pricing",

@@ -62,6 +62,9 @@ const zhCN: Catalogue<typeof en> = {
     pending: "待处理",
     signing: "等待签名",
     completed: "已完成",
+    resolved: "已解决",
+    disabled: "已停用",
+    delivered: "已送达",
   },
   path: {
     "fast-track": "快速通道",
@@ -79,6 +82,9 @@ const zhCN: Catalogue<typeof en> = {
   },
   subject: { invoice: "发票 #{{id}}", financing: "融资申请 #{{id}}" },
   category: {
+    price: "价格",
+    documents: "单据",
+    financing_decision: "融资决定",
     quantity: "数量",
     quality: "质量",
     pricing: "价格",
