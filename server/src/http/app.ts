@@ -178,6 +178,7 @@ function mount(router: express.Router, def: Route, services: Services, idempoten
     : express.json({ limit: "64kb", strict: true, type: () => true });
   const streams = "raw" in def.response;
   router[def.method](def.path, isWrite ? body : (_q, _s, n) => n(), async (req: Request, res: Response, next: NextFunction) => {
+    if (def.when && !def.when(req.params as Record<string, string>)) return next();
     try {
       const user: AuthUser = authenticate(services.gdb, req.header("authorization"));
       if (def.roles !== "any" && !def.roles.includes(user.role)) throw forbidden(`The ${user.role} role may not do this.`);

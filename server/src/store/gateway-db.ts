@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { runMigrations } from "../db/migrate";
+import { SWEEPS_MIGRATION } from "../audit/sweeps";
 
 /**
  * The gateway's own durable state, apart from the index: users and their hashed tokens, custodial keys (encrypted),
@@ -105,6 +106,8 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (org_id, sha256)
    );`,
+  // Row-proof sweeps and their mismatches (audit/sweeps.ts).
+  SWEEPS_MIGRATION,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {
