@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { apiClient } from "../../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
 import { sweepRunner } from "../../../server/src/audit/sweeps";
 import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "../lifecycle";
@@ -135,5 +136,63 @@ describe("audit: prove any row, sweeps", function () {
     expect(ranged.status).to.equal(400);
     expect(ranged.body.error.code).to.equal("VALIDATION_FAILED");
     expect((await c.auditor("GET", "/audit/sweeps/00000000-0000-4000-8000-000000000000")).status).to.equal(404);
+  });
+
+  describe("scoped audit", () => {
+    it("hides other suppliers' credit limits and trusted buyers from a supplier: history omits them, verify answers 404", async () => {
+      const bank = p.credentials.orgs.bankA;
+      const org = await c.operator("POST", "/orgs", { kind: "supplier", name: `Other Supplier ${Date.now() % 1e6}` });
+      expect(org.status, JSON.stringify(org.body)).to.equal(201);
+      const user = await c.operator("POST", "/users", { orgId: org.body.id, name: `other-${Date.now() % 1e6}`, role: "supplier" });
+      expect(user.status).to.equal(201);
+      const other = apiClient(p.baseUrl, user.body.token);
+
+      const full = await c.auditor("GET", `/audit/policy/${bank}/history`);
+      expect(full.status).to.equal(200);
+      const types = full.body.items.map((e: { eventType: string }) => e.eventType);
+      expect(types).to.include.members(["BankPolicySet", "CreditLimitSet", "TrustedBuyerSet"]);
+      const limit = full.body.items.find((e: { eventType: string }) => e.eventType === "CreditLimitSet");
+
+      const seen = await other("GET", `/audit/policy/${bank}/history`);
+      expect(seen.status).to.equal(200);
+      const otherTypes = [...new Set(seen.body.items.map((e: { eventType: string }) => e.eventType))];
+      expect(otherTypes).to.deep.equal(["BankPolicySet"]);
+      const verify = await other("GET", `/audit/verify/${limit.txHash}/${limit.logIndex}`);
+      expect(verify.status).to.equal(404);
+      expect(verify.body.error.code).to.equal("NOT_FOUND");
+      const events = await other("GET", "/audit/events?eventType=CreditLimitSet");
+      expect(events.status).to.equal(200);
+      expect(events.body.items).to.deep.equal([]);
+      const exported = await other("GET", "/audit/export?format=json&eventType=TrustedBuyerSet");
+      expect(exported.status).to.equal(200);
+      expect(exported.body).to.deep.equal([]);
+
+      // The supplier the limit is about sees its own entry, and the bank's officer sees them all.
+      const own = await c.supplier("GET", `/audit/policy/${bank}/history`);
+      expect(own.body.items.filter((e: { eventType: string }) => e.eventType === "CreditLimitSet").map((e: { args: { supplierOrgId: string } }) => e.args.supplierOrgId)).to.deep.equal([p.credentials.orgs.pearl]);
+      expect(own.body.items.some((e: { eventType: string }) => e.eventType === "TrustedBuyerSet")).to.equal(false);
+      expect((await c.supplier("GET", `/audit/verify/${limit.txHash}/${limit.logIndex}`)).status).to.equal(200);
+      const officer = await c.officer1("GET", `/audit/policy/${bank}/history`);
+      expect(officer.body.items.map((e: { eventType: string }) => e.eventType)).to.include.members(["CreditLimitSet", "TrustedBuyerSet"]);
+    });
+
+    it("puts the treasuries' token Transfer events in the histories they belong to: disbursement, payment, payout", async () => {
+      for (const who of [c.buyer, c.supplier, c.auditor]) {
+        const h = await who("GET", `/audit/invoice/${paidInvoice}/history`);
+        expect(h.status).to.equal(200);
+        const items = h.body.items as { eventType: string; txHash: string; entityType: string }[];
+        const txOf = (t: string) => items.filter((e) => e.eventType === t).map((e) => e.txHash);
+        const transfersIn = (tx: string) => items.filter((e) => e.eventType === "Transfer" && e.entityType === "token" && e.txHash === tx).length;
+        const [disbursed] = txOf("FinancingDisbursed");
+        expect(transfersIn(disbursed)).to.be.greaterThan(0);
+        const payments = txOf("InvoicePaymentMade");
+        expect(payments).to.have.length(2);
+        // The partial payment goes to the bank; the final one to the bank and the remainder to the supplier (payout).
+        expect(transfersIn(payments[0])).to.be.greaterThan(0);
+        expect(transfersIn(payments[1])).to.equal(2);
+        const seqs = items.map((e) => e.txHash);
+        expect(seqs.length).to.equal(new Set(items.map((e) => JSON.stringify(e))).size);
+      }
+    });
   });
 });
