@@ -3,6 +3,8 @@ import type { Database } from "../db/sqlite";
 import { bytes32Text, prepared } from "../db/stmt";
 import { iso } from "../db/page";
 import { ledgerInterface } from "../chain/abi";
+import { RowReader__factory } from "../../../typechain-types/factories/contracts/audit/RowReader__factory";
+import RowReaderArtifact from "../../../artifacts/contracts/audit/RowReader.sol/RowReader.json";
 import { formatMinor } from "../shared/money";
 import { SYSTEM_SCOPE, type Scope } from "../shared/scope";
 import { FINANCING_STATUS, INVOICE_STATUS, ORDER_STATUS } from "../indexer/projections";
@@ -71,11 +73,23 @@ export interface RowVerifier {
   onChain(id: number, first: Result[], second: Result[], logs: RecordLog[], ctx: { token: string }): Fields | null;
   /** The ids of the rows created in a block range, ascending (from the index). */
   idsIn(db: Database, fromBlock: number, toBlock: number, afterId: number, limit: number): number[];
+  /** The first block the index says any of these rows was created in (0 when unknown). */
+  firstBlock(db: Database, ids: number[]): number;
 }
 
 const money = (v: bigint) => formatMinor(v);
 const ts = (v: bigint) => (v === 0n ? null : iso(Number(v)));
 const last = (logs: RecordLog[], name: string) => [...logs].reverse().find((l) => l.name === name);
+
+function firstBlockOf(table: string) {
+  return (db: Database, ids: number[]): number =>
+    (prepared(
+      db,
+      `SELECT min(e.block_number) FROM ${table} t JOIN events e ON e.tx_hash = t.tx_hash WHERE t.id IN (SELECT value FROM json_each(?))`,
+    )
+      .pluck()
+      .get(JSON.stringify(ids)) as number | null) ?? 0;
+}
 
 /** Ids of a projection table created in a block range, by the block of its creating transaction. */
 function idsByCreationBlock(table: string) {
@@ -119,6 +133,7 @@ const orderVerifier: RowVerifier = {
     };
   },
   idsIn: idsByCreationBlock("orders"),
+  firstBlock: firstBlockOf("orders"),
 };
 
 const FINANCED = new Set(["disbursed", "repaid", "defaulted"]);
@@ -165,6 +180,7 @@ const invoiceVerifier: RowVerifier = {
     };
   },
   idsIn: idsByCreationBlock("invoices"),
+  firstBlock: firstBlockOf("invoices"),
 };
 
 const financingVerifier: RowVerifier = {
@@ -213,6 +229,7 @@ const financingVerifier: RowVerifier = {
     };
   },
   idsIn: idsByCreationBlock("financing_requests"),
+  firstBlock: firstBlockOf("financing_requests"),
 };
 
 /** The verifiers by entity type; an entity type (notes) adds its own with `registerRowVerifier`. */
@@ -246,7 +263,36 @@ export interface ProveContext {
   token: string;
 }
 
+/** Where the RowReader's code is placed for a call (an address nothing is deployed at). */
+const READER_ADDRESS = "0x00000000000000000000000000000000526f7752";
+const readerInterface = RowReader__factory.createInterface();
+/** The RowReader's runtime code (the compiler's artifact). */
+const READER_CODE = (RowReaderArtifact as { deployedBytecode: string }).deployedBytecode;
+/** View calls per RowReader call. */
+const READER_CHUNK = 250;
+/** Whether the node takes eth_call's state override (false after a node refused it: then one eth_call per view). */
+let overrideWorks = true;
+
 async function viewRound(chain: ChainReader, ledger: string, tag: string, calls: ViewCall[]): Promise<Result[]> {
+  if (calls.length === 0) return [];
+  if (overrideWorks && calls.length > 1) {
+    try {
+      const chunks: ViewCall[][] = [];
+      for (let i = 0; i < calls.length; i += READER_CHUNK) chunks.push(calls.slice(i, i + READER_CHUNK));
+      const answers = await Promise.all(
+        chunks.map(async (chunk) => {
+          const data = readerInterface.encodeFunctionData("read", [ledger, chunk.map(([fn, args]) => ledgerInterface.encodeFunctionData(fn, args))]);
+          const out = (await chain.send("eth_call", [{ to: READER_ADDRESS, data }, tag, { [READER_ADDRESS]: { code: READER_CODE } }])) as string;
+          const [results] = readerInterface.decodeFunctionResult("read", out) as unknown as [string[]];
+          return results.map((r, i) => ledgerInterface.decodeFunctionResult(chunk[i][0], r));
+        }),
+      );
+      return answers.flat();
+    } catch (err) {
+      if (!/override|invalid|unknown|params/i.test(String((err as Error).message))) throw err;
+      overrideWorks = false;
+    }
+  }
   return Promise.all(
     calls.map(async ([fn, args]) => {
       const data = ledgerInterface.encodeFunctionData(fn, args);
@@ -260,7 +306,14 @@ async function viewRound(chain: ChainReader, ledger: string, tag: string, calls:
  * Proves a batch of rows of one entity type at `block`: two rounds of view calls, sent concurrently (JSON-RPC
  * batches), and one eth_getLogs for all the rows' events. `indexedOf` gives each id's indexed row (or undefined).
  */
-export async function proveBatch(ctx: ProveContext, v: RowVerifier, ids: number[], block: number, indexedOf: (id: number) => object | undefined): Promise<RowProof[]> {
+export async function proveBatch(
+  ctx: ProveContext,
+  v: RowVerifier,
+  ids: number[],
+  block: number,
+  indexedOf: (id: number) => object | undefined,
+  fromBlock = 0,
+): Promise<RowProof[]> {
   if (ids.length === 0) return [];
   const tag = toBeHex(block);
   const firstCalls = ids.map((id) => v.views(id));
@@ -279,7 +332,7 @@ export async function proveBatch(ctx: ProveContext, v: RowVerifier, ids: number[
   if (v.events.length > 0) {
     const topics0 = v.events.map((e) => ledgerInterface.getEvent(e)!.topicHash);
     const raw = (await ctx.chain.send("eth_getLogs", [
-      { address: ctx.ledger, fromBlock: "0x0", toBlock: tag, topics: [topics0, ids.map((id) => zeroPadValue(toBeHex(id), 32))] },
+      { address: ctx.ledger, fromBlock: toBeHex(Math.min(fromBlock, block)), toBlock: tag, topics: [topics0, ids.map((id) => zeroPadValue(toBeHex(id), 32))] },
     ])) as { topics: string[]; data: string; blockNumber: string; removed?: boolean }[];
     for (const l of raw) {
       if (l.removed) continue;
@@ -320,7 +373,12 @@ export async function proveRow(ctx: ProveContext, entityType: string, id: string
   return proof;
 }
 
-/** Proves the rows of a sweep batch as the system sees them (a sweep is run by an auditor or the operator). */
+/**
+ * Proves the rows of a sweep batch as the system sees them (a sweep is run by an auditor or the operator). The
+ * chain's logs are read from the first block the index says the batch's rows were created in: a row the index
+ * places too late loses its creating event and shows as a mismatch, so the narrowing cannot hide one.
+ */
 export function proveIds(ctx: ProveContext, v: RowVerifier, ids: number[], block: number) {
-  return proveBatch(ctx, v, ids, block, (id) => v.indexedRow(ctx.db, String(id), SYSTEM_SCOPE));
+  const first = v.firstBlock(ctx.db, ids);
+  return proveBatch(ctx, v, ids, block, (id) => v.indexedRow(ctx.db, String(id), SYSTEM_SCOPE), first);
 }
