@@ -1,4 +1,6 @@
+import crypto from "node:crypto";
 import { expect } from "chai";
+import { contractOf } from "../../../scripts/lib/contract";
 import { apiClient } from "../../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
 import { sweepRunner } from "../../../server/src/audit/sweeps";
@@ -193,6 +195,43 @@ describe("audit: prove any row, sweeps", function () {
         const seqs = items.map((e) => e.txHash);
         expect(seqs.length).to.equal(new Set(items.map((e) => JSON.stringify(e))).size);
       }
+    });
+  });
+
+  describe("documents you can check", () => {
+    const check = async (token: string, bytes: Buffer) => {
+      const res = await fetch(`${p.baseUrl}/api/v1/documents/verify`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" },
+        body: bytes,
+      });
+      const body = (await res.json()) as { sha256: string; size: number; anchored: boolean; records: { entityType: string; entityId: string; status: string; txHash: string }[] };
+      expect((await contractOf(p.baseUrl)).check("POST", "/api/v1/documents/verify", res.status, res.headers.get("content-type"), body)).to.deep.equal([]);
+      return { status: res.status, body };
+    };
+
+    it("answers which anchored records carry a file's hash, within the caller's scope", async () => {
+      const file = Buffer.from(`delivery note ${Date.now()}`);
+      const sha = "0x" + crypto.createHash("sha256").update(file).digest("hex");
+      const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "50.00", reference: "PO-DOC", dueDate: inDays(30) });
+      await c.supplier("POST", `/orders/${order.body.id}/accept`);
+      const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `INV-DOC-${Date.now() % 1e6}`, amount: "50.00", dueDate: inDays(30), documentHash: sha });
+      expect(inv.status).to.equal(201);
+
+      const mine = await check(p.credentials.users.supplier.token, file);
+      expect(mine.status).to.equal(200);
+      expect(mine.body).to.include({ sha256: sha, size: file.length, anchored: true });
+      expect(mine.body.records).to.have.length(1);
+      expect(mine.body.records[0]).to.include({ entityType: "invoice", entityId: inv.body.id, status: "issued", txHash: inv.body.txHash });
+      expect((await check(p.credentials.users.buyer.token, file)).body.records.map((r) => r.entityId)).to.deep.equal([inv.body.id]);
+      // Bank B was never offered the invoice: it learns nothing about it.
+      const outside = await check(p.credentials.users.officer3.token, file);
+      expect(outside.body).to.include({ anchored: false });
+      expect(outside.body.records).to.deep.equal([]);
+      const other = await check(p.credentials.users.supplier.token, Buffer.from("not anchored anywhere"));
+      expect(other.body).to.include({ anchored: false });
+      const empty = await fetch(`${p.baseUrl}/api/v1/documents/verify`, { method: "POST", headers: { authorization: `Bearer ${p.credentials.users.supplier.token}`, "content-type": "application/octet-stream" } });
+      expect(empty.status).to.equal(400);
     });
   });
 });
