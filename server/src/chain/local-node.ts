@@ -92,13 +92,21 @@ export async function startAnvil(port: number, extraArgs: string[] = []): Promis
 
 /** Resolves if nothing listens on 127.0.0.1:`port`; otherwise fails with a sentence naming the holder if it can. */
 export async function assertPortFree(port: number): Promise<void> {
-  const free = await new Promise<boolean>((resolve) => {
-    const s = net.createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-  if (free) return;
-  const holder = portHolder(port);
+  const tryListen = () =>
+    new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once("error", () => resolve(false));
+      s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+    });
+  // A node just killed (a reaped leftover) may hold its socket for a moment after its pid is gone; a port that no
+  // listening process owns is given up to 3 s to come free before it counts as taken.
+  let holder = portHolder(port);
+  for (let i = 0; ; i++) {
+    if (await tryListen()) return;
+    holder = portHolder(port);
+    if (holder || i >= 30) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   throw new Error(
     `the chain port ${port} is already in use${holder ? ` by process ${holder.pid} (${holder.command})` : ""}, which is not this data directory's chain; ` +
       `stop it${holder ? ` (kill ${holder.pid})` : ""} or start with another --chain-port`,
