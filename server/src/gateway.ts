@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import fs from "node:fs";
 import { RpcProvider, rpcCall } from "./chain/rpc-provider";
 import { IdentityGuard, identityMismatch, readIdentity, type ChainIdentity } from "./chain/chain-identity";
 import { ChainSupervisor, type ChainState } from "./chain/chain-supervisor";
@@ -94,6 +95,18 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     throw new Error(`relayer account(s) ${unfunded.join(", ")} hold no ether on chain ${chainId}, so they cannot pay for gas; fund them or lower --relayers (now ${config.relayers})`);
   }
   let operatorAddress = getMeta(gdb, "operator");
+  if (!addresses && config.deploymentFile) {
+    // Joining a deployment (a bank's own gateway): index the shared ledger, deploy nothing, hold only local keys.
+    const joined = readDeployment(config.deploymentFile, chainId);
+    addresses = { ledger: joined.ledger, token: joined.token, forwarder: joined.forwarder, deploymentBlock: joined.deploymentBlock };
+    operatorAddress = joined.operator;
+    setMeta(gdb, "chainId", String(chainId));
+    setMeta(gdb, "operator", joined.operator);
+    setMeta(gdb, "deployment", JSON.stringify(addresses));
+    setMeta(gdb, "joined", config.deploymentFile);
+    setMeta(gdb, "chainIdentity", JSON.stringify(await readIdentity(provider, addresses)));
+    logger.info(addresses, "joined the deployment");
+  }
   if (!addresses) {
     const operator = vault.create("operator", "0");
     operatorAddress = operator.address;
@@ -104,6 +117,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     setMeta(gdb, "chainIdentity", JSON.stringify(await readIdentity(provider, addresses)));
     logger.info(addresses, "contracts deployed");
   }
+  // What another gateway needs to join this deployment (--deployment): chain, contracts, first block, operator.
+  fs.writeFileSync(path.join(config.dataDir, "deployment.json"), JSON.stringify({ chainId, ...addresses, operator: operatorAddress }, null, 2) + "\n");
   const identity = expectedIdentity(gdb)!;
   // The indexer asks before it would roll anything back: a different chain must never empty the index.
   const guard = new IdentityGuard({ send: (m, p) => provider.privileged(() => provider.send(m, p)) }, identity, addresses.ledger);
@@ -178,7 +193,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   await submitIntentsOnConfirmation(services, events).catch((err) => logger.warn({ err }, "one-stop intents not submitted"));
 
   let credentials: DemoCredentials | undefined;
-  if (config.seedDemo && !getMeta(gdb, "seeded") && initial.state === "up") {
+  if (config.seedDemo && !getMeta(gdb, "joined") && !getMeta(gdb, "seeded") && initial.state === "up") {
     credentials = await seedDemo(services, url);
     setMeta(gdb, "seeded", new Date().toISOString());
   } else {
@@ -212,4 +227,16 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
 function expectedIdentity(gdb: Parameters<typeof getMeta>[0]): ChainIdentity | undefined {
   const raw = getMeta(gdb, "chainIdentity");
   return raw ? (JSON.parse(raw) as ChainIdentity) : undefined;
+}
+
+/** A deployment.json written by another gateway, checked to be for this chain. */
+function readDeployment(file: string, chainId: number): Addresses & { deploymentBlock: number; operator: string } {
+  const d = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  const addr = (k: string) => {
+    if (typeof d[k] !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(d[k] as string)) throw new Error(`${file}: ${k} must be a contract address`);
+    return d[k] as string;
+  };
+  if (d.chainId !== chainId) throw new Error(`${file} is a deployment on chain ${String(d.chainId)}, but the node is chain ${chainId}`);
+  if (!Number.isInteger(d.deploymentBlock)) throw new Error(`${file}: deploymentBlock must be a block number`);
+  return { ledger: addr("ledger"), token: addr("token"), forwarder: addr("forwarder"), deploymentBlock: d.deploymentBlock as number, operator: addr("operator") };
 }

@@ -244,10 +244,10 @@ describe("gateway API on a Hardhat node", function () {
       const created = await c.operator("POST", "/users", { orgId: p.credentials.orgs.acme, name: `self-${Date.now() % 1e6}`, role: "buyer", address: own.address });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const me = apiClient(p.baseUrl, created.body.token);
-      // The gateway holds no key for this user, so custodial writes are refused.
+      // The gateway holds no key for this user, so a write answers with a signing request and sends nothing.
       const custodial = await me("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "5.00", reference: "PO-NC", dueDate: inDays(9) });
-      expect(custodial.status).to.equal(409);
-      expect(custodial.body.error.code).to.equal("NON_CUSTODIAL_ACCOUNT");
+      expect(custodial.status).to.equal(202);
+      expect(custodial.body.signingRequest.summary).to.equal("Issue an order to Pearl River Parts: PO-NC, TDT 5.00");
       const params = (await me("GET", "/relay/params")).body;
       const iface = TrellisLedger__factory.createInterface();
       const due = Math.floor(Date.now() / 1000) + 30 * 86400;
@@ -334,8 +334,8 @@ describe("gateway API on a Hardhat node", function () {
         components: { schemas: Record<string, unknown>; securitySchemes: Record<string, Record<string, string>> };
       };
       const ops = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-      // 57, and verifyAuditRow, startAuditSweep, getAuditSweep, verifyDocument (row proofs, sweeps, document checks).
-      expect(ops).to.have.length(61);
+      // 59, and verifyAuditRow, startAuditSweep, getAuditSweep, verifyDocument (row proofs, sweeps, document checks).
+      expect(ops).to.have.length(63);
       expect(new Set(ops.map((o) => o.op.operationId)).size).to.equal(ops.length);
       // A bearer API token or the console's session cookie; signing in is the one public operation.
       expect(spec.components.securitySchemes).to.deep.include({ bearer: { type: "http", scheme: "bearer", description: spec.components.securitySchemes.bearer.description } });

@@ -10,6 +10,7 @@ import { decodeRevert, EventDecoder, forwarderInterface, ledgerInterface, tokenI
 import { revertDataOf, toAppError } from "./contract-errors";
 import { forwarderDomain, signForwardRequest } from "./forward-request";
 import { isConnectionError, TxSender } from "./tx-sender";
+import { doneFor, SignatureRequired, signedFor, signingScope } from "../signing/context";
 
 export interface Addresses {
   ledger: string;
@@ -33,6 +34,8 @@ class ExpiredRequest extends Error {}
  * reservation is what a block must hold room for, so it is kept near that rather than generous. */
 const INNER_GAS = 400_000n;
 const OUTER_GAS = 500_000n;
+/** How long a self-custodied person has to sign a write (the forward request's deadline, by the chain's clock). */
+export const SIGNING_TTL_SECONDS = 600;
 
 /**
  * The gateway's hand on the ledger. Custodial: it signs an EIP-712 ERC-2771 forward request with the person's own
@@ -79,6 +82,7 @@ export class LedgerClient {
     const iface = target === "ledger" ? ledgerInterface : tokenInterface;
     const to = target === "ledger" ? this.addresses.ledger : this.addresses.token;
     const data = iface.encodeFunctionData(fn, args);
+    if (this.vault.custodyOf(actor.address) === "self") return this.actAsOwner(actor, { target, fn, args }, to, data, idem);
     const wallet = this.vault.wallet(actor.address);
     return this.userLocks.run(actor.address.toLowerCase(), async () => {
       const prior = idem ? this.idempotency.stepTx(idem) : undefined;
@@ -104,6 +108,43 @@ export class LedgerClient {
           this.chainClock.at = 0;
           if (idem) this.idempotency.forgetStep(idem);
         }
+      }
+    });
+  }
+
+  /**
+   * Self-custody: the gateway holds no key for `actor`. After the preflight, the write is relayed with the owner's
+   * signature when the signing scope holds one for exactly this call; otherwise SignatureRequired carries the forward
+   * request to sign (with the account's current forwarder nonce and a deadline SIGNING_TTL_SECONDS ahead).
+   */
+  private async actAsOwner(
+    actor: Actor,
+    call: { target: "ledger" | "token"; fn: string; args: unknown[] },
+    to: string,
+    data: string,
+    idem?: IdempotencyStep,
+  ): Promise<TransactionReceipt> {
+    return this.userLocks.run(actor.address.toLowerCase(), async () => {
+      const prior = (idem ? this.idempotency.stepTx(idem) : undefined) ?? doneFor(to, data);
+      if (prior) return this.sender.resume(prior);
+      await this.preflight(actor, to, data);
+      const signed = signedFor(to, data);
+      const scope = signingScope.current();
+      if (!signed || !scope) {
+        this.forwarderNonces.delete(actor.address.toLowerCase());
+        const nonce = await this.forwarderNonce(actor.address);
+        this.chainClock.at = 0; // the deadline a person signs is read off the chain's clock now, not a cached offset
+        const deadline = (await this.deadlineBase()) + SIGNING_TTL_SECONDS;
+        throw new SignatureRequired({ call, request: { from: actor.address, to, value: 0n, gas: INNER_GAS, nonce, deadline, data } });
+      }
+      scope.sent = true;
+      try {
+        const receipt = await this.relay(actor, signed, to, data, idem);
+        scope.done.push({ to, data, txHash: receipt.hash });
+        return receipt;
+      } catch (err) {
+        if (err instanceof ExpiredRequest) throw new AppError("conflict", "SIGNING_REQUEST_EXPIRED", "The signed request's deadline passed before it was mined; nothing happened. Start the write again.");
+        throw err;
       }
     });
   }

@@ -16,6 +16,7 @@ import { buildOpenApi } from "./openapi";
 import { isRaw, successStatus, type Ctx, type Route } from "./route";
 import { actorOf, type AuthUser } from "../app/actor";
 import { allRoutes } from "./routes";
+import { withSigningRequests } from "../signing/service";
 import { InvalidCursorError } from "../db/page";
 import { MoneyFormatError } from "../shared/money";
 
@@ -279,10 +280,13 @@ function mount(router: express.Router, def: Route, services: Services, idempoten
         };
         Object.defineProperties(ctx, { user: { get: none }, scope: { get: none }, actor: { get: none } });
       }
-      const run = async () => {
-        const result = await def.handler(ctx);
-        return { status: successStatus(def), body: result };
-      };
+      // A self-custodied caller's chain write answers 202 with a signing request (server/src/signing/).
+      const inputs = { params: req.params, query: req.query, body: def.rawBody || !isWrite ? undefined : (parseJson(req, rawBody) ?? {}) };
+      const run = () =>
+        withSigningRequests(services, def, ctx, inputs, key, async () => {
+          const result = await def.handler(ctx);
+          return { status: (res.locals.status as number | undefined) ?? successStatus(def), body: result };
+        });
       if (streams && !isWrite) {
         await def.handler(ctx);
         return;

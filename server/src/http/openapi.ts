@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isRaw, successStatus, type ErrorStatus, type Route } from "./route";
 import { ErrorBody } from "./schemas";
 import { SESSION_COOKIE } from "./auth";
+import { SigningRequestEnvelope } from "../signing/schemas";
 
 /**
  * JSON Schema (2020-12, as OpenAPI 3.1 uses it) of a zod schema: as a request sends it ("input") or as a response
@@ -88,6 +89,16 @@ export function buildOpenApi(routes: Route[]): Record<string, unknown> {
         }
       : { description: "Success", content: { "application/json": { schema: schemaOf(r.response, "output", components) } } };
     const responses: Record<string, unknown> = { [String(successStatus(r))]: success };
+    for (const [status, extra] of Object.entries(r.alsoAnswers ?? {})) {
+      responses[status] = { description: extra.description, content: { "application/json": { schema: schemaOf(extra.schema, "output", components) } } };
+    }
+    // Self-custody: any write answers 202 with a signing request to a caller who holds their own key.
+    if (r.method !== "get" && !r.rawBody && !r.public) {
+      responses["202"] = {
+        description: "The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature",
+        content: { "application/json": { schema: schemaOf(SigningRequestEnvelope, "output", components) } },
+      };
+    }
     for (const status of errorStatuses(r)) {
       responses[String(status)] = { description: ERROR_DESCRIPTIONS[status as keyof typeof ERROR_DESCRIPTIONS], content: { "application/json": { schema: ERROR_SCHEMA_REF } } };
     }

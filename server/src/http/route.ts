@@ -69,6 +69,8 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   status?: number;
   /** The error statuses the handler itself can answer, besides the edge's (see ErrorStatus). */
   errors: readonly ErrorStatus[];
+  /** Other success statuses the handler answers (it sets `res.locals.status`), with their schemas. */
+  alsoAnswers?: Record<number, { description: string; schema: z.ZodType }>;
   handler(ctx: Ctx<Input<B>, Input<Q>, Input<P>>): Promise<Output<R>>;
 }
 
@@ -89,6 +91,7 @@ export interface Route {
   response: z.ZodType | RawResponse;
   status?: number;
   errors: readonly ErrorStatus[];
+  alsoAnswers?: Record<number, { description: string; schema: z.ZodType }>;
   handler(ctx: Ctx): Promise<unknown>;
 }
 

@@ -8,6 +8,7 @@ import { orgRoutes } from "../orgs/routes";
 import { orgStatusRoutes } from "../orgs/status-routes";
 import { policyRoutes } from "../policy/routes";
 import { relayRoutes } from "../relay/routes";
+import { signingRoutes } from "../signing/routes";
 import { sessionRoutes } from "../sessions/routes";
 import { tokenRoutes } from "../tokens/routes";
 import type { Route } from "./route";
@@ -26,4 +27,5 @@ export const allRoutes: Route[] = [
   ...auditRoutes,
   ...disputeRoutes,
   ...relayRoutes,
+  ...signingRoutes,
 ];

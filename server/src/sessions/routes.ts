@@ -29,7 +29,8 @@ export const sessionRoutes = [
     tag: "sessions",
     roles: "any",
     response: SessionBody,
-    errors: [400],
+    // 404 NOT_A_SESSION: the request is authenticated by an API token, so there is no current session to show.
+    errors: [400, 404],
     handler: async (ctx) => {
       ctx.res.setHeader("Cache-Control", "no-store");
       return currentSession(ctx.services, ctx.actor);
@@ -43,7 +44,8 @@ export const sessionRoutes = [
     tag: "sessions",
     roles: "any",
     response: SignedOut,
-    errors: [400],
+    // 404 NOT_A_SESSION: an API token has no session to end (revoke it with DELETE /tokens/{id}).
+    errors: [400, 404],
     handler: async (ctx) => {
       const { cookie, body } = signOut(ctx.services, ctx.actor);
       ctx.res.setHeader("Set-Cookie", cookie);

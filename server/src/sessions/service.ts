@@ -144,7 +144,7 @@ export function sessionCookie(session: NewSession | null, settings: AuthSettings
 }
 
 export function endSession(db: GatewayDb, user: AuthUser): void {
-  if (user.credential?.kind !== "session") throw new AppError("invalid", "NOT_A_SESSION", "This request is not signed in by a session; revoke an API token with DELETE /tokens/{id}.");
+  if (user.credential?.kind !== "session") throw new AppError("not_found", "NOT_A_SESSION", "This request is not signed in by a session; revoke an API token with DELETE /tokens/{id}.");
   deleteSession(db, user.credential.sessionHash);
 }
 
@@ -221,7 +221,7 @@ export async function openSession(s: Services, input: { username: string; passwo
 /** The actor's console session (after a page reload); a request signed by an API token has none. */
 export function currentSession(s: Services, actor: Actor) {
   const cred = actor.user.credential;
-  if (cred?.kind !== "session") throw new AppError("invalid", "NOT_A_SESSION", "This request is authenticated by an API token, not a session.");
+  if (cred?.kind !== "session") throw new AppError("not_found", "NOT_A_SESSION", "This request is authenticated by an API token, not a session.");
   return sessionView(s, actor.user, cred.csrfToken, sessionExpiry(s.gdb, cred.sessionHash) ?? new Date().toISOString());
 }
 

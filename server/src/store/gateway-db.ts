@@ -142,6 +142,25 @@ const MIGRATIONS: string[] = [
      window_started_ms INTEGER NOT NULL,
      locked_until_ms INTEGER
    );`,
+  // Signing requests of self-custodied people: the write a route would make, waiting for the owner's signature.
+  `CREATE TABLE signing_requests (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     address TEXT NOT NULL,
+     operation_id TEXT NOT NULL,      -- the route to re-run with the signature
+     inputs TEXT NOT NULL,            -- JSON { params, query, body } as the route received them
+     idempotency_key TEXT,            -- the first call's Idempotency-Key: the chain writes are its steps
+     done TEXT NOT NULL,              -- JSON [{ to, data, txHash }] of the request's earlier writes
+     typed_data TEXT NOT NULL,        -- JSON EIP-712 typed data of the forward request
+     summary TEXT NOT NULL,
+     deadline INTEGER NOT NULL,       -- the forward request's deadline (unix seconds, the chain's clock)
+     status TEXT NOT NULL,            -- 'pending' | 'signing' | 'completed' | 'failed' | 'expired'
+     result_status INTEGER,
+     result TEXT,
+     created_at TEXT NOT NULL,
+     completed_at TEXT
+   );
+   CREATE INDEX signing_requests_user ON signing_requests (user_id, created_at);`,
   // Row-proof sweeps and their mismatches (audit/sweeps.ts).
   SWEEPS_MIGRATION,
 ];

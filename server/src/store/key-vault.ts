@@ -45,6 +45,31 @@ export class KeyVault {
     this.db.prepare("INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, 'user', ?, '')").run(address, orgId);
   }
 
+  /**
+   * Who holds the key of `address`: the gateway ("gateway", encrypted here) or its owner ("self": the row records the
+   * account with no key, and every write of it goes through a signing request); undefined for an unknown account.
+   */
+  custodyOf(address: string): "gateway" | "self" | undefined {
+    const row = this.db.prepare("SELECT encrypted_key FROM accounts WHERE address = ? COLLATE NOCASE").get(address) as { encrypted_key: string } | undefined;
+    if (!row) return undefined;
+    return row.encrypted_key === "" ? "self" : "gateway";
+  }
+
+  /** The addresses whose private key this vault holds (encrypted), for audits: a self-custodied account is never one. */
+  custodialAddresses(): string[] {
+    return this.db.prepare("SELECT address FROM accounts WHERE encrypted_key <> ''").pluck().all() as string[];
+  }
+
+  /** Registers a self-custodied account of any purpose (a bank's treasury held by the bank): no key is stored. */
+  registerSelfCustodied(address: string, purpose: "user" | "treasury", orgId: string | null): void {
+    this.db.prepare("INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, ?, ?, '')").run(address, purpose, orgId);
+  }
+
+  /** The treasury account address of an organisation, custodial or not. */
+  treasuryAddressOf(orgId: string): string | undefined {
+    return (this.db.prepare("SELECT address FROM accounts WHERE purpose = 'treasury' AND org_id = ?").get(orgId) as { address: string } | undefined)?.address;
+  }
+
   /** Returns the wallet of a custodial account. */
   wallet(address: string): Wallet {
     const cached = this.cache.get(address.toLowerCase());
@@ -53,7 +78,7 @@ export class KeyVault {
       | { encrypted_key: string }
       | undefined;
     if (!row || row.encrypted_key === "") {
-      throw new AppError("conflict", "NON_CUSTODIAL_ACCOUNT", "This account signs its own requests: sign the forward request and POST it to /api/v1/relay.");
+      throw new AppError("conflict", "NON_CUSTODIAL_ACCOUNT", "This account holds its own key: its writes answer 202 with a signing request (or sign a forward request for /api/v1/relay).");
     }
     const w = makeWallet(this.decrypt(row.encrypted_key));
     this.cache.set(address.toLowerCase(), w);

@@ -64,8 +64,21 @@ function errorOf(response: Response, body: unknown): ApiError {
   return new ApiError(response.status, e.code ?? `HTTP_${response.status}`, e.message ?? `The gateway answered ${response.status} ${response.statusText}.`, e.details);
 }
 
-/** Awaits a typed call and answers its data, or throws an ApiError with the gateway's code and sentence. */
-export async function call<D>(request: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<D> {
+/** A self-custodied person's write answered 202: `request` is the signing request to sign (see SigningDialog). */
+export class SignatureRequiredError extends ApiError {
+  constructor(readonly request: { id: string; summary: string; expiresAt: string; typedData: unknown }) {
+    super(202, "SIGNATURE_REQUIRED", `Sign to complete: ${request.summary}`);
+    this.name = "SignatureRequiredError";
+  }
+}
+
+type Unsigned<D> = Exclude<D, { signingRequest: unknown }>;
+
+/**
+ * Awaits a typed call and answers its data, or throws an ApiError with the gateway's code and sentence; a 202 with a
+ * signing request throws SignatureRequiredError (the write waits for the person's own signature).
+ */
+export async function call<D>(request: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<Unsigned<D>> {
   let answer: { data?: D; error?: unknown; response: Response };
   try {
     answer = await request;
@@ -73,7 +86,9 @@ export async function call<D>(request: Promise<{ data?: D; error?: unknown; resp
     throw new ApiError(0, "NETWORK_ERROR", "The gateway could not be reached.");
   }
   if (!answer.response.ok || answer.data === undefined) throw errorOf(answer.response, answer.error);
-  return answer.data;
+  const sr = answer.response.status === 202 ? (answer.data as { signingRequest?: SignatureRequiredError["request"] }).signingRequest : undefined;
+  if (sr) throw new SignatureRequiredError(sr);
+  return answer.data as Unsigned<D>;
 }
 
 type Documents = paths["/api/v1/documents"]["post"]["responses"]["201"]["content"]["application/json"];

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { api, call } from "../../api/client";
+import { useSigning } from "../../components/SigningDialog";
 import type { FinancingRequest } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
@@ -21,11 +22,13 @@ export function DecisionPanel({ request, onChanged }: { request: FinancingReques
   const [reasonCode, setReasonCode] = useState("");
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<string | undefined>();
+  // A self-custodied officer's write waits in the signing dialog for their signature, then answers as usual.
+  const { signed, dialog } = useSigning();
   const mine = request.approvals.some((a) => a.officer.toLowerCase() === me.user.address.toLowerCase());
 
   const approve = async () => {
     const r = await action.run(
-      () => call(api.POST("/api/v1/financing-requests/{id}/approve", { params: { path: { id: request.id } } })),
+      () => signed(call(api.POST("/api/v1/financing-requests/{id}/approve", { params: { path: { id: request.id } } }))),
       (r) => (r.status === "approved" ? `Request #${r.id} approved: it can now be disbursed.` : `Your approval is recorded (${r.approvals.length} of ${r.approvalsRequired}); a second officer must approve.`),
     );
     if (r) onChanged();
@@ -37,12 +40,12 @@ export function DecisionPanel({ request, onChanged }: { request: FinancingReques
     }
     setProblem(undefined);
     const body = reason.trim() ? { reasonCode: Number(reasonCode), reason: reason.trim() } : { reasonCode: Number(reasonCode) };
-    const r = await action.run(() => call(api.POST("/api/v1/financing-requests/{id}/reject", { params: { path: { id: request.id } }, body })), `Request #${request.id} rejected.`);
+    const r = await action.run(() => signed(call(api.POST("/api/v1/financing-requests/{id}/reject", { params: { path: { id: request.id } }, body }))), `Request #${request.id} rejected.`);
     if (r) onChanged();
   };
   const disburse = async () => {
     const r = await action.run(
-      () => call(api.POST("/api/v1/financing-requests/{id}/disburse", { params: { path: { id: request.id } } })),
+      () => signed(call(api.POST("/api/v1/financing-requests/{id}/disburse", { params: { path: { id: request.id } } }))),
       (r) => `Disbursed ${formatMoney(r.netAmount)} to ${r.supplierName} (discount ${formatMoney(r.discount)}).`,
     );
     if (r) onChanged();
@@ -50,6 +53,7 @@ export function DecisionPanel({ request, onChanged }: { request: FinancingReques
 
   return (
     <Card title="Decision" testId="decision">
+      {dialog}
       {request.status === "requested" && (
         <>
           {mine && <p className="muted" data-testid="already-approved">You have approved this request; it needs another officer.</p>}
