@@ -88,7 +88,6 @@ export const auditRoutes = [
     roles: ["auditor", "operator"],
     body: SweepRequest,
     response: SweepRecord,
-    status: 202,
     errors: [],
     handler: async (ctx) => startSweep(ctx.services, ctx.actor, ctx.body),
   }),

@@ -47,7 +47,7 @@ describe("audit: prove any row, sweeps", function () {
 
   const sweep = async () => {
     const s = await c.auditor("POST", "/audit/sweeps", {});
-    expect(s.status, JSON.stringify(s.body)).to.equal(202);
+    expect(s.status, JSON.stringify(s.body)).to.equal(201);
     expect(s.body).to.include({ status: "running", done: false, checked: 0 });
     await sweepRunner(p.gateway.services).idle();
     const r = await c.auditor("GET", `/audit/sweeps/${s.body.id}`);

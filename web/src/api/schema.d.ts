@@ -7826,6 +7826,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
             /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
             202: {
                 headers: {
