@@ -20,6 +20,13 @@ const HELP = `Usage: npm start -- [options]
   --relayers <n>       relayer accounts in the pool (TRELLIS_RELAYERS, default 8)
   --no-seed            do not create the demo data on first start
   --log-level <level>  fatal|error|warn|info|debug|trace|silent (TRELLIS_LOG_LEVEL, default info)
+  --webhook-allow-private   let webhooks target private and loopback addresses (closed networks, tests)
+  --webhook-retry-hours <h> how long one webhook event is retried (TRELLIS_WEBHOOK_RETRY_HOURS, default 24)
+  --smtp-url <url>     email notifications through smtp://user:pass@host:port or smtps://... (TRELLIS_SMTP_URL)
+  --smtp-from <addr>   the notifications' sender (TRELLIS_SMTP_FROM)
+
+  Service desk (environment only): TRELLIS_KEEPER_INTERVAL_MS (60000; overdue marking, reminders, case clocks),
+  TRELLIS_WEBHOOK_BACKOFF_MS (5000; the first webhook retry's delay, doubling to an hour).
 
   Chain deadlines (environment only, see docs/OPERATIONS.md): TRELLIS_CHAIN_TIMEOUT_MS (5000),
   TRELLIS_WRITE_TIMEOUT_MS (10000), TRELLIS_CHAIN_PROBE_MS (1000), TRELLIS_READY_MAX_LAG (5 blocks).

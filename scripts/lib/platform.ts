@@ -26,6 +26,8 @@ export interface PlatformOptions {
   genesisDate?: string;
   /** The relayer pool's size (the gateway's --relayers); the local Hardhat node funds up to 32. */
   relayers?: number;
+  /** More gateway options, e.g. ["--webhook-allow-private", "--smtp-url", "smtp://127.0.0.1:2525"]. */
+  args?: string[];
 }
 
 /**
@@ -37,7 +39,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const chain = opts.chain ?? "hardhat";
   const genesis = opts.genesisDate ?? new Date(Date.now() - 60_000).toISOString();
   const node = opts.node ?? (chain === "anvil" ? await startAnvil(await freePort()) : await startHardhatNode(await freePort(), genesis));
-  const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent", ...(opts.relayers ? ["--relayers", String(opts.relayers)] : [])], {});
+  const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent", ...(opts.relayers ? ["--relayers", String(opts.relayers)] : []), ...(opts.args ?? [])], {});
   const gateway = await startGateway(config, { rpcUrl: node.url, managedHardhat: chain === "hardhat", logger: pino({ level: "silent" }) });
   const credentials: DemoCredentials = JSON.parse(fs.readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8"));
   credentials.baseUrl = gateway.url;

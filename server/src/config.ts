@@ -35,6 +35,17 @@ const ConfigSchema = z
     /** Bytes of documents each organisation may store (TRELLIS_DOCUMENT_QUOTA_MIB, in MiB). */
     documentQuotaBytes: z.number().int().min(0),
     auth: AuthSettings,
+    /** Let webhooks target private, loopback and link-local addresses (closed networks and tests only). */
+    webhookAllowPrivate: z.boolean(),
+    /** How long one webhook event is retried from its first attempt, in hours. */
+    webhookRetryHours: z.coerce.number().min(0.001).max(24 * 30),
+    /** Email notifications through this SMTP server (smtp://user:pass@host:port or smtps://...); none without it. */
+    smtpUrl: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+    smtpFrom: z.string().min(3),
+    /** How often the keeper looks for overdue invoices, due-date reminders and case clocks. */
+    keeperIntervalMs: z.coerce.number().int().min(50).max(3_600_000),
+    /** The first webhook retry's delay (each next one doubles, up to an hour). */
+    webhookInitialBackoffMs: z.coerce.number().int().min(10).max(3_600_000),
   })
   .strict();
 
@@ -76,7 +87,7 @@ export function parseArgs(argv: string[]): Flags {
 
 export class ConfigError extends Error {}
 
-const KNOWN_FLAGS = ["data-dir", "port", "host", "chain-port", "rpc-url", "deployment", "relayers", "no-seed", "log-level", "help"];
+const KNOWN_FLAGS = ["data-dir", "port", "host", "chain-port", "rpc-url", "deployment", "relayers", "no-seed", "log-level", "help", "webhook-allow-private", "webhook-retry-hours", "smtp-url", "smtp-from"];
 
 /** Builds the configuration from flags (which win) and environment variables, failing with a readable sentence. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config {
@@ -112,6 +123,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     metricsToken: env.TRELLIS_METRICS_TOKEN || undefined,
     documentQuotaBytes: Math.round(Number(env.TRELLIS_DOCUMENT_QUOTA_MIB ?? 512) * 2 ** 20),
     auth: authSettingsFromEnv(env),
+    webhookAllowPrivate: flags["webhook-allow-private"] === true || env.TRELLIS_WEBHOOK_ALLOW_PRIVATE === "1",
+    webhookRetryHours: pick("webhook-retry-hours", "TRELLIS_WEBHOOK_RETRY_HOURS") ?? "24",
+    smtpUrl: pick("smtp-url", "TRELLIS_SMTP_URL") || undefined,
+    smtpFrom: pick("smtp-from", "TRELLIS_SMTP_FROM") ?? '"Trellis" <no-reply@trellis.local>',
+    keeperIntervalMs: env.TRELLIS_KEEPER_INTERVAL_MS ?? "60000",
+    webhookInitialBackoffMs: env.TRELLIS_WEBHOOK_BACKOFF_MS ?? "5000",
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

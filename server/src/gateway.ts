@@ -23,12 +23,23 @@ import { seedDemo, type DemoCredentials } from "./seed";
 import { submitIntentsOnConfirmation } from "./financing/intents";
 import { DomainEventBus } from "./shared/domain-events";
 import path from "node:path";
+import { DeskClock } from "./desk/time";
+import { DeskRepo } from "./desk/repo";
+import { DEFAULT_CLOCK_POLICY } from "./desk/clock";
+import { Inbox } from "./notify/inbox";
+import { createMailer } from "./notify/mailer";
+import { WebhookOutbox } from "./webhooks/outbox";
+import { WebhookDeliverer } from "./webhooks/deliverer";
+import { tellWebhookDisabled } from "./webhooks/service";
+import { Keeper } from "./keeper/keeper";
 
 export interface Gateway {
   services: Services;
   url: string;
   port: number;
   credentials?: DemoCredentials;
+  /** Overdue marking, reminders, case clocks and notifications; `runOnce()` lets a test run a round now. */
+  keeper: Keeper;
   stop(): Promise<void>;
 }
 
@@ -126,6 +137,24 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const ledger = new LedgerClient(provider, sender, vault, gdb, addresses, relayers, BigInt(chainId), logger);
   const idb = openIndexDb(path.join(config.dataDir, "index.db"));
   const events = new DomainEventBus(logger);
+  // The service desk's clock, webhooks and inbox. The outbox lives in index.db, so the indexer writes each event's
+  // message in the event's own transaction; the deliverer is woken after each commit.
+  const deskClock = new DeskClock();
+  const outbox = new WebhookOutbox(idb);
+  // The services and the keeper exist only after the indexer; its callbacks reach them through this holder.
+  const late: { services?: Services; keeper?: Keeper } = {};
+  const deliverer = new WebhookDeliverer({
+    outbox,
+    // Wall-clock time, not the desk's: receivers check webhook-timestamp against their own clocks.
+    allowPrivate: config.webhookAllowPrivate,
+    retryWindowMs: Math.round(config.webhookRetryHours * 3_600_000),
+    initialBackoffMs: config.webhookInitialBackoffMs,
+    onDisabled: (id, reason) => {
+      if (late.services) tellWebhookDisabled(late.services, id, reason);
+    },
+  });
+  const mailer = config.smtpUrl ? createMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom }) : undefined;
+  const desk = { clock: deskClock, policy: DEFAULT_CLOCK_POLICY, repo: new DeskRepo(gdb), inbox: new Inbox(gdb, () => deskClock.now(), mailer, logger), outbox, deliverer };
   const indexer = new Indexer({
     db: idb,
     provider,
@@ -137,6 +166,11 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     reorgDepth: config.reorgDepth,
     pollIntervalMs: config.pollIntervalMs,
     events,
+    outbox: { enqueue: (ev) => outbox.enqueue(ev, Date.now()) },
+    afterCommit: () => {
+      deliverer.wake();
+      late.keeper?.wakeNotices();
+    },
     verifyChain: () => guard.verify(),
     logger,
   });
@@ -177,7 +211,12 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     operatorAddress: operatorAddress!,
     read: createReadModel(idb, provider),
     chain,
+    desk,
   };
+  const keeper = new Keeper(services, config.keeperIntervalMs, logger);
+  late.services = services;
+  late.keeper = keeper;
+  deliverer.start();
 
   // Sweeps left running by an earlier process resume in the background.
   const sweeps = sweepRunner(services);
@@ -200,12 +239,16 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     credentials = undefined;
   }
 
+  // The keeper starts once the demo world exists, so its first round sees it.
+  keeper.start();
+
   let stopping: Promise<void> | undefined;
   return {
     services,
     url,
     port,
     credentials,
+    keeper,
     stop: () =>
       (stopping ??= (async () => {
         await new Promise<void>((r) => {
@@ -213,8 +256,11 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
           server.closeAllConnections?.();
         });
         await sweeps.stop();
+        await keeper.stop();
         await chain.stop();
         await indexer.stop();
+        await deliverer.stop();
+        mailer?.close();
         sender.stop();
         idb.close();
         gdb.close();

@@ -8,6 +8,7 @@ import type { GatewayDb } from "./store/gateway-db";
 import type { KeyVault } from "./store/key-vault";
 import type { ReadModel } from "./readmodel";
 import type { ChainStatus } from "./chain/chain-supervisor";
+import type { DeskRuntime } from "./desk/runtime";
 
 /** Everything a route or service needs, assembled once at start. */
 export interface Services {
@@ -25,4 +26,6 @@ export interface Services {
   read: ReadModel;
   /** Whether the chain answers and is this data directory's (the chain supervisor). */
   chain: { current(): ChainStatus };
+  /** The service desk, inbox and webhooks (desk/runtime.ts). */
+  desk: DeskRuntime;
 }

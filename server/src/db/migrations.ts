@@ -1,3 +1,4 @@
+import { WEBHOOK_OUTBOX_MIGRATION } from "../webhooks/outbox";
 /**
  * The index database's schema, as an ordered list of migrations. The index is derived data: every table can be
  * rebuilt from the chain, so a migration that changes a projection may simply drop it and let the indexer replay.
@@ -273,6 +274,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX financing_buyer_id ON financing_requests (buyer_org_id, id);
   CREATE INDEX events_entity_type ON events (entity_type, seq);
   `,
+  // Webhooks: endpoints, messages written in the indexer's transaction, deliveries and attempts (webhooks/outbox.ts).
+  WEBHOOK_OUTBOX_MIGRATION,
 ];
 
 /**

@@ -14,9 +14,9 @@ export const FinancingComplaint = z.object({ category: z.enum(DISPUTE_CATEGORIES
 /** A dispute (on an invoice) or complaint (about a bank's decision) with its 48-hour response clock. */
 export const ComplaintRecord = z.object({
   id: RecordId,
-  kind: z.enum(["invoice_dispute", "financing_complaint"]),
+  kind: z.enum(["invoice_dispute", "financing_complaint", "bank_complaint"]),
   category: z.enum(DISPUTE_CATEGORIES),
-  subjectType: z.enum(["invoice", "financing"]),
+  subjectType: z.enum(["invoice", "financing", "organization"]),
   subjectId: RecordId,
   raisedByOrgId: OrgId,
   assignedOrgId: OrgId,

@@ -2,14 +2,14 @@ import type { Services } from "../services";
 import { conflict, forbidden } from "../shared/errors";
 import type { Actor } from "../app/actor";
 import { visible } from "../app/write";
-import { assertOrgActive } from "../orgs/service";
 import type { DISPUTE_CATEGORIES } from "./schemas";
+import { fileComplaint, respondToCase } from "../desk/service";
 
 export { DISPUTE_CATEGORIES } from "./schemas";
 
 type Category = (typeof DISPUTE_CATEGORIES)[number];
-type Kind = "invoice_dispute" | "financing_complaint";
-type Subject = "invoice" | "financing";
+type Kind = "invoice_dispute" | "financing_complaint" | "bank_complaint";
+type Subject = "invoice" | "financing" | "organization";
 
 /** The response clock every dispute and complaint runs on. */
 export const RESPONSE_WINDOW_MS = 48 * 3600 * 1000;
@@ -26,18 +26,12 @@ export interface ComplaintInput {
 }
 
 /**
- * Opens a complaint raised by the actor's organisation and routed to `assignedOrg`; returns its id. A suspended
- * organisation may not file one (403 ORG_SUSPENDED).
+ * Opens a complaint raised by the actor's organisation and routed to `assignedOrg`, and with it a case on the service
+ * desk (classified, assigned to a person, on the 48-hour clock); returns its id. A suspended organisation may not
+ * file one (403 ORG_SUSPENDED, checked in fileComplaint).
  */
 export function openComplaint(s: Services, actor: Actor, c: ComplaintInput): number {
-  assertOrgActive(s, actor.user.orgId);
-  const r = s.gdb
-    .prepare(
-      `INSERT INTO complaints (kind, category, subject_type, subject_id, raised_by_org, raised_by_user, assigned_org, reason, reason_hash, tx_hash, opened_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(c.kind, c.category, c.subjectType, c.subjectId, actor.user.orgId, actor.user.id, c.assignedOrg, c.reason, c.reasonHash, c.txHash ?? null, new Date().toISOString());
-  return Number(r.lastInsertRowid);
+  return fileComplaint(s, actor, c);
 }
 
 interface Row {
@@ -98,7 +92,7 @@ export function listComplaints(s: Services, actor: Actor, status?: "open" | "ans
        AND (? IS NULL OR (? = 'open' AND response IS NULL) OR (? = 'answered' AND response IS NOT NULL)) ORDER BY id DESC LIMIT 500`,
     )
     .all(seesAllComplaints(actor) ? 1 : 0, actor.user.orgId, actor.user.orgId, status ?? null, status ?? null, status ?? null) as Row[];
-  return rows.map((r) => complaintView(r));
+  return rows.map((r) => complaintView(r, s.desk.clock.now()));
 }
 
 function getComplaint(s: Services, actor: Actor, id: string): Row | undefined {
@@ -113,8 +107,6 @@ export function respond(s: Services, actor: Actor, id: string, response: string)
   const row = visible(getComplaint(s, actor, id), `Dispute ${id}`);
   if (row.assigned_org !== actor.user.orgId) throw forbidden("Only the organisation the dispute is routed to may answer it.");
   if (row.response) throw conflict("INVALID_STATUS", "This dispute was already answered.");
-  s.gdb
-    .prepare("UPDATE complaints SET response = ?, responded_by = ?, responded_at = ? WHERE id = ? AND response IS NULL")
-    .run(response, actor.user.id, new Date().toISOString(), row.id);
-  return complaintView(s.gdb.prepare("SELECT * FROM complaints WHERE id = ?").get(row.id) as Row);
+  respondToCase(s, actor, String(row.id), response);
+  return complaintView(s.gdb.prepare("SELECT * FROM complaints WHERE id = ?").get(row.id) as Row, s.desk.clock.now());
 }

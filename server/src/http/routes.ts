@@ -11,6 +11,10 @@ import { relayRoutes } from "../relay/routes";
 import { signingRoutes } from "../signing/routes";
 import { sessionRoutes } from "../sessions/routes";
 import { tokenRoutes } from "../tokens/routes";
+import { deskRoutes } from "../desk/routes";
+import { notificationRoutes } from "../notify/routes";
+import { webhookRoutes } from "../webhooks/routes";
+import { analyticsRoutes } from "../analytics/routes";
 import type { Route } from "./route";
 
 /** Every API route, in mount order. The same table generates /openapi.json. */
@@ -28,4 +32,8 @@ export const allRoutes: Route[] = [
   ...disputeRoutes,
   ...relayRoutes,
   ...signingRoutes,
+  ...deskRoutes,
+  ...analyticsRoutes,
+  ...notificationRoutes,
+  ...webhookRoutes,
 ];

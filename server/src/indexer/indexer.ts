@@ -6,7 +6,7 @@ import { EventDecoder, type TrellisAddresses } from "../chain/abi";
 import type { DomainEvent, DomainEventBus } from "../shared/domain-events";
 import { CheckpointStore } from "./checkpoint";
 import { BlockFollower, ChainMovedError, isTooManyResults, type RpcBlock, type RpcProvider } from "./follower";
-import { Projector } from "./projections";
+import { Projector, type EventOutbox } from "./projections";
 import { RawLogStore } from "./raw-logs";
 
 export type { RpcBlock, RpcProvider } from "./follower";
@@ -38,6 +38,10 @@ export interface IndexerOptions {
   batchBlocks?: number;
   /** Where the domain events of each committed range are published (see shared/domain-events.ts). */
   events?: DomainEventBus;
+  /** Receives each newly projected event inside the range's transaction (the webhook outbox). */
+  outbox?: EventOutbox;
+  /** Called after a range with newly projected events has committed (wakes the webhook deliverer). */
+  afterCommit?: () => void;
   logger?: pino.Logger;
 }
 
@@ -98,6 +102,7 @@ export class Indexer {
   private halting = false;
   /** Logs projected since construction; benchmarks read it. */
   logsIndexed = 0;
+  private readonly afterCommit?: () => void;
 
   constructor(opts: IndexerOptions) {
     this.db = opts.db;
@@ -116,7 +121,8 @@ export class Indexer {
     this.batchBlocks = Math.min(this.maxBatchBlocks, 64);
     this.log = opts.logger ?? pino({ enabled: false });
     this.decoder = new EventDecoder(this.addresses);
-    this.projector = new Projector(this.db, this.chainId, this.addresses.token);
+    this.projector = new Projector(this.db, this.chainId, this.addresses.token, opts.outbox);
+    this.afterCommit = opts.afterCommit;
     this.follower = new BlockFollower(
       opts.provider,
       [this.addresses.ledger, this.addresses.token, this.addresses.forwarder],
@@ -307,6 +313,7 @@ export class Indexer {
       this.checkpoints.prune(from - this.keepBlocks - this.maxBatchBlocks, from - this.keepBlocks);
     })();
     this.logsIndexed += projected;
+    if (projected > 0) this.afterCommit?.();
     if (logs.length > 0) this.log.debug({ from, to, logs: logs.length }, "indexed block range");
     if (raised.length > 0 && this.events) this.react(from, to, this.events.publish(raised));
     return logs.length;

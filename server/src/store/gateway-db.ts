@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { runMigrations } from "../db/migrate";
+import { DESK_MIGRATION } from "../desk/repo";
 import { SWEEPS_MIGRATION } from "../audit/sweeps";
 
 /**
@@ -161,6 +162,8 @@ const MIGRATIONS: string[] = [
      completed_at TEXT
    );
    CREATE INDEX signing_requests_user ON signing_requests (user_id, created_at);`,
+  // The service desk: cases over complaints, their history, the inbox (desk/repo.ts).
+  DESK_MIGRATION,
   // Row-proof sweeps and their mismatches (audit/sweeps.ts).
   SWEEPS_MIGRATION,
 ];

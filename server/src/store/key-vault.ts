@@ -31,7 +31,7 @@ export class KeyVault {
   }
 
   /** Creates a new key, stores it encrypted and returns its wallet. */
-  create(purpose: "user" | "treasury" | "operator", orgId: string | null): Wallet {
+  create(purpose: "user" | "treasury" | "operator" | "keeper", orgId: string | null): Wallet {
     const w = makeWallet("0x" + crypto.randomBytes(32).toString("hex"));
     this.db
       .prepare("INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, ?, ?, ?)")

@@ -10,6 +10,12 @@ import { policyHandlers } from "./policy";
 import { registryHandlers } from "./registry";
 import { SharedRows } from "./rows";
 import { tokenHandlers } from "./token";
+import type { OutboxEvent } from "../../webhooks/outbox";
+
+/** Where each newly projected event goes for webhooks, inside the projection's transaction (webhooks/outbox.ts). */
+export interface EventOutbox {
+  enqueue(ev: OutboxEvent): unknown;
+}
 
 export { ORDER_STATUS, INVOICE_STATUS, FINANCING_STATUS, ORG_KIND, type EntityType } from "./context";
 
@@ -48,6 +54,7 @@ export class Projector {
     db: Database,
     private readonly chainId: number,
     tokenAddress: string,
+    private readonly outbox?: EventOutbox,
   ) {
     const rows = new SharedRows(db);
     const ledgerModules: Handlers<object>[] = [
@@ -93,6 +100,25 @@ export class Projector {
       args: JSON.stringify(jsonArgs(ev.args)),
     });
     for (const o of orgIds) this.insertEventOrg.run(o, seq, ev.name);
+    // The same organisations that see the event in the audit trail receive it by webhook; the message is written in
+    // this transaction, so an event is in the outbox exactly when it is in the index. Never on a replay (no emit).
+    this.outbox?.enqueue({
+      eventKey: `${this.chainId}:${log.blockNumber}:${log.logIndex}`,
+      type: ev.name,
+      orgIds: orgIds.map(String),
+      occurredAt: timestamp * 1000,
+      data: {
+        chainId: this.chainId,
+        blockNumber: log.blockNumber,
+        blockHash: log.blockHash,
+        txHash: log.txHash,
+        logIndex: log.logIndex,
+        entityType: attribution.entityType,
+        entityId: attribution.entityId,
+        actor: attribution.actor,
+        args: jsonArgs(ev.args),
+      },
+    });
   }
 }
 
