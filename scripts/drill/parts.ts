@@ -82,6 +82,9 @@ export interface CrashResult {
   acknowledged: number;
   lost: number;
   duplicated: number;
+  /** Answers of 503 (chain being recovered, documented) and of any other 5xx, before the kill and in the retries. */
+  unavailable503: number;
+  other5xx: number;
 }
 
 /**
@@ -104,9 +107,14 @@ export async function crashDrill(scenario: "gateway" | "chain" | "both", opts: {
     creds.baseUrl = `http://127.0.0.1:${port}`;
     const lanes = await buildLanes(creds, opts.orgs, "crash");
     const acknowledged = new Map<number, string>();
-    const send = (i: number) => {
+    // Answers of 5xx: 503 (the chain is being recovered; documented, with Retry-After) apart from any other.
+    const answers5xx = { unavailable503: 0, other5xx: 0 };
+    const send = async (i: number) => {
       const lane = lanes[i % lanes.length];
-      return lane.buyer.api("POST", "/orders", orderBody(lane, `CRASH-${i}`), { "idempotency-key": `crash-${i}` });
+      const r = await lane.buyer.api("POST", "/orders", orderBody(lane, `CRASH-${i}`), { "idempotency-key": `crash-${i}` });
+      if (r.status === 503) answers5xx.unavailable503++;
+      else if (r.status >= 500) answers5xx.other5xx++;
+      return r;
     };
     const inFlight = Array.from({ length: opts.writes }, (_, i) =>
       send(i)
@@ -159,7 +167,7 @@ export async function crashDrill(scenario: "gateway" | "chain" | "both", opts: {
     let lost = 0;
     for (const [i, id] of acknowledged) if (ids.get(i) !== id || byId.get(id) !== `CRASH-${i}`) lost++;
     const duplicated = orders.length - new Set(orders.map((o) => o.reference)).size;
-    return { scenario, writes: opts.writes, acknowledged: ackAtCrash, lost, duplicated };
+    return { scenario, writes: opts.writes, acknowledged: ackAtCrash, lost, duplicated, ...answers5xx };
   } finally {
     killGroup(proc, "SIGTERM");
     await Promise.race([exited(proc), new Promise((r) => setTimeout(r, 5000))]);

@@ -8,6 +8,7 @@ import type { KeyVault } from "../store/key-vault";
 import { KeyedMutex } from "../shared/mutex";
 import { decodeRevert, EventDecoder, forwarderInterface, ledgerInterface, tokenInterface } from "./abi";
 import { revertDataOf, toAppError } from "./contract-errors";
+import { batchOptionsFromEnv, outcomeOf, RequestBatcher, type BatchOptions, type RequestOutcome } from "./batcher";
 import { forwarderDomain, signForwardRequest } from "./forward-request";
 import { isConnectionError, TxSender } from "./tx-sender";
 import { doneFor, SignatureRequired, signedFor, signingScope } from "../signing/context";
@@ -30,10 +31,14 @@ export type { IdempotencyStep } from "../store/idempotency-repo";
 /** The forwarder refused a request whose deadline the chain's clock had passed. */
 class ExpiredRequest extends Error {}
 
-/** Gas the forwarder passes to the inner call, and the outer transaction's limit. Every ledger call is < 150k; the
- * reservation is what a block must hold room for, so it is kept near that rather than generous. */
+/**
+ * The gas a custodial request gives its call: the preflight's estimate with half again and 30,000 of head-room (the
+ * state may change before it is mined, and the forwarded call carries 20 more bytes). A batch must reserve every
+ * request's gas, so a tight figure lets more requests share a block than a fixed generous one would.
+ */
+const requestGas = (estimate: bigint) => estimate + estimate / 2n + 30_000n;
+/** Gas a self-custodied person's request gives its call (fixed when it is signed, before any estimate is sent). */
 const INNER_GAS = 400_000n;
-const OUTER_GAS = 500_000n;
 /** How long a self-custodied person has to sign a write (the forward request's deadline, by the chain's clock). */
 export const SIGNING_TTL_SECONDS = 600;
 
@@ -45,9 +50,10 @@ export const SIGNING_TTL_SECONDS = 600;
 export class LedgerClient {
   private readonly userLocks = new KeyedMutex();
   private readonly forwarderNonces = new Map<string, bigint>();
-  private next = 0;
   private chainIdValue: bigint;
   private readonly idempotency: IdempotencyRepo;
+  /** Gathers the relayed requests into `executeBatch` transactions (server/src/chain/batcher.ts). */
+  readonly batcher: RequestBatcher;
 
   constructor(
     readonly provider: JsonRpcProvider,
@@ -58,8 +64,10 @@ export class LedgerClient {
     private readonly relayers: Wallet[],
     chainId: bigint,
     private readonly logger: Logger,
+    batching: Partial<BatchOptions> = {},
   ) {
     this.chainIdValue = chainId;
+    this.batcher = new RequestBatcher(sender, addresses.forwarder, relayers, { ...batchOptionsFromEnv(process.env, relayers.length), ...batching });
     this.decoder = new EventDecoder(addresses);
     this.idempotency = new IdempotencyRepo(db);
   }
@@ -86,15 +94,15 @@ export class LedgerClient {
     const wallet = this.vault.wallet(actor.address);
     return this.userLocks.run(actor.address.toLowerCase(), async () => {
       const prior = idem ? this.idempotency.stepTx(idem) : undefined;
-      if (prior) return this.sender.resume(prior);
-      await this.preflight(actor, to, data);
+      if (prior) return this.resumed(actor, prior, to, data);
+      const estimate = await this.preflight(actor, to, data);
       for (let attempt = 0; ; attempt++) {
         const nonce = await this.forwarderNonce(actor.address);
         const request = await signForwardRequest(wallet, forwarderDomain(this.chainIdValue, this.addresses.forwarder), {
           from: actor.address,
           to,
           value: 0n,
-          gas: INNER_GAS,
+          gas: requestGas(estimate),
           nonce,
           deadline: (await this.deadlineBase()) + 3600,
           data,
@@ -126,7 +134,7 @@ export class LedgerClient {
   ): Promise<TransactionReceipt> {
     return this.userLocks.run(actor.address.toLowerCase(), async () => {
       const prior = (idem ? this.idempotency.stepTx(idem) : undefined) ?? doneFor(to, data);
-      if (prior) return this.sender.resume(prior);
+      if (prior) return this.resumed(actor, prior, to, data);
       await this.preflight(actor, to, data);
       const signed = signedFor(to, data);
       const scope = signingScope.current();
@@ -162,9 +170,9 @@ export class LedgerClient {
   ) {
     return this.userLocks.run(actor.address.toLowerCase(), async () => {
       const prior = idem ? this.idempotency.stepTx(idem) : undefined;
-      if (prior) return this.sender.resume(prior);
+      if (prior) return this.resumed(actor, prior, String(request.to), String(request.data));
       await this.preflight(actor, String(request.to), String(request.data));
-      const gasLimit = check ? await check() : OUTER_GAS;
+      const gasLimit = check ? await check() : undefined;
       try {
         return await this.relay(actor, request, String(request.to), String(request.data), idem, gasLimit);
       } catch (err) {
@@ -212,42 +220,64 @@ export class LedgerClient {
     this.sender.resetNonces();
   }
 
+  /** Relays a signed request (alone or in a batch); `gasLimit` is the limit to send it with when it goes alone. */
   private async relay(
     actor: Actor,
     request: ERC2771Forwarder.ForwardRequestDataStruct,
     to: string,
     data: string,
     idem?: IdempotencyStep,
-    gasLimit: bigint = OUTER_GAS,
+    gasLimit?: bigint,
   ): Promise<TransactionReceipt> {
-    const relayer = this.relayers[this.next++ % this.relayers.length];
-    const execData = forwarderInterface.encodeFunctionData("execute", [request]);
     const onSigned = idem ? (txHash: string) => this.idempotency.recordStep(idem, txHash) : undefined;
-    let receipt: TransactionReceipt;
+    let outcome: RequestOutcome;
     try {
-      receipt = await this.sender.send(relayer, { to: this.addresses.forwarder, data: execData, gasLimit }, onSigned);
+      outcome = await this.batcher.submit(request, onSigned, gasLimit);
     } catch (err) {
       this.forwarderNonces.delete(actor.address.toLowerCase());
       throw err;
     }
-    if (receipt.status !== 1) {
-      // The state changed between the preflight and mining; ask the chain why, as the person, at the new state.
+    if (!outcome.success) {
+      // The request reverted or was skipped (alone: the transaction reverted; in a batch: its event says so or it
+      // has none). The state changed between the preflight and mining; ask the chain why, as the person.
       this.forwarderNonces.delete(actor.address.toLowerCase());
-      const block = await this.provider.getBlock(receipt.blockNumber);
+      const block = await this.provider.getBlock(outcome.receipt.blockNumber);
       if (block && BigInt(block.timestamp) > BigInt(request.deadline)) throw new ExpiredRequest();
-      await this.preflight(actor, to, data);
-      throw new AppError("conflict", "CONFLICT", "The ledger state changed while your transaction was being mined; retry.");
+      await this.failed(actor, to, data);
     }
     const key = actor.address.toLowerCase();
     const n = this.forwarderNonces.get(key);
     if (n !== undefined) this.forwarderNonces.set(key, n + 1n);
-    return receipt;
+    return outcome.receipt;
   }
 
-  /** Simulates the call as the person: a refusal becomes a decoded API error and nothing is sent. */
-  private async preflight(actor: Actor, to: string, data: string): Promise<void> {
+  /**
+   * A step signed before (a retry under the same Idempotency-Key, or after a restart): waits for its transaction,
+   * alone or a batch, and answers with this person's request in it as the first attempt would have.
+   */
+  private async resumed(actor: Actor, txHash: string, to: string, data: string): Promise<TransactionReceipt> {
+    const outcome = outcomeOf(await this.sender.resume(txHash), this.addresses.forwarder, actor.address);
+    if (!outcome.success) {
+      this.forwarderNonces.delete(actor.address.toLowerCase());
+      await this.failed(actor, to, data);
+    }
+    return outcome.receipt;
+  }
+
+  /** Why a mined request failed: the preflight's decoded refusal at the new state, or a conflict. */
+  private async failed(actor: Actor, to: string, data: string): Promise<never> {
+    await this.preflight(actor, to, data);
+    throw new AppError("conflict", "CONFLICT", "The ledger state changed while your transaction was being mined; retry.");
+  }
+
+  /**
+   * Simulates the call as the person (an estimate of its gas, which sizes the request): a refusal becomes a decoded
+   * API error and nothing is sent.
+   */
+  private async preflight(actor: Actor, to: string, data: string): Promise<bigint> {
     try {
-      await this.provider.call({ from: actor.address, to, data });
+      // At "latest", as a call would be: a node's default "pending" state replays the whole mempool each time.
+      return BigInt(await this.provider.send("eth_estimateGas", [{ from: actor.address, to, data }, "latest"]));
     } catch (err) {
       if (isConnectionError(err)) throw new AppError("unavailable", "CHAIN_UNAVAILABLE", "The ledger could not be reached; retry with the same Idempotency-Key.");
       const revert = revertDataOf(err);
