@@ -234,6 +234,8 @@ function mount(router: express.Router, def: Route, services: Services, idempoten
   const isWrite = def.method !== "get";
   const streams = isRaw(def.response);
   const authStep = async (req: Request, res: Response, next: NextFunction) => {
+    // A path this route does not take (see Route.when) goes on to the next route of the same shape.
+    if (def.when && !def.when(req.params as Record<string, string>)) return next("route");
     const settings = services.config.auth;
     const address = `fail:${clientKey(req)}`;
     try {

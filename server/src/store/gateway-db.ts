@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { runMigrations } from "../db/migrate";
 import { DESK_MIGRATION } from "../desk/repo";
+import { SWEEPS_MIGRATION } from "../audit/sweeps";
 
 /**
  * The gateway's own durable state, apart from the index: users and their hashed tokens, custodial keys (encrypted),
@@ -163,6 +164,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX signing_requests_user ON signing_requests (user_id, created_at);`,
   // The service desk: cases over complaints, their history, the inbox (desk/repo.ts).
   DESK_MIGRATION,
+  // Row-proof sweeps and their mismatches (audit/sweeps.ts).
+  SWEEPS_MIGRATION,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {
