@@ -131,6 +131,7 @@ async function main() {
       const creds = p.credentials;
       const auditor = apiClient(gateway.url, creds.users.auditor.token);
       const rnd = (n: bigint) => base.invoices + 1n + BigInt(Math.floor(Math.random() * Number(n)));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the node and the API, read field by field by the benchmark
       const timed = async (samples: number[], f: () => Promise<{ status: number; body: any }>) => {
         const t0 = performance.now();
         const r = await f();

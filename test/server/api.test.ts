@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { encodeBytes32String, Wallet, ZeroHash } from "ethers";
 import { TrellisLedger__factory } from "../../typechain-types";
@@ -295,7 +296,7 @@ describe("gateway API on a Hardhat node", function () {
       expect(res.status).to.equal(201);
       const body = (await res.json()) as { sha256: string };
       expect((await contractOf(p.baseUrl)).check("POST", "/api/v1/documents", res.status, res.headers.get("content-type"), body)).to.deep.equal([]);
-      expect(body.sha256).to.equal("0x" + require("node:crypto").createHash("sha256").update("invoice pdf bytes").digest("hex"));
+      expect(body.sha256).to.equal("0x" + createHash("sha256").update("invoice pdf bytes").digest("hex"));
     });
 
     it("routes a buyer's dispute to the supplier with a 48-hour clock, and the supplier answers it", async () => {

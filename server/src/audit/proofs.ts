@@ -320,13 +320,19 @@ export async function proveBatch(
   const flatFirst = await viewRound(ctx.chain, ctx.ledger, tag, firstCalls.flat());
   const first: Result[][] = [];
   let k = 0;
-  for (const c of firstCalls) (first.push(flatFirst.slice(k, k + c.length)), (k += c.length));
+  for (const c of firstCalls) {
+    first.push(flatFirst.slice(k, k + c.length));
+    k += c.length;
+  }
   // A record the ledger does not have reads as zeros; its second round is skipped.
   const secondCalls = ids.map((id, n) => (v.more && !isEmpty(first[n]) ? v.more(id, first[n]) : []));
   const flatSecond = await viewRound(ctx.chain, ctx.ledger, tag, secondCalls.flat());
   const second: Result[][] = [];
   k = 0;
-  for (const c of secondCalls) (second.push(flatSecond.slice(k, k + c.length)), (k += c.length));
+  for (const c of secondCalls) {
+    second.push(flatSecond.slice(k, k + c.length));
+    k += c.length;
+  }
 
   const logs = new Map<number, RecordLog[]>();
   if (v.events.length > 0) {

@@ -139,9 +139,21 @@ function buildQuery(db: Database, filter: EventFilter, scope: Scope, desc: boole
   const driveOrg = scopeOrgId ?? filterOrgId;
   const alsoOrg = scopeOrgId !== null && filterOrgId !== null && filterOrgId !== scopeOrgId ? filterOrgId : null;
 
-  if (filter.entityType !== undefined) (where.push("e.entity_type = @entityType"), (params.entityType = filter.entityType));
-  if (filter.entityId !== undefined) (where.push("e.entity_id = @entityId"), (params.entityId = String(filter.entityId)));
-  if (filter.eventType !== undefined) (where.push("e.event_type = @eventType"), (params.eventType = filter.eventType));
+  if (filter.entityType !== undefined) {
+
+    where.push("e.entity_type = @entityType");
+
+    params.entityType = filter.entityType;
+
+  }
+  if (filter.entityId !== undefined) {
+    where.push("e.entity_id = @entityId");
+    params.entityId = String(filter.entityId);
+  }
+  if (filter.eventType !== undefined) {
+    where.push("e.event_type = @eventType");
+    params.eventType = filter.eventType;
+  }
   if (alsoOrg !== null) {
     where.push("EXISTS (SELECT 1 FROM event_orgs x WHERE x.org_id = @alsoOrg AND x.seq = e.seq)");
     params.alsoOrg = alsoOrg;
