@@ -81,6 +81,7 @@ export interface Lane {
   officer: Member;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the node and the API, read field by field by the benchmark
 async function ok<T = any>(p: Promise<{ status: number; body: any }>, what: string): Promise<T> {
   const r = await p;
   if (r.status >= 300) throw new Error(`${what} answered ${r.status}: ${JSON.stringify(r.body)}`);
@@ -167,6 +168,7 @@ export async function apiLifecycle(creds: DemoCredentials, lane: Lane, tag: stri
 }
 
 /** One JSON-RPC call (or a batch when `calls` is an array of [method, params]). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the node and the API, read field by field by the benchmark
 export async function rpc(url: string, method: string, params: unknown[] = []): Promise<any> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
   const body = (await res.json()) as { result?: unknown; error?: { message: string } };
@@ -175,6 +177,7 @@ export async function rpc(url: string, method: string, params: unknown[] = []): 
 }
 
 /** A JSON-RPC batch; answers in request order, throwing on the first error. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the node and the API, read field by field by the benchmark
 export async function rpcBatch(url: string, calls: [string, unknown[]][]): Promise<any[]> {
   const res = await fetch(url, {
     method: "POST",
@@ -182,6 +185,7 @@ export async function rpcBatch(url: string, calls: [string, unknown[]][]): Promi
     body: JSON.stringify(calls.map(([method, params], id) => ({ jsonrpc: "2.0", id, method, params }))),
   });
   const body = (await res.json()) as { id: number; result?: unknown; error?: { message: string } }[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the node and the API, read field by field by the benchmark
   const out: any[] = new Array(calls.length);
   for (const r of body) {
     if (r.error) throw new Error(`${calls[r.id][0]}: ${r.error.message}`);

@@ -36,7 +36,6 @@ import { WritePathProfile } from "./profile";
 import {
   buildLanes,
   DOC,
-  inDays,
   percentile,
   printTable,
   round,

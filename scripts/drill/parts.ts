@@ -268,6 +268,7 @@ export async function fuzzDrill(p: Platform, opts: { requests: number; seed?: nu
   const lanes = await buildLanes(c, 2, `fz${Date.now() % 1e5}`);
   // The victim's records: an issued order, an invoice (confirmed), a financing request, all of lane 0.
   const [victim, intruder] = lanes;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the node and the API, read field by field by the benchmark
   const ok = async (r: Promise<{ status: number; body: any }>) => {
     const x = await r;
     if (x.status !== 201) throw new Error(`fuzz setup answered ${x.status}: ${JSON.stringify(x.body)}`);
@@ -473,6 +474,7 @@ export async function authzDrill(p: Platform): Promise<AuthzResult> {
     { name: "supplier(other)", token: other.supplier.token, address: other.supplier.address, orgId: other.supplier.orgId },
     { name: "stranger", address: Wallet.createRandom().address },
   ];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the node and the API, read field by field by the benchmark
   const ok = async (r: Promise<{ status: number; body: any }>) => {
     const x = await r;
     if (x.status >= 300) throw new Error(`authz setup answered ${x.status}: ${JSON.stringify(x.body)}`);

@@ -12,6 +12,7 @@ interface MediaType {
 }
 interface Operation {
   operationId: string;
+  parameters?: { name: string; in: string; schema?: { enum?: string[] } }[];
   responses: Record<string, { content?: Record<string, MediaType> }>;
 }
 interface Spec {
@@ -21,9 +22,25 @@ interface Spec {
 
 const SPEC_ID = "https://trellis.invalid/openapi.json";
 
+const escape = (seg: string) => seg.replace(/[.*+?^$()|[\]\\{}-]/g, "\\$&");
+
+/**
+ * A path's pattern: each parameter any segment, or (strict) only its enum's values when the document gives one, so
+ * that /audit/verify/{entityType}/{id} and /audit/verify/{txHash}/{logIndex}, which both match any two segments,
+ * are told apart.
+ */
+function pathPattern(path: string, methods: Record<string, Operation>, strict: boolean): RegExp {
+  const segment = (name: string) => {
+    const schema = Object.values(methods).flatMap((op) => op.parameters ?? []).find((p) => p.in === "path" && p.name === name)?.schema;
+    return strict && schema?.enum ? `(?:${schema.enum.map(escape).join("|")})` : "[^/]+";
+  };
+  return new RegExp("^" + path.split("/").map((seg) => (/^\{[A-Za-z]+\}$/.test(seg) ? segment(seg.slice(1, -1)) : escape(seg))).join("/") + "$");
+}
+
 interface Template {
   path: string;
   pattern: RegExp;
+  strict: RegExp;
   /** Literal segments win over parameters: /audit/verify/{txHash}/{logIndex} before /audit/{entityType}/{id}/history. */
   params: number;
   methods: Record<string, Operation>;
@@ -45,9 +62,8 @@ export class Contract {
         path,
         methods,
         params: (path.match(/\{/g) ?? []).length,
-        pattern: new RegExp(
-          "^" + path.split("/").map((seg) => (/^\{[A-Za-z]+\}$/.test(seg) ? "[^/]+" : seg.replace(/[.*+?^$()|[\]\\{}-]/g, "\\$&"))).join("/") + "$",
-        ),
+        pattern: pathPattern(path, methods, false),
+        strict: pathPattern(path, methods, true),
       }))
       .sort((a, b) => a.params - b.params);
   }
@@ -55,11 +71,10 @@ export class Contract {
   /** The operation a request reaches, or undefined when the gateway has no such route. */
   operation(method: string, url: string): { path: string; op: Operation } | undefined {
     const path = url.split("?")[0];
-    for (const t of this.templates) {
-      const op = t.methods[method.toLowerCase()];
-      if (op && t.pattern.test(path)) return { path: t.path, op };
-    }
-    return undefined;
+    const found = this.templates.filter((t) => t.methods[method.toLowerCase()] && t.pattern.test(path));
+    // Of templates alike (as many parameters), the one whose enums the path keeps wins.
+    const t = found.find((x) => x.params === found[0].params && x.strict.test(path)) ?? found[0];
+    return t && { path: t.path, op: t.methods[method.toLowerCase()] };
   }
 
   /** Every way one response breaks the contract (none when it keeps it). */

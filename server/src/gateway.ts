@@ -17,6 +17,7 @@ import { createApp } from "./http/app";
 import { Indexer } from "./indexer/indexer";
 import { createReadModel } from "./readmodel";
 import type { Services } from "./services";
+import { sweepRunner } from "./audit/sweeps";
 import { getMeta, openGatewayDb, setMeta } from "./store/gateway-db";
 import { KeyVault } from "./store/key-vault";
 import { seedDemo, type DemoCredentials } from "./seed";
@@ -219,6 +220,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   late.keeper = keeper;
   deliverer.start();
 
+  // Sweeps left running by an earlier process resume in the background.
+  const sweeps = sweepRunner(services);
   const app = createApp(services);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -254,6 +257,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
           server.close(() => r());
           server.closeAllConnections?.();
         });
+        await sweeps.stop();
         await keeper.stop();
         await chain.stop();
         await indexer.stop();

@@ -7,7 +7,6 @@ import {
   DAY,
   FinancingStatus,
   GRACE,
-  InvoiceStatus,
   ORG,
   OrgKind,
   deployNetwork,

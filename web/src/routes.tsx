@@ -1,58 +1,61 @@
-import type { ReactNode } from "react";
+import { lazy, type ReactNode } from "react";
 import type { Role } from "./api/types";
-import { SupplierOrders } from "./screens/supplier/SupplierOrders";
-import { SupplierInvoices } from "./screens/supplier/SupplierInvoices";
-import { OneStop } from "./screens/supplier/OneStop";
-import { CreditProfile } from "./screens/supplier/CreditProfile";
-import { Balances } from "./screens/Balances";
-import { Disputes } from "./screens/Disputes";
-import { BuyerOrders } from "./screens/buyer/BuyerOrders";
-import { BuyerInvoices } from "./screens/buyer/BuyerInvoices";
-import { Payables } from "./screens/buyer/Payables";
-import { Queue } from "./screens/bank/Queue";
-import { Dossier } from "./screens/bank/Dossier";
-import { PolicyEditor } from "./screens/bank/PolicyEditor";
-import { Portfolio } from "./screens/bank/Portfolio";
-import { Explorer } from "./screens/auditor/Explorer";
-import { Analytics } from "./screens/Analytics";
+// Each screen is its own chunk, loaded when first opened: the sign-in page and a role's home carry only their own
+// code, and the charts library only reaches the analytics screen.
+const Analytics = lazy(() => import("./screens/Analytics").then((m) => ({ default: m.Analytics })));
+const SupplierOrders = lazy(() => import("./screens/supplier/SupplierOrders").then((m) => ({ default: m.SupplierOrders })));
+const SupplierInvoices = lazy(() => import("./screens/supplier/SupplierInvoices").then((m) => ({ default: m.SupplierInvoices })));
+const OneStop = lazy(() => import("./screens/supplier/OneStop").then((m) => ({ default: m.OneStop })));
+const CreditProfile = lazy(() => import("./screens/supplier/CreditProfile").then((m) => ({ default: m.CreditProfile })));
+const Balances = lazy(() => import("./screens/Balances").then((m) => ({ default: m.Balances })));
+const Disputes = lazy(() => import("./screens/Disputes").then((m) => ({ default: m.Disputes })));
+const BuyerOrders = lazy(() => import("./screens/buyer/BuyerOrders").then((m) => ({ default: m.BuyerOrders })));
+const BuyerInvoices = lazy(() => import("./screens/buyer/BuyerInvoices").then((m) => ({ default: m.BuyerInvoices })));
+const Payables = lazy(() => import("./screens/buyer/Payables").then((m) => ({ default: m.Payables })));
+const Queue = lazy(() => import("./screens/bank/Queue").then((m) => ({ default: m.Queue })));
+const Dossier = lazy(() => import("./screens/bank/Dossier").then((m) => ({ default: m.Dossier })));
+const PolicyEditor = lazy(() => import("./screens/bank/PolicyEditor").then((m) => ({ default: m.PolicyEditor })));
+const Portfolio = lazy(() => import("./screens/bank/Portfolio").then((m) => ({ default: m.Portfolio })));
+const Explorer = lazy(() => import("./screens/auditor/Explorer").then((m) => ({ default: m.Explorer })));
 
 export interface Screen {
   path: string;
+  /** The catalogue key of the screen's title. */
   title: string;
   /** Screens reached from another screen (a dossier) are routable but not in the menu. */
   hidden?: boolean;
   render: (params: string[]) => ReactNode;
 }
 
-const analytics: Screen = { path: "analytics", title: "Service analytics", render: () => <Analytics /> };
-const balances: Screen = { path: "balances", title: "Balances", render: () => <Balances /> };
-const disputes: Screen = { path: "disputes", title: "Disputes", render: () => <Disputes /> };
-const explorer: Screen = { path: "ledger", title: "Ledger explorer", render: (p) => <Explorer initial={p} /> };
+const analytics: Screen = { path: "analytics", title: "screen.analytics", render: () => <Analytics /> };
+const balances: Screen = { path: "balances", title: "screen.balances", render: () => <Balances /> };
+const disputes: Screen = { path: "disputes", title: "screen.disputes", render: () => <Disputes /> };
+const explorer: Screen = { path: "ledger", title: "screen.ledger", render: (p) => <Explorer initial={p} /> };
 
 /** Each role sees only its own screens; the first is its home. */
 export const SCREENS: Record<Role, Screen[]> = {
   supplier: [
-    { path: "orders", title: "Orders received", render: () => <SupplierOrders /> },
-    { path: "invoices", title: "Invoices & financing", render: (p) => <SupplierInvoices focus={p[0]} /> },
-    { path: "one-stop", title: "One-stop financing", render: () => <OneStop /> },
-    { path: "credit", title: "Credit profile", render: () => <CreditProfile /> },
+    { path: "orders", title: "screen.ordersReceived", render: () => <SupplierOrders /> },
+    { path: "invoices", title: "screen.supplierInvoices", render: (p) => <SupplierInvoices focus={p[0]} /> },
+    { path: "one-stop", title: "screen.oneStop", render: () => <OneStop /> },
+    { path: "credit", title: "screen.credit", render: () => <CreditProfile /> },
     balances,
     disputes,
     analytics,
   ],
   buyer: [
-    { path: "orders", title: "Purchase orders", render: () => <BuyerOrders /> },
-    { path: "invoices", title: "Invoices to settle", render: () => <BuyerInvoices /> },
-    { path: "payables", title: "What we owe", render: () => <Payables /> },
+    { path: "orders", title: "screen.purchaseOrders", render: () => <BuyerOrders /> },
+    { path: "invoices", title: "screen.buyerInvoices", render: () => <BuyerInvoices /> },
+    { path: "payables", title: "screen.payables", render: () => <Payables /> },
     balances,
     disputes,
     analytics,
   ],
   officer: [
-    { path: "queue", title: "Financing queue", render: () => <Queue /> },
-    { path: "request", title: "Request dossier", hidden: true, render: (p) => <Dossier id={p[0] ?? ""} /> },
-    { path: "policy", title: "Policy", render: () => <PolicyEditor /> },
-    { path: "portfolio", title: "Portfolio", render: () => <Portfolio /> },
+    { path: "queue", title: "screen.queue", render: () => <Queue /> },
+    { path: "request", title: "screen.dossier", hidden: true, render: (p) => <Dossier id={p[0] ?? ""} /> },
+    { path: "policy", title: "screen.policy", render: () => <PolicyEditor /> },
+    { path: "portfolio", title: "screen.portfolio", render: () => <Portfolio /> },
     analytics,
   ],
   auditor: [explorer, balances, analytics],

@@ -139,9 +139,21 @@ function buildQuery(db: Database, filter: EventFilter, scope: Scope, desc: boole
   const driveOrg = scopeOrgId ?? filterOrgId;
   const alsoOrg = scopeOrgId !== null && filterOrgId !== null && filterOrgId !== scopeOrgId ? filterOrgId : null;
 
-  if (filter.entityType !== undefined) (where.push("e.entity_type = @entityType"), (params.entityType = filter.entityType));
-  if (filter.entityId !== undefined) (where.push("e.entity_id = @entityId"), (params.entityId = String(filter.entityId)));
-  if (filter.eventType !== undefined) (where.push("e.event_type = @eventType"), (params.eventType = filter.eventType));
+  if (filter.entityType !== undefined) {
+
+    where.push("e.entity_type = @entityType");
+
+    params.entityType = filter.entityType;
+
+  }
+  if (filter.entityId !== undefined) {
+    where.push("e.entity_id = @entityId");
+    params.entityId = String(filter.entityId);
+  }
+  if (filter.eventType !== undefined) {
+    where.push("e.event_type = @eventType");
+    params.eventType = filter.eventType;
+  }
   if (alsoOrg !== null) {
     where.push("EXISTS (SELECT 1 FROM event_orgs x WHERE x.org_id = @alsoOrg AND x.seq = e.seq)");
     params.alsoOrg = alsoOrg;
@@ -232,7 +244,8 @@ export function entityVisible(db: Database, entityType: EntityType, id: string, 
  */
 export function entityHistory(db: Database, entityType: EntityType, id: string, scope: Scope): AuditEvent[] | undefined {
   if (!ENTITY_TYPES.includes(entityType) || !entityVisible(db, entityType, id, scope)) return undefined;
-  const rows = prepared(db, "SELECT * FROM events WHERE entity_type = ? AND entity_id = ? ORDER BY seq").all(entityType, id) as EventRow[];
+  const byEntity = prepared(db, "SELECT * FROM events WHERE entity_type = ? AND entity_id = ? ORDER BY seq");
+  const rows = byEntity.all(entityType, id) as EventRow[];
   if (rows.length === 0) return undefined;
   if (entityType === "invoice") {
     // An invoice's story also runs through its order and the financing of its receivable: show every step.
@@ -244,12 +257,43 @@ export function entityHistory(db: Database, entityType: EntityType, id: string, 
       ...(orderId !== undefined && getOrder(db, String(orderId), scope) ? [["order", String(orderId)]] : []),
       ...requests.map((r) => ["financing", String(r)]),
     ];
-    for (const [type, relatedId] of related) {
-      rows.push(...(prepared(db, "SELECT * FROM events WHERE entity_type = ? AND entity_id = ? ORDER BY seq").all(type, relatedId) as EventRow[]));
-    }
-    rows.sort((x, y) => x.seq - y.seq);
+    for (const [type, relatedId] of related) rows.push(...(byEntity.all(type, relatedId) as EventRow[]));
   }
-  return rows.map(toEvent);
+  if (entityType === "order" || entityType === "invoice" || entityType === "financing") {
+    // The money moved by a step (disbursement, payment, payout, recourse) is the token's Transfer events of the same
+    // transaction: they belong to this history.
+    const txs = [...new Set(rows.map((r) => r.tx_hash))];
+    const seen = new Set(rows.map((r) => r.seq));
+    const transfers = prepared(
+      db,
+      "SELECT * FROM events WHERE tx_hash IN (SELECT value FROM json_each(?)) AND entity_type = 'token' AND event_type = 'Transfer' ORDER BY seq",
+    ).all(JSON.stringify(txs)) as EventRow[];
+    rows.push(...transfers.filter((t) => !seen.has(t.seq)));
+  }
+  rows.sort((x, y) => x.seq - y.seq);
+  // Whoever may see the entity sees its whole history (and the transfers of its steps), except private policy entries.
+  return rows.map(toEvent).filter((e) => !privatePolicyHidden(e, scope));
+}
+
+function privatePolicyHidden(event: AuditEvent, scope: Scope): boolean {
+  if (seesAll(scope) || event.entityType !== "policy" || !PRIVATE_POLICY_EVENTS.has(event.eventType)) return false;
+  const me = scopeOrg(scope);
+  return me === null || !event.orgIds.includes(String(me));
+}
+
+/**
+ * Policy entries about one counterparty (a supplier's credit limit, a trusted buyer) are that counterparty's and the
+ * bank's: another party sees the bank's published terms (BankPolicySet) but not them, as `/banks/{id}/policy` shows.
+ */
+const PRIVATE_POLICY_EVENTS = new Set(["CreditLimitSet", "TrustedBuyerSet"]);
+
+/** Whether the scope may see one event: the same rule as the record routes, per event. */
+export function eventVisible(db: Database, event: AuditEvent, scope: Scope): boolean {
+  if (seesAll(scope)) return true;
+  const me = scopeOrg(scope);
+  if (me !== null && event.orgIds.includes(String(me))) return true;
+  if (privatePolicyHidden(event, scope)) return false;
+  return entityVisible(db, event.entityType, event.entityId, scope);
 }
 
 /** One field on which the index and the chain disagree. */
@@ -294,10 +338,7 @@ export async function verifyEvent(
   const row = prepared(db, "SELECT * FROM events WHERE tx_hash = ? AND log_index = ?").get(tx, logIndex) as EventRow | undefined;
   if (!row) return undefined;
   const event = toEvent(row);
-  const me = scopeOrg(scope);
-  const visible =
-    seesAll(scope) || (me !== null && event.orgIds.includes(String(me))) || entityVisible(db, event.entityType, event.entityId, scope);
-  if (!visible) return undefined;
+  if (!eventVisible(db, event, scope)) return undefined;
   const raw = prepared(db, "SELECT * FROM raw_logs WHERE chain_id = ? AND block_number = ? AND log_index = ?").get(
     row.chain_id,
     row.block_number,

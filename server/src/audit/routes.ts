@@ -2,7 +2,9 @@ import { route } from "../http/route";
 import { visible } from "../app/write";
 import { entityHistory, exportChunks } from "./service";
 import { z } from "zod";
-import { AuditEventPage, AuditEventRecord, EntityHistory, EventFilter, ExportQuery, HistoryParams, ServiceAnalyticsRecord, VerifyParams, VerifyResultRecord } from "./schemas";
+import { AuditEventPage, AuditEventRecord, EntityHistory, EventFilter, ExportQuery, HistoryParams, ProvableType, RowProofParams, RowProofQuery, RowProofRecord, ServiceAnalyticsRecord, SweepParams, SweepRecord, SweepRequest, VerifyParams, VerifyResultRecord } from "./schemas";
+import { proveRow } from "./service";
+import { startSweep, sweepOrThrow } from "./sweeps";
 
 export const auditRoutes = [
   route({
@@ -50,6 +52,20 @@ export const auditRoutes = [
   }),
   route({
     method: "get",
+    path: "/audit/verify/:entityType/:id",
+    operationId: "verifyAuditRow",
+    summary: "Prove a record: re-read the ledger's state (view functions and events, at the index's head or ?block=) and compare it field by field with the row the API returns",
+    tag: "audit",
+    roles: "any",
+    params: RowProofParams,
+    when: (p) => ProvableType.safeParse(p.entityType).success,
+    query: RowProofQuery,
+    response: RowProofRecord,
+    errors: [404, 503],
+    handler: async (ctx) => proveRow(ctx.services, ctx.actor, ctx.params.entityType, ctx.params.id, ctx.query.block),
+  }),
+  route({
+    method: "get",
     path: "/audit/verify/:txHash/:logIndex",
     operationId: "verifyAuditEvent",
     summary: "Re-read an event from the chain and say whether the indexed row matches",
@@ -62,6 +78,30 @@ export const auditRoutes = [
       const { txHash, logIndex } = ctx.params;
       return visible(await ctx.services.read.verifyEvent(txHash, Number(logIndex), ctx.scope), `Event ${txHash}/${logIndex}`);
     },
+  }),
+  route({
+    method: "post",
+    path: "/audit/sweeps",
+    operationId: "startAuditSweep",
+    summary: "Prove every order, invoice and financing request created in a block range, in the background (auditors and the operator)",
+    tag: "audit",
+    roles: ["auditor", "operator"],
+    body: SweepRequest,
+    response: SweepRecord,
+    errors: [],
+    handler: async (ctx) => startSweep(ctx.services, ctx.actor, ctx.body),
+  }),
+  route({
+    method: "get",
+    path: "/audit/sweeps/:id",
+    operationId: "getAuditSweep",
+    summary: "A sweep's progress: rows checked, every mismatch with its entity and fields, done",
+    tag: "audit",
+    roles: ["auditor", "operator"],
+    params: SweepParams,
+    response: SweepRecord,
+    errors: [404],
+    handler: async (ctx) => sweepOrThrow(ctx.services, ctx.params.id),
   }),
   route({
     method: "get",

@@ -91,3 +91,45 @@ export const ServiceAnalyticsRecord = z.object({
   ),
   disputes: DisputeStats,
 }).meta({ id: "ServiceAnalytics" });
+
+// ---- Row proofs and sweeps ----
+
+/** The entity types a row can be proved for (each has a verifier in audit/proofs.ts). */
+export const ProvableType = z.enum(["order", "invoice", "financing"]);
+export const RowProofParams = z.object({ entityType: ProvableType, id: z.string().regex(/^[1-9][0-9]{0,9}$/, "must be an id") }).strict();
+export const RowProofQuery = z.object({ block: BlockNumber.optional() }).strict();
+const FieldDifference = z.object({ field: z.string(), indexed: z.unknown(), onChain: z.unknown() });
+/** A record proved against the ledger: its compared fields as indexed and as the chain holds them at `block`. */
+export const RowProofRecord = z
+  .object({
+    entityType: z.string(),
+    entityId: z.string(),
+    match: z.boolean(),
+    indexed: z.record(z.string(), z.unknown()).nullable().describe("The row's compared fields as the API returns them"),
+    onChain: z.record(z.string(), z.unknown()).nullable().describe("The same fields from the ledger's view functions and events; null when the ledger has no such record"),
+    differences: z.array(FieldDifference).describe("One entry per field that differs (field: the API field name)"),
+    block: z.number().int().nonnegative().describe("The block the chain was read at"),
+  })
+  .meta({ id: "RowProof" });
+export const SweepRequest = z
+  .object({ entityType: ProvableType.optional(), fromBlock: z.number().int().nonnegative().optional(), toBlock: z.number().int().nonnegative().optional() })
+  .strict();
+export const SweepParams = z.object({ id: z.uuid() }).strict();
+export const SweepRecord = z
+  .object({
+    id: z.string(),
+    entityTypes: z.array(z.string()),
+    fromBlock: z.number().int(),
+    toBlock: z.number().int(),
+    block: z.number().int().describe("The block the chain is read at (the index's head when the sweep was asked for)"),
+    status: z.enum(["running", "done", "failed"]),
+    done: z.boolean(),
+    checked: z.number().int().describe("Rows proved so far"),
+    mismatchCount: z.number().int(),
+    mismatches: z.array(z.object({ entityType: z.string(), entityId: z.string(), fields: z.array(z.string()), differences: z.array(FieldDifference) })),
+    error: z.string().nullable(),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+    finishedAt: DateTime.nullable(),
+  })
+  .meta({ id: "Sweep" });

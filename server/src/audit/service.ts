@@ -2,6 +2,18 @@ import type { Services } from "../services";
 import { notFound } from "../shared/errors";
 import type { Actor } from "../app/actor";
 import type { EntityType } from "./repo";
+import { proveRow as prove } from "./proofs";
+import { proveContext } from "./sweeps";
+
+/**
+ * Proves one record against the ledger for the actor: 404 when the actor may not see it (the same rule as the
+ * record's own GET), 503 when the chain does not answer (the edge maps a failed call).
+ */
+export async function proveRow(s: Services, actor: Actor, entityType: string, id: string, block?: number) {
+  const proof = await prove(proveContext(s), entityType, id, actor.scope, block);
+  if (!proof) throw notFound(`The ${entityType} ${id}`);
+  return proof;
+}
 
 /**
  * Every event of one entity the actor can see, in chain order. An entity that is unknown, has no events yet or is

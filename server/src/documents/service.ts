@@ -44,3 +44,36 @@ export function storeDocument(s: Services, actor: Actor, body: Buffer | undefine
     .run(orgId, sha.slice(2), body.length, actor.user.id, new Date().toISOString());
   return { sha256: sha, size: body.length };
 }
+
+/** An anchored record carrying a document's hash, as the caller may see it. */
+export interface AnchoredRecord {
+  entityType: "order" | "invoice";
+  entityId: string;
+  status: string;
+  txHash: string;
+}
+
+/**
+ * Which anchored orders and invoices carry a document (its SHA-256), within the caller's scope: the same rows the
+ * record routes show it. The file itself is hashed here and not stored.
+ */
+export function verifyDocument(s: Services, actor: Actor, body: Buffer | undefined) {
+  if (!body || body.length === 0) throw badRequest("Send the document as the raw request body.");
+  const sha = sha256Hex(body);
+  const records: AnchoredRecord[] = [];
+  const orders = s.idb.prepare("SELECT id FROM orders WHERE document_hash = ? ORDER BY id").pluck().all(sha) as number[];
+  for (const id of orders) {
+    const o = s.read.getOrder(String(id), actor.scope);
+    if (o) records.push({ entityType: "order", entityId: o.id, status: o.status, txHash: txOf(s, "orders", id) });
+  }
+  const invoices = s.idb.prepare("SELECT id FROM invoices WHERE document_hash = ? ORDER BY id").pluck().all(sha) as number[];
+  for (const id of invoices) {
+    const i = s.read.getInvoice(String(id), actor.scope);
+    if (i) records.push({ entityType: "invoice", entityId: i.id, status: i.status, txHash: txOf(s, "invoices", id) });
+  }
+  return { sha256: sha, size: body.length, anchored: records.length > 0, records };
+}
+
+function txOf(s: Services, table: "orders" | "invoices", id: number): string {
+  return s.idb.prepare(`SELECT tx_hash FROM ${table} WHERE id = ?`).pluck().get(id) as string;
+}

@@ -158,14 +158,26 @@ export function listFinancingRequests(db: Database, filter: FinancingFilter, sco
   const before = decodeCursor("financing", filter.cursor);
   const where = [vis];
   const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1 };
-  if (before !== undefined) (where.push("f.id < @before"), (params.before = before));
-  if (filter.status) (where.push("f.status = @status"), (params.status = filter.status));
-  if (filter.bankOrgId !== undefined) (where.push("f.bank_org_id = @bank"), (params.bank = parseId(filter.bankOrgId) ?? -1));
+  if (before !== undefined) {
+    where.push("f.id < @before");
+    params.before = before;
+  }
+  if (filter.status) {
+    where.push("f.status = @status");
+    params.status = filter.status;
+  }
+  if (filter.bankOrgId !== undefined) {
+    where.push("f.bank_org_id = @bank");
+    params.bank = parseId(filter.bankOrgId) ?? -1;
+  }
   if (filter.supplierOrgId !== undefined) {
     where.push("f.supplier_org_id = @supplier");
     params.supplier = parseId(filter.supplierOrgId) ?? -1;
   }
-  if (filter.invoiceId !== undefined) (where.push("f.invoice_id = @invoice"), (params.invoice = parseId(filter.invoiceId) ?? -1));
+  if (filter.invoiceId !== undefined) {
+    where.push("f.invoice_id = @invoice");
+    params.invoice = parseId(filter.invoiceId) ?? -1;
+  }
   const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY f.id DESC LIMIT @n`).all(params) as RequestRow[];
   const approvals = approvalsOf(db, rows.slice(0, limit).map((r) => r.id));
   return pageOf(rows, limit, "financing", (r) => r.id, (r) => toRequest(r, approvals.get(r.id) ?? []));

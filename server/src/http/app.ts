@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import express, { NextFunction, Request, Response } from "express";
 import helmet from "helmet";
+import compression from "compression";
 import rateLimit, { ipKeyGenerator, MemoryStore } from "express-rate-limit";
 import swaggerUi from "swagger-ui-express";
 import client from "prom-client";
@@ -47,6 +48,9 @@ export function createApp(services: Services): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
+  // gzip (or deflate) for every compressible answer except the live event stream, which must reach the browser
+  // event by event rather than in compressed blocks.
+  app.use(compression({ filter: (req, res) => !String(res.getHeader("content-type") ?? "").startsWith("text/event-stream") && compression.filter(req, res) }));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -137,8 +141,22 @@ export function createApp(services: Services): express.Express {
 
   const webDir = services.config.webDir ?? path.resolve(__dirname, "..", "..", "..", "web", "dist");
   if (fs.existsSync(path.join(webDir, "index.html"))) {
-    app.use(express.static(webDir, { index: "index.html", maxAge: "1h" }));
-    app.get(/^\/(?!api\/|docs|openapi\.json).*/, (_req, res) => res.sendFile(path.join(webDir, "index.html")));
+    // Vite names every built asset by its content hash, so a cached copy can never be stale: keep it a year. The
+    // page itself must always be revalidated, or a browser would keep asking for the previous build's assets.
+    app.use(
+      express.static(webDir, {
+        index: "index.html",
+        setHeaders: (res, file) => {
+          const hashed = path.relative(webDir, file).split(path.sep)[0] === "assets";
+          res.setHeader("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+        },
+      }),
+    );
+    // Any other path without a file extension is a console route: the page answers it. A missing file is a 404.
+    app.get(/^\/(?!api\/|docs|openapi\.json)(?:[^.]*|.*\/[^./]*)$/, (_req, res) => {
+      res.setHeader("Cache-Control", "no-cache");
+      res.sendFile(path.join(webDir, "index.html"));
+    });
   } else {
     app.get("/", (_req, res) => {
       res.type("text/plain").send("Trellis gateway. The console is not built (npm run build:web). API: /api/v1, docs: /docs\n");
@@ -216,6 +234,8 @@ function mount(router: express.Router, def: Route, services: Services, idempoten
   const isWrite = def.method !== "get";
   const streams = isRaw(def.response);
   const authStep = async (req: Request, res: Response, next: NextFunction) => {
+    // A path this route does not take (see Route.when) goes on to the next route of the same shape.
+    if (def.when && !def.when(req.params as Record<string, string>)) return next("route");
     const settings = services.config.auth;
     const address = `fail:${clientKey(req)}`;
     try {

@@ -62,6 +62,8 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   rawBody?: string;
   query?: Q;
   params?: P;
+  /** Paths whose raw parameters fail this go on to the next route of the same shape (two templates alike). */
+  when?: (params: Record<string, string>) => boolean;
   response: R;
   /** Success status (default 201 for a POST, 200 otherwise). */
   status?: number;
@@ -85,6 +87,7 @@ export interface Route {
   rawBody?: string;
   query?: z.ZodType;
   params?: z.ZodType;
+  when?: (params: Record<string, string>) => boolean;
   response: z.ZodType | RawResponse;
   status?: number;
   errors: readonly ErrorStatus[];

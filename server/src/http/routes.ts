@@ -1,6 +1,7 @@
 import { auditRoutes } from "../audit/routes";
 import { disputeRoutes } from "../disputes/routes";
 import { documentRoutes } from "../documents/routes";
+import { eventRoutes } from "../events/routes";
 import { financingRoutes } from "../financing/routes";
 import { invoiceRoutes } from "../invoices/routes";
 import { orderRoutes } from "../orders/routes";
@@ -36,4 +37,5 @@ export const allRoutes: Route[] = [
   ...analyticsRoutes,
   ...notificationRoutes,
   ...webhookRoutes,
+  ...eventRoutes,
 ];

@@ -91,6 +91,8 @@ export class Indexer {
   private readonly checkpoints: CheckpointStore;
   private readonly rawLogs: RawLogStore;
   private readonly events: DomainEventBus | undefined;
+  /** Told after each committed range that held logs (the live event stream reads the new rows then). */
+  private readonly commitListeners = new Set<(from: number, to: number) => void>();
   private readonly reactions = new Set<Reactions>();
 
   private headBlock = -1;
@@ -318,7 +320,22 @@ export class Indexer {
     if (projected > 0) this.afterCommit?.();
     if (logs.length > 0) this.log.debug({ from, to, logs: logs.length }, "indexed block range");
     if (raised.length > 0 && this.events) this.react(from, to, this.events.publish(raised));
+    if (logs.length > 0) {
+      for (const listener of this.commitListeners) {
+        try {
+          listener(from, to);
+        } catch (err) {
+          this.log.warn({ err, from, to }, "commit listener failed");
+        }
+      }
+    }
     return logs.length;
+  }
+
+  /** Calls `listener` after each committed range that held logs; answers the function that stops it. */
+  onCommit(listener: (from: number, to: number) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   /**

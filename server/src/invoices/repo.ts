@@ -133,10 +133,22 @@ export function listInvoices(db: Database, filter: InvoiceFilter, scope: Scope):
   const before = decodeCursor("invoices", filter.cursor);
   const where = [vis];
   const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1 };
-  if (before !== undefined) (where.push("i.id < @before"), (params.before = before));
-  if (filter.status) (where.push("i.status = @status"), (params.status = filter.status));
-  if (filter.orderId !== undefined) (where.push("i.order_id = @order"), (params.order = parseId(filter.orderId) ?? -1));
-  if (filter.buyerOrgId !== undefined) (where.push("i.buyer_org_id = @buyer"), (params.buyer = parseId(filter.buyerOrgId) ?? -1));
+  if (before !== undefined) {
+    where.push("i.id < @before");
+    params.before = before;
+  }
+  if (filter.status) {
+    where.push("i.status = @status");
+    params.status = filter.status;
+  }
+  if (filter.orderId !== undefined) {
+    where.push("i.order_id = @order");
+    params.order = parseId(filter.orderId) ?? -1;
+  }
+  if (filter.buyerOrgId !== undefined) {
+    where.push("i.buyer_org_id = @buyer");
+    params.buyer = parseId(filter.buyerOrgId) ?? -1;
+  }
   if (filter.supplierOrgId !== undefined) {
     where.push("i.supplier_org_id = @supplier");
     params.supplier = parseId(filter.supplierOrgId) ?? -1;
@@ -217,10 +229,16 @@ export function listDisputes(db: Database, filter: DisputeFilter, scope: Scope):
   const before = decodeCursor("disputes", filter.cursor);
   const where = [vis];
   const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1 };
-  if (before !== undefined) (where.push("d.seq < @before"), (params.before = before));
+  if (before !== undefined) {
+    where.push("d.seq < @before");
+    params.before = before;
+  }
   if (filter.status === "open") where.push("d.resolved_at IS NULL");
   if (filter.status === "resolved") where.push("d.resolved_at IS NOT NULL");
-  if (filter.invoiceId !== undefined) (where.push("d.invoice_id = @invoice"), (params.invoice = parseId(filter.invoiceId) ?? -1));
+  if (filter.invoiceId !== undefined) {
+    where.push("d.invoice_id = @invoice");
+    params.invoice = parseId(filter.invoiceId) ?? -1;
+  }
   const rows = prepared(
     db,
     `SELECT d.*, i.invoice_number, i.amount, b.name AS buyer_name, s.name AS supplier_name FROM disputes d

@@ -119,9 +119,18 @@ export function listOrders(db: Database, filter: OrderFilter, scope: Scope): Pag
   const before = decodeCursor("orders", filter.cursor);
   const where = [vis];
   const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1 };
-  if (before !== undefined) (where.push("o.id < @before"), (params.before = before));
-  if (filter.status) (where.push("o.status = @status"), (params.status = filter.status));
-  if (filter.buyerOrgId !== undefined) (where.push("o.buyer_org_id = @buyer"), (params.buyer = parseId(filter.buyerOrgId) ?? -1));
+  if (before !== undefined) {
+    where.push("o.id < @before");
+    params.before = before;
+  }
+  if (filter.status) {
+    where.push("o.status = @status");
+    params.status = filter.status;
+  }
+  if (filter.buyerOrgId !== undefined) {
+    where.push("o.buyer_org_id = @buyer");
+    params.buyer = parseId(filter.buyerOrgId) ?? -1;
+  }
   if (filter.supplierOrgId !== undefined) {
     where.push("o.supplier_org_id = @supplier");
     params.supplier = parseId(filter.supplierOrgId) ?? -1;

@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { runMigrations } from "../db/migrate";
 import { DESK_MIGRATION } from "../desk/repo";
+import { SWEEPS_MIGRATION } from "../audit/sweeps";
 
 /**
  * The gateway's own durable state, apart from the index: users and their hashed tokens, custodial keys (encrypted),
@@ -182,6 +183,8 @@ const MIGRATIONS: string[] = [
      chain_ids TEXT NOT NULL,          -- JSON array of on-chain proposal ids, in order
      created_at TEXT NOT NULL
    );`,
+  // Row-proof sweeps and their mismatches (audit/sweeps.ts).
+  SWEEPS_MIGRATION,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {

@@ -1,31 +1,33 @@
 import type { Resource } from "../lib/hooks";
 import type { Ceiling } from "../lib/ceiling";
 import { formatBps } from "../lib/format";
+import { useTranslation } from "../i18n";
 import { Money } from "./ui";
 
 /** Explains the most a supplier can ask a bank for, before it submits. */
 export function CeilingSummary({ ceiling, invoiceAmount }: { ceiling: Resource<Ceiling | null>; invoiceAmount: string | null }) {
-  if (ceiling.error) return <div className="notice notice-error" role="alert">Could not load the bank's terms: {ceiling.error}</div>;
-  if (ceiling.loading) return <p className="muted" role="status">Loading the bank's terms…</p>;
+  const { t } = useTranslation();
+  if (ceiling.error) return <div className="notice notice-error" role="alert">{t("ceiling.error")} {ceiling.error}</div>;
+  if (ceiling.loading) return <p className="muted" role="status">{t("ceiling.loading")}</p>;
   const c = ceiling.data;
-  if (!c) return <p className="muted">Choose a bank to see the most you can request.</p>;
+  if (!c) return <p className="muted">{t("ceiling.chooseBank")}</p>;
   return (
     <div className="ceiling" data-testid="financing-ceiling" data-maximum={c.maximum ?? ""}>
       <p>
-        Maximum you can request: <strong>{c.maximum ? <Money amount={c.maximum} testId="financing-maximum" /> : "not known"}</strong>
+        {t("ceiling.maximum")} <strong>{c.maximum ? <Money amount={c.maximum} testId="financing-maximum" /> : t("ceiling.unknown")}</strong>
       </p>
       <p className="muted">
         {c.policy ? (
-          <>Invoice <Money amount={invoiceAmount} /> × advance rate {formatBps(c.policy.advanceRateBps)} = <Money amount={c.advance} /></>
+          <>{t("ceiling.invoice")} <Money amount={invoiceAmount} /> × {t("ceiling.advanceRate", { rate: formatBps(c.policy.advanceRateBps) })} = <Money amount={c.advance} /></>
         ) : (
-          <>This bank's advance rate is not visible to you; the bank checks it when you submit</>
+          <>{t("ceiling.policyHidden")}</>
         )}
         {c.credit ? (
-          <>; credit available with this bank <Money amount={c.credit.available} /> (limit <Money amount={c.credit.limit} />, in use <Money amount={c.credit.utilised} />).</>
+          <>{t("ceiling.creditAvailable")} <Money amount={c.credit.available} /> ({t("ceiling.limit")} <Money amount={c.credit.limit} />, {t("ceiling.inUse")} <Money amount={c.credit.utilised} />).</>
         ) : (
-          <>; no credit record with this bank was found, so the bank may refuse the request.</>
+          <>{t("ceiling.noCredit")}</>
         )}{" "}
-        {c.policy && <>Discount rate {formatBps(c.policy.discountRateBps)} a year.</>}
+        {c.policy && <>{t("ceiling.discount", { rate: formatBps(c.policy.discountRateBps) })}</>}
       </p>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from "react";
 import type { ActionState } from "../lib/hooks";
 import { formatMoney, shorten } from "../lib/format";
+import { useTranslation } from "../i18n";
 
 /** The outcome line under every action: progress, then success or a translated error. */
 export function ActionStatus({ state, testId = "action-status" }: { state: ActionState; testId?: string }) {
@@ -23,8 +24,10 @@ export function Money({ amount, testId }: { amount: string | null | undefined; t
 }
 
 /** A long id, hash or address shortened for reading, with the whole value in the title and a copy button. */
-export function ShortHash({ value, label = "value", testId }: { value: string | null | undefined; label?: string; testId?: string }) {
+export function ShortHash({ value, label, testId }: { value: string | null | undefined; label?: string; testId?: string }) {
+  const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
+  const what = label ?? t("hash.value");
   if (!value) return <span>—</span>;
   const copy = async () => {
     try {
@@ -32,23 +35,25 @@ export function ShortHash({ value, label = "value", testId }: { value: string | 
       setCopied(true);
       setTimeout(() => setCopied(false), 1500);
     } catch {
-      window.prompt(`Copy the ${label}:`, value);
+      window.prompt(t("hash.copyPrompt", { label: what }), value);
     }
   };
   return (
     <span className="hash" data-testid={testId} data-value={value}>
       <code title={value}>{shorten(value)}</code>
-      <button type="button" className="link-button copy" onClick={copy} aria-label={`Copy ${label} ${value}`}>
-        {copied ? "Copied" : "Copy"}
+      <button type="button" className="link-button copy" onClick={copy} aria-label={t("hash.copyLabel", { label: what, value })}>
+        {copied ? t("hash.copied") : t("hash.copy")}
       </button>
     </span>
   );
 }
 
+/** A record's status as a word in the current language; `data-status` keeps the machine value for tests. */
 export function StatusBadge({ status }: { status: string }) {
+  const { t } = useTranslation();
   return (
-    <span className={`badge badge-${status}`} data-testid="status">
-      {status}
+    <span className={`badge badge-${status}`} data-testid="status" data-status={status}>
+      {t(`status.${status}`, { defaultValue: status })}
     </span>
   );
 }
@@ -67,9 +72,10 @@ export function Card({ title, children, actions, testId }: { title: string; chil
 
 /** Loading (nothing to show yet) / error / empty states for a list or record. */
 export function Loadable({ loading, error, empty, children }: { loading: boolean; error: string | null; empty?: boolean; children: ReactNode }) {
+  const { t } = useTranslation();
   if (error) return <div className="notice notice-error" role="alert">{error}</div>;
-  if (loading) return <p className="muted" role="status">Loading…</p>;
-  if (empty) return <p className="muted">Nothing here yet.</p>;
+  if (loading) return <p className="muted" role="status">{t("common.loading")}</p>;
+  if (empty) return <p className="muted">{t("common.empty")}</p>;
   return <>{children}</>;
 }
 

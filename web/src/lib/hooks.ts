@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useId, useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { describeError } from "../api/errors";
+import { t } from "../i18n";
 
 export interface Resource<T> {
   data: T | undefined;
@@ -8,30 +10,21 @@ export interface Resource<T> {
   reload: () => void;
 }
 
-/** Loads data for a screen and reloads it when `deps` change or `reload()` is called. */
+/**
+ * Loads data for a screen through the console's query cache (TanStack Query), keyed by the component and `deps`.
+ * The live stream invalidates the cache after each ledger change, so an open screen refreshes without a reload.
+ */
 export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resource<T> {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    load()
-      .then((value) => {
-        if (!live) return;
-        setData(value);
-        setError(null);
-      })
-      .catch((e: unknown) => live && setError(describeError(e)))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
+  const owner = useId();
+  const query = useQuery({ queryKey: ["resource", owner, ...deps], queryFn: load });
+  const { refetch } = query;
+  const reload = useCallback(() => void refetch(), [refetch]);
+  return {
+    data: query.data,
+    error: query.error ? describeError(query.error) : null,
+    loading: query.isFetching,
+    reload,
+  };
 }
 
 export type ActionPhase = "idle" | "pending" | "success" | "error";
@@ -60,7 +53,7 @@ export function useAction() {
     async <T,>(
       task: () => Promise<T>,
       success: string | ((result: T) => string),
-      progress = "Submitting to the ledger…",
+      progress = t("action.submitting"),
     ): Promise<T | undefined> => {
       if (busy.current) return undefined;
       busy.current = true;

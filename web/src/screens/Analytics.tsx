@@ -3,38 +3,43 @@ import { api, call } from "../api/client";
 import { useResource } from "../lib/hooks";
 import { Card, Loadable } from "../components/ui";
 import { readStats } from "./analyticsData";
+import { formatHours, formatNumber, formatShare } from "../lib/format";
+import { useTranslation } from "../i18n";
 
-const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toLocaleString("en-GB", { maximumFractionDigits: 1 })} %`);
-const hrs = (v: number | null) =>
-  v === null ? "—" : v < 1 ? `${Math.round(v * 60)} min` : `${v.toLocaleString("en-GB", { maximumFractionDigits: 1 })} h`;
 const COLORS = ["#1d6b44", "#8a4b08"];
 
 /** How well the financing service works: time to decision, fast-track share, approval rate, per bank. */
 export function Analytics() {
+  const { t } = useTranslation();
   const stats = useResource(() => call(api.GET("/api/v1/analytics/service")).then(readStats), []);
   const s = stats.data;
-  const split = s && s.requests > 0 ? [{ name: "Fast-track", value: s.fastTrack }, { name: "Maker-checker", value: s.makerChecker }] : [];
+  const split = s && s.requests > 0 ? [{ name: t("path.fast-track"), value: s.fastTrack }, { name: t("path.maker-checker"), value: s.makerChecker }] : [];
+  // Series are keyed by their localised label, which is what the legend and tooltip show.
+  const approvalKey = t("analytics.approvalPct");
+  const fastKey = t("analytics.fastPct");
+  const decisionKey = t("analytics.decisionMin");
   const perBank = (s?.perBank ?? []).map((b) => ({
     name: b.name,
-    "Approval rate (%)": b.approvalRate === null ? 0 : Math.round(b.approvalRate * 1000) / 10,
-    "Fast-track share (%)": b.fastTrackShare === null ? 0 : Math.round(b.fastTrackShare * 1000) / 10,
-    "Time to decision (h)": b.decisionHours === null ? 0 : Math.round(b.decisionHours * 100) / 100,
+    [approvalKey]: b.approvalRate === null ? 0 : Math.round(b.approvalRate * 1000) / 10,
+    [fastKey]: b.fastTrackShare === null ? 0 : Math.round(b.fastTrackShare * 1000) / 10,
+    // Minutes, not fractions of an hour: decisions take minutes in practice.
+    [decisionKey]: b.decisionHours === null ? 0 : Math.round(b.decisionHours * 60 * 10) / 10,
   }));
 
   return (
-    <Card title="Financing service" testId="analytics" actions={<button type="button" className="secondary" onClick={stats.reload}>Refresh</button>}>
+    <Card title={t("analytics.title")} testId="analytics" actions={<button type="button" className="secondary" onClick={stats.reload}>{t("action.refresh")}</button>}>
       <Loadable loading={stats.loading && !s} error={stats.error}>
         {s && (
           <>
             <div className="stats">
-              <div className="stat-box"><span>Requests</span><strong data-testid="stat-requests">{s.requests}</strong></div>
-              <div className="stat-box"><span>Time to decision</span><strong data-testid="stat-decision">{hrs(s.decisionHours)}</strong></div>
-              <div className="stat-box"><span>Fast-track share</span><strong data-testid="stat-fast-track">{pct(s.fastTrackShare)}</strong></div>
-              <div className="stat-box"><span>Approval rate</span><strong data-testid="stat-approval">{pct(s.approvalRate)}</strong></div>
+              <div className="stat-box"><span>{t("analytics.requests")}</span><strong data-testid="stat-requests">{formatNumber(s.requests)}</strong></div>
+              <div className="stat-box"><span>{t("analytics.decision")}</span><strong data-testid="stat-decision">{formatHours(s.decisionHours)}</strong></div>
+              <div className="stat-box"><span>{t("analytics.fastShare")}</span><strong data-testid="stat-fast-track">{formatShare(s.fastTrackShare)}</strong></div>
+              <div className="stat-box"><span>{t("analytics.approvalRate")}</span><strong data-testid="stat-approval">{formatShare(s.approvalRate)}</strong></div>
             </div>
             <div className="grid-2">
-              <figure className="chart" aria-label="Fast-track and maker-checker requests">
-                <figcaption>Decision path</figcaption>
+              <figure className="chart" aria-label={t("analytics.pathAria")}>
+                <figcaption>{t("analytics.path")}</figcaption>
                 {split.length ? (
                   <ResponsiveContainer width="100%" height={240}>
                     <PieChart>
@@ -45,10 +50,10 @@ export function Analytics() {
                       <Legend />
                     </PieChart>
                   </ResponsiveContainer>
-                ) : <p className="muted">No decisions yet.</p>}
+                ) : <p className="muted">{t("analytics.noDecisions")}</p>}
               </figure>
-              <figure className="chart" aria-label="Time to decision per bank">
-                <figcaption>Time to decision per bank (hours)</figcaption>
+              <figure className="chart" aria-label={t("analytics.perBankDecision")}>
+                <figcaption>{t("analytics.perBankDecisionCaption")}</figcaption>
                 {perBank.length ? (
                   <ResponsiveContainer width="100%" height={240}>
                     <BarChart data={perBank}>
@@ -56,15 +61,15 @@ export function Analytics() {
                       <XAxis dataKey="name" />
                       <YAxis />
                       <Tooltip />
-                      <Bar dataKey="Time to decision (h)" fill="#24528f" isAnimationActive={false} />
+                      <Bar dataKey={decisionKey} fill="#24528f" isAnimationActive={false} />
                     </BarChart>
                   </ResponsiveContainer>
-                ) : <p className="muted">No bank has decided a request yet.</p>}
+                ) : <p className="muted">{t("analytics.noBank")}</p>}
               </figure>
             </div>
             {perBank.length > 0 && (
-              <figure className="chart" aria-label="Approval rate and fast-track share per bank">
-                <figcaption>Approval rate and fast-track share per bank (%)</figcaption>
+              <figure className="chart" aria-label={t("analytics.perBankRates")}>
+                <figcaption>{t("analytics.perBankRatesCaption")}</figcaption>
                 <ResponsiveContainer width="100%" height={260}>
                   <BarChart data={perBank}>
                     <CartesianGrid strokeDasharray="3 3" />
@@ -72,8 +77,8 @@ export function Analytics() {
                     <YAxis domain={[0, 100]} />
                     <Tooltip />
                     <Legend />
-                    <Bar dataKey="Approval rate (%)" fill="#1d6b44" isAnimationActive={false} />
-                    <Bar dataKey="Fast-track share (%)" fill="#8a4b08" isAnimationActive={false} />
+                    <Bar dataKey={approvalKey} fill="#1d6b44" isAnimationActive={false} />
+                    <Bar dataKey={fastKey} fill="#8a4b08" isAnimationActive={false} />
                   </BarChart>
                 </ResponsiveContainer>
               </figure>

@@ -3,12 +3,13 @@ import { api, call } from "../api/client";
 import type { Dispute } from "../api/types";
 import { useAction, useResource } from "../lib/hooks";
 import { useSession } from "../lib/session";
-import { formatDateTime, formatElapsed, humanise } from "../lib/format";
+import { formatDateTime, formatElapsed } from "../lib/format";
 import { ActionStatus, Card, Loadable, StatusBadge } from "../components/ui";
-
+import { t as translate, useTranslation } from "../i18n";
 
 /** Disputes and complaints with their 48-hour response clock; the organisation they are routed to answers. */
 export function Disputes() {
+  const { t } = useTranslation();
   const { me, orgName } = useSession();
   const disputes = useResource(() => call(api.GET("/api/v1/disputes")).then((p) => p.items), []);
   const [answers, setAnswers] = useState<Record<string, string>>({});
@@ -18,15 +19,22 @@ export function Disputes() {
   const respond = async (d: Dispute) => {
     const response = (answers[d.id] ?? "").trim();
     if (!response) {
-      action.fail("Write a response before sending it.");
+      action.fail(translate("disputes.writeFirst"));
       return;
     }
-    const done = await action.run(() => call(api.POST("/api/v1/disputes/{id}/respond", { params: { path: { id: d.id } }, body: { response } })), `Response to dispute #${d.id} recorded.`, "Sending the response…");
-    if (done) disputes.reload();
+    const done = await action.run(
+      () => call(api.POST("/api/v1/disputes/{id}/respond", { params: { path: { id: d.id } }, body: { response } })),
+      translate("disputes.responded", { id: d.id }),
+      translate("disputes.sending"),
+    );
+    if (done) {
+      setAnswers((a) => ({ ...a, [d.id]: "" }));
+      disputes.reload();
+    }
   };
 
   return (
-    <Card title="Disputes and complaints" testId="disputes" actions={<button type="button" className="secondary" onClick={disputes.reload}>Refresh</button>}>
+    <Card title={t("disputes.title")} testId="disputes" actions={<button type="button" className="secondary" onClick={disputes.reload}>{t("action.refresh")}</button>}>
       <ActionStatus state={action.state} />
       <Loadable loading={disputes.loading && !disputes.data} error={disputes.error} empty={list.length === 0}>
         <ul className="cards">
@@ -34,28 +42,28 @@ export function Disputes() {
             const due = d.respondBy;
             const answered = Boolean(d.response);
             const late = !answered && new Date(due).getTime() < Date.now();
-            const subject = `${humanise(d.subjectType)} #${d.subjectId}`;
+            const subject = t(`subject.${d.subjectType}`, { id: d.subjectId });
             return (
               <li key={d.id} className="card inner" data-testid={`dispute-${d.id}`}>
                 <p>
-                  <strong>{subject}</strong> <StatusBadge status={d.status} /> · {humanise(d.category)}
-                   · raised by {orgName(d.raisedByOrgId)}
-                   · to {orgName(d.assignedOrgId)}
+                  <strong>{subject}</strong> <StatusBadge status={d.status} /> · {t(`category.${d.category}`)}
+                  {" · "}{t("disputes.raisedBy", { org: orgName(d.raisedByOrgId) })}
+                  {" · "}{t("disputes.assignedTo", { org: orgName(d.assignedOrgId) })}
                 </p>
-                <p>“{d.reason}”</p>
+                <p>{t("disputes.quote", { text: d.reason })}</p>
                 <p className={late ? "text-error" : "muted"}>
                   {answered
-                    ? `Answered ${formatDateTime(d.respondedAt ?? "")}${d.clock === "answered_late" ? " (after the 48 hours)" : ""}.`
+                    ? t(d.clock === "answered_late" ? "disputes.answeredLate" : "disputes.answered", { at: formatDateTime(d.respondedAt ?? "") })
                     : late
-                      ? `Response was due ${formatDateTime(due)} (${formatElapsed(due)} ago).`
-                      : `Respond by ${formatDateTime(due)}.`}
+                      ? t("disputes.overdue", { at: formatDateTime(due), ago: formatElapsed(due) })
+                      : t("disputes.respondBy", { at: formatDateTime(due) })}
                 </p>
-                {d.response && <p>Response: {d.response}</p>}
+                {d.response && <p>{t("disputes.response", { text: d.response })}</p>}
                 {!answered && d.assignedOrgId === me.org.id && (
                   <div className="inline-form">
-                    <label htmlFor={`dispute-response-${d.id}`}>Your response</label>
+                    <label htmlFor={`dispute-response-${d.id}`}>{t("disputes.yourResponse")}</label>
                     <textarea id={`dispute-response-${d.id}`} rows={2} value={answers[d.id] ?? ""} onChange={(e) => setAnswers({ ...answers, [d.id]: e.target.value })} />
-                    <button type="button" className="primary" disabled={action.pending} onClick={() => respond(d)}>Send response</button>
+                    <button type="button" className="primary" disabled={action.pending} onClick={() => respond(d)}>{t("disputes.send")}</button>
                   </div>
                 )}
               </li>

@@ -6,16 +6,13 @@ import { navigate } from "../../lib/router";
 import { ActionStatus, Card, Field, fieldProps } from "../../components/ui";
 import { Timeline } from "./Timeline";
 import { ExportPanel } from "./ExportPanel";
+import { t as translate, useTranslation } from "../../i18n";
 
-const TYPES: [EntityType, string][] = [
-  ["invoice", "Invoice"],
-  ["order", "Order"],
-  ["financing", "Financing request"],
-  ["organization", "Organisation"],
-];
+const TYPES: EntityType[] = ["invoice", "order", "financing", "organization"];
 
 /** Find one entity by id and read its history from the ledger index, verifying events against the chain. */
 export function Explorer({ initial }: { initial: string[] }) {
+  const { t } = useTranslation();
   const [entityType, setEntityType] = useState<EntityType>((initial[0] as EntityType) || "invoice");
   const [id, setId] = useState(initial[1] ?? "");
   const [eventFilter, setEventFilter] = useState("");
@@ -26,14 +23,14 @@ export function Explorer({ initial }: { initial: string[] }) {
   const search = async (type: EntityType, entityId: string) => {
     const value = entityId.trim();
     if (!/^\d+$/.test(value)) {
-      setProblem("Enter a numeric id, e.g. 1.");
+      setProblem(translate("explorer.numericId"));
       return;
     }
     setProblem(undefined);
     const found = await action.run(
       () => call(api.GET("/api/v1/audit/{entityType}/{id}/history", { params: { path: { entityType: type, id: value } } })).then((h) => h.items),
-      (list) => `${list.length} event${list.length === 1 ? "" : "s"} for ${type} #${value}.`,
-      "Reading the ledger history…",
+      (list) => translate("explorer.found", { n: list.length, entity: translate(`entity.${type}`), id: value }),
+      translate("explorer.reading"),
     );
     if (found) {
       setEvents(found);
@@ -56,29 +53,29 @@ export function Explorer({ initial }: { initial: string[] }) {
 
   return (
     <>
-      <Card title="Find on the ledger" testId="explorer">
+      <Card title={t("explorer.title")} testId="explorer">
         <form onSubmit={submit} noValidate className="form-grid">
-          <Field id="ex-type" label="What">
+          <Field id="ex-type" label={t("explorer.what")}>
             <select id="ex-type" data-testid="explorer-type" value={entityType} onChange={(e) => setEntityType(e.target.value as EntityType)}>
-              {TYPES.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+              {TYPES.map((value) => <option key={value} value={value}>{t(`entity.${value}`)}</option>)}
             </select>
           </Field>
-          <Field id="ex-id" label="Id" error={problem}>
+          <Field id="ex-id" label={t("explorer.id")} error={problem}>
             <input {...fieldProps("ex-id", problem)} data-testid="explorer-id" inputMode="numeric" value={id} onChange={(e) => setId(e.target.value)} />
           </Field>
           <div className="form-actions">
-            <button type="submit" className="primary" disabled={action.pending} data-testid="explorer-search">Show history</button>
+            <button type="submit" className="primary" disabled={action.pending} data-testid="explorer-search">{t("explorer.search")}</button>
           </div>
         </form>
         <ActionStatus state={action.state} testId="explorer-status" />
       </Card>
       {events && (
-        <Card title="Timeline" testId="explorer-timeline" actions={
+        <Card title={t("explorer.timeline")} testId="explorer-timeline" actions={
           <span className="inline-field">
-            <label htmlFor="ex-filter">Event type</label>
+            <label htmlFor="ex-filter">{t("explorer.eventType")}</label>
             <select id="ex-filter" value={eventFilter} onChange={(e) => setEventFilter(e.target.value)}>
-              <option value="">All events</option>
-              {types.map((t) => <option key={t} value={t}>{t}</option>)}
+              <option value="">{t("explorer.allEvents")}</option>
+              {types.map((type) => <option key={type} value={type}>{t(`eventName.${type}`, { defaultValue: type })}</option>)}
             </select>
           </span>
         }>

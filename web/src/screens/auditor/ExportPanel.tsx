@@ -3,9 +3,12 @@ import { downloadExport } from "../../api/client";
 import { useAction } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
 import { ActionStatus, Card, Field } from "../../components/ui";
+import { formatNumber } from "../../lib/format";
+import { t as translate, useTranslation } from "../../i18n";
 
 /** Filters for the audit trail and its CSV export (GET /audit/export?format=csv). */
 export function ExportPanel() {
+  const { t } = useTranslation();
   const { orgs } = useSession();
   const [entityType, setEntityType] = useState("");
   const [entityId, setEntityId] = useState("");
@@ -18,7 +21,7 @@ export function ExportPanel() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (from && to && from > to) {
-      action.fail("The start date must be before the end date.");
+      action.fail(translate("export.datesOrder"));
       return;
     }
     const query = {
@@ -41,38 +44,38 @@ export function ExportPanel() {
       link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       return blob.size;
-    }, (size) => `Export ready (${size.toLocaleString("en-GB")} bytes).`, "Preparing the export…");
+    }, (size) => translate("export.ready", { size: formatNumber(size) }), translate("export.preparing"));
   };
 
   return (
-    <Card title="Filter and export the audit trail" testId="audit-export">
+    <Card title={t("export.title")} testId="audit-export">
       <form onSubmit={submit} noValidate className="form-grid">
-        <Field id="exp-type" label="Entity type">
+        <Field id="exp-type" label={t("export.entityType")}>
           <select id="exp-type" value={entityType} onChange={(e) => setEntityType(e.target.value)}>
-            <option value="">Any</option>
-            {["order", "invoice", "financing", "organization", "policy", "token"].map((t) => <option key={t} value={t}>{t}</option>)}
+            <option value="">{t("export.any")}</option>
+            {["order", "invoice", "financing", "organization", "policy", "token"].map((type) => <option key={type} value={type}>{t(`entity.${type}`)}</option>)}
           </select>
         </Field>
-        <Field id="exp-id" label="Entity id">
+        <Field id="exp-id" label={t("export.entityId")}>
           <input id="exp-id" inputMode="numeric" value={entityId} onChange={(e) => setEntityId(e.target.value)} />
         </Field>
-        <Field id="exp-event" label="Event type" hint="e.g. InvoiceConfirmed">
+        <Field id="exp-event" label={t("explorer.eventType")} hint={t("export.eventHint")}>
           <input id="exp-event" value={eventType} onChange={(e) => setEventType(e.target.value)} />
         </Field>
-        <Field id="exp-org" label="Organisation">
+        <Field id="exp-org" label={t("col.organisation")}>
           <select id="exp-org" value={orgId} onChange={(e) => setOrgId(e.target.value)}>
-            <option value="">Any</option>
+            <option value="">{t("export.any")}</option>
             {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
           </select>
         </Field>
-        <Field id="exp-from" label="From">
+        <Field id="exp-from" label={t("export.from")}>
           <input id="exp-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
         </Field>
-        <Field id="exp-to" label="To">
+        <Field id="exp-to" label={t("export.to")}>
           <input id="exp-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </Field>
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={action.pending} data-testid="export-csv">Export CSV</button>
+          <button type="submit" className="primary" disabled={action.pending} data-testid="export-csv">{t("export.csv")}</button>
         </div>
       </form>
       <ActionStatus state={action.state} testId="export-status" />

@@ -2,20 +2,41 @@ import { useState } from "react";
 import { api, call } from "../../api/client";
 import { describeError } from "../../api/errors";
 import type { AuditEvent, VerifyResult } from "../../api/types";
-import { formatDateTime } from "../../lib/format";
+import { formatDate, formatDateTime, formatMoney, fromMinor } from "../../lib/format";
 import { ShortHash } from "../../components/ui";
+import { i18next, useTranslation } from "../../i18n";
 
 type Verdict = { phase: "pending" } | { phase: "done"; result: VerifyResult } | { phase: "error"; message: string };
 
-function summarise(args: Record<string, unknown>): string {
-  return Object.entries(args)
-    .filter(([k]) => k !== "actor")
-    .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
-    .join(" · ");
+/** Amount arguments on the chain are minor units (cents); dates are Unix seconds. */
+const MONEY_ARGS = new Set(["amount", "discount", "netAmount", "outstanding", "totalRepaid", "totalPaid", "toBank", "toSupplier", "paid", "limit", "fastTrackLimit", "value"]);
+const DATE_ARGS = new Set(["dueDate", "at"]);
+
+function asText(key: string, value: unknown): string {
+  if (MONEY_ARGS.has(key) && /^\d+$/.test(String(value))) return formatMoney(fromMinor(BigInt(String(value))));
+  if (DATE_ARGS.has(key) && /^\d+$/.test(String(value))) return formatDate(new Date(Number(value) * 1000).toISOString());
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-/** Events of one entity in chain order, each with its transaction, block, actor, and an on-chain check. */
+/** One event as a sentence in the current language: what happened to which record, with its amount and count. */
+export function sentenceOf(e: AuditEvent): string {
+  const args = e.args ?? {};
+  const values = {
+    id: e.entityId,
+    amount: args.amount !== undefined ? asText("amount", args.amount) : "",
+    n: args.approvals !== undefined ? String(args.approvals) : "",
+    of: args.required !== undefined ? String(args.required) : "",
+    at: formatDateTime(e.timestamp),
+    reason: args.reasonCode !== undefined ? String(args.reasonCode) : "",
+  };
+  const key = `event.${e.eventType}`;
+  if (i18next.exists(key)) return i18next.t(key, values);
+  return i18next.t("event.generic", { ...values, type: e.eventType, entity: i18next.t(`entity.${e.entityType}`) });
+}
+
+/** Events of one entity in chain order: a sentence each, with its transaction, block and actor as detail. */
 export function Timeline({ events }: { events: AuditEvent[] }) {
+  const { t } = useTranslation();
   const [verdicts, setVerdicts] = useState<Record<string, Verdict>>({});
 
   const verify = async (e: AuditEvent) => {
@@ -28,26 +49,33 @@ export function Timeline({ events }: { events: AuditEvent[] }) {
     }
   };
 
-  if (events.length === 0) return <p className="muted">No events match.</p>;
+  if (events.length === 0) return <p className="muted">{t("timeline.none")}</p>;
   return (
     <ol className="timeline" data-testid="timeline">
       {events.map((e) => {
         const verdict = verdicts[e.id];
+        const args = Object.entries(e.args ?? {}).filter(([k]) => k !== "actor");
         return (
           <li key={e.id} data-testid="timeline-event" data-event-type={e.eventType}>
             <div className="timeline-head">
-              <strong>{e.eventType}</strong>
-              <span className="muted">{e.entityType} #{e.entityId} · {formatDateTime(e.timestamp)}</span>
+              <strong data-testid="timeline-sentence">{sentenceOf(e)}</strong>
             </div>
-            <div className="timeline-meta">
-              <span>Block {e.blockNumber} · log {e.logIndex}</span>
-              <span>Tx <ShortHash value={e.txHash} label="transaction hash" /></span>
-              <span>Actor <ShortHash value={e.actor} label="actor address" /></span>
-            </div>
-            {Object.keys(e.args ?? {}).length > 0 && <p className="args">{summarise(e.args)}</p>}
+            <details className="timeline-meta">
+              <summary>{t("timeline.details")}</summary>
+              <span>{t("timeline.block", { block: e.blockNumber, log: e.logIndex })}</span>
+              <span>{t("hash.transaction")} <ShortHash value={e.txHash} label={t("hash.transaction")} /></span>
+              <span>{t("timeline.actor")} <ShortHash value={e.actor} label={t("hash.actor")} /></span>
+              {args.length > 0 && (
+                <dl className="args">
+                  {args.map(([k, v]) => (
+                    <div key={k}><dt>{k}</dt><dd>{asText(k, v)}</dd></div>
+                  ))}
+                </dl>
+              )}
+            </details>
             <div className="verify">
               <button type="button" className="secondary" onClick={() => verify(e)} disabled={verdict?.phase === "pending"} data-testid="verify-event">
-                Verify against chain<span className="sr-only"> ({e.eventType} in block {e.blockNumber})</span>
+                {t("timeline.verify")}<span className="sr-only"> {t("timeline.verifyWhich", { type: e.eventType, block: e.blockNumber })}</span>
               </button>
               {verdict && (
                 <span
@@ -56,10 +84,10 @@ export function Timeline({ events }: { events: AuditEvent[] }) {
                   data-match={verdict.phase === "done" ? String(verdict.result.match) : undefined}
                   className={verdict.phase === "done" ? (verdict.result.match ? "text-ok" : "text-error") : verdict.phase === "error" ? "text-error" : "muted"}
                 >
-                  {verdict.phase === "pending" && "Reading the chain…"}
+                  {verdict.phase === "pending" && t("timeline.reading")}
                   {verdict.phase === "done" && (verdict.result.match
-                    ? "✓ Matches the chain: the indexed event equals the log in the block."
-                    : `✗ Does not match the chain: ${JSON.stringify(verdict.result.differences ?? "differences not given")}`)}
+                    ? t("timeline.matches")
+                    : t("timeline.differs", { differences: JSON.stringify(verdict.result.differences ?? "") }))}
                   {verdict.phase === "error" && verdict.message}
                 </span>
               )}

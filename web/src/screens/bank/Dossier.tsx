@@ -7,9 +7,11 @@ import { Card, KeyValues, Loadable, Money, ShortHash, StatusBadge } from "../../
 import { PathBadge } from "../../components/PathBadge";
 import { DecisionPanel } from "./DecisionPanel";
 import { policyChecks } from "./policyChecks";
+import { useTranslation } from "../../i18n";
 
 /** Everything an officer needs to decide one request: order, invoice, confirmation, supplier record, policy checks. */
 export function Dossier({ id }: { id: string }) {
+  const { t } = useTranslation();
   const dossier = useResource(async () => {
     const request = await call(api.GET("/api/v1/financing-requests/{id}", { params: { path: { id } } }));
     const invoice = await call(api.GET("/api/v1/invoices/{id}", { params: { path: { id: request.invoiceId } } }));
@@ -24,75 +26,75 @@ export function Dossier({ id }: { id: string }) {
   const d = dossier.data;
   return (
     <div data-testid="dossier">
-      <p><a href="#/queue">← Back to the queue</a></p>
+      <p><a href="#/queue">{t("dossier.back")}</a></p>
       <Loadable loading={dossier.loading && !d} error={dossier.error}>
         {d && (
           <>
-            <Card title={`Financing request #${d.request.id}`} testId="dossier-request">
+            <Card title={t("dossier.requestTitle", { id: d.request.id })} testId="dossier-request">
               <p><PathBadge request={d.request} /> <StatusBadge status={d.request.status} /></p>
               <KeyValues
                 rows={[
-                  ["Supplier", d.request.supplierName],
-                  ["Buyer", d.request.buyerName],
-                  ["Amount requested", <Money amount={d.request.amount} />],
-                  ["Discount rate", formatBps(d.request.discountRateBps)],
-                  ["Requested", `${formatDateTime(d.request.requestedAt)} (waiting ${formatElapsed(d.request.requestedAt)})`],
-                  ["Approvals", (
+                  [t("col.supplier"), d.request.supplierName],
+                  [t("col.buyer"), d.request.buyerName],
+                  [t("dossier.amountRequested"), <Money amount={d.request.amount} />],
+                  [t("dossier.discountRate"), formatBps(d.request.discountRateBps)],
+                  [t("dossier.requested"), t("dossier.requestedAt", { at: formatDateTime(d.request.requestedAt), waiting: formatElapsed(d.request.requestedAt) })],
+                  [t("col.approvals"), (
                     <span data-testid="dossier-approvals">
-                      {d.request.approvals.length} of {d.request.approvalsRequired}
-                      {d.request.approvals.map((a) => <span key={a.officer} className="block"><ShortHash value={a.officer} label="officer address" /> {formatDateTime(a.at)}</span>)}
+                      {t("queue.approvals", { n: d.request.approvals.length, of: d.request.approvalsRequired })}
+                      {d.request.approvals.map((a) => <span key={a.officer} className="block"><ShortHash value={a.officer} label={t("hash.officer")} /> {formatDateTime(a.at)}</span>)}
                     </span>
                   )],
-                  ...(d.request.disbursedAt ? ([["Disbursed", <>{formatDateTime(d.request.disbursedAt)} · net <Money amount={d.request.netAmount} /> · discount <Money amount={d.request.discount} /></>]] as [string, ReactNode][]) : []),
-                  ...(d.request.rejection ? ([["Rejected", `reason code ${d.request.rejection.reasonCode}`]] as [string, ReactNode][]) : []),
+                  ...(d.request.disbursedAt ? ([[t("dossier.disbursed"), <>{formatDateTime(d.request.disbursedAt)} · {t("dossier.net")} <Money amount={d.request.netAmount} /> · {t("dossier.discount")} <Money amount={d.request.discount} /></>]] as [string, ReactNode][]) : []),
+                  ...(d.request.rejection ? ([[t("dossier.rejected"), t(`financingReject.${d.request.rejection.reasonCode}`, { defaultValue: t("dossier.reasonCode", { code: d.request.rejection.reasonCode }) })]] as [string, ReactNode][]) : []),
                 ]}
               />
             </Card>
-            <DecisionPanel request={d.request} onChanged={dossier.reload} />
+            <DecisionPanel request={d.request} dueDate={d.invoice.dueDate} onChanged={dossier.reload} />
             <div className="grid-2">
-              <Card title={`Order ${d.order.reference}`}>
+              <Card title={t("dossier.orderTitle", { reference: d.order.reference })}>
                 <KeyValues
                   rows={[
-                    ["Order", `#${d.order.id}`],
-                    ["Amount", <Money amount={d.order.amount} />],
-                    ["Invoiced", <Money amount={d.order.invoiced} />],
-                    ["Due", formatDate(d.order.dueDate)],
-                    ["Status", <StatusBadge status={d.order.status} />],
+                    [t("col.order"), `#${d.order.id}`],
+                    [t("col.amount"), <Money amount={d.order.amount} />],
+                    [t("col.invoiced"), <Money amount={d.order.invoiced} />],
+                    [t("col.due"), formatDate(d.order.dueDate)],
+                    [t("col.status"), <StatusBadge status={d.order.status} />],
                   ]}
                 />
               </Card>
-              <Card title={`Invoice ${d.invoice.invoiceNumber}`}>
+              <Card title={t("dossier.invoiceTitle", { number: d.invoice.invoiceNumber })}>
                 <KeyValues
                   rows={[
-                    ["Invoice", `#${d.invoice.id}`],
-                    ["Amount", <Money amount={d.invoice.amount} />],
-                    ["Outstanding", <Money amount={d.invoice.outstanding} />],
-                    ["Due", formatDate(d.invoice.dueDate)],
-                    ["Buyer confirmation", d.invoice.confirmedAt ? `Confirmed ${formatDateTime(d.invoice.confirmedAt)}` : `Not confirmed (${d.invoice.status})`],
-                    ["Document", <ShortHash value={d.invoice.documentHash} label="document hash" />],
+                    [t("col.invoice"), `#${d.invoice.id}`],
+                    [t("col.amount"), <Money amount={d.invoice.amount} />],
+                    [t("col.outstanding"), <Money amount={d.invoice.outstanding} />],
+                    [t("col.due"), formatDate(d.invoice.dueDate)],
+                    [t("dossier.buyerConfirmation"), d.invoice.confirmedAt ? t("dossier.confirmedAt", { at: formatDateTime(d.invoice.confirmedAt) }) : t("dossier.notConfirmed", { status: t(`status.${d.invoice.status}`) })],
+                    [t("col.document"), <ShortHash value={d.invoice.documentHash} label={t("hash.documentHash")} />],
                   ]}
                 />
               </Card>
-              <Card title="Supplier's credit with this bank">
+              <Card title={t("dossier.creditTitle")}>
                 {d.credit ? (
                   <KeyValues
                     rows={[
-                      ["Limit", <Money amount={d.credit.limit} />],
-                      ["In use", <Money amount={d.credit.utilised} />],
-                      ["Available", <Money amount={d.credit.available} />],
-                      ["History", `${d.credit.financed ?? 0} financed · ${d.credit.repaidOnTime ?? 0} on time · ${d.credit.repaidLate ?? 0} late · ${d.credit.overdue ?? 0} overdue · ${d.credit.defaulted ?? 0} defaulted`],
+                      [t("col.limit"), <Money amount={d.credit.limit} />],
+                      [t("col.inUse"), <Money amount={d.credit.utilised} />],
+                      [t("col.available"), <Money amount={d.credit.available} />],
+                      [t("dossier.history"), t("dossier.historyLine", { financed: d.credit.financed ?? 0, onTime: d.credit.repaidOnTime ?? 0, late: d.credit.repaidLate ?? 0, overdue: d.credit.overdue ?? 0, defaulted: d.credit.defaulted ?? 0 })],
                     ]}
                   />
                 ) : (
-                  <p className="muted">No credit record with this bank.</p>
+                  <p className="muted">{t("dossier.noCredit")}</p>
                 )}
               </Card>
-              <Card title="Policy checks" testId="policy-checks">
+              <Card title={t("dossier.checks")} testId="policy-checks">
                 <ul className="checks">
                   {policyChecks(d.request, d.invoice, d.policy, d.credit).map((c) => (
                     <li key={c.label} className={c.ok ? "ok" : c.pathOnly ? "warn" : "fail"}>
                       <span aria-hidden="true">{c.ok ? "✓" : c.pathOnly ? "•" : "✗"}</span>{" "}
-                      <strong>{c.label}</strong>: {c.ok ? "yes" : c.pathOnly ? "no (needs maker-checker)" : "no"} <small className="muted">— {c.detail}</small>
+                      <strong>{c.label}</strong>{t("dossier.colon")}{c.ok ? t("dossier.yes") : c.pathOnly ? t("dossier.noMaker") : t("dossier.no")} <small className="muted">— {c.detail}</small>
                     </li>
                   ))}
                 </ul>

@@ -6,6 +6,7 @@ import { useAction, useResource } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
 import { normaliseAmount } from "../../lib/format";
 import { ActionStatus, Card, Field, fieldProps, Loadable } from "../../components/ui";
+import { t as translate, useTranslation } from "../../i18n";
 
 const pct = (bps: number) => String(bps / 100);
 function bpsOf(text: string): number | null {
@@ -16,6 +17,7 @@ function bpsOf(text: string): number | null {
 
 /** The bank's lending policy: rates, fast-track limit, trusted buyers and each supplier's credit limit. */
 export function PolicyEditor() {
+  const { t } = useTranslation();
   const { me, orgs } = useSession();
   const policy = useResource(() => getPolicy(me.org.id), [me.org.id]);
   const buyers = orgs.filter((o) => o.kind === "core_enterprise");
@@ -41,12 +43,12 @@ export function PolicyEditor() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const found: Record<string, string | undefined> = {
-      advance: bpsOf(advance) === null ? "Enter a percentage between 0 and 100, e.g. 90." : undefined,
-      discount: bpsOf(discount) === null ? "Enter a yearly percentage between 0 and 100, e.g. 12." : undefined,
-      fastTrack: normaliseAmount(fastTrack) === null ? "Enter an amount, e.g. 500000.00." : undefined,
+      advance: bpsOf(advance) === null ? t("validate.percent") : undefined,
+      discount: bpsOf(discount) === null ? t("validate.yearlyPercent") : undefined,
+      fastTrack: normaliseAmount(fastTrack) === null ? t("validate.amountExample") : undefined,
     };
     for (const s of suppliers) {
-      if (limits[s.id]?.trim()) found[`limit-${s.id}`] = normaliseAmount(limits[s.id]) === null ? "Enter an amount, e.g. 1000000.00." : undefined;
+      if (limits[s.id]?.trim()) found[`limit-${s.id}`] = normaliseAmount(limits[s.id]) === null ? t("validate.amountExample") : undefined;
     }
     setProblems(found);
     if (Object.values(found).some(Boolean)) return;
@@ -57,51 +59,51 @@ export function PolicyEditor() {
       trustedBuyers: trusted,
       creditLimits: suppliers.filter((s) => limits[s.id]?.trim()).map((s) => ({ supplierOrgId: s.id, limit: normaliseAmount(limits[s.id])! })),
     };
-    const saved = await action.run(() => call(api.PUT("/api/v1/banks/{orgId}/policy", { params: { path: { orgId: me.org.id } }, body })), "Policy saved on the ledger.");
+    const saved = await action.run(() => call(api.PUT("/api/v1/banks/{orgId}/policy", { params: { path: { orgId: me.org.id } }, body })), translate("policy.saved"));
     if (saved) policy.reload();
   };
 
   return (
-    <Card title={`${me.org.name} lending policy`} testId="policy-editor">
+    <Card title={t("policy.title", { bank: me.org.name })} testId="policy-editor">
       <Loadable loading={policy.loading && !policy.data} error={policy.error}>
         <form onSubmit={submit} noValidate>
           <div className="form-grid">
-            <Field id="pol-advance" label="Advance rate (%)" error={problems.advance} hint="Share of an invoice the bank advances.">
+            <Field id="pol-advance" label={t("field.advanceRate")} error={problems.advance} hint={t("hint.advanceRate")}>
               <input {...fieldProps("pol-advance", problems.advance)} data-testid="policy-advance" inputMode="decimal" value={advance} onChange={(e) => setAdvance(e.target.value)} />
             </Field>
-            <Field id="pol-discount" label="Discount rate (% a year)" error={problems.discount}>
+            <Field id="pol-discount" label={t("field.discountRate")} error={problems.discount}>
               <input {...fieldProps("pol-discount", problems.discount)} data-testid="policy-discount" inputMode="decimal" value={discount} onChange={(e) => setDiscount(e.target.value)} />
             </Field>
-            <Field id="pol-fast" label="Fast-track limit (TDT)" error={problems.fastTrack} hint="Requests up to this amount need one officer.">
+            <Field id="pol-fast" label={t("field.fastTrackLimit")} error={problems.fastTrack} hint={t("hint.fastTrack")}>
               <input {...fieldProps("pol-fast", problems.fastTrack)} data-testid="policy-fast-track" inputMode="decimal" value={fastTrack} onChange={(e) => setFastTrack(e.target.value)} />
             </Field>
           </div>
           <fieldset>
-            <legend>Trusted buyers (eligible for fast-track)</legend>
+            <legend>{t("policy.trusted")}</legend>
             {buyers.map((b) => (
               <label key={b.id} className="check">
                 <input
                   type="checkbox"
                   data-testid={`trusted-${b.id}`}
                   checked={trusted.includes(b.id)}
-                  onChange={(e) => setTrusted(e.target.checked ? [...trusted, b.id] : trusted.filter((t) => t !== b.id))}
+                  onChange={(e) => setTrusted(e.target.checked ? [...trusted, b.id] : trusted.filter((id) => id !== b.id))}
                 />{" "}
                 {b.name}
               </label>
             ))}
           </fieldset>
           <fieldset>
-            <legend>Credit limits per supplier (TDT)</legend>
+            <legend>{t("policy.limits")}</legend>
             <div className="form-grid">
               {suppliers.map((s) => (
                 <Field key={s.id} id={`pol-limit-${s.id}`} label={s.name} error={problems[`limit-${s.id}`]}>
-                  <input {...fieldProps(`pol-limit-${s.id}`, problems[`limit-${s.id}`])} data-testid={`credit-limit-${s.id}`} inputMode="decimal" placeholder="no limit set" value={limits[s.id] ?? ""} onChange={(e) => setLimits({ ...limits, [s.id]: e.target.value })} />
+                  <input {...fieldProps(`pol-limit-${s.id}`, problems[`limit-${s.id}`])} data-testid={`credit-limit-${s.id}`} inputMode="decimal" placeholder={t("policy.noLimit")} value={limits[s.id] ?? ""} onChange={(e) => setLimits({ ...limits, [s.id]: e.target.value })} />
                 </Field>
               ))}
             </div>
           </fieldset>
           <div className="form-actions">
-            <button type="submit" className="primary" disabled={action.pending} data-testid="policy-save">Save policy</button>
+            <button type="submit" className="primary" disabled={action.pending} data-testid="policy-save">{t("policy.save")}</button>
           </div>
         </form>
         <ActionStatus state={action.state} testId="policy-status" />

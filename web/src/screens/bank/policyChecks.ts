@@ -1,5 +1,6 @@
 import type { BankPolicy, CreditRecord, FinancingRequest, Invoice } from "../../api/types";
 import { applyBps, formatBps, formatMoney, toMinor } from "../../lib/format";
+import { t } from "../../i18n";
 
 export interface Check {
   label: string;
@@ -16,36 +17,36 @@ export function policyChecks(request: FinancingRequest, invoice: Invoice, policy
   const trusted = (policy.trustedBuyers ?? []).includes(request.buyerOrgId);
   return [
     {
-      label: "Buyer confirmed the invoice",
+      label: t("checks.confirmed"),
       ok: Boolean(invoice.confirmedAt) || ["confirmed", "paid"].includes(invoice.status),
-      detail: invoice.confirmedAt ? `confirmed by ${invoice.buyerName}` : `invoice is ${invoice.status}`,
+      detail: invoice.confirmedAt ? t("checks.confirmedBy", { buyer: invoice.buyerName }) : t("checks.invoiceIs", { status: t(`status.${invoice.status}`) }),
     },
     {
-      label: "Within the advance rate",
+      label: t("checks.advance"),
       ok: amount <= toMinor(advance),
-      detail: `${formatMoney(request.amount)} of at most ${formatMoney(advance)} (${formatBps(policy.advanceRateBps)} of ${formatMoney(invoice.amount)})`,
+      detail: t("checks.advanceDetail", { amount: formatMoney(request.amount), max: formatMoney(advance), rate: formatBps(policy.advanceRateBps), invoice: formatMoney(invoice.amount) }),
     },
     {
-      label: "Within the supplier's credit limit",
+      label: t("checks.credit"),
       ok: credit ? amount <= toMinor(credit.available ?? "0") || request.status !== "requested" : false,
-      detail: credit ? `available ${formatMoney(credit.available)} of ${formatMoney(credit.limit)}` : "no credit limit set with this bank",
+      detail: credit ? t("checks.creditDetail", { available: formatMoney(credit.available), limit: formatMoney(credit.limit) }) : t("checks.noCredit"),
     },
     {
-      label: "No overdue financing open",
+      label: t("checks.overdue"),
       ok: !credit?.overdueOpen,
-      detail: credit?.overdueOpen ? `${credit.overdueOpen} overdue and unpaid` : "none",
+      detail: credit?.overdueOpen ? t("checks.overdueDetail", { n: credit.overdueOpen }) : t("checks.none"),
       pathOnly: true,
     },
     {
-      label: "Within the fast-track limit",
+      label: t("checks.fastTrack"),
       ok: amount <= toMinor(policy.fastTrackLimit),
-      detail: `limit ${formatMoney(policy.fastTrackLimit)}`,
+      detail: t("checks.fastTrackDetail", { limit: formatMoney(policy.fastTrackLimit) }),
       pathOnly: true,
     },
     {
-      label: "Buyer on the trusted list",
+      label: t("checks.trusted"),
       ok: trusted,
-      detail: trusted ? `${request.buyerName} is trusted` : `${request.buyerName} is not on the list`,
+      detail: trusted ? t("checks.isTrusted", { buyer: request.buyerName }) : t("checks.notTrusted", { buyer: request.buyerName }),
       pathOnly: true,
     },
   ];

@@ -5,19 +5,24 @@ import type { Invoice } from "../../api/types";
 import { useAction, useResource } from "../../lib/hooks";
 import { formatDate, toMinor } from "../../lib/format";
 import { ActionStatus, Card, Loadable, Money, ShortHash, StatusBadge } from "../../components/ui";
+import { Review } from "../../components/Review";
 import { DisputeForm } from "./DisputeForm";
 import { PayForm } from "./PayForm";
+import { t as translate, useTranslation } from "../../i18n";
 
 type Open = { kind: "dispute" | "pay"; invoice: Invoice } | null;
 
 /** Invoices suppliers sent us: confirm, dispute, or pay them. */
 export function BuyerInvoices() {
+  const { t } = useTranslation();
   const invoices = useResource(() => listInvoices(), []);
   const [open, setOpen] = useState<Open>(null);
+  const [confirming, setConfirming] = useState<Invoice | null>(null);
   const action = useAction();
   const list = invoices.data ?? [];
 
   const act = async (invoice: Invoice, verb: "confirm" | "withdraw-dispute", done: string) => {
+    setConfirming(null);
     const ok = await action.run(() =>
         call(
           verb === "confirm"
@@ -32,45 +37,60 @@ export function BuyerInvoices() {
 
   return (
     <>
-      <Card title="Invoices received" testId="buyer-invoices" actions={<button type="button" className="secondary" onClick={invoices.reload}>Refresh</button>}>
+      <Card title={t("buyerInvoices.title")} testId="buyer-invoices" actions={<button type="button" className="secondary" onClick={invoices.reload}>{t("action.refresh")}</button>}>
+        {confirming && (
+          <Review
+            title={t("review.confirmTitle", { number: confirming.invoiceNumber })}
+            lines={[
+              [t("review.confirmDebt"), <strong><Money amount={confirming.amount} /></strong>],
+              [t("review.confirmTo"), confirming.supplierName],
+              [t("review.confirmDue"), formatDate(confirming.dueDate)],
+              [t("review.confirmEffect"), t("review.confirmEffectText")],
+            ]}
+            confirmLabel={t("review.confirmButton")}
+            busy={action.pending}
+            onConfirm={() => act(confirming, "confirm", translate("buyerInvoices.confirmed", { number: confirming.invoiceNumber }))}
+            onCancel={() => setConfirming(null)}
+          />
+        )}
         <ActionStatus state={action.state} />
         <Loadable loading={invoices.loading && !invoices.data} error={invoices.error} empty={list.length === 0}>
           <div className="table-wrap">
             <table>
               <thead>
-                <tr><th>Invoice</th><th>Supplier</th><th>Amount</th><th>Outstanding</th><th>Due</th><th>Status</th><th>Document</th><th>Actions</th></tr>
+                <tr><th>{t("col.invoice")}</th><th>{t("col.supplier")}</th><th className="num">{t("col.amount")}</th><th className="num">{t("col.outstanding")}</th><th>{t("col.due")}</th><th>{t("col.status")}</th><th>{t("col.document")}</th><th>{t("col.actions")}</th></tr>
               </thead>
               <tbody>
                 {list.map((inv) => (
                   <tr key={inv.id} data-testid={`invoice-row-${inv.id}`} data-number={inv.invoiceNumber}>
-                    <td>#{inv.id} · {inv.invoiceNumber}<br /><small className="muted">order #{inv.orderId}{inv.financed ? " · financed" : ""}</small></td>
+                    <td>#{inv.id} · {inv.invoiceNumber}<br /><small className="muted">{t("ref.order", { id: inv.orderId })}{inv.financed ? ` · ${t("buyerInvoices.financed")}` : ""}</small></td>
                     <td>{inv.supplierName}</td>
-                    <td><Money amount={inv.amount} /></td>
-                    <td><Money amount={inv.outstanding} /></td>
+                    <td className="num"><Money amount={inv.amount} /></td>
+                    <td className="num"><Money amount={inv.outstanding} /></td>
                     <td>{formatDate(inv.dueDate)}</td>
                     <td><StatusBadge status={inv.status} /></td>
-                    <td><ShortHash value={inv.documentHash} label="document hash" /></td>
+                    <td><ShortHash value={inv.documentHash} label={t("hash.documentHash")} /></td>
                     <td className="actions">
                       {inv.status === "issued" && (
                         <>
                           <button type="button" className="primary" disabled={action.pending} data-testid="invoice-confirm"
-                            onClick={() => act(inv, "confirm", `Invoice ${inv.invoiceNumber} confirmed: the supplier can now finance it.`)}>
-                            Confirm
+                            onClick={() => setConfirming(inv)}>
+                            {t("action.confirm")}
                           </button>
                           <button type="button" className="danger" data-testid="invoice-dispute" onClick={() => setOpen({ kind: "dispute", invoice: inv })}>
-                            Dispute
+                            {t("action.dispute")}
                           </button>
                         </>
                       )}
                       {inv.status === "disputed" && (
                         <button type="button" className="secondary" disabled={action.pending}
-                          onClick={() => act(inv, "withdraw-dispute", `Dispute on invoice ${inv.invoiceNumber} withdrawn.`)}>
-                          Withdraw dispute
+                          onClick={() => act(inv, "withdraw-dispute", translate("buyerInvoices.withdrawn", { number: inv.invoiceNumber }))}>
+                          {t("buyerInvoices.withdrawDispute")}
                         </button>
                       )}
                       {["confirmed", "overdue"].includes(inv.status) && toMinor(inv.outstanding) > 0n && (
                         <button type="button" className="primary" data-testid="invoice-pay" onClick={() => setOpen({ kind: "pay", invoice: inv })}>
-                          Pay
+                          {t("action.pay")}
                         </button>
                       )}
                     </td>

@@ -3,20 +3,17 @@ import { api, call } from "../../api/client";
 import type { Body, Invoice } from "../../api/types";
 import { useAction } from "../../lib/hooks";
 import { ActionStatus, Card, Field, fieldProps } from "../../components/ui";
+import { t as translate, useTranslation } from "../../i18n";
 
-export const DISPUTE_REASONS: [number, string][] = [
-  [1, "Goods not received"],
-  [2, "Goods damaged or defective"],
-  [3, "Amount does not match the order"],
-  [4, "Duplicate invoice"],
-  [5, "Other"],
-];
+/** The ledger's dispute reason codes; their words are in the catalogue ("disputeReason.<code>"). */
+export const DISPUTE_REASONS = [1, 2, 3, 4, 5];
 // The categories a buyer disputes an invoice with (the gateway also knows those of complaints about a bank).
 type Category = NonNullable<Body<"/api/v1/invoices/{id}/dispute", "post">["category"]>;
 const CATEGORIES: Category[] = ["quantity", "quality", "pricing", "delivery", "duplicate", "other"];
 
 /** Disputes an invoice: a reason code for the ledger, a category and a written reason (hashed on chain). */
 export function DisputeForm({ invoice, onClose, onDone }: { invoice: Invoice; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
   const [reasonCode, setReasonCode] = useState("");
   const [category, setCategory] = useState<Category | "">("");
   const [reason, setReason] = useState("");
@@ -26,9 +23,9 @@ export function DisputeForm({ invoice, onClose, onDone }: { invoice: Invoice; on
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const found = {
-      code: reasonCode ? undefined : "Choose a reason.",
-      category: category ? undefined : "Choose a category.",
-      reason: reason.trim().length >= 5 ? undefined : "Explain the dispute in a few words (at least 5 characters).",
+      code: reasonCode ? undefined : t("validate.chooseReason"),
+      category: category ? undefined : t("validate.chooseCategory"),
+      reason: [...reason.trim()].length >= 5 ? undefined : t("validate.disputeReason"),
     };
     setProblems(found);
     if (found.code || found.category || found.reason) return;
@@ -40,31 +37,31 @@ export function DisputeForm({ invoice, onClose, onDone }: { invoice: Invoice; on
             body: { reasonCode: Number(reasonCode), category: category || undefined, reason: reason.trim() },
           }),
         ),
-      `Invoice ${invoice.invoiceNumber} disputed; ${invoice.supplierName} has 48 hours to respond.`,
+      translate("dispute.done", { number: invoice.invoiceNumber, supplier: invoice.supplierName }),
     );
     if (done) onDone();
   };
 
   return (
-    <Card title={`Dispute invoice ${invoice.invoiceNumber}`} testId="dispute-form" actions={<button type="button" className="link-button" onClick={onClose}>Close</button>}>
+    <Card title={t("dispute.title", { number: invoice.invoiceNumber })} testId="dispute-form" actions={<button type="button" className="link-button" onClick={onClose}>{t("action.close")}</button>}>
       <form onSubmit={submit} noValidate className="form-grid">
-        <Field id="dsp-code" label="Reason" error={problems.code}>
+        <Field id="dsp-code" label={t("field.reason")} error={problems.code}>
           <select {...fieldProps("dsp-code", problems.code)} value={reasonCode} onChange={(e) => setReasonCode(e.target.value)}>
-            <option value="">Choose a reason…</option>
-            {DISPUTE_REASONS.map(([code, label]) => <option key={code} value={code}>{label}</option>)}
+            <option value="">{t("field.chooseReason")}</option>
+            {DISPUTE_REASONS.map((code) => <option key={code} value={code}>{t(`disputeReason.${code}`)}</option>)}
           </select>
         </Field>
-        <Field id="dsp-category" label="Category" error={problems.category}>
+        <Field id="dsp-category" label={t("field.category")} error={problems.category}>
           <select {...fieldProps("dsp-category", problems.category)} value={category} onChange={(e) => setCategory(CATEGORIES.find((c) => c === e.target.value) ?? "")}>
-            <option value="">Choose a category…</option>
-            {CATEGORIES.map((c) => <option key={c} value={c}>{c}</option>)}
+            <option value="">{t("field.chooseCategory")}</option>
+            {CATEGORIES.map((c) => <option key={c} value={c}>{t(`category.${c}`)}</option>)}
           </select>
         </Field>
-        <Field id="dsp-reason" label="What is wrong" error={problems.reason}>
+        <Field id="dsp-reason" label={t("field.whatIsWrong")} error={problems.reason}>
           <textarea {...fieldProps("dsp-reason", problems.reason)} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
         </Field>
         <div className="form-actions">
-          <button type="submit" className="danger" disabled={action.pending} data-testid="dispute-submit">Dispute invoice</button>
+          <button type="submit" className="danger" disabled={action.pending} data-testid="dispute-submit">{t("dispute.submit")}</button>
         </div>
       </form>
       <ActionStatus state={action.state} />

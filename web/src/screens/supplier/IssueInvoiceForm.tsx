@@ -2,15 +2,17 @@ import { useState, type FormEvent } from "react";
 import { api, call } from "../../api/client";
 import type { Order, WrittenInvoice } from "../../api/types";
 import { useAction } from "../../lib/hooks";
-import { isoDay, normaliseAmount } from "../../lib/format";
+import { fromMinor, isoDay, normaliseAmount, toMinor } from "../../lib/format";
 import { documentProblem, hashAndUpload } from "../../lib/documents";
 import { amount, futureDate, hasProblems, required, type Problems } from "../../lib/validate";
 import { ActionStatus, Card, Field, fieldProps, Money, ShortHash } from "../../components/ui";
+import { t as translate, useTranslation } from "../../i18n";
 
 type Key = "invoiceNumber" | "amount" | "dueDate" | "document";
 
 /** Issues an invoice against an accepted order, with its document hashed in the browser and uploaded. */
 export function IssueInvoiceForm({ order, onClose, onIssued }: { order: Order; onClose: () => void; onIssued: () => void }) {
+  const { t } = useTranslation();
   const [invoiceNumber, setInvoiceNumber] = useState("");
   const [value, setValue] = useState(order.remaining);
   const [dueDate, setDueDate] = useState(order.dueDate ? order.dueDate.slice(0, 10) : isoDay(60));
@@ -22,7 +24,7 @@ export function IssueInvoiceForm({ order, onClose, onIssued }: { order: Order; o
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const found: Problems<Key> = {
-      invoiceNumber: required(invoiceNumber, "Invoice number"),
+      invoiceNumber: required(invoiceNumber, t("field.invoiceNumber")),
       amount: amount(value),
       dueDate: futureDate(dueDate),
       document: documentProblem(file) ?? undefined,
@@ -31,46 +33,51 @@ export function IssueInvoiceForm({ order, onClose, onIssued }: { order: Order; o
     if (hasProblems(found)) return;
     const invoice = await action.run(async () => {
       const documentHash = await hashAndUpload(file!, action.step);
-      action.step("Submitting to the ledger…");
+      action.step(translate("action.submitting"));
       return call(
         api.POST("/api/v1/invoices", {
           body: { orderId: order.id, invoiceNumber: invoiceNumber.trim(), amount: normaliseAmount(value)!, dueDate, documentHash },
         }),
       );
-    }, (inv) => `Invoice ${inv.invoiceNumber} (#${inv.id}) issued to ${order.buyerName}.`);
+    }, (inv) => translate("issueInvoice.done", { number: inv.invoiceNumber, id: inv.id, buyer: order.buyerName }));
     if (invoice) {
+      // The form recomputes for the next invoice on the same order: what remains is now less.
       setIssued(invoice);
+      setInvoiceNumber("");
+      setFile(null);
+      const left = toMinor(order.remaining) - toMinor(invoice.amount);
+      setValue(left > 0n ? fromMinor(left) : "");
       onIssued();
     }
   };
 
   return (
-    <Card title={`Invoice order ${order.reference}`} testId="invoice-form" actions={<button type="button" className="link-button" onClick={onClose}>Close</button>}>
+    <Card title={t("issueInvoice.title", { reference: order.reference })} testId="invoice-form" actions={<button type="button" className="link-button" onClick={onClose}>{t("action.close")}</button>}>
       <p>
-        Buyer {order.buyerName}. Remaining to invoice on this order: <Money amount={order.remaining} />.
+        {t("issueInvoice.buyer", { buyer: order.buyerName })} <Money amount={order.remaining} />
       </p>
       <form onSubmit={submit} noValidate className="form-grid">
-        <Field id="inv-number" label="Invoice number" error={problems.invoiceNumber}>
+        <Field id="inv-number" label={t("field.invoiceNumber")} error={problems.invoiceNumber}>
           <input {...fieldProps("inv-number", problems.invoiceNumber)} data-testid="invoice-number" value={invoiceNumber} onChange={(e) => setInvoiceNumber(e.target.value)} />
         </Field>
-        <Field id="inv-amount" label="Amount (TDT)" error={problems.amount} hint="For example 400000.00">
+        <Field id="inv-amount" label={t("field.amountTdt")} error={problems.amount} hint={t("hint.amount")}>
           <input {...fieldProps("inv-amount", problems.amount)} data-testid="invoice-amount" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
         </Field>
-        <Field id="inv-due" label="Due date" error={problems.dueDate}>
+        <Field id="inv-due" label={t("field.dueDate")} error={problems.dueDate}>
           <input {...fieldProps("inv-due", problems.dueDate)} data-testid="invoice-due" type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
         </Field>
-        <Field id="inv-doc" label="Invoice document" error={problems.document} hint="Hashed (SHA-256) in your browser, then uploaded; at most 10 MiB.">
-          <input {...fieldProps("inv-doc", problems.document)} data-testid="invoice-document" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <Field id="inv-doc" label={t("field.invoiceDocument")} error={problems.document} hint={t("hint.document")}>
+          <input key={issued?.id ?? "new"} {...fieldProps("inv-doc", problems.document)} data-testid="invoice-document" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         </Field>
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={action.pending} data-testid="invoice-submit">Issue invoice</button>
+          <button type="submit" className="primary" disabled={action.pending} data-testid="invoice-submit">{t("issueInvoice.submit")}</button>
         </div>
       </form>
       <ActionStatus state={action.state} testId="invoice-status" />
       {issued && (
         <p className="muted">
-          Document hash <ShortHash value={issued.documentHash} label="document hash" />
-          {issued.txHash && <> · transaction <ShortHash value={issued.txHash} label="transaction hash" /></>}
+          {t("hash.documentHash")} <ShortHash value={issued.documentHash} label={t("hash.documentHash")} />
+          {issued.txHash && <> · {t("hash.transaction")} <ShortHash value={issued.txHash} label={t("hash.transaction")} /></>}
         </p>
       )}
     </Card>

@@ -9,11 +9,13 @@ import { documentProblem, hashAndUpload } from "../../lib/documents";
 import { amount, futureDate, hasProblems, required, type Problems } from "../../lib/validate";
 import { ActionStatus, Card, Field, fieldProps, Loadable } from "../../components/ui";
 import { CeilingSummary } from "../../components/CeilingSummary";
+import { t as translate, useTranslation } from "../../i18n";
 
 type Key = "order" | "invoiceNumber" | "amount" | "dueDate" | "document" | "bank" | "financingAmount";
 
 /** Invoice an accepted order and ask a bank to finance it, in one ledger transaction. */
 export function OneStop() {
+  const { t } = useTranslation();
   const { orgs, me } = useSession();
   const orders = useResource(() => listOrders({ status: "accepted" }), []);
   const banks = orgs.filter((o) => o.kind === "bank" && o.status === "active");
@@ -42,23 +44,23 @@ export function OneStop() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const found: Problems<Key> = {
-      order: orderId ? undefined : "Choose an order.",
-      invoiceNumber: required(invoiceNumber, "Invoice number"),
-      amount: amount(value, "Invoice amount"),
+      order: orderId ? undefined : t("validate.chooseOrder"),
+      invoiceNumber: required(invoiceNumber, t("field.invoiceNumber")),
+      amount: amount(value, t("field.invoiceAmount")),
       dueDate: futureDate(dueDate),
       document: documentProblem(file) ?? undefined,
-      bank: bankOrgId ? undefined : "Choose a bank.",
-      financingAmount: amount(financingAmount, "Financing amount"),
+      bank: bankOrgId ? undefined : t("validate.chooseBank"),
+      financingAmount: amount(financingAmount, t("field.financingAmount")),
     };
     const max = ceiling.data?.maximum;
     if (!found.financingAmount && max && toMinor(normaliseAmount(financingAmount)!) > toMinor(max)) {
-      found.financingAmount = `The most you can request from this bank is ${formatMoney(max)}.`;
+      found.financingAmount = t("validate.overMaximum", { max: formatMoney(max) });
     }
     setProblems(found);
     if (hasProblems(found)) return;
     const result = await action.run(async () => {
       const documentHash = await hashAndUpload(file!, action.step);
-      action.step("Submitting to the ledger…");
+      action.step(translate("action.submitting"));
       return call(
         api.POST("/api/v1/one-stop", {
           body: {
@@ -72,44 +74,52 @@ export function OneStop() {
           },
         }),
       );
-    }, (r) => `Invoice ${r.invoice.invoiceNumber} (#${r.invoice.id}) issued. The request to finance ${formatMoney(r.financingIntent.amount)} from ${banks.find((b) => b.id === r.financingIntent.bankOrgId)?.name ?? "the bank"} goes out automatically, signed by you, the moment the buyer confirms the invoice.`);
-    if (result) orders.reload();
+    }, (r) => translate("oneStop.done", { number: r.invoice.invoiceNumber, id: r.invoice.id, amount: formatMoney(r.financingIntent.amount), bank: banks.find((b) => b.id === r.financingIntent.bankOrgId)?.name ?? translate("oneStop.theBank") }));
+    if (result) {
+      // The order's remainder is smaller now; start the next one-stop from a clean form.
+      setOrderId("");
+      setInvoiceNumber("");
+      setValue("");
+      setFile(null);
+      setFinancingAmount("");
+      orders.reload();
+    }
   };
 
   return (
-    <Card title="Invoice and request financing in one step" testId="one-stop">
+    <Card title={t("oneStop.title")} testId="one-stop">
       <Loadable loading={orders.loading && !orders.data} error={orders.error}>
         <form onSubmit={submit} noValidate className="form-grid">
-          <Field id="os-order" label="Accepted order" error={problems.order}>
+          <Field id="os-order" label={t("field.acceptedOrder")} error={problems.order}>
             <select {...fieldProps("os-order", problems.order)} data-testid="onestop-order" value={orderId} onChange={(e) => chooseOrder(e.target.value)}>
-              <option value="">Choose an order…</option>
-              {open.map((o) => <option key={o.id} value={o.id}>#{o.id} {o.reference} · {o.buyerName} · {formatMoney(o.remaining)} left</option>)}
+              <option value="">{t("field.chooseOrder")}</option>
+              {open.map((o) => <option key={o.id} value={o.id}>{t("oneStop.orderOption", { id: o.id, reference: o.reference, buyer: o.buyerName, left: formatMoney(o.remaining) })}</option>)}
             </select>
           </Field>
-          <Field id="os-number" label="Invoice number" error={problems.invoiceNumber}>
+          <Field id="os-number" label={t("field.invoiceNumber")} error={problems.invoiceNumber}>
             <input {...fieldProps("os-number", problems.invoiceNumber)} data-testid="onestop-number" value={invoiceNumber} onChange={(e) => setInvoiceNumber(e.target.value)} />
           </Field>
-          <Field id="os-amount" label="Invoice amount (TDT)" error={problems.amount}>
+          <Field id="os-amount" label={t("field.invoiceAmountTdt")} error={problems.amount}>
             <input {...fieldProps("os-amount", problems.amount)} data-testid="onestop-amount" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
           </Field>
-          <Field id="os-due" label="Due date" error={problems.dueDate}>
+          <Field id="os-due" label={t("field.dueDate")} error={problems.dueDate}>
             <input {...fieldProps("os-due", problems.dueDate)} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
           </Field>
-          <Field id="os-doc" label="Invoice document" error={problems.document} hint="Hashed (SHA-256) in your browser, then uploaded.">
-            <input {...fieldProps("os-doc", problems.document)} data-testid="onestop-document" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <Field id="os-doc" label={t("field.invoiceDocument")} error={problems.document} hint={t("hint.document")}>
+            <input key={action.state.phase === "success" ? action.state.seq : "new"} {...fieldProps("os-doc", problems.document)} data-testid="onestop-document" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
           </Field>
-          <Field id="os-bank" label="Bank" error={problems.bank}>
+          <Field id="os-bank" label={t("field.bank")} error={problems.bank}>
             <select {...fieldProps("os-bank", problems.bank)} data-testid="onestop-bank" value={bankOrgId} onChange={(e) => setBankOrgId(e.target.value)}>
-              <option value="">Choose a bank…</option>
+              <option value="">{t("field.chooseBank")}</option>
               {banks.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}
             </select>
           </Field>
-          <Field id="os-fin" label="Amount to finance (TDT)" error={problems.financingAmount}>
+          <Field id="os-fin" label={t("field.financeAmountTdt")} error={problems.financingAmount}>
             <input {...fieldProps("os-fin", problems.financingAmount)} data-testid="onestop-financing-amount" inputMode="decimal" value={financingAmount} onChange={(e) => setFinancingAmount(e.target.value)} />
           </Field>
           <div className="span-all"><CeilingSummary ceiling={ceiling} invoiceAmount={invoiceAmount} /></div>
           <div className="form-actions">
-            <button type="submit" className="primary" disabled={action.pending} data-testid="onestop-submit">Issue invoice and request financing</button>
+            <button type="submit" className="primary" disabled={action.pending} data-testid="onestop-submit">{t("oneStop.submit")}</button>
           </div>
         </form>
         <ActionStatus state={action.state} />

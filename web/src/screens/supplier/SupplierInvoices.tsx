@@ -6,9 +6,11 @@ import { useAction, useResource } from "../../lib/hooks";
 import { formatDate } from "../../lib/format";
 import { ActionStatus, Card, Loadable, Money, ShortHash, StatusBadge } from "../../components/ui";
 import { RequestFinancingForm } from "./RequestFinancingForm";
+import { t as translate, useTranslation } from "../../i18n";
 
 /** The supplier's invoices, their payment and financing status, and the way to ask a bank for financing. */
 export function SupplierInvoices({ focus }: { focus?: string }) {
+  const { t } = useTranslation();
   const data = useResource(async () => {
     const [invoices, requests] = await Promise.all([listInvoices(), listFinancing()]);
     return { invoices, requests };
@@ -21,20 +23,20 @@ export function SupplierInvoices({ focus }: { focus?: string }) {
     requests.filter((r) => r.invoiceId === invoice.id).sort((a, b) => Number(b.id) - Number(a.id))[0];
 
   const cancel = async (invoice: Invoice) => {
-    const done = await action.run(() => call(api.POST("/api/v1/invoices/{id}/cancel", { params: { path: { id: invoice.id } } })), `Invoice ${invoice.invoiceNumber} cancelled.`);
+    const done = await action.run(() => call(api.POST("/api/v1/invoices/{id}/cancel", { params: { path: { id: invoice.id } } })), translate("supplierInvoices.cancelled", { number: invoice.invoiceNumber }));
     if (done) data.reload();
   };
 
   return (
     <>
-      <Card title="Invoices" testId="supplier-invoices" actions={<button type="button" className="secondary" onClick={data.reload}>Refresh</button>}>
+      <Card title={t("supplierInvoices.title")} testId="supplier-invoices" actions={<button type="button" className="secondary" onClick={data.reload}>{t("action.refresh")}</button>}>
         <ActionStatus state={action.state} />
         <Loadable loading={data.loading && !data.data} error={data.error} empty={invoices.length === 0}>
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th>Invoice</th><th>Buyer</th><th>Amount</th><th>Outstanding</th><th>Due</th><th>Status</th><th>Document</th><th>Financing</th><th>Actions</th>
+                  <th>{t("col.invoice")}</th><th>{t("col.buyer")}</th><th className="num">{t("col.amount")}</th><th className="num">{t("col.outstanding")}</th><th>{t("col.due")}</th><th>{t("col.status")}</th><th>{t("col.document")}</th><th>{t("col.financing")}</th><th>{t("col.actions")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -43,30 +45,30 @@ export function SupplierInvoices({ focus }: { focus?: string }) {
                   const canFinance = invoice.status === "confirmed" && (!request || ["rejected", "withdrawn"].includes(request.status));
                   return (
                     <tr key={invoice.id} data-testid={`invoice-row-${invoice.id}`} data-number={invoice.invoiceNumber} className={focus === invoice.id ? "focus" : undefined}>
-                      <td>#{invoice.id} · {invoice.invoiceNumber}<br /><small className="muted">order #{invoice.orderId}</small></td>
+                      <td>#{invoice.id} · {invoice.invoiceNumber}<br /><small className="muted">{t("ref.order", { id: invoice.orderId })}</small></td>
                       <td>{invoice.buyerName}</td>
-                      <td><Money amount={invoice.amount} /></td>
-                      <td><Money amount={invoice.outstanding} /></td>
+                      <td className="num"><Money amount={invoice.amount} /></td>
+                      <td className="num"><Money amount={invoice.outstanding} /></td>
                       <td>{formatDate(invoice.dueDate)}</td>
                       <td><StatusBadge status={invoice.status} /></td>
-                      <td><ShortHash value={invoice.documentHash} label="document hash" /></td>
+                      <td><ShortHash value={invoice.documentHash} label={t("hash.documentHash")} /></td>
                       <td data-testid="invoice-financing">
                         {request ? (
                           <>
                             <StatusBadge status={request.status} /> {request.bankName} <Money amount={request.amount} />
-                            <br /><small className="muted">request #{request.id} · {request.path}</small>
+                            <br /><small className="muted">{t("ref.request", { id: request.id })} · {t(`path.${request.path}`)}</small>
                           </>
                         ) : "—"}
                       </td>
                       <td className="actions">
                         {canFinance && (
                           <button type="button" className="primary" onClick={() => setFinancing(invoice)} data-testid="invoice-request-financing">
-                            Request financing
+                            {t("supplierInvoices.requestFinancing")}
                           </button>
                         )}
                         {invoice.status === "issued" && (
                           <button type="button" className="danger" disabled={action.pending} onClick={() => cancel(invoice)} data-testid="invoice-cancel">
-                            Cancel
+                            {t("action.cancel")}
                           </button>
                         )}
                       </td>

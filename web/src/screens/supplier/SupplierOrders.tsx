@@ -6,15 +6,14 @@ import { useAction, useResource } from "../../lib/hooks";
 import { formatDate, toMinor } from "../../lib/format";
 import { ActionStatus, Card, Loadable, Money, StatusBadge } from "../../components/ui";
 import { IssueInvoiceForm } from "./IssueInvoiceForm";
+import { t as translate, useTranslation } from "../../i18n";
 
-const REJECT_REASONS: [number, string][] = [
-  [1, "Cannot supply"],
-  [2, "Price or terms not agreed"],
-  [3, "Other"],
-];
+/** The ledger's order rejection codes; their words are in the catalogue ("orderReject.<code>"). */
+const REJECT_REASONS = [1, 2, 3];
 
 /** Orders the supplier received: accept or reject new ones, invoice accepted ones. */
 export function SupplierOrders() {
+  const { t } = useTranslation();
   const orders = useResource(() => listOrders(), []);
   const action = useAction();
   const [invoicing, setInvoicing] = useState<Order | null>(null);
@@ -29,7 +28,7 @@ export function SupplierOrders() {
             ? api.POST("/api/v1/orders/{id}/reject", { params: path, body: { reasonCode: rejectReason[order.id] ?? 1 } })
             : api.POST("/api/v1/orders/{id}/accept", { params: path }),
         ),
-      `Order ${order.reference} ${verb === "accept" ? "accepted" : "rejected"} on the ledger.`,
+      translate(verb === "accept" ? "supplierOrders.accepted" : "supplierOrders.rejected", { reference: order.reference }),
     );
     if (done) orders.reload();
   };
@@ -37,14 +36,14 @@ export function SupplierOrders() {
   const list = orders.data ?? [];
   return (
     <>
-      <Card title="Orders received" testId="supplier-orders">
+      <Card title={t("supplierOrders.title")} testId="supplier-orders">
         <ActionStatus state={action.state} />
         <Loadable loading={orders.loading && !orders.data} error={orders.error} empty={list.length === 0}>
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th>Order</th><th>Buyer</th><th>Amount</th><th>Remaining</th><th>Due</th><th>Status</th><th>Actions</th>
+                  <th>{t("col.order")}</th><th>{t("col.buyer")}</th><th className="num">{t("col.amount")}</th><th className="num">{t("col.remaining")}</th><th>{t("col.due")}</th><th>{t("col.status")}</th><th>{t("col.actions")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -52,32 +51,32 @@ export function SupplierOrders() {
                   <tr key={order.id} data-testid={`order-row-${order.id}`} data-reference={order.reference}>
                     <td>#{order.id} · {order.reference}</td>
                     <td>{order.buyerName}</td>
-                    <td><Money amount={order.amount} /></td>
-                    <td><Money amount={order.remaining} /></td>
+                    <td className="num"><Money amount={order.amount} /></td>
+                    <td className="num"><Money amount={order.remaining} /></td>
                     <td>{formatDate(order.dueDate)}</td>
                     <td><StatusBadge status={order.status} /></td>
                     <td className="actions">
                       {order.status === "issued" && (
                         <>
                           <button type="button" className="primary" disabled={action.pending} onClick={() => decide(order, "accept")} data-testid="order-accept">
-                            Accept
+                            {t("action.accept")}
                           </button>
-                          <label className="sr-only" htmlFor={`reject-reason-${order.id}`}>Reason for rejecting order {order.reference}</label>
+                          <label className="sr-only" htmlFor={`reject-reason-${order.id}`}>{t("supplierOrders.rejectReasonFor", { reference: order.reference })}</label>
                           <select
                             id={`reject-reason-${order.id}`}
                             value={rejectReason[order.id] ?? 1}
                             onChange={(e) => setRejectReason({ ...rejectReason, [order.id]: Number(e.target.value) })}
                           >
-                            {REJECT_REASONS.map(([code, label]) => <option key={code} value={code}>{label}</option>)}
+                            {REJECT_REASONS.map((code) => <option key={code} value={code}>{t(`orderReject.${code}`)}</option>)}
                           </select>
                           <button type="button" className="danger" disabled={action.pending} onClick={() => decide(order, "reject")} data-testid="order-reject">
-                            Reject
+                            {t("action.reject")}
                           </button>
                         </>
                       )}
                       {order.status === "accepted" && toMinor(order.remaining) > 0n && (
                         <button type="button" className="secondary" onClick={() => setInvoicing(order)} data-testid="order-invoice">
-                          Issue invoice
+                          {t("supplierOrders.issueInvoice")}
                         </button>
                       )}
                     </td>

@@ -1,0 +1,237 @@
+import crypto from "node:crypto";
+import { expect } from "chai";
+import { contractOf } from "../../../scripts/lib/contract";
+import { apiClient } from "../../../scripts/lib/api-client";
+import { startPlatform, type Platform } from "../../../scripts/lib/platform";
+import { sweepRunner } from "../../../server/src/audit/sweeps";
+import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "../lifecycle";
+
+/** Row proofs and sweeps against a Hardhat chain carrying a varied demo: every status the records can take. */
+describe("audit: prove any row, sweeps", function () {
+  this.timeout(240_000);
+  let p: Platform;
+  let c: ReturnType<typeof clients>;
+  let paidInvoice = "";
+  const ids = { order: [] as string[], invoice: [] as string[], financing: [] as string[] };
+
+  before(async () => {
+    p = await startPlatform({ chain: "hardhat" });
+    c = clients(p.credentials);
+    const ft = await fastTrackLifecycle(p.credentials);
+    // Maker-checker, one approval then a rejection by the checker.
+    const mc = await confirmedInvoice(p.credentials, "900000.00", "MC");
+    const req = await c.supplier("POST", "/financing-requests", { invoiceId: mc.invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "700000.00" });
+    expect(req.status).to.equal(201);
+    expect((await c.officer1("POST", `/financing-requests/${req.body.id}/approve`)).status).to.equal(201);
+    expect((await c.officer2("POST", `/financing-requests/${req.body.id}/reject`, { reasonCode: 3 })).status).to.equal(201);
+    // A disputed invoice, a rejected order and an issued order.
+    const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "1000.00", reference: "PO-DSP", dueDate: inDays(30) });
+    await c.supplier("POST", `/orders/${order.body.id}/accept`);
+    const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: "INV-DSP", amount: "600.00", dueDate: inDays(30), documentHash: DOC });
+    expect((await c.buyer("POST", `/invoices/${inv.body.id}/dispute`, { reasonCode: 2, category: "quality", reason: "Scratched" })).status).to.equal(201);
+    const rejected = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "10.00", reference: "PO-REJ", dueDate: inDays(30) });
+    expect((await c.supplier("POST", `/orders/${rejected.body.id}/reject`, { reasonCode: 4 })).status).to.equal(201);
+    await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "20.00", reference: "PO-OPEN", dueDate: inDays(30) });
+    paidInvoice = ft.invoiceId;
+    for (const [type, path] of [["order", "/orders"], ["invoice", "/invoices"], ["financing", "/financing-requests"]] as const) {
+      const list = await c.auditor("GET", `${path}?limit=500`);
+      expect(list.status).to.equal(200);
+      ids[type] = list.body.items.map((r: { id: string }) => r.id);
+    }
+    expect(ids.order.length).to.be.greaterThan(4);
+    expect(ids.financing.length).to.be.greaterThan(1);
+  });
+  after(async () => {
+    await p?.stop();
+  });
+
+  const sweep = async () => {
+    const s = await c.auditor("POST", "/audit/sweeps", {});
+    expect(s.status, JSON.stringify(s.body)).to.equal(201);
+    expect(s.body).to.include({ status: "running", done: false, checked: 0 });
+    await sweepRunner(p.gateway.services).idle();
+    const r = await c.auditor("GET", `/audit/sweeps/${s.body.id}`);
+    expect(r.status).to.equal(200);
+    expect(r.body).to.include({ status: "done", done: true, error: null });
+    return r.body;
+  };
+
+  it("proves every record of the demo: match, no differences, read at the index's head", async () => {
+    const head = Number(p.gateway.services.idb.prepare("SELECT block_number FROM checkpoint").pluck().get());
+    for (const [type, list] of Object.entries(ids)) {
+      for (const id of list) {
+        const r = await c.auditor("GET", `/audit/verify/${type}/${id}`);
+        expect(r.status).to.equal(200);
+        expect(r.body.differences, `${type} ${id}`).to.deep.equal([]);
+        expect(r.body).to.include({ match: true, entityType: type, entityId: id, block: head });
+        expect(r.body.onChain).to.deep.equal(r.body.indexed);
+      }
+    }
+    const inv = await c.auditor("GET", `/audit/verify/invoice/${ids.invoice[0]}`);
+    expect(Object.keys(inv.body.onChain)).to.include.members(["status", "amount", "paid", "outstanding", "buyerOrgId", "supplierOrgId", "financingRequestId", "financed", "invoiceNumber", "documentHash"]);
+    const fr = await c.auditor("GET", `/audit/verify/financing/${ids.financing[0]}`);
+    expect(Object.keys(fr.body.onChain)).to.include.members(["status", "approvals", "repaid", "outstanding", "bankOrgId", "rejection"]);
+  });
+
+  it("reads the chain at ?block=: an invoice proved before its payment shows the payment as the difference", async () => {
+    const history = await c.auditor("GET", `/audit/invoice/${paidInvoice}/history`);
+    const payment = history.body.items.find((e: { eventType: string }) => e.eventType === "InvoicePaymentMade");
+    if (!payment) return void expect.fail("the first invoice has a payment");
+    const r = await c.auditor("GET", `/audit/verify/invoice/${paidInvoice}?block=${payment.blockNumber - 1}`);
+    expect(r.status).to.equal(200);
+    expect(r.body).to.include({ match: false, block: payment.blockNumber - 1 });
+    expect(r.body.differences.map((d: { field: string }) => d.field)).to.include.members(["paid", "outstanding"]);
+    expect(r.body.differences.find((d: { field: string }) => d.field === "paid")).to.deep.include({ onChain: "0.00" });
+  });
+
+  it("keeps /audit/verify/{txHash}/{logIndex}, and answers 404 for rows outside the caller's scope or unknown", async () => {
+    const history = await c.auditor("GET", `/audit/order/${ids.order[0]}/history`);
+    const ev = history.body.items[0];
+    const old = await c.auditor("GET", `/audit/verify/${ev.txHash}/${ev.logIndex}`);
+    expect(old.status).to.equal(200);
+    expect(old.body.match).to.equal(true);
+    const unknown = await c.auditor("GET", "/audit/verify/invoice/999999");
+    expect(unknown.status).to.equal(404);
+    expect(unknown.body.error.code).to.equal("NOT_FOUND");
+    // Bank B's officer was never offered these invoices.
+    const outside = await c.officer3("GET", `/audit/verify/invoice/${ids.invoice[0]}`);
+    expect(outside.status).to.equal(404);
+    const mine = await c.supplier("GET", `/audit/verify/invoice/${ids.invoice[0]}`);
+    expect(mine.status).to.equal(200);
+    expect(mine.body.match).to.equal(true);
+    const bad = await c.auditor("GET", "/audit/verify/invoice/0");
+    expect(bad.status).to.equal(400);
+    expect((await c.supplier("POST", "/audit/sweeps", {})).status).to.equal(403);
+  });
+
+  it("sweeps the whole chain: 0 mismatches, then exactly the rows corrupted in index.db, each with its field", async () => {
+    const total = ids.order.length + ids.invoice.length + ids.financing.length;
+    const clean = await sweep();
+    expect(clean.checked).to.equal(total);
+    expect(clean.mismatchCount).to.equal(0);
+    expect(clean.mismatches).to.deep.equal([]);
+
+    const idb = p.gateway.services.idb;
+    const inv = paidInvoice;
+    const ord = ids.order[ids.order.length - 1];
+    const fr = ids.financing[0];
+    idb.prepare("UPDATE invoices SET paid = '1' WHERE id = ?").run(Number(inv));
+    idb.prepare("UPDATE orders SET status = 'cancelled' WHERE id = ?").run(Number(ord));
+    idb.prepare("UPDATE financing_requests SET bank_org_id = ? WHERE id = ?").run(Number(p.credentials.orgs.bankB), Number(fr));
+
+    const one = await c.auditor("GET", `/audit/verify/invoice/${inv}`);
+    expect(one.status).to.equal(200);
+    expect(one.body.match).to.equal(false);
+    expect(one.body.differences.map((d: { field: string }) => d.field)).to.deep.equal(["paid", "outstanding"]);
+    expect(one.body.differences[0]).to.deep.include({ field: "paid", indexed: "0.01", onChain: "400000.00" });
+
+    const dirty = await sweep();
+    expect(dirty.checked).to.equal(total);
+    expect(dirty.mismatchCount).to.equal(3);
+    const found = dirty.mismatches.map((m: { entityType: string; entityId: string; fields: string[] }) => [m.entityType, m.entityId, m.fields]);
+    expect(found).to.have.deep.members([
+      ["financing", fr, ["bankOrgId"]],
+      ["invoice", inv, ["paid", "outstanding"]],
+      ["order", ord, ["status"]],
+    ]);
+    const ranged = await c.auditor("POST", "/audit/sweeps", { entityType: "order", fromBlock: 10, toBlock: 5 });
+    expect(ranged.status).to.equal(400);
+    expect(ranged.body.error.code).to.equal("VALIDATION_FAILED");
+    expect((await c.auditor("GET", "/audit/sweeps/00000000-0000-4000-8000-000000000000")).status).to.equal(404);
+  });
+
+  describe("scoped audit", () => {
+    it("hides other suppliers' credit limits and trusted buyers from a supplier: history omits them, verify answers 404", async () => {
+      const bank = p.credentials.orgs.bankA;
+      const org = await c.operator("POST", "/orgs", { kind: "supplier", name: `Other Supplier ${Date.now() % 1e6}` });
+      expect(org.status, JSON.stringify(org.body)).to.equal(201);
+      const user = await c.operator("POST", "/users", { orgId: org.body.id, name: `other-${Date.now() % 1e6}`, role: "supplier" });
+      expect(user.status).to.equal(201);
+      const other = apiClient(p.baseUrl, user.body.token);
+
+      const full = await c.auditor("GET", `/audit/policy/${bank}/history`);
+      expect(full.status).to.equal(200);
+      const types = full.body.items.map((e: { eventType: string }) => e.eventType);
+      expect(types).to.include.members(["BankPolicySet", "CreditLimitSet", "TrustedBuyerSet"]);
+      const limit = full.body.items.find((e: { eventType: string }) => e.eventType === "CreditLimitSet");
+
+      const seen = await other("GET", `/audit/policy/${bank}/history`);
+      expect(seen.status).to.equal(200);
+      const otherTypes = [...new Set(seen.body.items.map((e: { eventType: string }) => e.eventType))];
+      expect(otherTypes).to.deep.equal(["BankPolicySet"]);
+      const verify = await other("GET", `/audit/verify/${limit.txHash}/${limit.logIndex}`);
+      expect(verify.status).to.equal(404);
+      expect(verify.body.error.code).to.equal("NOT_FOUND");
+      const events = await other("GET", "/audit/events?eventType=CreditLimitSet");
+      expect(events.status).to.equal(200);
+      expect(events.body.items).to.deep.equal([]);
+      const exported = await other("GET", "/audit/export?format=json&eventType=TrustedBuyerSet");
+      expect(exported.status).to.equal(200);
+      expect(exported.body).to.deep.equal([]);
+
+      // The supplier the limit is about sees its own entry, and the bank's officer sees them all.
+      const own = await c.supplier("GET", `/audit/policy/${bank}/history`);
+      expect(own.body.items.filter((e: { eventType: string }) => e.eventType === "CreditLimitSet").map((e: { args: { supplierOrgId: string } }) => e.args.supplierOrgId)).to.deep.equal([p.credentials.orgs.pearl]);
+      expect(own.body.items.some((e: { eventType: string }) => e.eventType === "TrustedBuyerSet")).to.equal(false);
+      expect((await c.supplier("GET", `/audit/verify/${limit.txHash}/${limit.logIndex}`)).status).to.equal(200);
+      const officer = await c.officer1("GET", `/audit/policy/${bank}/history`);
+      expect(officer.body.items.map((e: { eventType: string }) => e.eventType)).to.include.members(["CreditLimitSet", "TrustedBuyerSet"]);
+    });
+
+    it("puts the treasuries' token Transfer events in the histories they belong to: disbursement, payment, payout", async () => {
+      for (const who of [c.buyer, c.supplier, c.auditor]) {
+        const h = await who("GET", `/audit/invoice/${paidInvoice}/history`);
+        expect(h.status).to.equal(200);
+        const items = h.body.items as { eventType: string; txHash: string; entityType: string }[];
+        const txOf = (t: string) => items.filter((e) => e.eventType === t).map((e) => e.txHash);
+        const transfersIn = (tx: string) => items.filter((e) => e.eventType === "Transfer" && e.entityType === "token" && e.txHash === tx).length;
+        const [disbursed] = txOf("FinancingDisbursed");
+        expect(transfersIn(disbursed)).to.be.greaterThan(0);
+        const payments = txOf("InvoicePaymentMade");
+        expect(payments).to.have.length(2);
+        // The partial payment goes to the bank; the final one to the bank and the remainder to the supplier (payout).
+        expect(transfersIn(payments[0])).to.be.greaterThan(0);
+        expect(transfersIn(payments[1])).to.equal(2);
+        const seqs = items.map((e) => e.txHash);
+        expect(seqs.length).to.equal(new Set(items.map((e) => JSON.stringify(e))).size);
+      }
+    });
+  });
+
+  describe("documents you can check", () => {
+    const check = async (token: string, bytes: Buffer) => {
+      const res = await fetch(`${p.baseUrl}/api/v1/documents/verify`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" },
+        body: bytes,
+      });
+      const body = (await res.json()) as { sha256: string; size: number; anchored: boolean; records: { entityType: string; entityId: string; status: string; txHash: string }[] };
+      expect((await contractOf(p.baseUrl)).check("POST", "/api/v1/documents/verify", res.status, res.headers.get("content-type"), body)).to.deep.equal([]);
+      return { status: res.status, body };
+    };
+
+    it("answers which anchored records carry a file's hash, within the caller's scope", async () => {
+      const file = Buffer.from(`delivery note ${Date.now()}`);
+      const sha = "0x" + crypto.createHash("sha256").update(file).digest("hex");
+      const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "50.00", reference: "PO-DOC", dueDate: inDays(30) });
+      await c.supplier("POST", `/orders/${order.body.id}/accept`);
+      const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `INV-DOC-${Date.now() % 1e6}`, amount: "50.00", dueDate: inDays(30), documentHash: sha });
+      expect(inv.status).to.equal(201);
+
+      const mine = await check(p.credentials.users.supplier.token, file);
+      expect(mine.status).to.equal(200);
+      expect(mine.body).to.include({ sha256: sha, size: file.length, anchored: true });
+      expect(mine.body.records).to.have.length(1);
+      expect(mine.body.records[0]).to.include({ entityType: "invoice", entityId: inv.body.id, status: "issued", txHash: inv.body.txHash });
+      expect((await check(p.credentials.users.buyer.token, file)).body.records.map((r) => r.entityId)).to.deep.equal([inv.body.id]);
+      // Bank B was never offered the invoice: it learns nothing about it.
+      const outside = await check(p.credentials.users.officer3.token, file);
+      expect(outside.body).to.include({ anchored: false });
+      expect(outside.body.records).to.deep.equal([]);
+      const other = await check(p.credentials.users.supplier.token, Buffer.from("not anchored anywhere"));
+      expect(other.body).to.include({ anchored: false });
+      const empty = await fetch(`${p.baseUrl}/api/v1/documents/verify`, { method: "POST", headers: { authorization: `Bearer ${p.credentials.users.supplier.token}`, "content-type": "application/octet-stream" } });
+      expect(empty.status).to.equal(400);
+    });
+  });
+});
