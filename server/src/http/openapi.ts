@@ -93,11 +93,16 @@ export function buildOpenApi(routes: Route[]): Record<string, unknown> {
       responses[status] = { description: extra.description, content: { "application/json": { schema: schemaOf(extra.schema, "output", components) } } };
     }
     // Self-custody: any write answers 202 with a signing request to a caller who holds their own key.
+    // A route whose own success is 202 (a proposal) answers either shape: its body, or a signing request.
     if (r.method !== "get" && !r.rawBody && !r.public) {
-      responses["202"] = {
-        description: "The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature",
-        content: { "application/json": { schema: schemaOf(SigningRequestEnvelope, "output", components) } },
-      };
+      const description =
+        "The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature";
+      const envelope = schemaOf(SigningRequestEnvelope, "output", components);
+      const own = responses["202"] as { description: string; content: { "application/json"?: { schema: unknown } } } | undefined;
+      const ownSchema = own?.content["application/json"]?.schema;
+      responses["202"] = ownSchema
+        ? { description: `${own.description}; or, when ${description[0].toLowerCase()}${description.slice(1)}`, content: { "application/json": { schema: { oneOf: [ownSchema, envelope] } } } }
+        : { description, content: { "application/json": { schema: envelope } } };
     }
     for (const status of errorStatuses(r)) {
       responses[String(status)] = { description: ERROR_DESCRIPTIONS[status as keyof typeof ERROR_DESCRIPTIONS], content: { "application/json": { schema: ERROR_SCHEMA_REF } } };

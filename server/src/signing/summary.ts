@@ -1,5 +1,5 @@
-import { decodeBytes32String } from "ethers";
 import type { Actor } from "../app/actor";
+import { revealer } from "../commitments/service";
 import { CURRENCY } from "../orders/repo";
 import type { Services } from "../services";
 import { formatMinor } from "../shared/money";
@@ -44,7 +44,10 @@ const VERBS: Record<string, string> = {
 export function summarize(s: Services, actor: Actor, { call }: PendingWrite): string {
   const { fn, args } = call;
   const verb = VERBS[fn];
+  // Names, references and numbers reach the chain only as commitments: the plain text is what this gateway keeps.
   const org = (id: unknown) => s.read.getOrganization(String(id))?.name ?? `organisation ${String(id)}`;
+  const reveal = revealer(s.gdb);
+  const plain = (commitment: unknown) => reveal(String(commitment)) ?? String(commitment);
   const id = String(args[0]);
   try {
     if (fn.endsWith("Financing") && fn !== "requestFinancing") {
@@ -66,14 +69,14 @@ export function summarize(s: Services, actor: Actor, { call }: PendingWrite): st
       }
     }
     if (fn === "issueInvoice") {
-      return `${verb} #${id}: ${decodeBytes32String(String(args[1]))}, ${money(args[2])}`;
+      return `${verb} #${id}: ${plain(args[2])}, ${money(args[3])}`;
     }
     if (fn.endsWith("Order") && fn !== "issueOrder") {
       const o = s.read.getOrder(id, actor.scope);
       if (o) return `${verb} #${id} (${o.reference}), ${CURRENCY} ${grouped(o.amount)}, ${o.buyerName} to ${o.supplierName}`;
     }
     if (fn === "issueOrder") {
-      return `${verb} ${org(args[0])}: ${decodeBytes32String(String(args[4]))}, ${money(args[2])}`;
+      return `${verb} ${org(args[0])}: ${plain(args[4])}, ${money(args[2])}`;
     }
     if (fn === "setBankPolicy") {
       const [advance, discount, limit] = args as [number, number, bigint];

@@ -8839,13 +8839,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
+            /** @description Success; or, when the caller holds their own key: sign `signingRequest.typedData` (EIP-712) and POST it to /api/v1/signing-requests/{id}/signature */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SigningRequestEnvelope"];
+                    "application/json": {
+                        proposal: components["schemas"]["PolicyProposal"];
+                        txHash: string;
+                        blockNumber: number;
+                    } | components["schemas"]["SigningRequestEnvelope"];
                 };
             };
             /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
