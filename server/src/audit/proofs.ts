@@ -1,6 +1,6 @@
 import { getAddress, toBeHex, zeroPadValue, type Result } from "ethers";
 import type { Database } from "../db/sqlite";
-import { bytes32Text, prepared } from "../db/stmt";
+import { prepared } from "../db/stmt";
 import { iso } from "../db/page";
 import { ledgerInterface } from "../chain/abi";
 import { RowReader__factory } from "../../../typechain-types/factories/contracts/audit/RowReader__factory";
@@ -70,7 +70,7 @@ export interface RowVerifier {
   more?(id: number, first: Result[]): ViewCall[];
   events: string[];
   /** The row's fields on chain, or null when the ledger has no such record. */
-  onChain(id: number, first: Result[], second: Result[], logs: RecordLog[], ctx: { token: string }): Fields | null;
+  onChain(id: number, first: Result[], second: Result[], logs: RecordLog[], ctx: { token: string; plain: (commitment: string) => string; reveal: (commitment: string) => string | undefined }): Fields | null;
   /** The ids of the rows created in a block range, ascending (from the index). */
   idsIn(db: Database, fromBlock: number, toBlock: number, afterId: number, limit: number): number[];
   /** The first block the index says any of these rows was created in (0 when unknown). */
@@ -115,7 +115,7 @@ const orderVerifier: RowVerifier = {
   },
   views: (id) => [["order", [id]]],
   events: ["OrderIssued"],
-  onChain(_id, [o], _s, logs, { token }) {
+  onChain(_id, [o], _s, logs, { token, plain }) {
     const issued = last(logs, "OrderIssued");
     const s = o[0] as Result;
     if (Number(s.status) === 0 || !issued) return null;
@@ -127,7 +127,7 @@ const orderVerifier: RowVerifier = {
       invoiced: money(s.invoiced),
       remaining: money((s.amount as bigint) - (s.invoiced as bigint)),
       currency: getAddress(issued.args.currency) === getAddress(token) ? CURRENCY : issued.args.currency,
-      reference: bytes32Text(issued.args.orderReference),
+      reference: plain(issued.args.referenceCommitment),
       dueDate: iso(Number(issued.args.dueDate)),
       documentHash: issued.args.documentHash,
     };
@@ -146,7 +146,8 @@ const invoiceVerifier: RowVerifier = {
     return {
       status: i.status, orderId: i.orderId, invoiceNumber: i.invoiceNumber, supplierOrgId: i.supplierOrgId, buyerOrgId: i.buyerOrgId,
       amount: i.amount, paid: i.paid, outstanding: i.outstanding, dueDate: i.dueDate, documentHash: i.documentHash,
-      financingRequestId: i.financingRequestId, financed: i.financed, dispute: i.dispute,
+      financingRequestId: i.financingRequestId, financed: i.financed,
+      dispute: i.dispute ? { reasonCode: i.dispute.reasonCode, reasonHash: i.dispute.reasonHash } : null,
     };
   },
   views: (id) => [["invoice", [id]]],
@@ -155,7 +156,7 @@ const invoiceVerifier: RowVerifier = {
     return fr === 0n ? [] : [["financingRequest", [fr]]];
   },
   events: ["InvoiceIssued", "InvoiceDisputed"],
-  onChain(_id, [i], second, logs) {
+  onChain(_id, [i], second, logs, { plain }) {
     const s = i[0] as Result;
     const issued = last(logs, "InvoiceIssued");
     if (Number(s.status) === 0 || !issued) return null;
@@ -166,7 +167,7 @@ const invoiceVerifier: RowVerifier = {
     return {
       status,
       orderId: String(s.orderId),
-      invoiceNumber: bytes32Text(issued.args.invoiceNumber),
+      invoiceNumber: plain(issued.args.numberCommitment),
       supplierOrgId: String(s.supplierOrgId),
       buyerOrgId: String(s.buyerOrgId),
       amount: money(s.amount),
@@ -176,7 +177,7 @@ const invoiceVerifier: RowVerifier = {
       documentHash: issued.args.documentHash,
       financingRequestId: fr === 0n ? null : String(fr),
       financed: frStatus !== null && FINANCED.has(frStatus),
-      dispute: status === "disputed" && disputed ? { reasonCode: Number(disputed.args.reasonCode), reasonHash: disputed.args.reasonHash } : null,
+      dispute: status === "disputed" && disputed ? { reasonCode: Number(disputed.args.reasonCode), reasonHash: disputed.args.reasonCommitment } : null,
     };
   },
   idsIn: idsByCreationBlock("invoices"),
@@ -198,7 +199,7 @@ const financingVerifier: RowVerifier = {
   views: (id) => [["financingRequest", [id]], ["repaidOf", [id]]],
   more: (_id, [f]) => [["invoice", [(f[0] as Result).invoiceId]]],
   events: ["FinancingDisbursed", "FinancingRejected"],
-  onChain(_id, [f, repaidOf], [inv], logs) {
+  onChain(_id, [f, repaidOf], [inv], logs, { reveal }) {
     const s = f[0] as Result;
     if (Number(s.status) === 0) return null;
     const status = FINANCING_STATUS[Number(s.status)];
@@ -225,7 +226,14 @@ const financingVerifier: RowVerifier = {
       netAmount: disbursed ? money(disbursed.args.netAmount) : null,
       repaid: money(repaidOf.repaid),
       outstanding: money(repaidOf.outstanding),
-      rejection: status === "rejected" ? { reasonCode: rejected ? Number(rejected.args.reasonCode) : 0, officer: rejected ? String(rejected.args.officer).toLowerCase() : "" } : null,
+      rejection:
+        status === "rejected"
+          ? {
+              reasonCode: rejected ? Number(rejected.args.reasonCode) : 0,
+              officer: rejected ? String(rejected.args.officer).toLowerCase() : "",
+              reason: rejected ? (reveal(rejected.args.reasonCommitment) ?? null) : null,
+            }
+          : null,
     };
   },
   idsIn: idsByCreationBlock("financing_requests"),
@@ -261,6 +269,11 @@ export interface ProveContext {
   chain: ChainReader;
   ledger: string;
   token: string;
+  /**
+   * The plain text of a commitment the gateway keeps (references, invoice numbers reach the chain only as commitments);
+   * undefined when it holds no opening, and the row then shows the commitment, as the index does.
+   */
+  reveal?: (commitment: string) => string | undefined;
 }
 
 /** Where the RowReader's code is placed for a call (an address nothing is deployed at). */
@@ -353,7 +366,7 @@ export async function proveBatch(
   return ids.map((id, n) => {
     const row = indexedOf(id);
     const indexed = row ? v.project(row) : null;
-    const onChain = isEmpty(first[n]) ? null : v.onChain(id, first[n], second[n], logs.get(id) ?? [], { token: ctx.token });
+    const onChain = isEmpty(first[n]) ? null : v.onChain(id, first[n], second[n], logs.get(id) ?? [], { token: ctx.token, plain: (c) => ctx.reveal?.(c) ?? c, reveal: (c) => ctx.reveal?.(c) });
     const differences = diffFields(indexed, onChain);
     return { entityType: v.entityType, entityId: String(id), match: differences.length === 0, indexed, onChain, differences, block };
   });

@@ -284,8 +284,9 @@ function privatePolicyHidden(event: AuditEvent, scope: Scope): boolean {
 /**
  * Policy entries about one counterparty (a supplier's credit limit, a trusted buyer) are that counterparty's and the
  * bank's: another party sees the bank's published terms (BankPolicySet) but not them, as `/banks/{id}/policy` shows.
+ * The maker-checker steps (a proposal, its approval or rejection) are the bank's own: others see only the outcome.
  */
-const PRIVATE_POLICY_EVENTS = new Set(["CreditLimitSet", "TrustedBuyerSet"]);
+const PRIVATE_POLICY_EVENTS = new Set(["CreditLimitSet", "TrustedBuyerSet", "PolicyChangeProposed", "PolicyChangeApproved", "PolicyChangeRejected"]);
 
 /** Whether the scope may see one event: the same rule as the record routes, per event. */
 export function eventVisible(db: Database, event: AuditEvent, scope: Scope): boolean {

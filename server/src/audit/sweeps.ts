@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Services } from "../services";
 import type { Actor } from "../app/actor";
 import { AppError, notFound } from "../shared/errors";
+import { revealer } from "../commitments/service";
 import { indexedHead, proveIds, ROW_VERIFIERS, type ProveContext } from "./proofs";
 
 /**
@@ -72,7 +73,7 @@ export interface SweepView {
 }
 
 function proveContext(s: Services): ProveContext {
-  return { db: s.idb, chain: s.provider, ledger: s.ledger.addresses.ledger, token: s.ledger.addresses.token };
+  return { db: s.idb, chain: s.provider, ledger: s.ledger.addresses.ledger, token: s.ledger.addresses.token, reveal: revealer(s.gdb) };
 }
 
 /** The sweep runner of one gateway: at most one sweep runs at a time; the others wait their turn. */

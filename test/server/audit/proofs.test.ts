@@ -143,10 +143,12 @@ describe("audit: prove any row, sweeps", function () {
   describe("scoped audit", () => {
     it("hides other suppliers' credit limits and trusted buyers from a supplier: history omits them, verify answers 404", async () => {
       const bank = p.credentials.orgs.bankA;
-      const org = await c.operator("POST", "/orgs", { kind: "supplier", name: `Other Supplier ${Date.now() % 1e6}` });
+      // The operator onboards the organisation with its first admin; the admin adds the member.
+      const org = await c.operator("POST", "/orgs", { kind: "supplier", name: `Other Supplier ${Date.now() % 1e6}`, admin: { name: `other-admin-${Date.now() % 1e6}` } });
       expect(org.status, JSON.stringify(org.body)).to.equal(201);
-      const user = await c.operator("POST", "/users", { orgId: org.body.id, name: `other-${Date.now() % 1e6}`, role: "supplier" });
-      expect(user.status).to.equal(201);
+      const admin = apiClient(p.baseUrl, org.body.admin.token);
+      const user = await admin("POST", `/orgs/${org.body.id}/members`, { name: `other-${Date.now() % 1e6}`, role: "member" });
+      expect(user.status, JSON.stringify(user.body)).to.equal(201);
       const other = apiClient(p.baseUrl, user.body.token);
 
       const full = await c.auditor("GET", `/audit/policy/${bank}/history`);
