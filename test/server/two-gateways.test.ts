@@ -42,13 +42,17 @@ describe("a bank's own gateway on the shared chain", function () {
     const officers: { wallet: HDNodeWallet; token: string; api: ReturnType<typeof apiClient> }[] = [];
     for (const [i, w] of keys.entries()) {
       const name = `bankb-officer${i + 1}-${Date.now() % 1e6}`;
-      const made = await c.operator("POST", "/users", { orgId: creds.orgs.bankB, name, role: "officer", address: w.address });
+      // Bank B's admin proposes the officer, officer3 (its second governor) approves; the operator adds no members.
+      const made = await apiClient(p.baseUrl, creds.users.adminB.token)("POST", `/orgs/${creds.orgs.bankB}/members`, { name, role: "officer", address: w.address });
       expect(made.status, JSON.stringify(made.body)).to.equal(201);
+      const approved = await apiClient(p.baseUrl, creds.users.officer3.token)("POST", `/orgs/${creds.orgs.bankB}/members/${made.body.proposal.id}/approve`);
+      expect(approved.status, JSON.stringify(approved.body)).to.equal(201);
       const enrolled = await enrolSelfCustodied(bankGateway.services, { orgId: creds.orgs.bankB, name, role: "officer", address: w.address });
       officers.push({ wallet: w, token: enrolled.token, api: apiClient(bankGateway.url, enrolled.token) });
     }
-    // Bank B's gateway holds no private key at all, and no one but Bank B's officers.
-    expect(bankGateway.services.vault.custodialAddresses()).to.deep.equal([]);
+    // Bank B's gateway holds no one's private key, and no one but Bank B's officers.
+    // Its one key is the keeper's own role-less account (it marks invoices overdue), no person's and no treasury's.
+    expect(bankGateway.services.vault.custodialAddresses()).to.deep.equal([bankGateway.keeper.address]);
     const people = bankGateway.services.gdb.prepare("SELECT org_id AS orgId, role FROM users").all();
     expect(people).to.deep.equal([{ orgId: creds.orgs.bankB, role: "officer" }, { orgId: creds.orgs.bankB, role: "officer" }]);
     const intruder = await enrolSelfCustodied(bankGateway.services, { orgId: creds.orgs.bankB, name: "intruder", role: "officer", address: Wallet.createRandom().address }).catch((e: Error & { code?: string }) => e);
@@ -68,7 +72,7 @@ describe("a bank's own gateway on the shared chain", function () {
       const r = await drive({ url: bankGateway.url, token: o.token, wallet: o.wallet, method: "POST", path: `/financing-requests/${id}/${action}`, log: (l) => lines.push(l) });
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
       expect((r.body as { status: string }).status).to.equal(status);
-      expect(lines[0]).to.match(new RegExp(`^Summary: +${action[0].toUpperCase()}${action.slice(1)} financing request #${id}, TDT 700,000.00, Pearl River Parts, Bank B$`));
+      expect(lines[0], lines[0]).to.match(new RegExp(`^Summary: +${action[0].toUpperCase()}${action.slice(1)} financing request #${id}, TDT 700,000.00, Pearl River Parts, Bank B$`));
       return r.body as { blockNumber: number };
     };
     await step(officers[0], "approve", "requested");

@@ -21,8 +21,13 @@ describe("self-custody: writes through signing requests", function () {
   /** A Bank B officer whose key only the test holds. */
   const officer = async (name: string) => {
     const wallet = Wallet.createRandom();
-    const r = await c.operator("POST", "/users", { orgId: p.credentials.orgs.bankB, name: `${name}-${Date.now() % 1e6}`, role: "officer", address: wallet.address });
+    // Bank B's admin proposes the officer and officer3, the bank's second governor, approves (the operator adds no members).
+    const bankB = p.credentials.orgs.bankB;
+    const r = await apiClient(p.baseUrl, p.credentials.users.adminB.token)("POST", `/orgs/${bankB}/members`, { name: `${name}-${Date.now() % 1e6}`, role: "officer", address: wallet.address });
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
+    const approved = await apiClient(p.baseUrl, p.credentials.users.officer3.token)("POST", `/orgs/${bankB}/members/${r.body.proposal.id}/approve`);
+    expect(approved.status, JSON.stringify(approved.body)).to.equal(201);
+    expect(approved.body.proposal).to.include({ status: "approved" });
     return { wallet, address: wallet.address, api: apiClient(p.baseUrl, r.body.token), token: r.body.token as string };
   };
   let o1: Awaited<ReturnType<typeof officer>>;
