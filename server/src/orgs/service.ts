@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { getAddress, MaxUint256 } from "ethers";
-import { hashToken, newToken } from "../http/auth";
+import { hashToken, newToken } from "../shared/secrets";
 import { INITIAL_TOKEN_DAYS, issueToken } from "../tokens/service";
 import { AppError } from "../shared/errors";
 import type { IdempotencyStep } from "../chain/ledger-client";
