@@ -390,9 +390,16 @@ export async function schemaFuzzDrill(p: Platform, opts: { requests: number; see
     let status = 0;
     let text = "";
     try {
-      const res = await fetch(`${p.baseUrl}/api/v1${r.path}${qs ? `?${qs}` : ""}`, { method: r.op.method, headers, body });
+      const ctl = new AbortController();
+      const res = await fetch(`${p.baseUrl}/api/v1${r.path}${qs ? `?${qs}` : ""}`, { method: r.op.method, headers, body, signal: ctl.signal });
       status = res.status;
-      text = (await res.text()).slice(0, 240);
+      if ((res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+        // A live stream never ends by itself: its status and headers are the answer; close it.
+        ctl.abort();
+        text = "(event stream)";
+      } else {
+        text = (await res.text()).slice(0, 240);
+      }
     } catch (err) {
       text = String(err);
     }

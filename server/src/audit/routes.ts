@@ -88,7 +88,8 @@ export const auditRoutes = [
     roles: ["auditor", "operator"],
     body: SweepRequest,
     response: SweepRecord,
-    errors: [],
+    // 422 SWEEP_RANGE_EMPTY: the range holds no block the index has (fromBlock after toBlock or after the head).
+    errors: [422],
     handler: async (ctx) => startSweep(ctx.services, ctx.actor, ctx.body),
   }),
   route({

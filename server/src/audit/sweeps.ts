@@ -175,7 +175,7 @@ export function startSweep(s: Services, actor: Actor, req: { entityType?: string
   }
   const fromBlock = req.fromBlock ?? 0;
   const toBlock = Math.min(req.toBlock ?? head, head);
-  if (fromBlock > toBlock) throw new AppError("invalid", "VALIDATION_FAILED", `fromBlock ${fromBlock} is after toBlock ${toBlock} (the index is at block ${head}).`);
+  if (fromBlock > toBlock) throw new AppError("unprocessable", "SWEEP_RANGE_EMPTY", `fromBlock ${fromBlock} is after toBlock ${toBlock} (the index is at block ${head}).`);
   const id = crypto.randomUUID();
   const now = new Date().toISOString();
   s.gdb

@@ -12,14 +12,8 @@ export const SESSION_COOKIE = "trellis_session";
 /** The header a cookie-authenticated write must carry, holding the session's CSRF token. */
 export const CSRF_HEADER = "x-csrf-token";
 
-/** Tokens and session ids are random 32-byte secrets; only their SHA-256 is stored. */
-export function hashToken(token: string): string {
-  return crypto.createHash("sha256").update(token).digest("hex");
-}
-
-export function newToken(): string {
-  return `trl_${crypto.randomBytes(32).toString("base64url")}`;
-}
+import { hashToken } from "../shared/secrets";
+export { hashToken, newToken } from "../shared/secrets";
 
 /** What a request presents to prove who it is, before anything is looked up. */
 export type Presented = { kind: "bearer"; token: string } | { kind: "cookie"; value: string } | { kind: "none" } | { kind: "malformed"; reason: string };

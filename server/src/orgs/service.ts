@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { getAddress } from "ethers";
 import { commit } from "../commitments/service";
-import { hashToken, newToken } from "../http/auth";
+import { hashToken, newToken } from "../shared/secrets";
 import { INITIAL_TOKEN_DAYS, issueToken } from "../tokens/service";
 import type { Organisation } from "./repo";
 import { AppError, forbidden } from "../shared/errors";

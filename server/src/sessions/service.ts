@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { promisify } from "node:util";
 import { authenticator } from "otplib";
-import { hashToken } from "../http/auth";
+import { hashToken } from "../shared/secrets";
 import { actorOf, type Actor, type AuthUser } from "../app/actor";
 import { whoAmI } from "../orgs/service";
 import type { Services } from "../services";

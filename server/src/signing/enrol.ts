@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { getAddress } from "ethers";
-import { hashToken, newToken } from "../http/auth";
+import { hashToken, newToken } from "../shared/secrets";
 import type { Services } from "../services";
 import { AppError } from "../shared/errors";
 import { INITIAL_TOKEN_DAYS, issueToken } from "../tokens/service";

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { hashToken, newToken } from "../http/auth";
+import { hashToken, newToken } from "../shared/secrets";
 import { notFound } from "../shared/errors";
 import type { GatewayDb } from "../store/gateway-db";
 import type { Actor, AuthUser } from "../app/actor";

@@ -135,8 +135,8 @@ describe("audit: prove any row, sweeps", function () {
       ["order", ord, ["status"]],
     ]);
     const ranged = await c.auditor("POST", "/audit/sweeps", { entityType: "order", fromBlock: 10, toBlock: 5 });
-    expect(ranged.status).to.equal(400);
-    expect(ranged.body.error.code).to.equal("VALIDATION_FAILED");
+    expect(ranged.status).to.equal(422);
+    expect(ranged.body.error.code).to.equal("SWEEP_RANGE_EMPTY");
     expect((await c.auditor("GET", "/audit/sweeps/00000000-0000-4000-8000-000000000000")).status).to.equal(404);
   });
 

@@ -603,8 +603,10 @@ describe("Indexer", function () {
 
       expect(entityHistory(db, "invoice", fastInvoice, borealis)).to.equal(undefined);
       expect(entityHistory(db, "invoice", fastInvoice, bankA)!.map((e) => e.eventType)).to.deep.equal([
+        // The treasuries' token Transfers of the disbursement and of each payment's split belong to the history too.
         "OrderIssued", "OrderAccepted", "InvoiceIssued", "InvoiceConfirmed", "FinancingRequested", "FinancingApproved",
-        "FinancingDisbursed", "InvoicePaymentMade", "FinancingRepaymentReceived", "InvoicePaymentMade", "FinancingRepaymentReceived",
+        "Transfer", "FinancingDisbursed", "Transfer", "InvoicePaymentMade", "FinancingRepaymentReceived",
+        "Transfer", "Transfer", "InvoicePaymentMade", "FinancingRepaymentReceived",
       ]);
       const events = listEvents(db, { limit: 500 }, borealis).items;
       expect(events.length).to.be.greaterThan(0);

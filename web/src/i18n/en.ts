@@ -31,6 +31,8 @@ const en = {
   },
   role: { supplier: "Supplier", buyer: "Buyer", officer: "Credit officer", auditor: "Auditor", operator: "Operator" },
   status: {
+    done: "Done",
+    running: "Running",
     issued: "Issued",
     accepted: "Accepted",
     rejected: "Rejected",

@@ -35,6 +35,8 @@ const zhCN: Catalogue<typeof en> = {
   },
   role: { supplier: "供应商", buyer: "采购方", officer: "信贷专员", auditor: "审计员", operator: "平台运营方" },
   status: {
+    done: "已完成",
+    running: "进行中",
     issued: "已开具",
     accepted: "已接受",
     rejected: "已拒绝",
