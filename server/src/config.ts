@@ -13,6 +13,8 @@ const ConfigSchema = z
     rpcUrl: z.url({ message: "must be an http(s) URL such as http://127.0.0.1:8545" }).optional(),
     /** A deployment to join instead of deploying (a bank's own gateway on the shared chain): its deployment.json. */
     deploymentFile: z.string().optional(),
+    /** The consortium directory a joined gateway imports (default: directory.json beside the deployment file). */
+    directoryFile: z.string().optional(),
     relayerKeys: z.array(z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 32-byte hex private key")).min(1),
     relayers: z.coerce.number().int().min(1).max(32),
     seedDemo: z.boolean(),
@@ -87,7 +89,7 @@ export function parseArgs(argv: string[]): Flags {
 
 export class ConfigError extends Error {}
 
-const KNOWN_FLAGS = ["data-dir", "port", "host", "chain-port", "rpc-url", "deployment", "relayers", "no-seed", "log-level", "help", "webhook-allow-private", "webhook-retry-hours", "smtp-url", "smtp-from"];
+const KNOWN_FLAGS = ["data-dir", "port", "host", "chain-port", "rpc-url", "deployment", "directory", "relayers", "no-seed", "log-level", "help", "webhook-allow-private", "webhook-retry-hours", "smtp-url", "smtp-from"];
 
 /** Builds the configuration from flags (which win) and environment variables, failing with a readable sentence. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config {
@@ -108,6 +110,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     chainPort: pick("chain-port", "TRELLIS_CHAIN_PORT") ?? "8545",
     rpcUrl: pick("rpc-url", "TRELLIS_RPC_URL") || undefined,
     deploymentFile: pick("deployment", "TRELLIS_DEPLOYMENT") ? path.resolve(pick("deployment", "TRELLIS_DEPLOYMENT")!) : undefined,
+    directoryFile: pick("directory", "TRELLIS_DIRECTORY") ? path.resolve(pick("directory", "TRELLIS_DIRECTORY")!) : undefined,
     relayerKeys,
     relayers: pick("relayers", "TRELLIS_RELAYERS") ?? String(Math.min(8, relayerKeys.length - 1 || 1)),
     seedDemo: !(flags["no-seed"] === true || env.TRELLIS_SEED === "0"),

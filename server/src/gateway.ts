@@ -1,3 +1,4 @@
+import { DIRECTORY_FILE, importDirectory, writeDirectory } from "./disclosures/directory";
 import type { Server } from "node:http";
 import fs from "node:fs";
 import { revealer } from "./commitments/service";
@@ -241,6 +242,20 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     credentials = undefined;
   }
 
+  // The consortium directory (organisations' names, which the chain holds only as commitments): the onboarding
+  // gateway writes it; a member's own gateway imports it and re-imports when the file changes.
+  let directoryFile: string | undefined;
+  if (getMeta(gdb, "joined")) {
+    directoryFile = config.directoryFile ?? path.join(path.dirname(getMeta(gdb, "joined")!), DIRECTORY_FILE);
+    const load = () => {
+      if (fs.existsSync(directoryFile!)) importDirectory(services, directoryFile!, logger).catch((err) => logger.warn({ err, file: directoryFile }, "consortium directory not imported"));
+    };
+    load();
+    fs.watchFile(directoryFile, { interval: 1000 }, load);
+  } else {
+    writeDirectory(services);
+  }
+
   // The keeper starts once the demo world exists, so its first round sees it.
   keeper.start();
 
@@ -257,6 +272,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
           server.close(() => r());
           server.closeAllConnections?.();
         });
+        if (directoryFile) fs.unwatchFile(directoryFile);
         await sweeps.stop();
         await keeper.stop();
         await chain.stop();

@@ -14,6 +14,9 @@ export function clients(creds: DemoCredentials) {
     officer1: apiClient(creds.baseUrl, u.officer1.token),
     officer2: apiClient(creds.baseUrl, u.officer2.token),
     officer3: apiClient(creds.baseUrl, u.officer3.token),
+    officer4: apiClient(creds.baseUrl, u.officer4.token),
+    adminA: apiClient(creds.baseUrl, u.adminA.token),
+    adminB: apiClient(creds.baseUrl, u.adminB.token),
     auditor: apiClient(creds.baseUrl, u.auditor.token),
   };
 }

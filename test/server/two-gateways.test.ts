@@ -65,6 +65,26 @@ describe("a bank's own gateway on the shared chain", function () {
     expect(req.status, JSON.stringify(req.body)).to.equal(201);
     const id = req.body.id as string;
     await bankGateway.services.indexer.waitFor(req.body.blockNumber);
+    // Bank B's gateway knows the organisations' names from the consortium directory (checked against the ledger's
+    // commitments), but not the invoice's number: the chain holds only its commitment, and the salt is the supplier's.
+    const before = await officers[0].api("GET", `/invoices/${invoiceId}`);
+    expect(before.body.supplierName).to.equal("Pearl River Parts");
+    expect(before.body.invoiceNumber).to.match(/^0x[0-9a-f]{64}$/);
+    // The supplier discloses the number to Bank B; Bank B's gateway checks it against the ledger and shows it.
+    const disclosure = await c.supplier("POST", "/disclosures", { entityType: "invoice", entityId: invoiceId, fields: ["invoiceNumber"], audience: creds.orgs.bankB });
+    expect(disclosure.status, JSON.stringify(disclosure.body)).to.equal(201);
+    const forged = { ...disclosure.body, fields: [{ ...disclosure.body.fields[0], value: "INV-FORGED" }] };
+    const refused = await officers[0].api("POST", "/disclosures/verify", forged);
+    expect(refused.status).to.equal(200);
+    expect(refused.body).to.deep.include({ valid: false, imported: false });
+    expect(refused.body.fields).to.deep.equal([{ field: "invoiceNumber", value: "INV-FORGED", valid: false, reason: "hash_mismatch" }]);
+    expect((await officers[0].api("GET", `/invoices/${invoiceId}`)).body.invoiceNumber).to.equal(before.body.invoiceNumber);
+    const checked = await officers[0].api("POST", "/disclosures/verify", disclosure.body);
+    expect(checked.status, JSON.stringify(checked.body)).to.equal(200);
+    expect(checked.body).to.deep.include({ valid: true, imported: true });
+    expect(checked.body.onChain.commitments[0]).to.include({ field: "invoiceNumber", commitment: before.body.invoiceNumber, event: "InvoiceIssued" });
+    const platformInvoice = await c.supplier("GET", `/invoices/${invoiceId}`);
+    expect((await officers[0].api("GET", `/invoices/${invoiceId}`)).body.invoiceNumber).to.equal(platformInvoice.body.invoiceNumber);
 
     // Bank B's officers approve and disburse on Bank B's gateway, each signing the signing requests there.
     const step = async (o: (typeof officers)[number], action: string, status: string) => {

@@ -95,10 +95,15 @@ function admins(people: PersonRow[]): string[] {
   return people.filter((p) => p.is_admin === 1 && p.active === 1).map((p) => p.id);
 }
 
-/** Chooses who takes a case in `orgId`: the least loaded active person with a handling role (null: the admins). */
+/**
+ * Chooses who takes a case in `orgId`: the least loaded active person with a handling role (null: the admins). The
+ * organisation's admins take escalations, so they handle cases only when nobody else with the role can.
+ */
 function chooseAssignee(s: Services, orgId: string, exclude?: string): PersonRow | null {
   const roles = handlingRoles(s.read.getOrganization(orgId)?.kind);
-  const people = s.desk.repo.people(orgId).filter((p) => p.id !== exclude);
+  const all = s.desk.repo.people(orgId).filter((p) => p.id !== exclude);
+  const handlers = all.filter((p) => p.is_admin !== 1 && p.active === 1 && roles.includes(p.role));
+  const people = handlers.length > 0 ? handlers : all;
   const load = s.desk.repo.load(people.map((p) => p.id));
   const pick = pickAssignee(
     people.map((p) => ({ userId: p.id, roles: [p.role], openCases: load.get(p.id)!.open, lastAssignedAt: load.get(p.id)!.lastAssignedAt, active: p.active === 1 })),

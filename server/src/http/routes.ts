@@ -1,5 +1,6 @@
 import { auditRoutes } from "../audit/routes";
 import { disputeRoutes } from "../disputes/routes";
+import { disclosureRoutes } from "../disclosures/routes";
 import { documentRoutes } from "../documents/routes";
 import { eventRoutes } from "../events/routes";
 import { financingRoutes } from "../financing/routes";
@@ -27,6 +28,7 @@ export const allRoutes: Route[] = [
   ...orderRoutes,
   ...invoiceRoutes,
   ...documentRoutes,
+  ...disclosureRoutes,
   ...financingRoutes,
   ...policyRoutes,
   ...auditRoutes,

@@ -77,7 +77,8 @@ export class Indexer {
   private readonly verifyChain: () => Promise<void>;
   private readonly chainId: number;
   private readonly addresses: TrellisAddresses;
-  private readonly fromBlock: number;
+  /** The first block the index covers (the deployment's). */
+  readonly fromBlock: number;
   private readonly keepBlocks: number;
   private readonly pollIntervalMs: number;
   private batchBlocks: number;
@@ -225,6 +226,23 @@ export class Indexer {
       caughtUp: this.synced && indexed >= head,
       lagBlocks: Math.max(0, head - indexed),
     };
+  }
+
+  /**
+   * Shows the plain value of a commitment this gateway has just learned (a verified disclosure) in the rows already
+   * projected with only the commitment; later events reveal it through `reveal` as usual. Returns the rows changed.
+   */
+  applyOpening(commitment: string, value: string): number {
+    const c = commitment.toLowerCase();
+    const updates = [
+      "UPDATE organizations SET name = @value WHERE lower(name_commitment) = @c",
+      "UPDATE orders SET reference = @value WHERE lower(reference_commitment) = @c",
+      "UPDATE orders SET reject_reason = @value WHERE lower(reject_reason_commitment) = @c",
+      "UPDATE invoices SET invoice_number = @value WHERE lower(number_commitment) = @c",
+      "UPDATE invoices SET dispute_reason = @value WHERE lower(dispute_reason_hash) = @c",
+      "UPDATE financing_requests SET reject_reason = @value WHERE lower(reject_reason_hash) = @c",
+    ];
+    return this.db.transaction(() => updates.reduce((n, sql) => n + this.db.prepare(sql).run({ value, c }).changes, 0))();
   }
 
   /** The last indexed block (fromBlock - 1 before anything is indexed). */

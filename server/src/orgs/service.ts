@@ -1,3 +1,4 @@
+import { writeDirectory } from "../disclosures/directory";
 import crypto from "node:crypto";
 import { getAddress } from "ethers";
 import { commit } from "../commitments/service";
@@ -55,6 +56,8 @@ export async function createOrganization(
   }
   await s.indexer.waitFor(last.blockNumber);
   const admin = insertUser(s, { orgId, name: input.admin.name, role: ROLE_FOR_KIND[input.kind], address: adminAddress, chainRole: "admin" });
+  // Member gateways learn the new name from the consortium directory.
+  writeDirectory(s);
   return { orgId, blockNumber: last.blockNumber, txHash: reg.hash, admin };
 }
 

@@ -1,3 +1,4 @@
+import { DISCLOSURES_MIGRATION } from "../disclosures/repo";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -185,6 +186,8 @@ const MIGRATIONS: string[] = [
    );`,
   // Row-proof sweeps and their mismatches (audit/sweeps.ts).
   SWEEPS_MIGRATION,
+  // Selective disclosures made by this gateway's people (disclosures/repo.ts).
+  DISCLOSURES_MIGRATION,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "chai";
-import { encodeBytes32String, Wallet } from "ethers";
+import { id, Wallet } from "ethers";
 import { apiClient } from "../../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
 import { freePort, killGroup, startProcess } from "../../../scripts/lib/processes";
@@ -26,9 +26,13 @@ describe("request batching (executeBatch)", function () {
     await p?.stop();
   });
 
-  /** A new buyer user of Acme (its own custodial key), through the operator API. */
-  async function newUser(name: string, orgId = p.credentials.orgs.acme, role = "buyer") {
-    const r = await apiClient(p.baseUrl, p.credentials.users.operator.token)("POST", "/users", { orgId, name, role });
+  /**
+   * A new member of Acme (or Pearl) with its own custodial key, added by that organisation's admin (the demo buyer or
+   * supplier); outside banks an admin's addition takes effect without a second approval.
+   */
+  async function newUser(name: string, org: "acme" | "pearl" = "acme") {
+    const admin = org === "acme" ? p.credentials.users.buyer : p.credentials.users.supplier;
+    const r = await apiClient(p.baseUrl, admin.token)("POST", `/orgs/${p.credentials.orgs[org]}/members`, { name, role: "member" });
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     return { token: r.body.token as string, address: r.body.user.address as string };
   }
@@ -51,7 +55,7 @@ describe("request batching (executeBatch)", function () {
   }
 
   const issueOrder = (ref: string) =>
-    ledgerInterface.encodeFunctionData("issueOrder", [p.credentials.orgs.pearl, p.gateway.services.ledger.addresses.token, 1000n, Math.floor(Date.now() / 1000) + 30 * 86_400, encodeBytes32String(ref), "0x" + "00".repeat(32)]);
+    ledgerInterface.encodeFunctionData("issueOrder", [p.credentials.orgs.pearl, p.gateway.services.ledger.addresses.token, 1000n, Math.floor(Date.now() / 1000) + 30 * 86_400, id(ref), "0x" + "00".repeat(32)]);
 
   it("answers each request of one batch by its own event: one reverts, one is invalid, the others succeed, nonces advance as they should", async () => {
     const { ledger } = p.gateway.services;
@@ -94,8 +98,8 @@ describe("request batching (executeBatch)", function () {
     const order = await buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "10.00", reference: "PO-BATCH-RACE", dueDate: inDays(30) });
     expect(order.status).to.equal(201);
     // Two supplier users of Pearl accept the same order at once; a third write keeps a transaction in flight.
-    const s1 = await newUser("pearl-accepter-1", p.credentials.orgs.pearl, "supplier");
-    const s2 = await newUser("pearl-accepter-2", p.credentials.orgs.pearl, "supplier");
+    const s1 = await newUser("pearl-accepter-1", "pearl");
+    const s2 = await newUser("pearl-accepter-2", "pearl");
     const others = await Promise.all([0, 1, 2].map((i) => newUser(`batch-other-${i}`)));
     const { batcher, provider } = p.gateway.services.ledger;
     const before = { ...batcher.stats };
@@ -171,13 +175,13 @@ describe("request batching: a crash mid-batch", function () {
     let proc = await startProcess(args);
     const creds = JSON.parse(fs.readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8"));
     const baseUrl = `http://127.0.0.1:${port}`;
-    const op = apiClient(baseUrl, creds.users.operator.token);
+    const acmeAdmin = apiClient(baseUrl, creds.users.buyer.token);
     const USERS = 12;
     const EACH = 6;
     const users: { token: string }[] = [];
     for (let u = 0; u < USERS; u++) {
-      const r = await op("POST", "/users", { orgId: creds.orgs.acme, name: `kill-buyer-${u}`, role: "buyer" });
-      expect(r.status).to.equal(201);
+      const r = await acmeAdmin("POST", `/orgs/${creds.orgs.acme}/members`, { name: `kill-buyer-${u}`, role: "member" });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
       users.push(r.body);
     }
     const bodyOf = (u: number, i: number) => ({ supplierOrgId: creds.orgs.pearl, amount: `${1 + i}.00`, reference: `BK-${u}-${i}`, dueDate: inDays(30) });

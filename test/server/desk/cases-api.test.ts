@@ -99,10 +99,10 @@ describe("service desk over the API (real chain)", function () {
       expect(again.caseActions.filter((a) => a.caseId === caseId)).to.have.length(0);
       const escalated = await officer("GET", `/cases/${caseId}`);
       expect(escalated.body).to.include({ escalated: true, responseClock: "running" });
-      // Bank A's first user (officer1) is its admin and is told.
-      const admin = await c.officer1("GET", "/notifications?unread=true");
+      // Bank A's admin is told.
+      const admin = await c.adminA("GET", "/notifications?unread=true");
       expect(admin.body.items.some((n: { kind: string; subject: { id: string } | null }) => n.kind === "case_escalated" && n.subject?.id === caseId)).to.equal(true);
-      const counts = await c.officer1("GET", "/notifications/unread-count");
+      const counts = await c.adminA("GET", "/notifications/unread-count");
       expect(counts.body.byKind.case_escalated).to.be.greaterThanOrEqual(1);
 
       p.gateway.services.desk.clock.advance(24 * HOUR);

@@ -17,7 +17,15 @@ import { entityHistory, iterateEvents, listEvents, verifyEvent } from "../../../
 import { serviceAnalytics } from "../../../server/src/analytics/repo";
 import type { Scope } from "../../../server/src/shared/scope";
 import { DomainEventBus, type DomainEvents } from "../../../server/src/shared/domain-events";
-import { DAY, deployNetwork, invoiceOf, label, ORG, requestOf, type Network } from "../../helpers/ledger-fixture";
+import { commitment, DAY, deployNetwork, invoiceOf, label, ORG, requestOf, type Network } from "../../helpers/ledger-fixture";
+
+/**
+ * The names reach the chain only as commitments; the parties' gateway reveals them from its commitments table. Here
+ * the fixture's own openings stand in for that table.
+ */
+const NAMES = ["Acme Motors", "Pearl River Parts", "Bank A", "Bank B", "Borealis Trucks", "Quarry Castings", "Ledger Audit"];
+const OPENINGS = new Map(NAMES.map((name) => [commitment(name).toLowerCase(), name]));
+const reveal = (c: string) => OPENINGS.get(c.toLowerCase());
 
 const operator: Scope = { orgId: "0", role: "operator" };
 const acme: Scope = { orgId: "1", role: "buyer" };
@@ -93,10 +101,12 @@ async function indexerFor(
   provider: RpcProvider = rpc,
   recentHeader?: (n: number) => RpcBlock | undefined,
   events?: DomainEventBus,
+  batchBlocks = 25,
 ): Promise<Indexer> {
   return new Indexer({
     recentHeader,
     events,
+    reveal,
     db,
     provider,
     chainId: 31337,
@@ -106,7 +116,7 @@ async function indexerFor(
       forwarder: await n.contracts.forwarder.getAddress(),
     },
     fromBlock: n.fromBlock,
-    batchBlocks: 25,
+    batchBlocks,
   });
 }
 
@@ -197,10 +207,11 @@ describe("Indexer", function () {
         documentHash: ethers.id("po"),
       });
       expect(chainOrder.invoiced).to.equal(40_000_000n);
-      expect(order.reference).to.match(/^PO-\d+$/);
+      // The fixture's reference has no opening in this index: a gateway that does not hold it shows the commitment.
+      expect(order.reference).to.match(/^0x[0-9a-f]{64}$/);
       expect(Object.keys(order).sort()).to.deep.equal(
         ["id", "status", "buyerOrgId", "buyerName", "supplierOrgId", "supplierName", "amount", "invoiced", "remaining", "currency",
-          "reference", "dueDate", "documentHash", "createdAt", "updatedAt"].sort(),
+          "reference", "rejection", "dueDate", "documentHash", "createdAt", "updatedAt"].sort(),
       );
       expect(order.dueDate).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
 
@@ -220,7 +231,7 @@ describe("Indexer", function () {
         dispute: null,
         dueDate: new Date(Number(inv.dueDate) * 1000).toISOString(),
       });
-      expect(invoice.invoiceNumber).to.match(/^INV-\d+$/);
+      expect(invoice.invoiceNumber).to.match(/^0x[0-9a-f]{64}$/);
       expect(invoice.confirmedAt).to.be.a("string");
 
       const fast = getFinancingRequest(db, String(n.fast.requestId), operator)!;
@@ -255,7 +266,7 @@ describe("Indexer", function () {
       );
 
       const rejected = getFinancingRequest(db, String(n.rejected.requestId), operator)!;
-      expect(rejected).to.deep.include({ status: "rejected", rejection: { reasonCode: 3, officer: n.signers.officerA2.address.toLowerCase() } });
+      expect(rejected).to.deep.include({ status: "rejected", rejection: { reasonCode: 3, reason: null, officer: n.signers.officerA2.address.toLowerCase() } });
 
       const disputed = getInvoice(db, String(n.disputed.invoiceId), operator)!;
       expect(disputed).to.deep.include({ status: "issued", dispute: null, financingRequestId: null, financed: false });
@@ -477,7 +488,8 @@ describe("Indexer", function () {
       const n = await loadFixture(story);
       const { file, db } = tempDb();
       const { events, seen } = recorder(file);
-      const indexer = await indexerFor(n, db, rpc, undefined, events);
+      // The whole story in one range, so invoice 1's payments are committed with its confirmation.
+      const indexer = await indexerFor(n, db, rpc, undefined, events, 10_000);
       await indexer.syncOnce();
       await indexer.waitFor(indexer.indexedBlock());
       const rows = db.prepare("SELECT entity_id, block_number, tx_hash, actor FROM events WHERE event_type = 'InvoiceConfirmed' ORDER BY seq").all() as {
