@@ -22,10 +22,12 @@ const ROOT = path.resolve(__dirname, "..", "..");
  * Starts `npm start`'s script with `args` (or `npm start` itself, `via: "npm"`) as its own process group, so that a
  * kill takes the gateway and its chain together; resolves once it prints READY. On failure the group is killed.
  */
-export async function startProcess(args: string[], opts: { via?: "script" | "npm"; timeoutMs?: number } = {}): Promise<ChildProcess> {
+export async function startProcess(args: string[], opts: { via?: "script" | "npm"; timeoutMs?: number; custody?: "self" | "custodial" } = {}): Promise<ChildProcess> {
   const argv = [...args, "--log-level", "warn"];
   const [cmd, cmdArgs] = opts.via === "npm" ? ["npm", ["start", "--", ...argv]] : [process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/start.ts", ...argv]];
-  const child = spawn(cmd, cmdArgs, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  // The drills and crash tests drive officers' writes in one step: their demo officers are custodial unless asked.
+  const env = { ...process.env, TRELLIS_DEMO_CUSTODY: opts.custody ?? process.env.TRELLIS_DEMO_CUSTODY ?? "custodial" };
+  const child = spawn(cmd, cmdArgs, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env });
   const timeoutMs = opts.timeoutMs ?? 180_000;
   let out = "";
   try {

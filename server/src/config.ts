@@ -18,6 +18,11 @@ const ConfigSchema = z
     relayerKeys: z.array(z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 32-byte hex private key")).min(1),
     relayers: z.coerce.number().int().min(1).max(32),
     seedDemo: z.boolean(),
+    /**
+     * Who holds the demo's bank officers' and treasuries' keys: "self" (their owners: keystores written outside the
+     * data directory, the gateway keeps none) or "custodial" (the gateway's vault; test suites about other things).
+     */
+    demoCustody: z.enum(["self", "custodial"]),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     pollIntervalMs: z.coerce.number().int().min(10).max(60_000),
     reorgDepth: z.coerce.number().int().min(0).max(1000),
@@ -89,7 +94,7 @@ export function parseArgs(argv: string[]): Flags {
 
 export class ConfigError extends Error {}
 
-const KNOWN_FLAGS = ["data-dir", "port", "host", "chain-port", "rpc-url", "deployment", "directory", "relayers", "no-seed", "log-level", "help", "webhook-allow-private", "webhook-retry-hours", "smtp-url", "smtp-from"];
+const KNOWN_FLAGS = ["data-dir", "port", "host", "chain-port", "rpc-url", "deployment", "directory", "relayers", "no-seed", "demo-custody", "log-level", "help", "webhook-allow-private", "webhook-retry-hours", "smtp-url", "smtp-from"];
 
 /** Builds the configuration from flags (which win) and environment variables, failing with a readable sentence. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config {
@@ -114,6 +119,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     relayerKeys,
     relayers: pick("relayers", "TRELLIS_RELAYERS") ?? String(Math.min(8, relayerKeys.length - 1 || 1)),
     seedDemo: !(flags["no-seed"] === true || env.TRELLIS_SEED === "0"),
+    demoCustody: pick("demo-custody", "TRELLIS_DEMO_CUSTODY") ?? "self",
     logLevel: pick("log-level", "TRELLIS_LOG_LEVEL") ?? "info",
     pollIntervalMs: env.TRELLIS_POLL_INTERVAL_MS ?? "200",
     reorgDepth: env.TRELLIS_REORG_DEPTH ?? "0",

@@ -1,4 +1,6 @@
 import crypto from "node:crypto";
+import { encryptKeystoreJson, Wallet } from "ethers";
+import { signedBy } from "./signing/own-key";
 import fs from "node:fs";
 import path from "node:path";
 import type { Services } from "./services";
@@ -11,10 +13,23 @@ import { setPasswordHash } from "./sessions/repo";
 
 type DemoUser = "operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "officer4" | "adminA" | "adminB" | "auditor";
 
+/** A key its owner holds: a Web3 Secret Storage keystore file (outside the data directory) and its passphrase. */
+export interface DemoKey {
+  keystore: string;
+  passphrase: string;
+}
+
 export interface DemoCredentials {
   baseUrl: string;
-  users: Record<DemoUser, { username: string; password: string; token: string; orgId: string; address: string }>;
+  users: Record<DemoUser, { username: string; password: string; token: string; orgId: string; address: string; custody: "self" | "custodial" } & Partial<DemoKey>>;
   orgs: Record<"acme" | "pearl" | "bankA" | "bankB" | "audit", string>;
+  /** Each organisation's treasury; a bank's is self-custodied in the demo (its admin holds the keystore). */
+  treasuries: Record<"acme" | "pearl" | "bankA" | "bankB", { address: string; custody: "self" | "custodial" } & Partial<DemoKey>>;
+}
+
+/** Where the demo writes its owners' keystores: beside the data directory, never in it (`./data` -> `./data-keys`). */
+export function demoKeysDir(dataDir: string): string {
+  return path.join(path.dirname(dataDir), path.basename(dataDir) + "-keys");
 }
 
 const units = (n: number) => BigInt(Math.round(n * 100));
@@ -37,9 +52,26 @@ const asActor = (c: CreatedUser): Actor =>
  */
 export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCredentials> {
   const log = s.logger;
-  log.info("seeding the demo organisations and users");
+  log.info({ custody: s.config.demoCustody }, "seeding the demo organisations and users");
+  // Self-custody (the default): every bank officer, bank admin and bank treasury gets a key made here, used here
+  // only to sign the demo's own setup writes, and written as an encrypted keystore outside the data directory.
+  const selfCustody = s.config.demoCustody === "self";
+  const owners = new Map<string, Wallet>();
+  const own = (name: string): string | undefined => {
+    if (!selfCustody) return undefined;
+    const w = new Wallet("0x" + crypto.randomBytes(32).toString("hex"));
+    owners.set(name, w);
+    return w.address;
+  };
+  /** Runs `work` as `name`: signing its writes with the owner's key when self-custodied. */
+  const as = <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const w = owners.get(name);
+    return w ? signedBy(s, w, work) : work();
+  };
   const onboard = (kind: "core_enterprise" | "supplier" | "bank" | "auditor", name: string, admin: string) =>
-    createOrganization(s, { kind, name, admin: { name: admin } });
+    kind === "bank"
+      ? createOrganization(s, { kind, name, treasury: own(`${admin}:treasury`), admin: { name: admin, address: own(admin) } })
+      : createOrganization(s, { kind, name, admin: { name: admin } });
   const acme = await onboard("core_enterprise", "Acme Motors", "buyer");
   const pearl = await onboard("supplier", "Pearl River Parts", "supplier");
   const bankA = await onboard("bank", "Bank A", "adminA");
@@ -49,9 +81,10 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
   /** The bank's admin adds its first officer alone (the second governor), then proposes the next for that officer. */
   const officers = async (admin: CreatedUser, orgId: string, first: string, second: string) => {
     const a = asActor(admin);
-    const one = (await proposeMember(s, a, undefined, orgId, { name: first, role: "officer" })).body;
-    const two = (await proposeMember(s, a, undefined, orgId, { name: second, role: "officer" })).body;
-    await approveMember(s, asActor(one), undefined, orgId, two.proposal!.id);
+    const [firstAddress, secondAddress] = [own(first), own(second)];
+    const one = (await as(admin.user.name, () => proposeMember(s, a, undefined, orgId, { name: first, role: "officer", address: firstAddress }))).body;
+    const two = (await as(admin.user.name, () => proposeMember(s, a, undefined, orgId, { name: second, role: "officer", address: secondAddress }))).body;
+    await as(first, () => approveMember(s, asActor(one), undefined, orgId, two.proposal!.id));
     two.user.chainRole = "officer";
     return [one, two] as const;
   };
@@ -59,8 +92,8 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
   const [officer3, officer4] = await officers(bankB.admin, bankB.orgId, "officer3", "officer4");
 
   const policy = async (maker: CreatedUser, checker: CreatedUser, bankOrgId: string, input: Parameters<typeof proposePolicy>[4]) => {
-    const { proposal } = await proposePolicy(s, asActor(maker), undefined, bankOrgId, input);
-    await approvePolicy(s, asActor(checker), undefined, bankOrgId, proposal.id);
+    const { proposal } = await as(maker.user.name, () => proposePolicy(s, asActor(maker), undefined, bankOrgId, input));
+    await as(checker.user.name, () => approvePolicy(s, asActor(checker), undefined, bankOrgId, proposal.id));
   };
   await policy(officer1, officer2, bankA.orgId, {
     advanceRateBps: 9000,
@@ -76,22 +109,39 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
     creditLimits: [{ supplierOrgId: pearl.orgId, limit: "2000000.00" }],
   });
 
-  const treasury = (orgId: string) => s.vault.treasuryOf(orgId).address;
-  const mint = (bankOrgId: string, to: string, n: number) => s.ledger.act({ address: treasury(bankOrgId), orgId: bankOrgId }, "token", "mint", [to, units(n)]);
+  const treasury = (orgId: string) => s.vault.treasuryAddressOf(orgId)!;
+  const treasuryOwner: Record<string, string> = { [bankA.orgId]: "adminA:treasury", [bankB.orgId]: "adminB:treasury" };
+  const byTreasury = <T>(orgId: string, work: () => Promise<T>) => as(treasuryOwner[orgId] ?? "", work);
+  const mint = (bankOrgId: string, to: string, n: number) =>
+    byTreasury(bankOrgId, () => s.ledger.act({ address: treasury(bankOrgId), orgId: bankOrgId }, "token", "mint", [to, units(n)]));
   await mint(bankA.orgId, treasury(bankA.orgId), 50_000_000);
   await mint(bankB.orgId, treasury(bankB.orgId), 50_000_000);
   await mint(bankA.orgId, treasury(acme.orgId), 20_000_000);
-  await grantAllowance(s, bankA.orgId, treasury(bankA.orgId), DEMO_ALLOWANCE.bank);
-  await grantAllowance(s, bankB.orgId, treasury(bankB.orgId), DEMO_ALLOWANCE.bank);
+  await byTreasury(bankA.orgId, () => grantAllowance(s, bankA.orgId, treasury(bankA.orgId), DEMO_ALLOWANCE.bank));
+  await byTreasury(bankB.orgId, () => grantAllowance(s, bankB.orgId, treasury(bankB.orgId), DEMO_ALLOWANCE.bank));
   await grantAllowance(s, acme.orgId, treasury(acme.orgId), DEMO_ALLOWANCE.buyer);
   await grantAllowance(s, pearl.orgId, treasury(pearl.orgId), DEMO_ALLOWANCE.supplier);
+
+  // The owners' keystores, each under its own random passphrase (scrypt N = 2^14 so a browser opens it in about a
+  // second), in the keys directory beside the data directory: someone holding the data directory holds none of them.
+  const keysDir = demoKeysDir(s.config.dataDir);
+  const keys = new Map<string, DemoKey>();
+  if (owners.size > 0) fs.mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  for (const [name, w] of owners) {
+    const passphrase = crypto.randomBytes(12).toString("base64url");
+    const keystore = path.join(keysDir, `${name.replace(":", "-")}.json`);
+    fs.writeFileSync(keystore, await encryptKeystoreJson({ address: w.address, privateKey: w.privateKey }, passphrase, { scrypt: { N: 1 << 14 } }), { mode: 0o600 });
+    keys.set(name, { keystore, passphrase });
+  }
+  owners.clear();
 
   const operator = await createUser(s, { orgId: "0", name: "operator", role: "operator" });
   // A fresh random password per demo user and data directory; people sign in with it, machines use the token.
   const out = async (c: CreatedUser) => {
     const password = crypto.randomBytes(12).toString("base64url");
     setPasswordHash(s.gdb, c.user.id, await hashPassword(password));
-    return { username: c.user.name, password, token: c.token, orgId: c.user.orgId, address: c.user.address };
+    const key = keys.get(c.user.name);
+    return { username: c.user.name, password, token: c.token, orgId: c.user.orgId, address: c.user.address, custody: key ? ("self" as const) : ("custodial" as const), ...key };
   };
   const credentials: DemoCredentials = {
     baseUrl,
@@ -108,6 +158,12 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
       auditor: await out(audit.admin),
     },
     orgs: { acme: acme.orgId, pearl: pearl.orgId, bankA: bankA.orgId, bankB: bankB.orgId, audit: audit.orgId },
+    treasuries: {
+      acme: { address: treasury(acme.orgId), custody: "custodial" },
+      pearl: { address: treasury(pearl.orgId), custody: "custodial" },
+      bankA: { address: treasury(bankA.orgId), ...(keys.get("adminA:treasury") ? { custody: "self" as const, ...keys.get("adminA:treasury") } : { custody: "custodial" as const }) },
+      bankB: { address: treasury(bankB.orgId), ...(keys.get("adminB:treasury") ? { custody: "self" as const, ...keys.get("adminB:treasury") } : { custody: "custodial" as const }) },
+    },
   };
   const file = path.join(s.config.dataDir, "demo-credentials.json");
   fs.writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });

@@ -20,6 +20,7 @@ export const CreateOrg = z
     kind: z.enum(Object.keys(ORG_KINDS) as [keyof typeof ORG_KINDS]),
     name: ShortText(120),
     kycHash: Hash.optional().describe("The KYC dossier's hash; one identity, one organisation"),
+    treasury: OwnAddress.describe("The treasury's address when the organisation holds its key (self-custody); omitted, the gateway makes a custodial one"),
     admin: z.object({ name: UserName, address: OwnAddress }).strict().describe("The organisation's first admin"),
   })
   .strict();

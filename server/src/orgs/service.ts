@@ -38,11 +38,12 @@ export const INITIAL_ALLOWANCE = 0n;
  */
 export async function createOrganization(
   s: Services,
-  input: { kind: OrgKindName; name: string; kycHash?: string; admin: { name: string; address?: string } },
+  input: { kind: OrgKindName; name: string; kycHash?: string; treasury?: string; admin: { name: string; address?: string } },
   idem?: IdempotencyStep,
 ): Promise<{ orgId: string; blockNumber: number; txHash: string; admin: CreatedUser }> {
   assertNewUserName(s, input.admin.name);
-  const treasury = s.vault.create("treasury", null);
+  // A treasury address given is held by the organisation (self-custodied); otherwise the gateway's vault makes one.
+  const treasury = input.treasury ? selfCustodiedTreasury(s, input.treasury) : s.vault.create("treasury", null);
   const adminAddress = newAccount(s, input.admin.address, null);
   const kyc = input.kycHash ?? sha256Hex(`kyc:${input.name}`);
   const name = commit(s.gdb, "organization", "name", input.name);
@@ -73,6 +74,15 @@ export function assertNewUserName(s: Services, name: string): void {
 }
 
 /** A new custodial account, or the person's own address (the gateway then holds no key for it). */
+/** Registers a treasury whose key its organisation holds: the gateway stores no key for it. */
+function selfCustodiedTreasury(s: Services, address: string): { address: string } {
+  const known = s.gdb.prepare("SELECT 1 FROM accounts WHERE address = ? COLLATE NOCASE").get(address);
+  if (known) throw new AppError("conflict", "ALREADY_MEMBER", `Account ${address} is already registered.`);
+  const checksummed = getAddress(address.toLowerCase());
+  s.vault.registerSelfCustodied(checksummed, "treasury", null);
+  return { address: checksummed };
+}
+
 export function newAccount(s: Services, address: string | undefined, orgId: string | null): string {
   if (!address) return s.vault.create("user", orgId).address;
   const known = s.gdb.prepare("SELECT 1 FROM accounts WHERE address = ? COLLATE NOCASE").get(address);
@@ -113,7 +123,7 @@ export async function createUser(s: Services, input: { orgId: string; name: stri
 export async function onboardOrganization(
   s: Services,
   idem: IdempotencyStep | undefined,
-  input: { kind: OrgKindName; name: string; kycHash?: string; admin: { name: string; address?: string } },
+  input: { kind: OrgKindName; name: string; kycHash?: string; treasury?: string; admin: { name: string; address?: string } },
 ) {
   const out = await createOrganization(s, input, idem);
   return { ...visible(s.read.getOrganization(out.orgId), "Organisation"), admin: out.admin, txHash: out.txHash, blockNumber: out.blockNumber };

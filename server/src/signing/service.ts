@@ -65,7 +65,8 @@ function createSigningRequest(s: Services, def: Route, actor: Actor, inputs: Rou
   const row = {
     id: `sr_${crypto.randomBytes(12).toString("hex")}`,
     userId: actor.user.id,
-    address: actor.user.address,
+    // The account that signs: the person's own, or a self-custodied treasury whose keystore the person holds.
+    address: request.from,
     operationId: def.operationId,
     inputs: { params: inputs.params ?? {}, query: inputs.query ?? {}, body: Buffer.isBuffer(inputs.body) ? {} : (inputs.body ?? {}) },
     idempotencyKey: key ?? null,
