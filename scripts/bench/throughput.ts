@@ -279,12 +279,12 @@ async function startCpuProfile(): Promise<{ stop(): Promise<object> }> {
 }
 
 async function intervalPhase(p: Platform, lanes: Lane[]) {
-  const op = apiClient(p.baseUrl, p.credentials.users.operator.token);
   const users: { token: string; supplierOrgId: string }[] = [];
   for (let u = 0; u < INTERVAL_USERS; u++) {
     const lane = lanes[u % lanes.length];
-    const r = await op("POST", "/users", { orgId: lane.buyer.orgId, name: `interval-buyer-${u}`, role: "buyer" });
-    if (r.status !== 201) throw new Error(`POST /users answered ${r.status}: ${JSON.stringify(r.body)}`);
+    // The lane buyer's admin adds the person (the operator adds no members).
+    const r = await lane.buyer.api("POST", `/orgs/${lane.buyer.orgId}/members`, { name: `interval-buyer-${u}`, role: "member" });
+    if (r.status !== 201) throw new Error(`POST /orgs/${lane.buyer.orgId}/members answered ${r.status}: ${JSON.stringify(r.body)}`);
     users.push({ token: r.body.token, supplierOrgId: lane.supplier.orgId });
   }
   const url = p.node.url;

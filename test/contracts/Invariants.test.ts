@@ -55,6 +55,7 @@ function prng(seed: number) {
 }
 
 describe("Ledger invariants under random sequences", function () {
+  this.timeout(900_000);
   async function invariantFixture() {
     const n = await deployNetwork();
     const { token, ledger } = n.contracts;

@@ -16,6 +16,7 @@ const Queue = lazy(() => import("./screens/bank/Queue").then((m) => ({ default: 
 const Dossier = lazy(() => import("./screens/bank/Dossier").then((m) => ({ default: m.Dossier })));
 const PolicyEditor = lazy(() => import("./screens/bank/PolicyEditor").then((m) => ({ default: m.PolicyEditor })));
 const Portfolio = lazy(() => import("./screens/bank/Portfolio").then((m) => ({ default: m.Portfolio })));
+const KeyManager = lazy(() => import("./components/KeyManager").then((m) => ({ default: m.KeyManager })));
 const Explorer = lazy(() => import("./screens/auditor/Explorer").then((m) => ({ default: m.Explorer })));
 
 export interface Screen {
@@ -30,6 +31,8 @@ export interface Screen {
 const analytics: Screen = { path: "analytics", title: "screen.analytics", render: () => <Analytics /> };
 const balances: Screen = { path: "balances", title: "screen.balances", render: () => <Balances /> };
 const disputes: Screen = { path: "disputes", title: "screen.disputes", render: () => <Disputes /> };
+/** The browser's own signing keys (self-custody), for every role. */
+const keys: Screen = { path: "keys", title: "screen.keys", render: () => <KeyManager /> };
 const explorer: Screen = { path: "ledger", title: "screen.ledger", render: (p) => <Explorer initial={p} /> };
 
 /** Each role sees only its own screens; the first is its home. */
@@ -42,6 +45,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     balances,
     disputes,
     analytics,
+    keys,
   ],
   buyer: [
     { path: "orders", title: "screen.purchaseOrders", render: () => <BuyerOrders /> },
@@ -50,6 +54,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     balances,
     disputes,
     analytics,
+    keys,
   ],
   officer: [
     { path: "queue", title: "screen.queue", render: () => <Queue /> },
@@ -57,7 +62,8 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "policy", title: "screen.policy", render: () => <PolicyEditor /> },
     { path: "portfolio", title: "screen.portfolio", render: () => <Portfolio /> },
     analytics,
+    keys,
   ],
-  auditor: [explorer, balances, analytics],
-  operator: [explorer, balances, analytics],
+  auditor: [explorer, balances, analytics, keys],
+  operator: [explorer, balances, analytics, keys],
 };

@@ -13,21 +13,21 @@ export type DisclosableType = keyof typeof DISCLOSABLE;
 export const DisclosableTypeSchema = z.enum(["organization", "order", "invoice", "financing"]);
 export const FieldName = z.enum(["name", "reference", "rejectReason", "invoiceNumber", "disputeReason"]);
 
-export const CreateDisclosure = z
-  .object({
-    entityType: DisclosableTypeSchema,
-    entityId: RecordId,
-    fields: z.array(FieldName).min(1).max(5),
-    audience: OrgId.describe("The organisation the disclosure is for (an auditor, a bank, another party)"),
-  })
-  .strict()
-  .superRefine((v, ctx) => {
-    const allowed = DISCLOSABLE[v.entityType] as readonly string[];
-    for (const f of v.fields) {
-      if (!allowed.includes(f)) ctx.addIssue({ code: "custom", path: ["fields"], message: `${v.entityType} has no committed field "${f}" (it has ${allowed.join(", ")})` });
-    }
-    if (new Set(v.fields).size !== v.fields.length) ctx.addIssue({ code: "custom", path: ["fields"], message: "each field at most once" });
-  });
+const audience = OrgId.describe("The organisation the disclosure is for (an auditor, a bank, another party)");
+const fieldsOf = <T extends readonly [string, ...string[]]>(names: T) =>
+  z
+    .array(z.enum(names))
+    .min(1)
+    .max(names.length)
+    .describe("The fields to open (a field named twice is disclosed once)");
+
+/** What to disclose: a record, which of its committed fields (each record type has its own), and to whom. */
+export const CreateDisclosure = z.discriminatedUnion("entityType", [
+  z.object({ entityType: z.literal("organization"), entityId: RecordId, fields: fieldsOf(["name"] as const), audience }).strict(),
+  z.object({ entityType: z.literal("order"), entityId: RecordId, fields: fieldsOf(["reference", "rejectReason"] as const), audience }).strict(),
+  z.object({ entityType: z.literal("invoice"), entityId: RecordId, fields: fieldsOf(["invoiceNumber", "disputeReason"] as const), audience }).strict(),
+  z.object({ entityType: z.literal("financing"), entityId: RecordId, fields: fieldsOf(["rejectReason"] as const), audience }).strict(),
+]);
 
 /** One opened field: the value, the salt and the commitment they hash to. */
 export const DisclosedField = z.object({

@@ -5,7 +5,7 @@ import { AppError, notFound } from "../shared/errors";
 import { commitmentOf, opening } from "../commitments/service";
 import { chainCommitments, STORED_AS } from "./onchain";
 import { getDisclosure, insertDisclosure, keepOpening } from "./repo";
-import type { DisclosableType, DisclosureRecord } from "./schemas";
+import type { DisclosableType, DisclosureRecord, FieldNameT } from "./schemas";
 import type { z } from "zod";
 import type { CreateDisclosure, DisclosureToVerify } from "./schemas";
 
@@ -34,7 +34,8 @@ function visibleTo(s: Services, actor: Actor, entityType: DisclosableType, entit
 const LABEL: Record<DisclosableType, string> = { organization: "Organisation", order: "Order", invoice: "Invoice", financing: "Financing request" };
 
 export async function createDisclosure(s: Services, actor: Actor, input: z.infer<typeof CreateDisclosure>): Promise<DisclosureRecord> {
-  const { entityType, entityId, fields, audience } = input;
+  const { entityType, entityId, audience } = input;
+  const fields = [...new Set<FieldNameT>(input.fields)];
   if (!visibleTo(s, actor, entityType, entityId)) throw notFound(`${LABEL[entityType]} ${entityId}`);
   const audienceOrg = s.read.getOrganization(audience);
   if (!audienceOrg || audience === "0") throw new AppError("unprocessable", "AUDIENCE_UNKNOWN", `Organisation ${audience} is not on the ledger; a disclosure is for an organisation.`);

@@ -110,7 +110,8 @@ describe("the demo as npm start seeds it: bank officers and treasuries hold thei
     expect(wrong).to.be.instanceOf(Error);
     const done = await drive({ url: p.baseUrl, token: u.adminA.token, wallet: wallets.bankA, method: "PUT", path: `/orgs/${bankA}/allowance`, body: { amount: "12000000.00" } });
     expect(done.status, JSON.stringify(done.body)).to.equal(200);
-    expect(done.body).to.include({ allowance: "12000000.00" });
-    expect(done.body.treasury.toLowerCase()).to.equal(wallets.bankA.address.toLowerCase());
+    const body = done.body as { allowance: string; treasury: string };
+    expect(body).to.include({ allowance: "12000000.00" });
+    expect(body.treasury.toLowerCase()).to.equal(wallets.bankA.address.toLowerCase());
   });
 });

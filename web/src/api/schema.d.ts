@@ -3904,6 +3904,8 @@ export interface operations {
                     name: string;
                     /** @description The KYC dossier's hash; one identity, one organisation */
                     kycHash?: string;
+                    /** @description The treasury's address when the organisation holds its key (self-custody); omitted, the gateway makes a custodial one */
+                    treasury?: string;
                     /** @description The organisation's first admin */
                     admin: {
                         name: string;
@@ -7363,10 +7365,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @enum {string} */
-                    entityType: "organization" | "order" | "invoice" | "financing";
+                    /** @constant */
+                    entityType: "organization";
                     entityId: string;
-                    fields: ("name" | "reference" | "rejectReason" | "invoiceNumber" | "disputeReason")[];
+                    /** @description The fields to open (a field named twice is disclosed once) */
+                    fields: "name"[];
+                    /** @description The organisation the disclosure is for (an auditor, a bank, another party) */
+                    audience: string;
+                } | {
+                    /** @constant */
+                    entityType: "order";
+                    entityId: string;
+                    /** @description The fields to open (a field named twice is disclosed once) */
+                    fields: ("reference" | "rejectReason")[];
+                    /** @description The organisation the disclosure is for (an auditor, a bank, another party) */
+                    audience: string;
+                } | {
+                    /** @constant */
+                    entityType: "invoice";
+                    entityId: string;
+                    /** @description The fields to open (a field named twice is disclosed once) */
+                    fields: ("invoiceNumber" | "disputeReason")[];
+                    /** @description The organisation the disclosure is for (an auditor, a bank, another party) */
+                    audience: string;
+                } | {
+                    /** @constant */
+                    entityType: "financing";
+                    entityId: string;
+                    /** @description The fields to open (a field named twice is disclosed once) */
+                    fields: "rejectReason"[];
                     /** @description The organisation the disclosure is for (an auditor, a bank, another party) */
                     audience: string;
                 };

@@ -13,6 +13,7 @@ const en = {
   },
   lang: { label: "Language", "zh-CN": "中文", en: "English" },
   screen: {
+    keys: "Signing keys",
     analytics: "Service analytics",
     balances: "Balances",
     disputes: "Disputes",
@@ -29,7 +30,7 @@ const en = {
     policy: "Policy",
     portfolio: "Portfolio",
   },
-  role: { supplier: "Supplier", buyer: "Buyer", officer: "Credit officer", auditor: "Auditor", operator: "Operator" },
+  role: { supplier: "Supplier", buyer: "Buyer", officer: "Credit officer", auditor: "Auditor", operator: "Operator", member: "Member", admin: "Admin" },
   status: {
     done: "Done",
     running: "Running",

@@ -1,0 +1,110 @@
+import { execSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startPlatform, type Platform } from "../../scripts/lib/platform";
+import { clients, confirmedInvoice } from "../server/lifecycle";
+
+// The officer's key in the browser: the demo as npm start seeds it (bank officers self-custodied), an officer imports
+// their keystore into the console, approves and disburses a financing request, and each write is signed in the
+// browser after the summary is shown. The gateway holds no key of the officer's.
+
+const ROOT = path.resolve(__dirname, "../..");
+const STEP = 60_000;
+
+describe("web console: an officer signs with their own key in the browser", function () {
+  this.timeout(600_000);
+  let p: Platform;
+  let browser: Browser;
+
+  before(async () => {
+    // The console's bundle is rebuilt when its sources are newer than it (this suite needs the Keys screen).
+    const dist = path.join(ROOT, "web/dist/index.html");
+    if (!fs.existsSync(dist)) execSync("npm run build:web", { cwd: ROOT, stdio: "ignore" });
+    p = await startPlatform({ chain: "hardhat", custody: "self" });
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  });
+  after(async () => {
+    await browser?.close();
+    await p?.stop();
+  });
+
+  async function signIn(user: "officer1"): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" })).newPage();
+    page.setDefaultTimeout(STEP);
+    await page.goto(p.baseUrl + "/");
+    await page.getByTestId("login-username").fill(p.credentials.users[user].username);
+    await page.getByTestId("login-password").fill(p.credentials.users[user].password);
+    await page.getByTestId("login-submit").click();
+    await page.getByTestId("whoami").waitFor();
+    return page;
+  }
+
+  /** Waits for the decision line's next outcome after `click`, and answers its text. */
+  async function outcome(page: Page, click: () => Promise<void>): Promise<string> {
+    const line = page.getByTestId("decision-status").first();
+    const before = Number((await line.getAttribute("data-seq").catch(() => "0")) ?? 0);
+    await click();
+    await page.waitForFunction(
+      (seq) => {
+        const el = (globalThis as any).document.querySelector('[data-testid="decision-status"]'); // eslint-disable-line @typescript-eslint/no-explicit-any
+        return el && Number(el.dataset.seq) > seq && ["success", "error"].includes(el.dataset.state);
+      },
+      before,
+      { timeout: STEP },
+    );
+    const text = (await line.textContent()) ?? "";
+    expect(await line.getAttribute("data-state"), text).to.equal("success");
+    return text;
+  }
+
+  /** Confirms the review, then signs the signing request in the dialog with the browser's key. */
+  const signInDialog = (page: Page, action: "approve" | "disburse", passphrase: string, expectSummary: RegExp) => async () => {
+    await page.getByTestId(action).click();
+    await page.getByTestId("review").waitFor();
+    await page.getByTestId("review-confirm").click();
+    const dialog = page.getByTestId("signing-dialog");
+    await dialog.waitFor();
+    expect(await page.getByTestId("signing-summary").textContent()).to.match(expectSummary);
+    expect((await page.getByTestId("signing-account").textContent())?.toLowerCase()).to.equal(p.credentials.users.officer1.address.toLowerCase());
+    if (action === "approve") await page.screenshot({ path: path.join(ROOT, "docs/img/bank-signing.png"), fullPage: true });
+    await page.getByTestId("signing-passphrase").fill(passphrase);
+    await page.getByTestId("signing-submit").click();
+  };
+
+  it("imports the officer's keystore, then approves and disburses, each signed in the browser", async () => {
+    const u = p.credentials.users.officer1;
+    expect(u.custody).to.equal("self");
+    const custodial = p.gateway.services.vault.custodialAddresses().map((a) => a.toLowerCase());
+    expect(custodial).to.not.include(u.address.toLowerCase());
+
+    const c = clients(p.credentials);
+    const { invoiceId } = await confirmedInvoice(p.credentials, "300000.00", "E2E-SC");
+    const req = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "270000.00" });
+    expect(req.status, JSON.stringify(req.body)).to.equal(201);
+    expect(req.body.path).to.equal("fast-track");
+    const id = req.body.id as string;
+
+    const page = await signIn("officer1");
+    await page.getByTestId("nav-keys").click();
+    await page.getByTestId("key-passphrase").fill(u.passphrase!);
+    await page.getByTestId("key-file").setInputFiles(u.keystore!);
+    await page.getByTestId("key-import").click();
+    await page.getByTestId("stored-key").filter({ hasText: new RegExp(u.address.slice(2), "i") }).waitFor();
+
+    await page.getByTestId("nav-queue").click();
+    await page.getByTestId(`open-request-${id}`).click();
+    await page.getByTestId("policy-checks").waitFor();
+    const approved = await outcome(page, signInDialog(page, "approve", u.passphrase!, new RegExp(`^Approve financing request #${id}, TDT 270,000\\.00, Pearl River Parts, Bank A$`)));
+    expect(approved).to.match(/approved/i);
+    const disbursed = await outcome(page, signInDialog(page, "disburse", u.passphrase!, new RegExp(`^Disburse financing request #${id}`)));
+    expect(disbursed).to.match(/Disbursed TDT\s[\d,]+\.\d\d/);
+
+    // The ledger records the officer's own account for both acts.
+    const record = await c.auditor("GET", `/financing-requests/${id}`);
+    expect(record.body.status).to.equal("disbursed");
+    expect(record.body.approvals.map((a: { officer: string }) => a.officer.toLowerCase())).to.deep.equal([u.address.toLowerCase()]);
+    await page.context().close();
+  });
+});
