@@ -121,7 +121,7 @@ async function main() {
 
     // Catch-up from zero: a new index database for the same chain; startGateway indexes to the head before it listens.
     for (const f of ["index.db", "index.db-wal", "index.db-shm"]) fs.rmSync(path.join(dataDir, f), { force: true });
-    const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent"], {});
+    const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent", "--demo-custody", "custodial"], {});
     const c0 = performance.now();
     const gateway = await startGateway(config, { rpcUrl: node.url, managedHardhat: false, logger: pino({ level: "silent" }) });
     const catchUpSeconds = (performance.now() - c0) / 1000;

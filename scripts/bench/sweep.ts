@@ -42,7 +42,7 @@ async function main() {
     const generateSeconds = (performance.now() - g0) / 1000;
     process.stdout.write(`  generated ${groups * GROUP} lifecycles in ${blocks} blocks in ${round(generateSeconds)} s\n`);
 
-    const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent"], {});
+    const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent", "--demo-custody", "custodial"], {});
     const gateway = await startGateway(config, { rpcUrl: node.url, managedHardhat: false, logger: pino({ level: "silent" }) });
     try {
       const idb = gateway.services.idb;

@@ -62,7 +62,7 @@ describe("chain-fault drill (fast subset)", function () {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "trellis-drill-cf-"));
     const managed = new ManagedChain({ dataDir, port: await freePort(), genesisDate: new Date(Date.now() - 60_000).toISOString() });
     await managed.start();
-    const env = { TRELLIS_CHAIN_TIMEOUT_MS: "1500", TRELLIS_CHAIN_PROBE_MS: "250", TRELLIS_WRITE_TIMEOUT_MS: "3000" };
+    const env = { TRELLIS_CHAIN_TIMEOUT_MS: "1500", TRELLIS_CHAIN_PROBE_MS: "250", TRELLIS_WRITE_TIMEOUT_MS: "3000", TRELLIS_DEMO_CUSTODY: "custodial" };
     const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent"], env);
     const gateway = await startGateway(config, { rpcUrl: managed.url, managedHardhat: true, managedChain: managed, logger: pino({ level: "silent" }) });
     try {
