@@ -30,7 +30,6 @@ import { startPlatform } from "../lib/platform";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
 import { forwarderInterface, ledgerInterface } from "../../server/src/chain/abi";
 import { gasFor } from "../../server/src/chain/batcher";
-import { apiClient } from "../lib/api-client";
 import { DEV_MNEMONIC } from "../../server/src/config";
 import { WritePathProfile } from "./profile";
 import {
