@@ -17,6 +17,7 @@ const Dossier = lazy(() => import("./screens/bank/Dossier").then((m) => ({ defau
 const PolicyEditor = lazy(() => import("./screens/bank/PolicyEditor").then((m) => ({ default: m.PolicyEditor })));
 const Portfolio = lazy(() => import("./screens/bank/Portfolio").then((m) => ({ default: m.Portfolio })));
 const Explorer = lazy(() => import("./screens/auditor/Explorer").then((m) => ({ default: m.Explorer })));
+const Desk = lazy(() => import("./desk/Desk").then((m) => ({ default: m.Desk })));
 
 export interface Screen {
   path: string;
@@ -31,6 +32,7 @@ const analytics: Screen = { path: "analytics", title: "screen.analytics", render
 const balances: Screen = { path: "balances", title: "screen.balances", render: () => <Balances /> };
 const disputes: Screen = { path: "disputes", title: "screen.disputes", render: () => <Disputes /> };
 const explorer: Screen = { path: "ledger", title: "screen.ledger", render: (p) => <Explorer initial={p} /> };
+const desk: Screen = { path: "desk", title: "desk.screen", render: (p) => <Desk params={p} /> };
 
 /** Each role sees only its own screens; the first is its home. */
 export const SCREENS: Record<Role, Screen[]> = {
@@ -41,6 +43,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "credit", title: "screen.credit", render: () => <CreditProfile /> },
     balances,
     disputes,
+    desk,
     analytics,
   ],
   buyer: [
@@ -49,6 +52,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "payables", title: "screen.payables", render: () => <Payables /> },
     balances,
     disputes,
+    desk,
     analytics,
   ],
   officer: [
@@ -56,8 +60,9 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "request", title: "screen.dossier", hidden: true, render: (p) => <Dossier id={p[0] ?? ""} /> },
     { path: "policy", title: "screen.policy", render: () => <PolicyEditor /> },
     { path: "portfolio", title: "screen.portfolio", render: () => <Portfolio /> },
+    desk,
     analytics,
   ],
-  auditor: [explorer, balances, analytics],
-  operator: [explorer, balances, analytics],
+  auditor: [explorer, balances, desk, analytics],
+  operator: [explorer, balances, desk, analytics],
 };
