@@ -3,6 +3,7 @@ import { t as translate, useTranslation } from "../i18n";
 import { useAction, useResource } from "../lib/hooks";
 import { formatDateTime } from "../lib/format";
 import { useSession } from "../lib/session";
+import { queryClient } from "../lib/live";
 import { ActionStatus, Card, Loadable } from "../components/ui";
 import { listNotifications, markAllRead, markRead, setEmail, type Notification } from "./api";
 
@@ -29,11 +30,13 @@ export function Inbox() {
   const items = inbox.data?.items ?? [];
   const unread = inbox.data?.unread ?? 0;
 
+  // Reading changes nothing on the ledger, so every unread count on screen (the tab, the desk's menu) is refreshed here.
+  const refreshCounts = () => void queryClient.invalidateQueries();
   const readOne = async (n: Notification) => {
-    if (await action.run(() => markRead(n.id), translate("desk.inbox.markedOne"))) inbox.reload();
+    if (await action.run(() => markRead(n.id), translate("desk.inbox.markedOne"))) refreshCounts();
   };
   const readAll = async () => {
-    if (await action.run(() => markAllRead(), (r) => translate("desk.inbox.markedAll", { count: r.marked }))) inbox.reload();
+    if (await action.run(() => markAllRead(), (r) => translate("desk.inbox.markedAll", { count: r.marked }))) refreshCounts();
   };
 
   return (

@@ -8,7 +8,12 @@ import { DateRange, useRange } from "./DateRange";
 import { formatSeconds } from "./time";
 
 type Figures = CaseAnalytics["overall"];
-const hours = (s: number | null) => (s === null ? 0 : Math.round((s / 3_600) * 100) / 100);
+
+/** "median 12 min · 95% within 3 h", or a dash when nothing was measured. */
+function useP50P95() {
+  const { t } = useTranslation();
+  return (d: { p50: number | null; p95: number | null }) => (d.p50 === null ? "—" : t("desk.levels.p50p95", { p50: formatSeconds(d.p50), p95: formatSeconds(d.p95) }));
+}
 
 /**
  * How complaints are handled and how fast money moves, in a date range: time to first response and to resolution
@@ -46,10 +51,11 @@ export function ServiceLevelsScreen() {
 
 function Overall({ f }: { f: Figures }) {
   const { t } = useTranslation();
+  const p50p95 = useP50P95();
   const boxes: [string, string, string][] = [
     ["cases", t("desk.levels.cases"), formatNumber(f.cases)],
-    ["first-response", t("desk.levels.firstResponse"), t("desk.levels.p50p95", { p50: formatSeconds(f.firstResponseSeconds.p50), p95: formatSeconds(f.firstResponseSeconds.p95) })],
-    ["resolution", t("desk.levels.resolution"), t("desk.levels.p50p95", { p50: formatSeconds(f.resolutionSeconds.p50), p95: formatSeconds(f.resolutionSeconds.p95) })],
+    ["first-response", t("desk.levels.firstResponse"), p50p95(f.firstResponseSeconds)],
+    ["resolution", t("desk.levels.resolution"), p50p95(f.resolutionSeconds)],
     ["within-48h", t("desk.levels.within48h"), formatShare(f.shareAnsweredWithin48h)],
     ["breaches", t("desk.levels.breaches"), t("desk.levels.breachesValue", { response: f.responseBreaches, resolution: f.resolutionBreaches, escalated: f.escalated })],
     ["satisfaction", t("desk.levels.satisfaction"), f.satisfaction.average === null ? t("desk.levels.noRatings") : t("desk.levels.satisfactionValue", { average: formatNumber(f.satisfaction.average, 1), count: f.satisfaction.ratings })],
@@ -63,16 +69,20 @@ function Overall({ f }: { f: Figures }) {
   );
 }
 
-/** Per category: median hours to first response and to resolution, as bars. */
+/** Per category: median time to first response and to resolution, as bars, in hours (minutes when all are short). */
 function ByCategory({ a }: { a: CaseAnalytics }) {
   const { t } = useTranslation();
-  const response = t("desk.levels.responseHours");
-  const resolution = t("desk.levels.resolutionHours");
-  const data = a.byCategory.map((r) => ({ name: t(`category.${r.key}`), [response]: hours(r.firstResponseSeconds.p50), [resolution]: hours(r.resolutionSeconds.p50) }));
+  const longest = Math.max(0, ...a.byCategory.flatMap((r) => [r.firstResponseSeconds.p50 ?? 0, r.resolutionSeconds.p50 ?? 0]));
+  const unit = longest < 2 * 3_600 ? "Minutes" : "Hours";
+  const per = unit === "Minutes" ? 60 : 3_600;
+  const scaled = (s: number | null) => (s === null ? 0 : Math.round((s / per) * 100) / 100);
+  const response = t(`desk.levels.response${unit}`);
+  const resolution = t(`desk.levels.resolution${unit}`);
+  const data = a.byCategory.map((r) => ({ name: t(`category.${r.key}`), [response]: scaled(r.firstResponseSeconds.p50), [resolution]: scaled(r.resolutionSeconds.p50) }));
   if (data.length === 0) return <p className="muted">{t("desk.levels.noCases")}</p>;
   return (
     <figure className="chart" aria-label={t("desk.levels.chartAria")}>
-      <figcaption>{t("desk.levels.chartCaption")}</figcaption>
+      <figcaption>{t(`desk.levels.chartCaption${unit}`)}</figcaption>
       <ResponsiveContainer width="100%" height={260}>
         <BarChart data={data}>
           <CartesianGrid strokeDasharray="3 3" />
@@ -90,6 +100,7 @@ function ByCategory({ a }: { a: CaseAnalytics }) {
 
 function FiguresTable({ caption, rows, testId }: { caption: string; rows: (Figures & { label: string; key: string })[]; testId: string }) {
   const { t } = useTranslation();
+  const p50p95 = useP50P95();
   if (rows.length === 0) return null;
   return (
     <div className="table-wrap">
@@ -112,8 +123,8 @@ function FiguresTable({ caption, rows, testId }: { caption: string; rows: (Figur
             <tr key={r.key} data-key={r.key}>
               <th scope="row">{r.label}</th>
               <td className="num">{formatNumber(r.cases)}</td>
-              <td>{t("desk.levels.p50p95", { p50: formatSeconds(r.firstResponseSeconds.p50), p95: formatSeconds(r.firstResponseSeconds.p95) })}</td>
-              <td>{t("desk.levels.p50p95", { p50: formatSeconds(r.resolutionSeconds.p50), p95: formatSeconds(r.resolutionSeconds.p95) })}</td>
+              <td>{p50p95(r.firstResponseSeconds)}</td>
+              <td>{p50p95(r.resolutionSeconds)}</td>
               <td className="num">{formatShare(r.shareAnsweredWithin48h)}</td>
               <td className="num">{formatNumber(r.responseBreaches)}</td>
               <td className="num">{formatNumber(r.resolutionBreaches)}</td>
@@ -147,6 +158,7 @@ function WeakSpots({ a }: { a: CaseAnalytics }) {
 
 function Funds({ l }: { l: ServiceLevels }) {
   const { t } = useTranslation();
+  const p50p95 = useP50P95();
   const paths = [
     ["fast-track", l.fastTrack],
     ["maker-checker", l.makerChecker],
@@ -171,8 +183,8 @@ function Funds({ l }: { l: ServiceLevels }) {
                 <th scope="row">{t(`path.${name}`)}</th>
                 <td className="num">{formatNumber(f.requests)}</td>
                 <td className="num">{formatNumber(f.funded)}</td>
-                <td>{t("desk.levels.p50p95", { p50: formatSeconds(f.invoiceToFundsSeconds.p50), p95: formatSeconds(f.invoiceToFundsSeconds.p95) })}</td>
-                <td>{t("desk.levels.p50p95", { p50: formatSeconds(f.requestToFundsSeconds.p50), p95: formatSeconds(f.requestToFundsSeconds.p95) })}</td>
+                <td>{p50p95(f.invoiceToFundsSeconds)}</td>
+                <td>{p50p95(f.requestToFundsSeconds)}</td>
               </tr>
             ))}
           </tbody>

@@ -21,7 +21,12 @@ export function Webhooks() {
   const hooks = useResource(listWebhooks, ["desk-webhooks"]);
   const [created, setCreated] = useState<CreatedWebhook | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  // The outcome of a deletion stays on screen after the webhook leaves the list.
+  const removal = useAction();
   const list = hooks.data ?? [];
+  const remove = async (w: Webhook) => {
+    if (await removal.run(() => deleteWebhook(w.id), translate("desk.webhooks.deleted", { url: w.url }))) hooks.reload();
+  };
   return (
     <>
       <Register onCreated={(w) => { setCreated(w); hooks.reload(); }} />
@@ -33,10 +38,11 @@ export function Webhooks() {
         </Card>
       )}
       <Card title={t("desk.webhooks.title")} testId="desk-webhooks" actions={<button type="button" className="secondary" onClick={hooks.reload}>{t("action.refresh")}</button>}>
+        <ActionStatus state={removal.state} testId="webhook-list-status" />
         <Loadable loading={hooks.loading && !hooks.data} error={hooks.error} empty={list.length === 0}>
           <ul className="cards">
             {list.map((w) => (
-              <WebhookItem key={w.id} w={w} open={open === w.id} toggle={() => setOpen(open === w.id ? null : w.id)} onDeleted={hooks.reload} />
+              <WebhookItem key={w.id} w={w} open={open === w.id} toggle={() => setOpen(open === w.id ? null : w.id)} remove={() => remove(w)} pending={removal.pending} />
             ))}
           </ul>
         </Loadable>
@@ -104,13 +110,9 @@ function Register({ onCreated }: { onCreated: (w: CreatedWebhook) => void }) {
   );
 }
 
-function WebhookItem({ w, open, toggle, onDeleted }: { w: Webhook; open: boolean; toggle: () => void; onDeleted: () => void }) {
+function WebhookItem({ w, open, toggle, remove, pending }: { w: Webhook; open: boolean; toggle: () => void; remove: () => void; pending: boolean }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
-  const action = useAction();
-  const remove = async () => {
-    if (await action.run(() => deleteWebhook(w.id), translate("desk.webhooks.deleted", { url: w.url }))) onDeleted();
-  };
   return (
     <li className="card inner" data-testid={`webhook-${w.id}`}>
       <p>
@@ -127,14 +129,13 @@ function WebhookItem({ w, open, toggle, onDeleted }: { w: Webhook; open: boolean
         <button type="button" className="secondary" onClick={toggle} aria-expanded={open} data-testid="webhook-deliveries-toggle">{t(open ? "desk.webhooks.hideDeliveries" : "desk.webhooks.showDeliveries")}</button>
         {confirming ? (
           <>
-            <button type="button" className="danger" onClick={remove} disabled={action.pending} data-testid="webhook-delete-confirm">{t("desk.webhooks.deleteConfirm", { url: w.url })}</button>
+            <button type="button" className="danger" onClick={remove} disabled={pending} data-testid="webhook-delete-confirm">{t("desk.webhooks.deleteConfirm", { url: w.url })}</button>
             <button type="button" className="link-button" onClick={() => setConfirming(false)}>{t("desk.webhooks.keep")}</button>
           </>
         ) : (
           <button type="button" className="danger" onClick={() => setConfirming(true)} data-testid="webhook-delete">{t("desk.webhooks.delete")}</button>
         )}
       </div>
-      <ActionStatus state={action.state} testId={`webhook-${w.id}-status`} />
       {open && <Deliveries webhookId={w.id} />}
     </li>
   );

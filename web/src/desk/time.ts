@@ -2,16 +2,21 @@ import { useEffect, useState } from "react";
 import { t } from "../i18n";
 import { formatNumber } from "../lib/format";
 
-/** "2 d 3 h", "5 h 12 min 9 s", "3 min 2 s": a span of time in the current language, to the second under a day. */
+/**
+ * "14 d 3 h", "47 h 12 min 9 s", "3 min 2 s": a span of time in the current language, to the second under three days
+ * (so the 48-hour response clock is read in hours, the way it is promised).
+ */
 export function formatSpan(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
-  const d = Math.floor(total / 86_400);
-  const h = Math.floor((total % 86_400) / 3_600);
+  const days = total >= 3 * 86_400;
+  const d = days ? Math.floor(total / 86_400) : 0;
+  const h = Math.floor((days ? total % 86_400 : total) / 3_600);
   const m = Math.floor((total % 3_600) / 60);
   const s = total % 60;
   if (d > 0) return t("desk.span.days", { d, h });
   if (h > 0) return t("desk.span.hours", { h, m, s });
-  return t("desk.span.minutes", { m, s });
+  if (m > 0) return t("desk.span.minutes", { m, s });
+  return t("desk.span.seconds", { s });
 }
 
 /** A measured duration in seconds (analytics): minutes under an hour, hours with one decimal under two days, else days. */

@@ -30,7 +30,7 @@ const en = {
     policy: "Policy",
     portfolio: "Portfolio",
   },
-  role: { supplier: "Supplier", buyer: "Buyer", officer: "Credit officer", auditor: "Auditor", operator: "Operator" },
+  role: { supplier: "Supplier", buyer: "Buyer", officer: "Credit officer", auditor: "Auditor", operator: "Operator", member: "Member", admin: "Admin" },
   status: {
     done: "Done",
     running: "Running",

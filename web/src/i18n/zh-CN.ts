@@ -34,7 +34,7 @@ const zhCN: Catalogue<typeof en> = {
     policy: "授信政策",
     portfolio: "资产组合",
   },
-  role: { supplier: "供应商", buyer: "采购方", officer: "信贷专员", auditor: "审计员", operator: "平台运营方" },
+  role: { supplier: "供应商", buyer: "采购方", officer: "信贷专员", auditor: "审计员", operator: "平台运营方", member: "成员", admin: "管理员" },
   status: {
     done: "已完成",
     running: "进行中",
