@@ -18,6 +18,7 @@ const PolicyEditor = lazy(() => import("./screens/bank/PolicyEditor").then((m) =
 const Portfolio = lazy(() => import("./screens/bank/Portfolio").then((m) => ({ default: m.Portfolio })));
 const KeyManager = lazy(() => import("./components/KeyManager").then((m) => ({ default: m.KeyManager })));
 const Explorer = lazy(() => import("./screens/auditor/Explorer").then((m) => ({ default: m.Explorer })));
+const Desk = lazy(() => import("./desk/Desk").then((m) => ({ default: m.Desk })));
 
 export interface Screen {
   path: string;
@@ -34,6 +35,7 @@ const disputes: Screen = { path: "disputes", title: "screen.disputes", render: (
 /** The browser's own signing keys (self-custody), for every role. */
 const keys: Screen = { path: "keys", title: "screen.keys", render: () => <KeyManager /> };
 const explorer: Screen = { path: "ledger", title: "screen.ledger", render: (p) => <Explorer initial={p} /> };
+const desk: Screen = { path: "desk", title: "desk.screen", render: (p) => <Desk params={p} /> };
 
 /** Each role sees only its own screens; the first is its home. */
 export const SCREENS: Record<Role, Screen[]> = {
@@ -44,6 +46,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "credit", title: "screen.credit", render: () => <CreditProfile /> },
     balances,
     disputes,
+    desk,
     analytics,
     keys,
   ],
@@ -53,6 +56,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "payables", title: "screen.payables", render: () => <Payables /> },
     balances,
     disputes,
+    desk,
     analytics,
     keys,
   ],
@@ -61,9 +65,10 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "request", title: "screen.dossier", hidden: true, render: (p) => <Dossier id={p[0] ?? ""} /> },
     { path: "policy", title: "screen.policy", render: () => <PolicyEditor /> },
     { path: "portfolio", title: "screen.portfolio", render: () => <Portfolio /> },
+    desk,
     analytics,
     keys,
   ],
-  auditor: [explorer, balances, analytics, keys],
-  operator: [explorer, balances, analytics, keys],
+  auditor: [explorer, balances, desk, analytics, keys],
+  operator: [explorer, balances, desk, analytics, keys],
 };

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { GatewayDb } from "../store/gateway-db";
 import type { CaseTimes } from "./clock";
 import type { ComplaintCategory } from "./classifier";
@@ -132,12 +133,23 @@ export const caseTimes = (r: CaseRow): CaseTimes => ({
   resolutionBreachedAt: r.resolution_breached_at,
 });
 
+/** A step was added to a case: the organisations that filed it and handle it may see it (the event stream's cue). */
+export interface CaseChanged {
+  caseId: string;
+  action: CaseAction;
+  orgIds: string[];
+}
+
 /** The SQL of the desk. */
 export class DeskRepo {
+  /** Emits "case" (CaseChanged) after every history step, so open consoles refresh the case without polling. */
+  readonly changes = new EventEmitter();
   private readonly hasAdminFlag: boolean;
   private readonly hasDeactivation: boolean;
 
   constructor(private readonly db: GatewayDb) {
+    // One listener per open event stream.
+    this.changes.setMaxListeners(0);
     // The people work (sessions) adds users.is_admin and users.deactivated_at; without them an organisation's first
     // user is its admin and everyone is active (the rule that work also applies to upgraded data directories).
     const cols = db.prepare("SELECT name FROM pragma_table_info('users')").pluck().all() as string[];
@@ -194,6 +206,10 @@ export class DeskRepo {
 
   addHistory(caseId: number, at: number, actorUser: string | null, action: CaseAction, detail: object): void {
     this.db.prepare("INSERT INTO case_history (case_id, at, actor_user, action, detail) VALUES (?, ?, ?, ?, ?)").run(caseId, at, actorUser, action, JSON.stringify(detail));
+    // Every change of a case adds a step, so this is the one place to announce it. Inside a transaction the listeners
+    // only write to sockets; a console's re-read arrives after the (synchronous) transaction has committed.
+    const orgs = this.db.prepare("SELECT raised_by_org, assigned_org FROM complaints WHERE id = ?").get(caseId) as { raised_by_org: string; assigned_org: string } | undefined;
+    if (orgs) this.changes.emit("case", { caseId: String(caseId), action, orgIds: [...new Set([orgs.raised_by_org, orgs.assigned_org])] } satisfies CaseChanged);
   }
 
   history(caseId: number): HistoryRow[] {

@@ -1,6 +1,6 @@
 import { route } from "../http/route";
-import { CaseDetail, CaseIdParam, CaseList, FileCase, ListCasesQuery, RateCase, ReassignCase, ReclassifyCase, ResolveCase, RespondToCase } from "./schemas";
-import { fileCase, getCase, listCases, rateCase, reassignCase, reclassifyCase, resolveCase, respondToCase } from "./service";
+import { CaseAssignees, CaseDetail, CaseIdParam, CaseList, FileCase, ListCasesQuery, RateCase, ReassignCase, ReclassifyCase, ResolveCase, RespondToCase } from "./schemas";
+import { caseAssignees, fileCase, getCase, listCases, rateCase, reassignCase, reclassifyCase, resolveCase, respondToCase } from "./service";
 
 const HANDLERS = ["buyer", "supplier", "officer"] as const;
 
@@ -54,6 +54,18 @@ export const deskRoutes = [
     status: 200,
     errors: [403, 404, 409],
     handler: async (ctx) => respondToCase(ctx.services, ctx.actor, ctx.params.id, ctx.body.response),
+  }),
+  route({
+    method: "get",
+    path: "/cases/:id/assignees",
+    operationId: "listCaseAssignees",
+    summary: "The people of the handling organisation a case may be reassigned to, with their open cases, least loaded first",
+    tag: "service desk",
+    roles: [...HANDLERS],
+    params: CaseIdParam,
+    response: CaseAssignees,
+    errors: [403, 404],
+    handler: async (ctx) => caseAssignees(ctx.services, ctx.actor, ctx.params.id),
   }),
   route({
     method: "post",

@@ -87,3 +87,13 @@ export const CaseStep = z
   .meta({ id: "CaseStep" });
 export const CaseDetail = CaseRecord.extend({ history: z.array(CaseStep) }).meta({ id: "CaseDetail" });
 export const CaseList = page(CaseRecord);
+export const CaseAssignees = z.object({
+  items: z.array(
+    Person.extend({
+      role: z.string(),
+      isAdmin: z.boolean(),
+      openCases: z.number().int().nonnegative().describe("Unresolved cases assigned to this person now"),
+      current: z.boolean().describe("Holds this case now"),
+    }),
+  ),
+});

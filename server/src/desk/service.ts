@@ -231,6 +231,20 @@ export function respondToCase(s: Services, actor: Actor, id: string, response: s
   return getCase(s, actor, id);
 }
 
+/**
+ * The people a case may be given to: the handling organisation's active people with its handling role, or its
+ * admins, each with their open cases, least loaded first (the console's reassign choice).
+ */
+export function caseAssignees(s: Services, actor: Actor, id: string) {
+  const r = readCase(s, actor, id);
+  handlerOnly(actor, r, "reassign it");
+  const roles = handlingRoles(s.read.getOrganization(r.assigned_org)?.kind);
+  const people = s.desk.repo.people(r.assigned_org).filter((p) => p.active === 1 && (roles.includes(p.role) || p.is_admin === 1));
+  const load = s.desk.repo.load(people.map((p) => p.id));
+  const items = people.map((p) => ({ userId: p.id, name: p.name, role: p.role, isAdmin: p.is_admin === 1, openCases: load.get(p.id)!.open, current: p.id === r.assignee_user }));
+  return { items: items.sort((a, b) => a.openCases - b.openCases || a.name.localeCompare(b.name)) };
+}
+
 export function reassignCase(s: Services, actor: Actor, id: string, toUserId: string) {
   const r = readCase(s, actor, id);
   handlerOnly(actor, r, "reassign it");

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { route } from "../http/route";
 import { AppError } from "../shared/errors";
+import { seesAll } from "../shared/scope";
+import type { CaseChanged } from "../desk/repo";
 import { feedOf, type ChangeNotice } from "./service";
 
 /** How often an idle stream sends a comment line, so proxies and the browser keep it open. */
@@ -23,6 +25,8 @@ function positionOf(value: string | undefined): number | undefined {
 }
 
 const frame = (n: ChangeNotice) => `id: ${n.seq}\nevent: change\ndata: ${JSON.stringify(n)}\n\n`;
+// The service desk's changes are not on the ledger, so they carry no id: Last-Event-ID stays a chain position.
+const deskFrame = (data: object) => `event: desk\ndata: ${JSON.stringify(data)}\n\n`;
 
 export const eventRoutes = [
   route({
@@ -37,7 +41,7 @@ export const eventRoutes = [
     response: {
       raw: { "text/event-stream": null },
       description:
-        "An endless text/event-stream. Each indexed change the caller's organisation is party to (all changes for auditors and the operator) arrives as `id: <seq>`, `event: change`, `data: <JSON>`; after a reconnect with Last-Event-ID the changes missed are sent first",
+        "An endless text/event-stream. Each indexed change the caller's organisation is party to (all changes for auditors and the operator) arrives as `id: <seq>`, `event: change`, `data: <JSON>`; after a reconnect with Last-Event-ID the changes missed are sent first. A step of a case the caller's organisation filed or handles arrives as `event: desk`, `data: {type: \"case\", caseId, action}`, and a notification for the caller as `event: desk`, `data: {type: \"notification\"}` (no id: these are not on the ledger)",
     },
     errors: [],
     handler: async (ctx) => {
@@ -55,9 +59,19 @@ export const eventRoutes = [
       res.write(`retry: 2000\n: connected at ${after}\n\n`);
       await new Promise<void>((resolve) => {
         const close = feed.subscribe(ctx.scope, after, (n) => res.write(frame(n)));
+        const onCase = (c: CaseChanged) => {
+          if (seesAll(ctx.scope) || (ctx.scope.orgId !== null && c.orgIds.includes(ctx.scope.orgId))) res.write(deskFrame({ type: "case", caseId: c.caseId, action: c.action }));
+        };
+        const onNotification = (n: { userId: string }) => {
+          if (n.userId === ctx.user.id) res.write(deskFrame({ type: "notification" }));
+        };
+        services.desk.repo.changes.on("case", onCase);
+        services.desk.inbox.changes.on("notification", onNotification);
         const beat = setInterval(() => res.write(": heartbeat\n\n"), heartbeatMs());
         const end = () => {
           clearInterval(beat);
+          services.desk.repo.changes.off("case", onCase);
+          services.desk.inbox.changes.off("notification", onNotification);
           close();
           resolve();
         };

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { GatewayDb } from "../store/gateway-db";
 import type { Mailer } from "./mailer";
@@ -60,12 +61,18 @@ export type NotificationView = ReturnType<typeof view>;
  * whoever caused the notification.
  */
 export class Inbox {
+  /** Emits "notification" ({ userId }) for each notification stored, so the person's open console shows it at once. */
+  readonly changes = new EventEmitter();
+
   constructor(
     private readonly db: GatewayDb,
     private readonly now: () => number,
     private readonly mailer?: Mailer,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    // One listener per open event stream.
+    this.changes.setMaxListeners(0);
+  }
 
   /** Puts `n` in each person's inbox (once per dedupe key); returns the ids stored. */
   notify(userIds: readonly string[], n: NewNotification): number[] {
@@ -76,7 +83,10 @@ export class Inbox {
     const ids: number[] = [];
     for (const u of new Set(userIds)) {
       const r = insert.run(u, n.kind, n.title, n.body, n.subjectType ?? null, n.subjectId ?? null, n.dedupeKey ? `${n.dedupeKey}:${u}` : null, this.now());
-      if (r.changes > 0) ids.push(Number(r.lastInsertRowid));
+      if (r.changes > 0) {
+        ids.push(Number(r.lastInsertRowid));
+        this.changes.emit("notification", { userId: u });
+      }
     }
     if (this.mailer) for (const id of ids) void this.email(id);
     return ids;

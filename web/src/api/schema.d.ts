@@ -1394,6 +1394,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The people of the handling organisation a case may be reassigned to, with their open cases, least loaded first
+         * @description Roles: buyer, supplier, officer.
+         */
+        get: operations["listCaseAssignees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/reassign": {
         parameters: {
             query?: never;
@@ -11434,6 +11454,93 @@ export interface operations {
             };
         };
     };
+    listCaseAssignees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            userId: string;
+                            name: string;
+                            role: string;
+                            isAdmin: boolean;
+                            /** @description Unresolved cases assigned to this person now */
+                            openCases: number;
+                            /** @description Holds this case now */
+                            current: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     reassignCase: {
         parameters: {
             query?: never;
@@ -13262,7 +13369,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An endless text/event-stream. Each indexed change the caller's organisation is party to (all changes for auditors and the operator) arrives as `id: <seq>`, `event: change`, `data: <JSON>`; after a reconnect with Last-Event-ID the changes missed are sent first */
+            /** @description An endless text/event-stream. Each indexed change the caller's organisation is party to (all changes for auditors and the operator) arrives as `id: <seq>`, `event: change`, `data: <JSON>`; after a reconnect with Last-Event-ID the changes missed are sent first. A step of a case the caller's organisation filed or handles arrives as `event: desk`, `data: {type: "case", caseId, action}`, and a notification for the caller as `event: desk`, `data: {type: "notification"}` (no id: these are not on the ledger) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,4 +1,5 @@
 // The English catalogue. Every key here must exist in zh-CN.ts too (test/web/i18n.test.ts checks both ways).
+import { deskEn, deskErrorsEn } from "../desk/i18n.en";
 const en = {
   app: {
     brand: "Trellis",
@@ -280,6 +281,7 @@ const en = {
     empty: "The document is empty.",
   },
   error: {
+    ...deskErrorsEn,
     VALIDATION_FAILED: "Some fields are missing or not in the expected format.",
     MALFORMED_JSON: "The request could not be read. Please reload the page and try again.",
     UNAUTHENTICATED: "Your session has ended. Please sign in again.",
@@ -584,6 +586,7 @@ const en = {
     fastPct: "Fast-track share (%)",
     decisionMin: "Time to decision (min)",
   },
+  desk: deskEn,
 };
 
 export default en;

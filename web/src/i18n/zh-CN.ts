@@ -1,4 +1,5 @@
 // 简体中文目录。键与 en.ts 完全一致（类型 Catalogue 与 test/web/i18n.test.ts 双向检查）。
+import { deskZh, deskErrorsZh } from "../desk/i18n.zh-CN";
 import type en from "./en";
 
 type Catalogue<T> = { [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> };
@@ -284,6 +285,7 @@ const zhCN: Catalogue<typeof en> = {
     empty: "单据为空。",
   },
   error: {
+    ...deskErrorsZh,
     VALIDATION_FAILED: "有字段缺失或格式不正确。",
     MALFORMED_JSON: "请求无法读取。请刷新页面后重试。",
     UNAUTHENTICATED: "您的会话已结束，请重新登录。",
@@ -588,6 +590,7 @@ const zhCN: Catalogue<typeof en> = {
     fastPct: "快速通道占比（%）",
     decisionMin: "审批用时（分钟）",
   },
+  desk: deskZh,
 };
 
 export default zhCN;

@@ -42,6 +42,8 @@ export function useLiveUpdates(): void {
         mark("open");
       },
       onmessage(message) {
+        // `desk` frames (a case step, a notification) are not on the ledger and carry no position.
+        if (message.event === "desk") return refresh();
         if (message.event !== "change") return;
         mark(`seq-${message.id}`);
         refresh();

@@ -35,7 +35,10 @@ async function countsFor(me: Me): Promise<Todo> {
   }
 }
 
-/** The to-do counts, refreshed with every other query when the ledger changes. */
+/** The to-do counts, refreshed with every other query when the ledger changes; the desk's tab counts unread notifications. */
 export function useTodo(me: Me): Todo {
-  return useResource(() => countsFor(me), [me.user.id, "todo"]).data ?? {};
+  return useResource(async () => {
+    const [counts, unread] = await Promise.all([countsFor(me), call(api.GET("/api/v1/notifications/unread-count")).then((c) => c.unread)]);
+    return { ...counts, desk: unread };
+  }, [me.user.id, "todo"]).data ?? {};
 }
