@@ -28,6 +28,8 @@ const config: HardhatUserConfig = {
     version: SOLC_VERSION,
     settings: {
       optimizer: { enabled: true, runs: 200 },
+      // The IR pipeline keeps TrellisLedger under the 24,576-byte EIP-170 limit now that it carries on-chain governance.
+      viaIR: true,
       evmVersion: "cancun",
     },
   },

@@ -12,7 +12,7 @@ import {Settlement} from "./ledger/Settlement.sol";
 /// trusted ERC-2771 forwarder, which the gateway uses to relay their EIP-712 signed requests.
 contract TrellisLedger is Settlement, ITrellisLedger {
     /// @notice Deploys the ledger against one settlement token and one trusted forwarder.
-    /// @param admin The platform operator's account (DEFAULT_ADMIN_ROLE and OPERATOR_ROLE).
+    /// @param admin The platform operator's account (onboards, suspends and reinstates organisations only).
     /// @param forwarder The trusted ERC-2771 forwarder.
     /// @param token The settlement token every order is in.
     /// @param initialGracePeriod Seconds after an invoice's due date before it may be marked overdue.

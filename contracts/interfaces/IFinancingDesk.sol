@@ -70,7 +70,12 @@ interface IFinancingDesk {
     /// @notice Emitted for every approval. `approvals == required` means the request is now Approved.
     event FinancingApproved(uint256 indexed requestId, address indexed officer, uint256 approvals, uint256 required);
     /// @notice Emitted when an officer rejects a request; the invoice is free to be financed elsewhere.
-    event FinancingRejected(uint256 indexed requestId, address indexed officer, uint256 reasonCode, bytes32 reasonHash);
+    event FinancingRejected(
+        uint256 indexed requestId,
+        address indexed officer,
+        uint256 reasonCode,
+        bytes32 reasonCommitment
+    );
     /// @notice Emitted when the supplier withdraws a request that was not yet disbursed.
     event FinancingWithdrawn(uint256 indexed requestId, address actor);
     /// @notice Emitted when the bank pays out the advance to the supplier.
@@ -119,6 +124,9 @@ interface IFinancingDesk {
     error FinancingDuplicateApproval(uint256 requestId, address officer);
     /// @notice A financed invoice can only be declared defaulted once it is marked overdue.
     error FinancingNotOverdue(uint256 requestId);
+    /// @notice The bank's treasury has not allowed the ledger to draw the net advance (it raises the allowance itself,
+    /// by `approve` or an ERC-2612 permit).
+    error FinancingAllowanceTooLow(uint256 bankOrgId, uint256 allowance, uint256 needed);
     /// @notice The repayment is more than the bank is still owed.
     error FinancingRepaymentExceedsOutstanding(uint256 requestId, uint256 amount, uint256 outstanding);
 
@@ -134,12 +142,13 @@ interface IFinancingDesk {
     /// from different officers.
     function approveFinancing(uint256 requestId) external;
 
-    /// @notice Rejects a request that is not disbursed yet (Requested or Approved) with a reason code and the hash of
-    /// the reasoning. Officers of the bank only.
-    function rejectFinancing(uint256 requestId, uint16 reasonCode, bytes32 reasonHash) external;
+    /// @notice Rejects a request that is not disbursed yet (Requested or Approved) with a reason code and a salted
+    /// commitment to the reasoning (keccak256(text, salt), computed off-chain). Officers of the bank only.
+    function rejectFinancing(uint256 requestId, uint16 reasonCode, bytes32 reasonCommitment) external;
 
     /// @notice Pays the advance from the bank's treasury to the supplier's, less the discount (see `discountFor`).
-    /// Officers of the bank only. The supplier's credit utilisation rises by the approved amount.
+    /// Officers of the bank only; the treasury's allowance to the ledger must cover the net amount. The supplier's
+    /// credit utilisation rises by the approved amount.
     function disburseFinancing(uint256 requestId) external;
 
     /// @notice The supplier repays the bank directly from its treasury (recourse). Members of the supplier only.
@@ -159,8 +168,9 @@ interface IFinancingDesk {
     function financingRequestCount() external view returns (uint256);
 
     /// @notice Says whether a request of `amount` from this bank against this invoice would take the fast-track now:
-    /// the bank trusts the buyer, the amount is within the fast-track limit and the supplier's remaining credit, and
-    /// the supplier has nothing overdue with the bank.
+    /// the bank trusts the buyer, the amount plus the supplier's fast-track exposure with the bank is within the
+    /// fast-track limit, the amount is within the supplier's remaining credit, and the supplier has nothing overdue
+    /// with the bank.
     function isFastTrack(uint256 invoiceId, uint256 bankOrgId, uint256 amount) external view returns (bool);
 
     /// @notice The discount for advancing `amount` at `rateBps` a year from `fromTime` to `dueDate` (actual/360).

@@ -3,8 +3,8 @@ pragma solidity ^0.8.28;
 
 /// @title IInvoiceBook
 /// @notice Invoices against accepted orders, the buyer's confirmation (an irrevocable promise to pay), disputes,
-/// payments and overdue marking. A supplier's invoice number is unique network-wide, which is what makes double
-/// financing of the same receivable impossible.
+/// payments and overdue marking. A supplier's invoice number is unique network-wide (through a keyed hash, so the
+/// number itself never reaches the chain), which is what makes double financing of the same receivable impossible.
 interface IInvoiceBook {
     /// @notice The life of an invoice:
     /// Issued -> Confirmed | Disputed | Cancelled; Disputed -> Issued (withdrawn) | Cancelled;
@@ -21,8 +21,8 @@ interface IInvoiceBook {
 
     /// @notice An invoice. Packed into two slots: amount, order, parties, due date and status share the first
     /// (11 + 4 + 4 + 4 + 5 + 1 bytes); the paid amount and the financing request that holds the receivable share the
-    /// second, written only when financing or payment happens. The invoice number and document hash are in the
-    /// `InvoiceIssued` event.
+    /// second, written only when financing or payment happens. The invoice number's key and commitment and the document
+    /// hash are in the `InvoiceIssued` event.
     struct Invoice {
         uint88 amount;
         uint32 orderId;
@@ -40,7 +40,8 @@ interface IInvoiceBook {
         uint256 indexed orderId,
         uint256 indexed supplierOrgId,
         uint256 buyerOrgId,
-        bytes32 invoiceNumber,
+        bytes32 invoiceKey,
+        bytes32 numberCommitment,
         uint256 amount,
         uint256 dueDate,
         bytes32 documentHash,
@@ -49,7 +50,7 @@ interface IInvoiceBook {
     /// @notice Emitted when the buyer confirms an invoice: an irrevocable acknowledgement that it will pay.
     event InvoiceConfirmed(uint256 indexed invoiceId, address actor);
     /// @notice Emitted when the buyer disputes an invoice.
-    event InvoiceDisputed(uint256 indexed invoiceId, uint256 reasonCode, bytes32 reasonHash, address actor);
+    event InvoiceDisputed(uint256 indexed invoiceId, uint256 reasonCode, bytes32 reasonCommitment, address actor);
     /// @notice Emitted when the buyer withdraws its dispute; the invoice is Issued again.
     event InvoiceDisputeWithdrawn(uint256 indexed invoiceId, address actor);
     /// @notice Emitted when the supplier cancels an invoice; its amount returns to the order's remainder.
@@ -77,14 +78,14 @@ interface IInvoiceBook {
     error InvoiceUnknown(uint256 invoiceId);
     /// @notice The invoice is not in a status that allows the action.
     error InvoiceInvalidStatus(uint256 invoiceId, InvoiceStatus status);
-    /// @notice The supplier already registered an invoice with this number.
-    error InvoiceDuplicate(uint256 supplierOrgId, bytes32 invoiceNumber, uint256 existingInvoiceId);
+    /// @notice The supplier already registered an invoice with this uniqueness key (the same invoice number).
+    error InvoiceDuplicate(uint256 supplierOrgId, bytes32 invoiceKey, uint256 existingInvoiceId);
     /// @notice The invoice amount is more than what remains uninvoiced on the order.
     error InvoiceAmountExceedsOrder(uint256 orderId, uint256 requested, uint256 remaining);
     /// @notice The amount is zero.
     error InvoiceZeroAmount();
-    /// @notice The invoice number is empty.
-    error InvoiceEmptyNumber();
+    /// @notice The invoice's uniqueness key is zero.
+    error InvoiceEmptyKey();
     /// @notice The due date is not in the future.
     error InvoiceDueDateNotInFuture(uint256 dueDate, uint256 nowTimestamp);
     /// @notice The caller's organisation is not the invoice's buyer.
@@ -98,14 +99,18 @@ interface IInvoiceBook {
 
     /// @notice Issues an invoice against an accepted order. Members of the order's supplier only.
     /// @param orderId The accepted order.
-    /// @param invoiceNumber The supplier's invoice number (non-zero, unique for the supplier network-wide).
+    /// @param invoiceKey The invoice number's uniqueness key: a keyed hash of the normalised supplier and number under
+    /// the consortium key the gateways hold (non-zero, unique for the supplier network-wide). Outsiders cannot
+    /// recover the number from it.
+    /// @param numberCommitment keccak256 of the invoice number and a salt the parties keep, for selective disclosure.
     /// @param amount The amount (minor units, > 0, at most the order's uninvoiced remainder).
     /// @param dueDate When the buyer must pay (unix seconds, in the future).
     /// @param documentHash The hash of the invoice document.
     /// @return invoiceId The new invoice's id.
     function issueInvoice(
         uint256 orderId,
-        bytes32 invoiceNumber,
+        bytes32 invoiceKey,
+        bytes32 numberCommitment,
         uint88 amount,
         uint40 dueDate,
         bytes32 documentHash
@@ -114,8 +119,9 @@ interface IInvoiceBook {
     /// @notice Confirms an issued invoice: the buyer irrevocably acknowledges the debt. Buyer members only.
     function confirmInvoice(uint256 invoiceId) external;
 
-    /// @notice Disputes an issued invoice with a reason code and the hash of the reasoning. Buyer members only.
-    function disputeInvoice(uint256 invoiceId, uint16 reasonCode, bytes32 reasonHash) external;
+    /// @notice Disputes an issued invoice with a reason code and a salted commitment to the reasoning. Buyer members
+    /// only.
+    function disputeInvoice(uint256 invoiceId, uint16 reasonCode, bytes32 reasonCommitment) external;
 
     /// @notice Withdraws the buyer's dispute; the invoice returns to Issued. Buyer members only.
     function withdrawDispute(uint256 invoiceId) external;
@@ -135,8 +141,8 @@ interface IInvoiceBook {
     /// @notice Returns the whole invoice record (status `None` for an unknown id).
     function invoice(uint256 invoiceId) external view returns (Invoice memory);
 
-    /// @notice Returns the id of a supplier's invoice with this number, or 0.
-    function invoiceIdOf(uint256 supplierOrgId, bytes32 invoiceNumber) external view returns (uint256);
+    /// @notice Returns the id of a supplier's invoice with this uniqueness key, or 0.
+    function invoiceIdOf(uint256 supplierOrgId, bytes32 invoiceKey) external view returns (uint256);
 
     /// @notice Returns the number of invoices issued so far.
     function invoiceCount() external view returns (uint256);

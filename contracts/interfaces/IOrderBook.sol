@@ -17,8 +17,8 @@ interface IOrderBook {
     /// @notice A purchase order, packed into one slot (4 + 4 + 1 + 11 + 11 bytes) so that invoicing against it
     /// updates a slot the transaction already reads instead of creating a new one. Amounts are uint88 minor units
     /// (up to about 3.1e24 currency units). The order's currency is always the ledger's settlement token; its
-    /// payment due date, reference and document hash are in the `OrderIssued` event, which is part of the chain
-    /// (receipts root), so they are stored once, as a log, rather than twice.
+    /// payment due date, reference commitment and document hash are in the `OrderIssued` event, which is part of the
+    /// chain (receipts root), so they are stored once, as a log, rather than twice.
     struct Order {
         uint32 buyerOrgId;
         uint32 supplierOrgId;
@@ -35,14 +35,14 @@ interface IOrderBook {
         address currency,
         uint256 amount,
         uint256 dueDate,
-        bytes32 orderReference,
+        bytes32 referenceCommitment,
         bytes32 documentHash,
         address actor
     );
     /// @notice Emitted when the supplier accepts an order.
     event OrderAccepted(uint256 indexed orderId, address actor);
     /// @notice Emitted when the supplier rejects an order.
-    event OrderRejected(uint256 indexed orderId, uint256 reasonCode, address actor);
+    event OrderRejected(uint256 indexed orderId, uint256 reasonCode, bytes32 reasonCommitment, address actor);
     /// @notice Emitted when the buyer cancels an order before it was accepted.
     event OrderCancelled(uint256 indexed orderId, address actor);
 
@@ -58,6 +58,8 @@ interface IOrderBook {
     error OrderZeroAmount();
     /// @notice The due date is not in the future.
     error OrderDueDateNotInFuture(uint256 dueDate, uint256 nowTimestamp);
+    /// @notice A buyer cannot order from itself.
+    error OrderSelfDealing(uint256 orgId);
     /// @notice The currency is not the ledger's settlement token.
     error OrderUnsupportedCurrency(address currency);
 
@@ -66,7 +68,7 @@ interface IOrderBook {
     /// @param currency The settlement token (must be the ledger's `settlementToken()`).
     /// @param amount The order amount in minor units (> 0).
     /// @param dueDate The payment due date (unix seconds, in the future): the payment terms.
-    /// @param orderReference The buyer's reference, e.g. the PO number as bytes32.
+    /// @param referenceCommitment keccak256 of the buyer's reference (the PO number) and a salt the parties keep.
     /// @param documentHash The hash of the order document.
     /// @return orderId The new order's id.
     function issueOrder(
@@ -74,15 +76,16 @@ interface IOrderBook {
         address currency,
         uint88 amount,
         uint40 dueDate,
-        bytes32 orderReference,
+        bytes32 referenceCommitment,
         bytes32 documentHash
     ) external returns (uint256 orderId);
 
     /// @notice Accepts an issued order. Members of the order's supplier only.
     function acceptOrder(uint256 orderId) external;
 
-    /// @notice Rejects an issued order with a reason code. Members of the order's supplier only.
-    function rejectOrder(uint256 orderId, uint16 reasonCode) external;
+    /// @notice Rejects an issued order with a reason code and a salted commitment to the note. Members of the order's
+    /// supplier only.
+    function rejectOrder(uint256 orderId, uint16 reasonCode, bytes32 reasonCommitment) external;
 
     /// @notice Cancels an order that has not been accepted yet. Members of the order's buyer only.
     function cancelOrder(uint256 orderId) external;

@@ -40,7 +40,7 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
         CreditRecord storage credit = _credit[bankOrgId][supplierOrgId];
         uint256 available = _available(credit);
         if (amount > available) revert FinancingAmountExceedsCredit(amount, available);
-        bool fastTrack = _fastTrack(policy, credit, bankOrgId, inv.buyerOrgId, amount);
+        bool fastTrack = _takeFastTrack(policy, credit, bankOrgId, inv.buyerOrgId, amount);
 
         requestId = ++_requestCount;
         // The casts are safe: the request counter is a uint32, and bankOrgId is a known organisation.
@@ -77,6 +77,7 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
         FinancingRequest storage r = _requestForSupplier(requestId);
         _requireUndisbursedDecision(requestId, r.status);
         r.status = FinancingStatus.Withdrawn;
+        _releaseFastTrack(r);
         emit FinancingWithdrawn(requestId, _msgSender());
     }
 
@@ -105,14 +106,15 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
     }
 
     /// @inheritdoc IFinancingDesk
-    function rejectFinancing(uint256 requestId, uint16 reasonCode, bytes32 reasonHash) external {
-        uint32 orgId = _actorOrg(OrgKind.Bank);
+    function rejectFinancing(uint256 requestId, uint16 reasonCode, bytes32 reasonCommitment) external {
+        uint32 orgId = _actorOfficer();
         FinancingRequest storage r = _knownRequest(requestId);
         if (r.bankOrgId != orgId) revert FinancingNotBank(requestId, orgId);
         _requireUndisbursedDecision(requestId, r.status);
         r.status = FinancingStatus.Rejected;
         r.decidedAt = uint40(block.timestamp);
-        emit FinancingRejected(requestId, _msgSender(), reasonCode, reasonHash);
+        _releaseFastTrack(r);
+        emit FinancingRejected(requestId, _msgSender(), reasonCode, reasonCommitment);
     }
 
     /// @inheritdoc IFinancingDesk
@@ -147,7 +149,14 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
         unchecked {
             net = amount - discount;
         }
-        if (net != 0) IERC20(_token).safeTransferFrom(_treasuryOf(bankOrgId), supplierTreasury, net);
+        if (net != 0) {
+            address bankTreasury = _treasuryOf(bankOrgId);
+            // The treasury's own key holder bounds what the ledger may draw; say so clearly rather than let the token
+            // revert.
+            uint256 allowance = IERC20(_token).allowance(bankTreasury, address(this));
+            if (allowance < net) revert FinancingAllowanceTooLow(bankOrgId, allowance, net);
+            IERC20(_token).safeTransferFrom(bankTreasury, supplierTreasury, net);
+        }
         emit FinancingDisbursed(requestId, invoiceId, bankOrgId, amount, discount, net, daysToDue, _msgSender());
     }
 
@@ -239,9 +248,11 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
         uint88 amount
     ) internal returns (FinancingStatus status, bool onTime) {
         CreditRecord storage credit = _credit[r.bankOrgId][inv.supplierOrgId];
-        // Cannot underflow: callers cap `amount` at what is outstanding, which is part of `utilised`.
+        // Cannot underflow: callers cap `amount` at what is outstanding, which is part of `utilised` and, for a
+        // fast-track request, of `fastTracked`; the cast is safe as amount <= fastTracked, a uint80.
         unchecked {
             credit.utilised -= amount;
+            if (r.fastTrack) credit.fastTracked -= uint80(amount);
         }
         status = r.status;
         if (repaidBefore + amount == r.amount) {
@@ -282,7 +293,7 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
         uint256 requestId,
         FinancingStatus expected
     ) private view returns (FinancingRequest storage r) {
-        uint32 orgId = _actorOrg(OrgKind.Bank);
+        uint32 orgId = _actorOfficer();
         r = _knownRequest(requestId);
         if (r.bankOrgId != orgId) revert FinancingNotBank(requestId, orgId);
         if (r.status != expected) revert FinancingInvalidStatus(requestId, r.status);
@@ -320,6 +331,32 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
         }
     }
 
+    /// @dev Decides whether a new request takes the fast-track and, if it does, adds it to the supplier's exposure.
+    function _takeFastTrack(
+        Policy memory policy,
+        CreditRecord storage credit,
+        uint256 bankOrgId,
+        uint256 buyerOrgId,
+        uint88 amount
+    ) private returns (bool fastTrack) {
+        fastTrack = _fastTrack(policy, credit, bankOrgId, buyerOrgId, amount);
+        // Cannot overflow, and the cast is safe: _fastTrack proved fastTracked + amount <= the uint80 limit.
+        unchecked {
+            if (fastTrack) credit.fastTracked += uint80(amount);
+        }
+    }
+
+    /// @dev A fast-track request that ends before disbursement no longer counts against the fast-track limit.
+    function _releaseFastTrack(FinancingRequest storage r) private {
+        if (r.fastTrack) {
+            // Cannot underflow, and the cast is safe: the request's amount was added to fastTracked, a uint80, when
+            // it was made, and only repayments (after disbursement) take any of it back.
+            unchecked {
+                _credit[r.bankOrgId][_invoices[r.invoiceId].supplierOrgId].fastTracked -= uint80(r.amount);
+            }
+        }
+    }
+
     function _available(CreditRecord storage credit) private view returns (uint256) {
         uint88 limit = credit.limit;
         uint88 utilised = credit.utilised;
@@ -335,7 +372,9 @@ abstract contract FinancingDesk is InvoiceBook, BankPolicy, IFinancingDesk {
     ) private view returns (bool) {
         return
             isTrustedBuyer(bankOrgId, buyerOrgId) &&
+            // The first bound keeps the sum below 2^81, so it cannot overflow for any `amount` the view is given.
             amount <= policy.fastTrackLimit &&
+            amount + credit.fastTracked <= policy.fastTrackLimit &&
             amount <= _available(credit) &&
             credit.overdueOpen == 0;
     }

@@ -9,24 +9,25 @@ import {OrderBook} from "./OrderBook.sol";
 /// financing desk because they move money to the bank that financed the invoice.
 abstract contract InvoiceBook is OrderBook, IInvoiceBook {
     mapping(uint256 invoiceId => Invoice) internal _invoices;
-    mapping(bytes32 supplierAndNumber => uint256 invoiceId) private _invoiceByNumber;
+    mapping(bytes32 supplierAndKey => uint256 invoiceId) private _invoiceByKey;
     uint32 private _invoiceCount;
 
     /// @inheritdoc IInvoiceBook
     function issueInvoice(
         uint256 orderId,
-        bytes32 invoiceNumber,
+        bytes32 invoiceKey,
+        bytes32 numberCommitment,
         uint88 amount,
         uint40 dueDate,
         bytes32 documentHash
     ) external returns (uint256 invoiceId) {
         uint32 supplierOrgId = _actorOrg(OrgKind.Supplier);
-        if (invoiceNumber == bytes32(0)) revert InvoiceEmptyNumber();
+        if (invoiceKey == bytes32(0)) revert InvoiceEmptyKey();
         if (amount == 0) revert InvoiceZeroAmount();
         if (dueDate <= block.timestamp) revert InvoiceDueDateNotInFuture(dueDate, block.timestamp);
         uint32 buyerOrgId = _reserveOrderAmount(orderId, supplierOrgId, amount);
         invoiceId = ++_invoiceCount;
-        _registerNumber(supplierOrgId, invoiceNumber, invoiceId);
+        _registerKey(supplierOrgId, invoiceKey, invoiceId);
         _invoices[invoiceId] = Invoice({
             amount: amount,
             // The cast is safe: orderId is a known order, so it fits the uint32 order counter.
@@ -43,7 +44,8 @@ abstract contract InvoiceBook is OrderBook, IInvoiceBook {
             orderId,
             supplierOrgId,
             buyerOrgId,
-            invoiceNumber,
+            invoiceKey,
+            numberCommitment,
             amount,
             dueDate,
             documentHash,
@@ -59,10 +61,10 @@ abstract contract InvoiceBook is OrderBook, IInvoiceBook {
     }
 
     /// @inheritdoc IInvoiceBook
-    function disputeInvoice(uint256 invoiceId, uint16 reasonCode, bytes32 reasonHash) external {
+    function disputeInvoice(uint256 invoiceId, uint16 reasonCode, bytes32 reasonCommitment) external {
         Invoice storage inv = _invoiceForBuyer(invoiceId, InvoiceStatus.Issued);
         inv.status = InvoiceStatus.Disputed;
-        emit InvoiceDisputed(invoiceId, reasonCode, reasonHash, _msgSender());
+        emit InvoiceDisputed(invoiceId, reasonCode, reasonCommitment, _msgSender());
     }
 
     /// @inheritdoc IInvoiceBook
@@ -97,8 +99,8 @@ abstract contract InvoiceBook is OrderBook, IInvoiceBook {
     }
 
     /// @inheritdoc IInvoiceBook
-    function invoiceIdOf(uint256 supplierOrgId, bytes32 invoiceNumber) external view returns (uint256) {
-        return _invoiceByNumber[_numberKey(supplierOrgId, invoiceNumber)];
+    function invoiceIdOf(uint256 supplierOrgId, bytes32 invoiceKey) external view returns (uint256) {
+        return _invoiceByKey[_slotKey(supplierOrgId, invoiceKey)];
     }
 
     /// @inheritdoc IInvoiceBook
@@ -144,20 +146,21 @@ abstract contract InvoiceBook is OrderBook, IInvoiceBook {
         return o.buyerOrgId;
     }
 
-    /// @dev Claims a supplier's invoice number for `invoiceId`, reverting if the number was used before.
-    function _registerNumber(uint32 supplierOrgId, bytes32 invoiceNumber, uint256 invoiceId) private {
-        bytes32 key = _numberKey(supplierOrgId, invoiceNumber);
-        uint256 existing = _invoiceByNumber[key];
-        if (existing != 0) revert InvoiceDuplicate(supplierOrgId, invoiceNumber, existing);
-        _invoiceByNumber[key] = invoiceId;
+    /// @dev Claims a supplier's invoice key for `invoiceId`, reverting if the key was used before. The key is mixed
+    /// with the supplier's id so that no supplier can block another's numbers by registering their keys first.
+    function _registerKey(uint32 supplierOrgId, bytes32 invoiceKey, uint256 invoiceId) private {
+        bytes32 slotKey = _slotKey(supplierOrgId, invoiceKey);
+        uint256 existing = _invoiceByKey[slotKey];
+        if (existing != 0) revert InvoiceDuplicate(supplierOrgId, invoiceKey, existing);
+        _invoiceByKey[slotKey] = invoiceId;
     }
 
-    function _numberKey(uint256 supplierOrgId, bytes32 invoiceNumber) private pure returns (bytes32 key) {
+    function _slotKey(uint256 supplierOrgId, bytes32 invoiceKey) private pure returns (bytes32 key) {
         // Hashing the two words in scratch space avoids abi.encode's memory allocation; same result.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, supplierOrgId)
-            mstore(0x20, invoiceNumber)
+            mstore(0x20, invoiceKey)
             key := keccak256(0x00, 0x40)
         }
     }

@@ -24,10 +24,11 @@ abstract contract OrderBook is OrgRegistry, IOrderBook {
         address currency,
         uint88 amount,
         uint40 dueDate,
-        bytes32 orderReference,
+        bytes32 referenceCommitment,
         bytes32 documentHash
     ) external returns (uint256 orderId) {
         uint32 buyerOrgId = _actorOrg(OrgKind.CoreEnterprise);
+        if (supplierOrgId == buyerOrgId) revert OrderSelfDealing(buyerOrgId);
         _activeOrgTreasury(supplierOrgId, OrgKind.Supplier);
         if (currency != _token) revert OrderUnsupportedCurrency(currency);
         if (amount == 0) revert OrderZeroAmount();
@@ -48,7 +49,7 @@ abstract contract OrderBook is OrgRegistry, IOrderBook {
             currency,
             amount,
             dueDate,
-            orderReference,
+            referenceCommitment,
             documentHash,
             _msgSender()
         );
@@ -62,10 +63,10 @@ abstract contract OrderBook is OrgRegistry, IOrderBook {
     }
 
     /// @inheritdoc IOrderBook
-    function rejectOrder(uint256 orderId, uint16 reasonCode) external {
+    function rejectOrder(uint256 orderId, uint16 reasonCode, bytes32 reasonCommitment) external {
         Order storage o = _issuedOrderForSupplier(orderId);
         o.status = OrderStatus.Rejected;
-        emit OrderRejected(orderId, reasonCode, _msgSender());
+        emit OrderRejected(orderId, reasonCode, reasonCommitment, _msgSender());
     }
 
     /// @inheritdoc IOrderBook

@@ -13,6 +13,9 @@ import {
   deployNetwork,
   invoiceOf,
   requestOf,
+  applyPolicy,
+  creditLimit,
+  rates,
 } from "../helpers/ledger-fixture";
 
 describe("FinancingDesk", function () {
@@ -140,9 +143,10 @@ describe("FinancingDesk", function () {
 
     describe("when the amount is above the remaining credit", function () {
       it("is not fast-track in the view and reverts with FinancingAmountExceedsCredit", async function () {
-        const { contracts, signers: s, invoiceId } = await loadFixture(deskFixture);
-        const { ledger } = contracts;
-        await ledger.connect(s.officerA1).setCreditLimit(ORG.pearl, 1_000_00n);
+        const n = await loadFixture(deskFixture);
+        const { ledger } = n.contracts;
+        const { signers: s, invoiceId } = n;
+        await applyPolicy(n, s.officerA1, s.officerA2, creditLimit(ORG.pearl, 1_000_00n));
         expect(await ledger.isFastTrack(invoiceId, ORG.bankA, 1_000_01n)).to.equal(false);
         await expect(ledger.connect(s.supplier).requestFinancing(invoiceId, ORG.bankA, 1_000_01n))
           .to.be.revertedWithCustomError(ledger, "FinancingAmountExceedsCredit")
@@ -512,7 +516,7 @@ describe("FinancingDesk", function () {
         const n = await loadFixture(deskFixture);
         const { ledger, token } = n.contracts;
         const s = n.signers;
-        await ledger.connect(s.officerA1).setBankPolicy(9000, 10_000, BANK_A.fastTrackLimit);
+        await applyPolicy(n, s.officerA1, s.officerA2, rates(9000, 10_000, BANK_A.fastTrackLimit));
         const { invoiceId } = await invoiceOf(n, 1_000n, { dueInSeconds: 400 * DAY });
         const requestId = await requestOf(n, invoiceId, ORG.bankA, 900n);
         await ledger.connect(s.officerA1).approveFinancing(requestId);
@@ -549,10 +553,11 @@ describe("FinancingDesk", function () {
 
     describe("when the credit limit was lowered after approval", function () {
       it("reverts with FinancingAmountExceedsCredit", async function () {
-        const { contracts, signers: s } = await loadFixture(requestedFixture);
-        const { ledger } = contracts;
+        const n = await loadFixture(requestedFixture);
+        const { ledger } = n.contracts;
+        const s = n.signers;
         await ledger.connect(s.officerA1).approveFinancing(1n);
-        await ledger.connect(s.officerA2).setCreditLimit(ORG.pearl, ADVANCE - 1n);
+        await applyPolicy(n, s.officerA2, s.officerA1, creditLimit(ORG.pearl, ADVANCE - 1n));
         await expect(ledger.connect(s.officerA1).disburseFinancing(1n))
           .to.be.revertedWithCustomError(ledger, "FinancingAmountExceedsCredit")
           .withArgs(ADVANCE, ADVANCE - 1n);

@@ -4,14 +4,15 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { DAY, InvoiceStatus, ORG, OrderStatus, OrgKind, acceptedOrder, deployNetwork } from "../helpers/ledger-fixture";
 
 describe("InvoiceBook", function () {
-  const NUMBER = ethers.encodeBytes32String("INV-0001");
+  // The uniqueness key the gateway derives from the invoice number (a keyed hash, never the number's text).
+  const NUMBER = ethers.id("key:INV-0001");
 
   async function invoiceFixture() {
     const n = await deployNetwork();
     // Order 1 (100,000 minor units) is accepted; invoice 1 of 60,000 against it is Issued.
     const orderId = await acceptedOrder(n, 100_000n);
     const due = (await time.latest()) + 30 * DAY;
-    await n.contracts.ledger.connect(n.signers.supplier).issueInvoice(orderId, NUMBER, 60_000n, due, ethers.id("doc"));
+    await n.contracts.ledger.connect(n.signers.supplier).issueInvoice(orderId, NUMBER, ethers.ZeroHash, 60_000n, due, ethers.id("doc"));
     return { ...n, orderId, due };
   }
 
@@ -19,10 +20,10 @@ describe("InvoiceBook", function () {
     it("stores an Issued invoice, reserves the order amount and emits InvoiceIssued", async function () {
       const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
       const { ledger } = contracts;
-      const number = ethers.encodeBytes32String("INV-0002");
-      await expect(ledger.connect(s.supplier).issueInvoice(1n, number, 40_000n, due, ethers.id("doc2")))
+      const number = ethers.id("key:INV-0002");
+      await expect(ledger.connect(s.supplier).issueInvoice(1n, number, ethers.ZeroHash, 40_000n, due, ethers.id("doc2")))
         .to.emit(ledger, "InvoiceIssued")
-        .withArgs(2n, 1n, ORG.pearl, ORG.acme, number, 40_000n, due, ethers.id("doc2"), s.supplier.address);
+        .withArgs(2n, 1n, ORG.pearl, ORG.acme, number, ethers.ZeroHash, 40_000n, due, ethers.id("doc2"), s.supplier.address);
       const inv = await ledger.invoice(2n);
       expect([
         inv.amount,
@@ -42,7 +43,7 @@ describe("InvoiceBook", function () {
       it("reverts with InvoiceDuplicate", async function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
-        await expect(ledger.connect(s.supplier).issueInvoice(1n, NUMBER, 1n, due, ethers.ZeroHash))
+        await expect(ledger.connect(s.supplier).issueInvoice(1n, NUMBER, ethers.ZeroHash, 1n, due, ethers.ZeroHash))
           .to.be.revertedWithCustomError(ledger, "InvoiceDuplicate")
           .withArgs(ORG.pearl, NUMBER, 1n);
       });
@@ -53,7 +54,7 @@ describe("InvoiceBook", function () {
         const n = await loadFixture(invoiceFixture);
         const { ledger } = n.contracts;
         const orderId = await acceptedOrder(n, 10n, { supplier: n.signers.supplier2, supplierOrgId: ORG.quarry });
-        await expect(ledger.connect(n.signers.supplier2).issueInvoice(orderId, NUMBER, 10n, n.due, ethers.ZeroHash))
+        await expect(ledger.connect(n.signers.supplier2).issueInvoice(orderId, NUMBER, ethers.ZeroHash, 10n, n.due, ethers.ZeroHash))
           .to.emit(ledger, "InvoiceIssued")
           .withArgs(
             2n,
@@ -61,6 +62,7 @@ describe("InvoiceBook", function () {
             ORG.quarry,
             ORG.acme,
             NUMBER,
+            ethers.ZeroHash,
             10n,
             n.due,
             ethers.ZeroHash,
@@ -75,7 +77,7 @@ describe("InvoiceBook", function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
         await expect(
-          ledger.connect(s.supplier).issueInvoice(1n, ethers.encodeBytes32String("X"), 40_001n, due, ethers.ZeroHash),
+          ledger.connect(s.supplier).issueInvoice(1n, ethers.id("key:X"), ethers.ZeroHash, 40_001n, due, ethers.ZeroHash),
         )
           .to.be.revertedWithCustomError(ledger, "InvoiceAmountExceedsOrder")
           .withArgs(1n, 40_001n, 40_000n);
@@ -87,8 +89,8 @@ describe("InvoiceBook", function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
         await expect(
-          ledger.connect(s.supplier).issueInvoice(1n, ethers.ZeroHash, 1n, due, ethers.ZeroHash),
-        ).to.be.revertedWithCustomError(ledger, "InvoiceEmptyNumber");
+          ledger.connect(s.supplier).issueInvoice(1n, ethers.ZeroHash, ethers.ZeroHash, 1n, due, ethers.ZeroHash),
+        ).to.be.revertedWithCustomError(ledger, "InvoiceEmptyKey");
       });
     });
 
@@ -97,7 +99,7 @@ describe("InvoiceBook", function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
         await expect(
-          ledger.connect(s.supplier).issueInvoice(1n, ethers.encodeBytes32String("X"), 0n, due, ethers.ZeroHash),
+          ledger.connect(s.supplier).issueInvoice(1n, ethers.id("key:X"), ethers.ZeroHash, 0n, due, ethers.ZeroHash),
         ).to.be.revertedWithCustomError(ledger, "InvoiceZeroAmount");
       });
     });
@@ -109,7 +111,7 @@ describe("InvoiceBook", function () {
         const now = (await time.latest()) + 1;
         await time.setNextBlockTimestamp(now);
         await expect(
-          ledger.connect(s.supplier).issueInvoice(1n, ethers.encodeBytes32String("X"), 1n, now - 1, ethers.ZeroHash),
+          ledger.connect(s.supplier).issueInvoice(1n, ethers.id("key:X"), ethers.ZeroHash, 1n, now - 1, ethers.ZeroHash),
         )
           .to.be.revertedWithCustomError(ledger, "InvoiceDueDateNotInFuture")
           .withArgs(now - 1, now);
@@ -121,7 +123,7 @@ describe("InvoiceBook", function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
         await expect(
-          ledger.connect(s.buyer).issueInvoice(1n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash),
+          ledger.connect(s.buyer).issueInvoice(1n, ethers.id("key:X"), ethers.ZeroHash, 1n, due, ethers.ZeroHash),
         )
           .to.be.revertedWithCustomError(ledger, "RegistryWrongOrgKind")
           .withArgs(ORG.acme, OrgKind.Supplier, OrgKind.CoreEnterprise);
@@ -133,7 +135,7 @@ describe("InvoiceBook", function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
         await expect(
-          ledger.connect(s.supplier2).issueInvoice(1n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash),
+          ledger.connect(s.supplier2).issueInvoice(1n, ethers.id("key:X"), ethers.ZeroHash, 1n, due, ethers.ZeroHash),
         )
           .to.be.revertedWithCustomError(ledger, "OrderNotSupplier")
           .withArgs(1n, ORG.quarry);
@@ -148,7 +150,7 @@ describe("InvoiceBook", function () {
           .connect(s.buyer)
           .issueOrder(ORG.pearl, await token.getAddress(), 5n, due, ethers.ZeroHash, ethers.ZeroHash);
         await expect(
-          ledger.connect(s.supplier).issueInvoice(2n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash),
+          ledger.connect(s.supplier).issueInvoice(2n, ethers.id("key:X"), ethers.ZeroHash, 1n, due, ethers.ZeroHash),
         )
           .to.be.revertedWithCustomError(ledger, "OrderInvalidStatus")
           .withArgs(2n, OrderStatus.Issued);
@@ -160,7 +162,7 @@ describe("InvoiceBook", function () {
         const { contracts, signers: s, due } = await loadFixture(invoiceFixture);
         const { ledger } = contracts;
         await expect(
-          ledger.connect(s.supplier).issueInvoice(5n, ethers.encodeBytes32String("X"), 1n, due, ethers.ZeroHash),
+          ledger.connect(s.supplier).issueInvoice(5n, ethers.id("key:X"), ethers.ZeroHash, 1n, due, ethers.ZeroHash),
         )
           .to.be.revertedWithCustomError(ledger, "OrderUnknown")
           .withArgs(5n);

@@ -52,9 +52,9 @@ describe("Ledger lifecycle", function () {
       // Invoice for the whole order, due 30 days and one hour from the fixture's clock.
       const due = t0 + 30 * DAY + 3600;
       const number = label("INV");
-      await expect(ledger.connect(s.supplier).issueInvoice(1n, number, 5_000_000n, due, ethers.id("inv-doc")))
+      await expect(ledger.connect(s.supplier).issueInvoice(1n, number, ethers.ZeroHash, 5_000_000n, due, ethers.id("inv-doc")))
         .to.emit(ledger, "InvoiceIssued")
-        .withArgs(1n, 1n, ORG.pearl, ORG.acme, number, 5_000_000n, due, ethers.id("inv-doc"), s.supplier.address);
+        .withArgs(1n, 1n, ORG.pearl, ORG.acme, number, ethers.ZeroHash, 5_000_000n, due, ethers.id("inv-doc"), s.supplier.address);
       expect((await ledger.order(1n)).invoiced).to.equal(5_000_000n);
       await expect(ledger.connect(s.buyer).confirmInvoice(1n))
         .to.emit(ledger, "InvoiceConfirmed")
@@ -153,7 +153,7 @@ describe("Ledger lifecycle", function () {
         .connect(s.buyer2)
         .issueOrder(ORG.pearl, await token.getAddress(), 20_000_000n, due, label("PO"), ethers.ZeroHash);
       await ledger.connect(s.supplier).acceptOrder(1n);
-      await ledger.connect(s.supplier).issueInvoice(1n, label("INV"), 20_000_000n, due, ethers.ZeroHash);
+      await ledger.connect(s.supplier).issueInvoice(1n, label("INV"), ethers.ZeroHash, 20_000_000n, due, ethers.ZeroHash);
       await ledger.connect(s.buyer2).confirmInvoice(1n);
       await ledger.connect(s.supplier).requestFinancing(1n, ORG.bankA, 18_000_000n);
       return { ...n, due };
@@ -213,7 +213,7 @@ describe("Ledger lifecycle", function () {
       const tokenAddress = await token.getAddress();
       await ledger.connect(s.buyer).issueOrder(ORG.pearl, tokenAddress, 1_000_000n, due, label("PO"), ethers.ZeroHash);
       await ledger.connect(s.supplier).acceptOrder(1n);
-      await ledger.connect(s.supplier).issueInvoice(1n, label("INV"), 1_000_000n, due, ethers.ZeroHash);
+      await ledger.connect(s.supplier).issueInvoice(1n, label("INV"), ethers.ZeroHash, 1_000_000n, due, ethers.ZeroHash);
       await ledger.connect(s.buyer).confirmInvoice(1n);
       await ledger.connect(s.supplier).requestFinancing(1n, ORG.bankA, 900_000n);
       await ledger.connect(s.officerA1).approveFinancing(1n);

@@ -167,9 +167,9 @@ describe("OrderBook", function () {
     it("rejects an issued order and emits OrderRejected", async function () {
       const { contracts, signers: s } = await loadFixture(orderFixture);
       const { ledger } = contracts;
-      await expect(ledger.connect(s.supplier).rejectOrder(1n, 4))
+      await expect(ledger.connect(s.supplier).rejectOrder(1n, 4, ethers.ZeroHash))
         .to.emit(ledger, "OrderRejected")
-        .withArgs(1n, 4n, s.supplier.address);
+        .withArgs(1n, 4n, ethers.ZeroHash, s.supplier.address);
       expect((await ledger.order(1n)).status).to.equal(OrderStatus.Rejected);
     });
 
@@ -178,7 +178,7 @@ describe("OrderBook", function () {
         const { contracts, signers: s } = await loadFixture(orderFixture);
         const { ledger } = contracts;
         await ledger.connect(s.buyer).cancelOrder(1n);
-        await expect(ledger.connect(s.supplier).rejectOrder(1n, 1))
+        await expect(ledger.connect(s.supplier).rejectOrder(1n, 1, ethers.ZeroHash))
           .to.be.revertedWithCustomError(ledger, "OrderInvalidStatus")
           .withArgs(1n, OrderStatus.Cancelled);
       });

@@ -1,7 +1,8 @@
 /**
  * The network every contract suite starts from: a deployed ledger, token and forwarder; two core enterprises, two
- * suppliers, two banks and an auditor, each with a treasury that holds tokens and has approved the ledger; bank
- * policies, trusted buyers and credit limits. Suites build their own fixture on top of `deployNetwork` and load it
+ * suppliers, two banks and an auditor, each with a treasury that holds tokens and has given the ledger a bounded
+ * allowance; each bank with its own admin and two officers (the second added by proposal and approval); bank
+ * policies, trusted buyers and credit limits set by maker-checker (one officer proposes, the other approves). Suites build their own fixture on top of `deployNetwork` and load it
  * through `loadFixture`, so no state leaks between tests.
  */
 import { ethers } from "hardhat";
@@ -15,6 +16,9 @@ export const GRACE = 5 * DAY;
 
 export const OrgKind = { None: 0, CoreEnterprise: 1, Supplier: 2, Bank: 3, Auditor: 4 } as const;
 export const OrgStatus = { None: 0, Active: 1, Suspended: 2 } as const;
+export const Role = { None: 0, Member: 1, Officer: 2, Admin: 3 } as const;
+export const ProposalStatus = { None: 0, Pending: 1, Approved: 2, Rejected: 3 } as const;
+export const ChangeKind = { Rates: 0, TrustedBuyer: 1, CreditLimit: 2 } as const;
 export const OrderStatus = { None: 0, Issued: 1, Accepted: 2, Rejected: 3, Cancelled: 4 } as const;
 export const InvoiceStatus = {
   None: 0,
@@ -41,6 +45,8 @@ export const ORG = { acme: 1n, pearl: 2n, bankA: 3n, bankB: 4n, borealis: 5n, qu
 
 /** Every treasury starts with this much (minor units: 10,000,000.00). */
 export const INITIAL_BALANCE = 10_000_000_00n;
+/** The allowance each treasury gives the ledger: bounded, never MaxUint256. */
+export const ALLOWANCE = INITIAL_BALANCE;
 /** Bank A: 90 % advance, 12 % a year, fast-track up to 500,000.00; trusts Acme; Pearl's limit 2,000,000.00. */
 export const BANK_A = {
   advanceRateBps: 9000,
@@ -77,6 +83,8 @@ export interface Signers {
   bankATreasury: HardhatEthersSigner;
   bankBTreasury: HardhatEthersSigner;
   auditTreasury: HardhatEthersSigner;
+  adminA: HardhatEthersSigner;
+  adminB: HardhatEthersSigner;
 }
 
 export interface Contracts {
@@ -116,23 +124,31 @@ export async function deployNetwork(): Promise<Network> {
     "bankATreasury",
     "bankBTreasury",
     "auditTreasury",
+    "adminA",
+    "adminB",
   ] as const;
   const signers = Object.fromEntries(names.map((n, i) => [n, all[i]])) as unknown as Signers;
   const s = signers;
   const { ledger, token, forwarder } = await deployTrellis(s.deployer, s.operator.address, GRACE);
   const op = ledger.connect(s.operator);
-  const orgs: [number, string, HardhatEthersSigner, HardhatEthersSigner[]][] = [
-    [OrgKind.CoreEnterprise, "Acme Motors", s.acmeTreasury, [s.buyer]],
-    [OrgKind.Supplier, "Pearl River Parts", s.pearlTreasury, [s.supplier]],
-    [OrgKind.Bank, "Bank A", s.bankATreasury, [s.officerA1, s.officerA2]],
-    [OrgKind.Bank, "Bank B", s.bankBTreasury, [s.officerB1, s.officerB2]],
-    [OrgKind.CoreEnterprise, "Borealis Trucks", s.borealisTreasury, [s.buyer2]],
-    [OrgKind.Supplier, "Quarry Castings", s.quarryTreasury, [s.supplier2]],
-    [OrgKind.Auditor, "Ledger Audit", s.auditTreasury, [s.auditor]],
+  // [kind, name, treasury, first admin, further members (officers in a bank)]
+  const orgs: [number, string, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner[]][] = [
+    [OrgKind.CoreEnterprise, "Acme Motors", s.acmeTreasury, s.buyer, []],
+    [OrgKind.Supplier, "Pearl River Parts", s.pearlTreasury, s.supplier, []],
+    [OrgKind.Bank, "Bank A", s.bankATreasury, s.adminA, [s.officerA1, s.officerA2]],
+    [OrgKind.Bank, "Bank B", s.bankBTreasury, s.adminB, [s.officerB1, s.officerB2]],
+    [OrgKind.CoreEnterprise, "Borealis Trucks", s.borealisTreasury, s.buyer2, []],
+    [OrgKind.Supplier, "Quarry Castings", s.quarryTreasury, s.supplier2, []],
+    [OrgKind.Auditor, "Ledger Audit", s.auditTreasury, s.auditor, []],
   ];
-  for (const [i, [kind, name, treasury, members]] of orgs.entries()) {
-    await op.registerOrganization(kind, name, treasury.address, ethers.id(`kyc-${i + 1}`));
-    for (const m of members) await op.addMember(i + 1, m.address);
+  for (const [i, [kind, name, treasury, admin, officers]] of orgs.entries()) {
+    const orgId = i + 1;
+    await op.registerOrganization(kind, commitment(name), treasury.address, kycOf(orgId), admin.address);
+    if (officers.length === 0) continue;
+    // The bank's first admin names the second governor alone; the third takes a proposal and a second governor.
+    await ledger.connect(admin).addMember(orgId, officers[0].address, Role.Officer);
+    await ledger.connect(admin).proposeMember(orgId, officers[1].address, Role.Officer);
+    await ledger.connect(officers[0]).approveMember(await ledger.memberProposalCount());
   }
   const issuer = await token.ISSUER_ROLE();
   await token.connect(s.operator).grantRole(issuer, s.bankATreasury.address);
@@ -148,23 +164,70 @@ export async function deployNetwork(): Promise<Network> {
   const ledgerAddress = await ledger.getAddress();
   for (const t of treasuries) {
     await token.connect(s.bankATreasury).mint(t.address, INITIAL_BALANCE);
-    await token.connect(t).approve(ledgerAddress, ethers.MaxUint256);
+    await token.connect(t).approve(ledgerAddress, ALLOWANCE);
   }
-  await ledger.connect(s.officerA1).setBankPolicy(BANK_A.advanceRateBps, BANK_A.discountRateBps, BANK_A.fastTrackLimit);
-  await ledger.connect(s.officerA1).setTrustedBuyer(ORG.acme, true);
-  await ledger.connect(s.officerA1).setCreditLimit(ORG.pearl, BANK_A.pearlLimit);
-  await ledger.connect(s.officerA1).setCreditLimit(ORG.quarry, BANK_A.pearlLimit);
-  await ledger.connect(s.officerB1).setBankPolicy(BANK_B.advanceRateBps, BANK_B.discountRateBps, BANK_B.fastTrackLimit);
-  await ledger.connect(s.officerB1).setTrustedBuyer(ORG.acme, true);
-  await ledger.connect(s.officerB1).setCreditLimit(ORG.pearl, BANK_B.pearlLimit);
-  return { contracts: { ledger, token, forwarder }, signers, treasuries };
+  const n: Network = { contracts: { ledger, token, forwarder }, signers, treasuries };
+  const [a1, a2, b1, b2] = [s.officerA1, s.officerA2, s.officerB1, s.officerB2];
+  await applyPolicy(n, a1, a2, rates(BANK_A.advanceRateBps, BANK_A.discountRateBps, BANK_A.fastTrackLimit));
+  await applyPolicy(n, a1, a2, trustedBuyer(ORG.acme, true));
+  await applyPolicy(n, a1, a2, creditLimit(ORG.pearl, BANK_A.pearlLimit));
+  await applyPolicy(n, a1, a2, creditLimit(ORG.quarry, BANK_A.pearlLimit));
+  await applyPolicy(n, b1, b2, rates(BANK_B.advanceRateBps, BANK_B.discountRateBps, BANK_B.fastTrackLimit));
+  await applyPolicy(n, b1, b2, trustedBuyer(ORG.acme, true));
+  await applyPolicy(n, b1, b2, creditLimit(ORG.pearl, BANK_B.pearlLimit));
+  return n;
+}
+
+/** The KYC dossier hash the fixture onboards organisation `orgId` with. */
+export function kycOf(orgId: number | bigint): string {
+  return ethers.id(`kyc-${orgId}`);
+}
+
+/** A salted commitment to a text, as the gateway computes it: keccak256(text, salt). */
+export function commitment(text: string, salt: string = ethers.id("fixture-salt")): string {
+  return ethers.solidityPackedKeccak256(["string", "bytes32"], [text, salt]);
+}
+
+/** One policy change, as `proposePolicyChange` takes it. */
+export interface Change {
+  kind: number;
+  orgId: bigint | number;
+  trusted: boolean;
+  advanceRateBps: number;
+  discountRateBps: number;
+  fastTrackLimit: bigint;
+  creditLimit: bigint;
+}
+const NO_CHANGE = { orgId: 0, trusted: false, advanceRateBps: 0, discountRateBps: 0, fastTrackLimit: 0n, creditLimit: 0n };
+export function rates(advanceRateBps: number, discountRateBps: number, fastTrackLimit: bigint): Change {
+  return { ...NO_CHANGE, kind: ChangeKind.Rates, advanceRateBps, discountRateBps, fastTrackLimit };
+}
+export function trustedBuyer(orgId: bigint | number, trusted: boolean): Change {
+  return { ...NO_CHANGE, kind: ChangeKind.TrustedBuyer, orgId, trusted };
+}
+export function creditLimit(orgId: bigint | number, limit: bigint): Change {
+  return { ...NO_CHANGE, kind: ChangeKind.CreditLimit, orgId, creditLimit: limit };
+}
+
+/** Maker-checker: `maker` proposes `change` for their bank and `checker` approves it. Returns the proposal id. */
+export async function applyPolicy(
+  n: Network,
+  maker: HardhatEthersSigner,
+  checker: HardhatEthersSigner,
+  change: Change,
+): Promise<bigint> {
+  const { ledger } = n.contracts;
+  await ledger.connect(maker).proposePolicyChange(change);
+  const id = await ledger.policyProposalCount();
+  await ledger.connect(checker).approvePolicyChange(id);
+  return id;
 }
 
 let counter = 0;
-/** A fresh bytes32 label, e.g. an invoice number, unique within a test run. */
+/** A fresh bytes32 commitment or key (e.g. to an invoice number), unique within a test run: a hash, never text. */
 export function label(prefix: string): string {
   counter += 1;
-  return ethers.encodeBytes32String(`${prefix}-${counter}`);
+  return commitment(`${prefix}-${counter}`);
 }
 
 /** Issues an order from `buyer` to `supplierOrgId` and has `supplier` accept it. Returns the order id. */
@@ -204,7 +267,7 @@ export async function invoiceOf(
   const buyer = opts.buyer ?? n.signers.buyer;
   const orderId = await acceptedOrder(n, amount, opts);
   const dueDate = (await time.latest()) + (opts.dueInSeconds ?? 60 * DAY);
-  await ledger.connect(supplier).issueInvoice(orderId, label("INV"), amount, dueDate, ethers.id("inv"));
+  await ledger.connect(supplier).issueInvoice(orderId, label("INV-KEY"), label("INV"), amount, dueDate, ethers.id("inv"));
   const invoiceId = await ledger.invoiceCount();
   if (opts.confirm !== false) await ledger.connect(buyer).confirmInvoice(invoiceId);
   return { orderId, invoiceId, dueDate };
