@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS helpers run by Node directly (the chain's exit-with-parent preload, solidity-coverage's config).
+    files: ["**/*.js", "**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
+  },
+  {
     files: ["web/**/*.ts", "web/**/*.tsx"],
     plugins: { "react-hooks": reactHooks },
     languageOptions: { globals: { ...globals.browser } },

@@ -116,7 +116,7 @@ async function main(): Promise<void> {
       `  console & API: ${gateway.url}   (API docs: ${gateway.url}/docs)\n` +
       `  chain:         ${rpcUrl}\n` +
       `  data:          ${config.dataDir}\n` +
-      (fs.existsSync(credsFile) ? `  log in with a token from ${credsFile} (users: operator, buyer, supplier, officer1, officer2, officer3, auditor)\n` : "") +
+      (fs.existsSync(credsFile) ? `  sign in with a username and password from ${credsFile} (users: operator, buyer, supplier, officer1, officer2, officer3, auditor)\n` : "") +
       `READY ${gateway.url}\n`,
   );
 }

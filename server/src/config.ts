@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { HDNodeWallet } from "ethers";
+import { AuthSettings, authSettingsFromEnv } from "./sessions/settings";
 
 /** The gateway's configuration, parsed once at start from CLI flags and environment variables. */
 const ConfigSchema = z
@@ -31,6 +32,7 @@ const ConfigSchema = z
     metricsToken: z.string().min(24, "must be at least 24 characters").optional(),
     /** Bytes of documents each organisation may store (TRELLIS_DOCUMENT_QUOTA_MIB, in MiB). */
     documentQuotaBytes: z.number().int().min(0),
+    auth: AuthSettings,
   })
   .strict();
 
@@ -106,6 +108,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     maxInvoiceTenorDays: env.TRELLIS_MAX_INVOICE_TENOR_DAYS ?? "365",
     metricsToken: env.TRELLIS_METRICS_TOKEN || undefined,
     documentQuotaBytes: Math.round(Number(env.TRELLIS_DOCUMENT_QUOTA_MIB ?? 512) * 2 ** 20),
+    auth: authSettingsFromEnv(env),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,12 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Services } from "./services";
+import crypto from "node:crypto";
 import { createOrganization, createUser } from "./orgs/service";
+import { hashPassword } from "./sessions/service";
+import { setPasswordHash } from "./sessions/repo";
 import type { Role } from "./shared/roles";
 
 export interface DemoCredentials {
   baseUrl: string;
-  users: Record<"operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "auditor", { token: string; orgId: string; address: string }>;
+  users: Record<"operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "auditor", { username: string; password: string; token: string; orgId: string; address: string }>;
   orgs: Record<"acme" | "pearl" | "bankA" | "bankB", string>;
 }
 
@@ -27,8 +30,13 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
   const audit = (await createOrganization(s, { kind: "auditor", name: "Trellis Audit" })).orgId;
 
   const mk = async (name: string, orgId: string, role: Role) => {
+    // A fresh random password per demo user and data directory; people sign in with it, machines use the token.
+    // scrypt runs on libuv's thread pool while the user is created on-chain, so seeding takes no longer for it.
+    const password = crypto.randomBytes(12).toString("base64url");
+    const hashing = hashPassword(password);
     const { user, token } = await createUser(s, { orgId, name, role });
-    return { token, orgId, address: user.address };
+    setPasswordHash(s.gdb, user.id, await hashing);
+    return { username: name, password, token, orgId, address: user.address };
   };
   const users = {
     operator: await mk("operator", "0", "operator"),

@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 type UserKey = "operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "auditor";
 interface DemoCredentials {
   baseUrl: string;
-  users: Record<UserKey, { token: string; orgId: string; address: string }>;
+  users: Record<UserKey, { username: string; password: string; token: string; orgId: string; address: string }>;
   orgs: { acme: string; pearl: string; bankA: string; bankB: string };
 }
 interface RunningPlatform {
@@ -72,7 +72,8 @@ describe("web console in a browser", function () {
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT);
     await page.goto(platform.baseUrl + "/");
-    await page.getByTestId("login-token").fill(creds.users[user].token);
+    await page.getByTestId("login-username").fill(creds.users[user].username);
+    await page.getByTestId("login-password").fill(creds.users[user].password);
     await page.getByTestId("login-submit").click();
     await page.getByTestId("whoami").waitFor();
     return page;
@@ -143,26 +144,48 @@ describe("web console in a browser", function () {
 
   const pdf = (name: string) => ({ name, mimeType: "application/pdf", buffer: Buffer.from(`%PDF-1.4 ${name} ${run}\n`) });
 
-  it("signs in with a demo token and shows who is signed in", async () => {
+  it("signs in with a demo username and password, keeps no token in script storage, and shows who is signed in", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     await page.goto(platform.baseUrl + "/");
     await page.getByText("data/demo-credentials.json").waitFor();
-    await page.getByTestId("login-token").fill("not-a-token");
-    expect(await act(page, "action-status", () => page.getByTestId("login-submit").click(), "error")).to.match(/sign in again|not valid/i);
+    await page.getByTestId("login-username").fill("supplier");
+    await page.getByTestId("login-password").fill("not-the-password");
+    expect(await act(page, "action-status", () => page.getByTestId("login-submit").click(), "error")).to.match(/username, password or one-time code is not right/i);
     await shot(page, "login-phone");
     await context.close();
 
     const supplier = await signIn("supplier");
     expect(await supplier.getByTestId("user-role").textContent()).to.equal("Supplier");
     expect(await supplier.getByTestId("nav-queue").count(), "a supplier does not see the bank's queue").to.equal(0);
+    // The session is the HttpOnly cookie: script storage holds no credential, and script cannot read the cookie.
+    const stored = await supplier.evaluate(() => {
+      const g = globalThis as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      return { local: JSON.stringify({ ...g.localStorage }), session: JSON.stringify({ ...g.sessionStorage }), cookie: g.document.cookie };
+    });
+    expect(stored.local).not.to.include(creds.users.supplier.token);
+    expect(stored.local + stored.session + stored.cookie).not.to.match(/trl_|trellis_session/);
+    const cookies = await supplier.context().cookies();
+    expect(cookies.find((c) => c.name === "trellis_session")).to.include({ httpOnly: true, sameSite: "Strict", path: "/" });
+    // A reload keeps the session and fetches its CSRF token again: signing out (a write, DELETE /sessions/current)
+    // then succeeds, so the gateway clears the cookie and the next reload shows the sign-in form.
+    await supplier.reload();
+    await supplier.getByTestId("whoami").waitFor();
+    expect(await supplier.getByTestId("user-role").textContent()).to.equal("Supplier");
+    await supplier.getByTestId("logout").click();
+    await supplier.getByTestId("login-username").waitFor();
+    for (let i = 0; i < 50 && (await supplier.context().cookies()).some((c) => c.name === "trellis_session"); i++) await supplier.waitForTimeout(100);
+    expect((await supplier.context().cookies()).map((c) => c.name)).not.to.include("trellis_session");
+    await supplier.reload();
+    await supplier.getByTestId("login-username").waitFor();
     await supplier.context().close();
   });
 
   it("officer 1 sets Bank A's policy: Acme trusted, a credit limit for Pearl River", async () => {
     const officer = await signIn("officer1");
     await open(officer, "policy");
-    await officer.waitForFunction(`document.querySelector('[data-testid="policy-fast-track"]')?.value !== ""`);
+    // Wait for the form to be filled from the policy read (before the field exists, or while it is still empty, it is not).
+    await officer.waitForFunction(`(document.querySelector('[data-testid="policy-fast-track"]')?.value ?? "") !== ""`);
     expect(await officer.getByTestId("policy-fast-track").inputValue()).to.equal("500000.00");
     await officer.getByTestId(`trusted-${creds.orgs.acme}`).check();
     await officer.getByTestId(`credit-limit-${creds.orgs.pearl}`).fill("5000000.00");

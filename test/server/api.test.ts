@@ -323,16 +323,33 @@ describe("gateway API on a Hardhat node", function () {
     });
 
     it("documents each operation: a unique operationId, its success schema and every status it can answer", async () => {
-      type Op = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }>; parameters: { name: string; schema: Record<string, unknown> }[] };
-      const spec = (await (await fetch(`${p.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, unknown> } };
+      type Op = {
+        operationId: string;
+        security: Record<string, string[]>[];
+        responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }>;
+        parameters: { name: string; schema: Record<string, unknown> }[];
+      };
+      const spec = (await (await fetch(`${p.baseUrl}/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, Op>>;
+        components: { schemas: Record<string, unknown>; securitySchemes: Record<string, Record<string, string>> };
+      };
       const ops = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
-      expect(ops).to.have.length(45);
+      expect(ops).to.have.length(57);
       expect(new Set(ops.map((o) => o.op.operationId)).size).to.equal(ops.length);
+      // A bearer API token or the console's session cookie; signing in is the one public operation.
+      expect(spec.components.securitySchemes).to.deep.include({ bearer: { type: "http", scheme: "bearer", description: spec.components.securitySchemes.bearer.description } });
+      expect(spec.components.securitySchemes.session).to.include({ type: "apiKey", in: "cookie", name: "trellis_session" });
+      expect(ops.filter((o) => o.op.security.length === 0).map((o) => o.op.operationId)).to.deep.equal(["createSession"]);
       for (const { path, method, op } of ops) {
         expect(op.operationId, `${method} ${path}`).to.match(/^[a-z][A-Za-z]+$/);
         const statuses = Object.keys(op.responses);
+        const open = op.security.length === 0;
+        if (!open) expect(op.security, op.operationId).to.deep.equal([{ bearer: [] }, { session: [] }]);
+        // Signing in answers 401 for refused credentials; every other operation for missing or bad ones.
         expect(statuses, op.operationId).to.include.members(["401", "429", "500"]);
-        if (method !== "get") expect(statuses, op.operationId).to.include.members(["400", "409", "413", "415"]);
+        if (method !== "get") expect(statuses, op.operationId).to.include.members(["400", "408", "413", "415"]);
+        // A signed-in write may reuse an Idempotency-Key (409) and must carry the session's CSRF token (403).
+        if (method !== "get" && !open) expect(statuses, op.operationId).to.include.members(["403", "409"]);
         const success = statuses.find((s) => s.startsWith("2"))!;
         expect(op.responses[success].content, op.operationId).to.not.equal(undefined);
         for (const s of statuses.filter((x) => !x.startsWith("2"))) {
@@ -340,6 +357,9 @@ describe("gateway API on a Hardhat node", function () {
         }
       }
       const byId = Object.fromEntries(ops.map((o) => [o.op.operationId, o.op]));
+      expect(Object.keys(byId.createSession.responses)).to.deep.equal(["201", "400", "401", "408", "413", "415", "429", "500"]);
+      expect(byId.createSession.responses["201"].content!["application/json"].schema).to.deep.equal({ $ref: "#/components/schemas/Session" });
+      expect(Object.keys(byId.getOrder.responses)).to.not.include("408");
       // Chain writes can find the chain unreachable; a write by some roles only is refused to the others.
       expect(Object.keys(byId.approveFinancingRequest.responses)).to.include.members(["403", "404", "409", "422", "503"]);
       expect(Object.keys(byId.getOrder.responses)).to.not.include("503");

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { ApiError, getToken, setToken } from "./api/client";
-import { getMe, listOrganisations } from "./api/queries";
+import { ApiError } from "./api/client";
+import { listOrganisations } from "./api/queries";
 import { describeError } from "./api/errors";
 import type { Me, DirectoryEntry } from "./api/types";
-import { SessionContext, type Session } from "./lib/session";
+import { resumeSession, SessionContext, signOut, type Session } from "./lib/session";
 import { navigate, useHashPath } from "./lib/router";
 import { humanise } from "./lib/format";
 import { Login } from "./screens/Login";
@@ -12,26 +12,26 @@ import { SCREENS } from "./routes";
 type Boot = { phase: "loading" } | { phase: "signed-out"; notice?: string } | { phase: "ready"; me: Me; orgs: DirectoryEntry[] };
 
 export function App() {
-  const [boot, setBoot] = useState<Boot>(() => (getToken() ? { phase: "loading" } : { phase: "signed-out" }));
+  const [boot, setBoot] = useState<Boot>({ phase: "loading" });
 
-  const start = useCallback(async (token: string, known?: Me) => {
+  const start = useCallback(async (known?: Me) => {
     try {
-      const me = known ?? (await getMe(token));
+      const me = known ?? (await resumeSession());
+      if (!me) return setBoot({ phase: "signed-out" });
       const orgs = await listOrganisations();
       setBoot({ phase: "ready", me, orgs });
     } catch (e) {
-      if (e instanceof ApiError && e.code === "UNAUTHENTICATED") setToken(null);
-      setBoot({ phase: "signed-out", notice: describeError(e) });
+      setBoot({ phase: "signed-out", notice: e instanceof ApiError && e.status === 401 ? undefined : describeError(e) });
     }
   }, []);
 
+  // The session is the HttpOnly cookie; after a reload, ask the gateway whether it still holds one.
   useEffect(() => {
-    const token = getToken();
-    if (token) void start(token);
+    void start();
   }, [start]);
 
   const logout = useCallback(() => {
-    setToken(null);
+    void signOut();
     window.location.hash = "";
     setBoot({ phase: "signed-out" });
   }, []);
@@ -41,10 +41,9 @@ export function App() {
     return (
       <Login
         notice={boot.notice}
-        onSignedIn={(token, me) => {
-          setToken(token);
+        onSignedIn={(me) => {
           window.location.hash = "";
-          void start(token, me);
+          void start(me);
         }}
       />
     );

@@ -8,6 +8,10 @@ export interface AuthUser {
   role: Role;
   orgId: string;
   address: string;
+  /** An admin of the organisation: may deactivate its people and revoke their tokens. */
+  isAdmin?: boolean;
+  /** How the request authenticated: an API token (bearer) or a console session (cookie). */
+  credential?: { kind: "token"; tokenId: string } | { kind: "session"; sessionHash: string; csrfToken: string };
 }
 
 /**

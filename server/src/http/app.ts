@@ -3,16 +3,17 @@ import fs from "node:fs";
 import path from "node:path";
 import express, { NextFunction, Request, Response } from "express";
 import helmet from "helmet";
-import rateLimit, { ipKeyGenerator } from "express-rate-limit";
+import rateLimit, { ipKeyGenerator, MemoryStore } from "express-rate-limit";
 import swaggerUi from "swagger-ui-express";
 import client from "prom-client";
 import { z } from "zod";
 import type { Services } from "../services";
 import { AppError, badRequest, forbidden, kindOfStatus, statusOf } from "./errors";
-import { authenticate } from "./auth";
+import { authenticate, checkCsrf, CSRF_HEADER, presented } from "./auth";
+import { parseJson, readBody } from "./body";
 import { Idempotency } from "./idempotency";
 import { buildOpenApi } from "./openapi";
-import { successStatus, type Ctx, type Route } from "./route";
+import { isRaw, successStatus, type Ctx, type Route } from "./route";
 import { actorOf, type AuthUser } from "../app/actor";
 import { allRoutes } from "./routes";
 import { InvalidCursorError } from "../db/page";
@@ -87,7 +88,7 @@ export function createApp(services: Services): express.Express {
           : null;
     res.status(reason ? 503 : 200).json({ ready: reason === null, ...(reason ? { reason } : {}), chain, ...s, headBlock: head, lagBlocks });
   });
-  app.get("/metrics", (req, _res, next) => next(metricsAccess(services, req.header("authorization"))), async (_req, res) => {
+  app.get("/metrics", (req, _res, next) => next(metricsAccess(services, req)), async (_req, res) => {
     indexedBlock.set(services.indexer.status().indexedBlock);
     res.type(registry.contentType).send(await registry.metrics());
   });
@@ -103,19 +104,33 @@ export function createApp(services: Services): express.Express {
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec as swaggerUi.JsonObject));
 
   const api = express.Router();
+  const limited = (message: string) => (_req: Request, _res: Response, next: NextFunction) => next(new AppError("rate_limited", "RATE_LIMITED", message));
+  // Before authentication, every request counts against its client address; a generous bound that only a flood hits.
   api.use(
     rateLimit({
       windowMs: 60_000,
-      // Per caller (token, or address when there is none); generous by default, set TRELLIS_RATE_LIMIT per minute.
-      limit: Number(process.env.TRELLIS_RATE_LIMIT ?? 60_000),
-      keyGenerator: (req) => req.header("authorization") ?? ipKeyGenerator(req.ip ?? "unknown"),
+      limit: () => services.config.auth.ipRequestsPerMinute,
+      keyGenerator: (req) => `ip:${clientKey(req)}`,
       standardHeaders: "draft-7",
       legacyHeaders: false,
-      handler: (_req, _res, next) => next(new AppError("rate_limited", "RATE_LIMITED", "Too many requests; slow down and retry.")),
+      handler: limited("Too many requests from your address; slow down and retry."),
     }),
   );
+  const limits: Limits = {
+    // After authentication, requests count against the user, however the credential was spelled.
+    user: rateLimit({
+      windowMs: 60_000,
+      limit: () => services.config.auth.userRequestsPerMinute,
+      keyGenerator: (_req, res) => `user:${(res.locals.user as AuthUser | undefined)?.id ?? "-"}`,
+      standardHeaders: "draft-7",
+      legacyHeaders: false,
+      handler: limited("Too many requests; slow down and retry."),
+    }),
+    failures: new MemoryStore(),
+  };
+  limits.failures.init({ windowMs: 60_000 } as Parameters<MemoryStore["init"]>[0]);
   const idempotency = new Idempotency(services.gdb);
-  for (const def of allRoutes) mount(api, def, services, idempotency);
+  for (const def of allRoutes) mount(api, def, services, idempotency, limits);
   api.use((_req, _res, next) => next(new AppError("not_found", "NOT_FOUND", "There is no such API route.")));
   app.use("/api/v1", api);
 
@@ -137,6 +152,11 @@ export function createApp(services: Services): express.Express {
       return;
     }
     if (e.kind === "unavailable") res.setHeader("Retry-After", String(Math.max(1, Math.ceil(services.config.chainProbeMs / 1000) * 2)));
+    // An answer given before the body was read (401, 413, 408) closes the connection: Node discards the rest of the
+    // body as it arrives instead of keeping the socket for another request.
+    if (!req.complete) res.setHeader("Connection", "close");
+    const retryAfter = (e.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    if (e.kind === "rate_limited" && retryAfter) res.setHeader("Retry-After", String(retryAfter));
     res.status(statusOf(e)).json({ error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
   });
   return app;
@@ -146,13 +166,14 @@ export function createApp(services: Services): express.Express {
  * Who may read /metrics: an operator's token, or the separate metrics token (TRELLIS_METRICS_TOKEN) a scraper is
  * given so that it needs no user. Returns undefined to let the request through, else the error to answer with.
  */
-function metricsAccess(services: Services, header: string | undefined): AppError | undefined {
+function metricsAccess(services: Services, req: Request): AppError | undefined {
   const token = services.config.metricsToken;
-  const given = /^Bearer\s+(\S+)$/.exec(header?.trim() ?? "")?.[1];
+  const given = /^Bearer\s+(\S+)$/.exec(req.header("authorization")?.trim() ?? "")?.[1];
   const [a, b] = [Buffer.from(given ?? ""), Buffer.from(token ?? "")];
   if (token && a.length === b.length && crypto.timingSafeEqual(a, b)) return undefined;
   try {
-    const user = authenticate(services.gdb, header);
+    // An operator's API token or console session (a read: no CSRF token needed).
+    const user = authenticate(services.gdb, presented(req));
     return user.role === "operator" ? undefined : forbidden("Only the operator (or the metrics token) may read metrics.");
   } catch (err) {
     return err as AppError;
@@ -171,37 +192,91 @@ function normalise(err: unknown): AppError {
   return new AppError("internal", "INTERNAL", "Something went wrong on our side; the request was not completed.");
 }
 
-function mount(router: express.Router, def: Route, services: Services, idempotency: Idempotency) {
+interface Limits {
+  user: express.RequestHandler;
+  /** Failed authentications per client address in the current minute. */
+  failures: MemoryStore;
+}
+
+/** The client's address as a rate-limit key (IPv6 addresses by their /56, as express-rate-limit advises). */
+function clientKey(req: Request): string {
+  return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? "unknown");
+}
+
+const JSON_LIMIT = 64 * 1024;
+const RAW_LIMIT = 10 * 1024 * 1024;
+
+/**
+ * Mounts one route. The order is the point: authenticate from the headers (a client address with too many recent
+ * failures is refused first), count the request against the user, check CSRF and the role, and only then read the
+ * body, bounded in size and time. A stranger's upload is answered 401 without a byte of it being buffered.
+ */
+function mount(router: express.Router, def: Route, services: Services, idempotency: Idempotency, limits: Limits) {
   const isWrite = def.method !== "get";
-  const body = def.rawBody
-    ? express.raw({ type: () => true, limit: "10mb" })
-    : express.json({ limit: "64kb", strict: true, type: () => true });
-  const streams = "raw" in def.response;
-  router[def.method](def.path, isWrite ? body : (_q, _s, n) => n(), async (req: Request, res: Response, next: NextFunction) => {
+  const streams = isRaw(def.response);
+  const authStep = async (req: Request, res: Response, next: NextFunction) => {
+    const settings = services.config.auth;
+    const address = `fail:${clientKey(req)}`;
     try {
-      const user: AuthUser = authenticate(services.gdb, req.header("authorization"));
-      if (def.roles !== "any" && !def.roles.includes(user.role)) throw forbidden(`The ${user.role} role may not do this.`);
+      const failures = await limits.failures.get(address);
+      if (failures && failures.totalHits >= settings.authFailuresPerMinute) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(((failures.resetTime?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000));
+        throw new AppError("rate_limited", "AUTH_RATE_LIMITED", "Too many failed sign-ins or bad credentials from your address; wait a minute.", { retryAfterSeconds });
+      }
+      if (def.public) {
+        // Signing in: a refused attempt counts as a failed authentication of this address too.
+        res.on("finish", () => {
+          if (res.statusCode === 401) void limits.failures.increment(address);
+        });
+        return next();
+      }
+      try {
+        res.locals.user = authenticate(services.gdb, presented(req));
+      } catch (err) {
+        await limits.failures.increment(address);
+        throw err;
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+  const userStep: express.RequestHandler = def.public ? (_q, _s, n) => n() : limits.user;
+  router[def.method](def.path, authStep, userStep, async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const settings = services.config.auth;
+      const user = res.locals.user as AuthUser | undefined;
+      if (user) {
+        checkCsrf(user, req.method, req.header(CSRF_HEADER));
+        if (def.roles !== "any" && !def.roles.includes(user.role)) throw forbidden(`The ${user.role} role may not do this.`);
+      }
       const params = parse(def.params, req.params, "path");
       const query = parse(def.query, req.query, "query");
-      const rawBody: Buffer | undefined = def.rawBody && Buffer.isBuffer(req.body) ? req.body : undefined;
-      // Express 5 leaves req.body undefined when no body was sent: an action without a body is an empty object.
-      const parsedBody = def.rawBody || !isWrite ? undefined : parse(def.body ?? z.object({}).strict(), req.body ?? {}, "body");
-      const key = isWrite ? req.header("idempotency-key") : undefined;
+      const rawBody = isWrite ? await readBody(req, { limit: def.rawBody ? RAW_LIMIT : JSON_LIMIT, timeoutMs: settings.bodyTimeoutMs }) : undefined;
+      // A write without a body is an action without fields: an empty object.
+      const parsedBody = def.rawBody || !isWrite ? undefined : parse(def.body ?? z.object({}).strict(), parseJson(req, rawBody) ?? {}, "body");
+      const key = isWrite && user ? req.header("idempotency-key") : undefined;
       if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) throw badRequest("The Idempotency-Key header must be 1-200 characters of letters, digits, '.', '_', ':' or '-'.");
-      const actor = actorOf(user);
-      const ctx: Ctx = {
-        user,
-        scope: actor.scope,
-        actor,
+      const ctx = {
         body: def.body ? parsedBody : undefined,
-        rawBody,
+        rawBody: def.rawBody ? rawBody : undefined,
         query,
         params,
         services,
-        step: (n) => (key ? { userId: user.id, key, step: n } : undefined),
+        step: (n: number) => (key && user ? { userId: user.id, key, step: n } : undefined),
         req,
         res,
-      };
+      } as Omit<Ctx, "user" | "scope" | "actor"> as Ctx;
+      if (user) {
+        const actor = actorOf(user);
+        Object.assign(ctx, { user, scope: actor.scope, actor });
+      } else {
+        // A public route (signing in) has no user; reaching for one is a programming error, never an anonymous caller.
+        const none = () => {
+          throw new AppError("internal", "INTERNAL", "This route runs without a signed-in user.");
+        };
+        Object.defineProperties(ctx, { user: { get: none }, scope: { get: none }, actor: { get: none } });
+      }
       const run = async () => {
         const result = await def.handler(ctx);
         return { status: successStatus(def), body: result };
@@ -211,7 +286,7 @@ function mount(router: express.Router, def: Route, services: Services, idempoten
         return;
       }
       const out = key
-        ? await idempotency.run(user.id, key, requestHash(req, def.rawBody ? rawBody : parsedBody), run, (status, b) => {
+        ? await idempotency.run(user!.id, key, requestHash(req, def.rawBody ? rawBody : parsedBody), run, (status, b) => {
             res.setHeader("Idempotent-Replayed", "true");
             res.status(status).json(b);
           })

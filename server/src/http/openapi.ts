@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isRaw, successStatus, type ErrorStatus, type Route } from "./route";
 import { ErrorBody } from "./schemas";
+import { SESSION_COOKIE } from "./auth";
 
 /**
  * JSON Schema (2020-12, as OpenAPI 3.1 uses it) of a zod schema: as a request sends it ("input") or as a response
@@ -25,31 +26,36 @@ function schemaOf(s: z.ZodType, io: "input" | "output", components: Record<strin
 }
 
 /** Every status an error answer can have, with what it means. */
-const ERROR_DESCRIPTIONS: Record<ErrorStatus | 401 | 429 | 500, string> = {
+const ERROR_DESCRIPTIONS: Record<ErrorStatus | 408 | 500, string> = {
   400: "Invalid input (VALIDATION_FAILED, MALFORMED_JSON)",
-  401: "No or bad token (UNAUTHENTICATED)",
-  403: "Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED)",
+  401: "No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED)",
+  403: "Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID)",
   404: "Unknown id, or not visible to you (NOT_FOUND)",
+  408: "The request body did not arrive in time (REQUEST_TIMEOUT)",
   409: "State conflict, duplicate, or an Idempotency-Key reused for a different request",
   413: "Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED)",
   415: "Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE)",
   422: "Business rule refused",
-  429: "Too many requests (RATE_LIMITED)",
+  429: "Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After",
   500: "Internal error; the request was not completed (INTERNAL)",
   503: "The ledger could not be reached; retry with the same Idempotency-Key (CHAIN_UNAVAILABLE)",
 };
 
 /**
- * The error statuses a route can answer: its handler's own (`errors`) and the edge's. Every route may answer 401
- * (authentication), 429 (rate limit) and 500; 400 where it parses input (every write parses a body); 403 where
- * only some roles may call it; a write also 409 (Idempotency-Key reuse), 413 and 415 (body parsing).
+ * The error statuses a route can answer: its handler's own (`errors`) and the edge's. Every route may answer 429
+ * (per-address, per-user and failed-authentication limits) and 500; every route but a public one 401
+ * (authentication); 400 where it parses input (every write parses a body); 403 where only some roles may call it or
+ * where a session write must carry its CSRF token; a write also 408 (the body's time bound), 413 and 415 (body
+ * parsing), and 409 (Idempotency-Key reuse) unless it is public (a public write takes no Idempotency-Key).
  */
 export function errorStatuses(r: Route): number[] {
   const write = r.method !== "get";
-  const set = new Set<number>([401, 429, 500, ...r.errors]);
+  const set = new Set<number>([429, 500, ...r.errors]);
+  if (!r.public) set.add(401);
   if (write || r.params || r.query || r.body) set.add(400);
-  if (r.roles !== "any") set.add(403);
-  if (write) [409, 413, 415].forEach((s) => set.add(s));
+  if (r.roles !== "any" || (write && !r.public)) set.add(403);
+  if (write) [408, 413, 415].forEach((s) => set.add(s));
+  if (write && !r.public) set.add(409);
   return [...set].sort((a, b) => a - b);
 }
 
@@ -70,7 +76,7 @@ export function buildOpenApi(routes: Route[]): Record<string, unknown> {
         parameters.push({ name, in: where, required: where === "path" || (js.required ?? []).includes(name), schema: s });
       }
     }
-    if (r.method !== "get") {
+    if (r.method !== "get" && !r.public) {
       parameters.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,200}$" } });
     }
     const success = isRaw(r.response)
@@ -89,8 +95,8 @@ export function buildOpenApi(routes: Route[]): Record<string, unknown> {
       operationId: r.operationId,
       summary: r.summary,
       tags: [r.tag],
-      description: `Roles: ${r.roles === "any" ? "any authenticated user" : r.roles.join(", ")}.`,
-      security: [{ bearer: [] }],
+      description: r.public ? "Public: no credentials." : `Roles: ${r.roles === "any" ? "any authenticated user" : r.roles.join(", ")}.`,
+      security: r.public ? [] : [{ bearer: [] }, { session: [] }],
       parameters,
       responses,
     };
@@ -103,7 +109,15 @@ export function buildOpenApi(routes: Route[]): Record<string, unknown> {
     info: { title: "Trellis gateway", version: "1.0.0", description: "Supply-chain finance on a shared ledger. See docs/API.md." },
     servers: [{ url: "/" }],
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "An API token (scripts, machines): 'Authorization: Bearer <token>'" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: SESSION_COOKIE,
+          description: "The console's HttpOnly session cookie, set by createSession; a write must repeat the session's CSRF token in the X-CSRF-Token header",
+        },
+      },
       schemas: { Error: errorSchema, ...Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))) },
     },
     paths,

@@ -28,9 +28,10 @@ export interface Ctx<B = unknown, Q = unknown, P = unknown> {
 
 /**
  * The error statuses a route's own handler can answer. The edge adds the ones every route of its kind can answer
- * (400 for invalid input, 401, 403 for a role outside `roles`, 409/413/415 for writes, 429, 500); see openapi.ts.
+ * (400 for invalid input, 401 where it authenticates, 403 for a role outside `roles` or a write without its CSRF
+ * token, 408/409/413/415 for writes, 429, 500); see openapi.ts. A public route lists the 401 its handler answers.
  */
-export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /** A response the handler writes itself (a stream): each content type it may answer with its schema (null: text). */
 export interface RawResponse {
@@ -46,7 +47,9 @@ type Output<R> = R extends z.ZodType ? z.input<R> : void;
  * the success body (or a RawResponse for a streamed answer); the handler's context and result are typed from them.
  */
 export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined, R extends z.ZodType | RawResponse> {
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "delete";
+  /** Answered without authentication (signing in); every other route authenticates before its body is read. */
+  public?: boolean;
   path: string;
   /** The operation's stable name in the OpenAPI document, camelCase verb + noun ("approveFinancingRequest"). */
   operationId: string;
@@ -69,7 +72,8 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
 
 /** A route with its types erased, as the route table, the mounting and the OpenAPI builder hold it. */
 export interface Route {
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "delete";
+  public?: boolean;
   path: string;
   operationId: string;
   summary: string;

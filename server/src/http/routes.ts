@@ -5,13 +5,19 @@ import { financingRoutes } from "../financing/routes";
 import { invoiceRoutes } from "../invoices/routes";
 import { orderRoutes } from "../orders/routes";
 import { orgRoutes } from "../orgs/routes";
+import { orgStatusRoutes } from "../orgs/status-routes";
 import { policyRoutes } from "../policy/routes";
 import { relayRoutes } from "../relay/routes";
+import { sessionRoutes } from "../sessions/routes";
+import { tokenRoutes } from "../tokens/routes";
 import type { Route } from "./route";
 
 /** Every API route, in mount order. The same table generates /openapi.json. */
 export const allRoutes: Route[] = [
+  ...sessionRoutes,
+  ...tokenRoutes,
   ...orgRoutes,
+  ...orgStatusRoutes,
   ...orderRoutes,
   ...invoiceRoutes,
   ...documentRoutes,

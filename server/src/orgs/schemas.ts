@@ -45,9 +45,11 @@ export const OrganisationList = z.object({ items: z.array(z.union([OrganisationR
 
 /** The platform itself, organisation "0", to which the operator's users belong. */
 const Platform = z.object({ id: z.literal("0"), kind: z.literal("operator"), name: z.string(), status: z.literal("active") });
+/** The caller's own organisation: one of the directory, or the platform for the operator's users. */
+export const MyOrganisation = z.union([OrganisationRecord, Platform]);
 export const Me = z.object({
   user: z.object({ id: z.string(), name: z.string(), role: ROLE, address: Address }),
-  org: z.union([OrganisationRecord, Platform]).optional().describe("Absent only while the organisation is not indexed yet"),
+  org: MyOrganisation.optional().describe("Absent only while the organisation is not indexed yet"),
 });
 export const CreatedUser = z.object({
   user: z.object({ id: z.string(), name: z.string(), role: ROLE, orgId: OrgId, address: Address }),
@@ -55,4 +57,16 @@ export const CreatedUser = z.object({
 });
 export const Balances = z.object({
   items: z.array(z.object({ orgId: RecordId, name: z.string(), treasury: Address, currency: z.string(), balance: Money })),
+});
+
+// ---- People and organisation status ----
+
+export const UserIdParam = z.object({ id: z.string().regex(/^u_[0-9a-f]{16}$/, "must be a user id such as u_0123456789abcdef") }).strict();
+
+/** What deactivating a person answers: the person, how many sessions and tokens ended, and the on-chain membership. */
+export const Deactivated = z.object({
+  user: z.object({ id: z.string(), name: z.string(), role: ROLE, orgId: OrgId, address: Address, deactivatedAt: DateTime }),
+  sessionsEnded: z.number().int().nonnegative(),
+  tokensRevoked: z.number().int().nonnegative(),
+  membership: z.enum(["removed", "not_a_member"]),
 });

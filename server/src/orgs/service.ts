@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { getAddress, MaxUint256 } from "ethers";
 import { hashToken, newToken } from "../http/auth";
+import { INITIAL_TOKEN_DAYS, issueToken } from "../tokens/service";
 import { AppError } from "../shared/errors";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import type { Services } from "../services";
@@ -128,6 +129,9 @@ export async function createUser(
         .prepare("INSERT INTO users (id, name, role, org_id, address, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .run(id, input.name, input.role, input.orgId, address, hashToken(token), new Date().toISOString());
       s.gdb.prepare("UPDATE user_creations SET status = 'done' WHERE name = ?").run(input.name);
+      // The token is an API token like any other (expires, can be revoked); an organisation's first user is its admin.
+      issueToken(s.gdb, id, "initial", INITIAL_TOKEN_DAYS, token);
+      s.gdb.prepare("UPDATE users SET is_admin = 1 WHERE id = ? AND NOT EXISTS (SELECT 1 FROM users WHERE org_id = ? AND id <> ?)").run(id, input.orgId, id);
     })();
     return { user: { id, name: input.name, role: input.role, orgId: input.orgId, address }, token };
   } catch (err) {

@@ -12,6 +12,7 @@ export type ErrorKind =
   | "too_large"
   | "unsupported_media"
   | "rate_limited"
+  | "timeout"
   | "unavailable"
   | "internal";
 

@@ -105,6 +105,42 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (org_id, sha256)
    );`,
+  // People and credentials: passwords (scrypt), the admin flag, TOTP, deactivation; API tokens that expire and can be
+  // revoked (each user's existing token becomes one, valid 365 days); console sessions; sign-in failures by username.
+  `ALTER TABLE users ADD COLUMN password_hash TEXT;
+   ALTER TABLE users ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE users ADD COLUMN totp_secret TEXT;
+   ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE users ADD COLUMN deactivated_at TEXT;
+   UPDATE users SET is_admin = 1 WHERE rowid IN (SELECT MIN(rowid) FROM users GROUP BY org_id);  -- each org's first user
+   CREATE TABLE api_tokens (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users(id),
+     name TEXT NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,  -- SHA-256 of the token; the token itself is shown once
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL,         -- ISO-8601 UTC, compared as text
+     revoked_at TEXT
+   );
+   CREATE INDEX api_tokens_user ON api_tokens(user_id);
+   INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at)
+     SELECT 'tok_' || lower(hex(randomblob(8))), id, 'initial', token_hash, created_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+365 days')
+     FROM users;
+   CREATE TABLE sessions (
+     id_hash TEXT PRIMARY KEY,         -- SHA-256 of the cookie's value
+     user_id TEXT NOT NULL REFERENCES users(id),
+     csrf_token TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX sessions_user ON sessions(user_id);
+   CREATE TABLE login_failures (
+     username TEXT PRIMARY KEY,        -- as typed, whether or not such a user exists (no enumeration)
+     failures INTEGER NOT NULL,
+     window_started_ms INTEGER NOT NULL,
+     locked_until_ms INTEGER
+   );`,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {

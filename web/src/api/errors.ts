@@ -4,7 +4,12 @@ import { ApiError } from "./client";
 const SENTENCES: Record<string, string> = {
   VALIDATION_FAILED: "Some fields are missing or not in the expected format.",
   MALFORMED_JSON: "The console sent a request the gateway could not read. Please reload the page and try again.",
-  UNAUTHENTICATED: "Your session is not valid. Please sign in again with a valid token.",
+  UNAUTHENTICATED: "Your session has ended. Please sign in again.",
+  INVALID_CREDENTIALS: "The username, password or one-time code is not right.",
+  TOTP_REQUIRED: "Enter the six-digit code from your authenticator app.",
+  LOGIN_LOCKED: "Too many failed sign-ins for this username. Wait a few minutes and try again.",
+  AUTH_RATE_LIMITED: "Too many failed sign-ins from this computer. Wait a minute and try again.",
+  CSRF_TOKEN_INVALID: "Your session could not be confirmed. Please reload the page.",
   FORBIDDEN: "Your role or organisation is not allowed to do this.",
   NOT_FOUND: "Nothing was found with that id, or it belongs to an organisation you cannot see.",
   INVALID_STATUS: "This cannot be done in the record's current status. Refresh to see its latest state.",

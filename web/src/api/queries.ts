@@ -1,4 +1,4 @@
-import { api, ApiError, bearer, call } from "./client";
+import { api, ApiError, call } from "./client";
 import type { paths } from "./schema";
 import type { Balance, BankPolicy, CreditRecord, DirectoryEntry, FinancingRequest, Invoice, Me, Order } from "./types";
 
@@ -24,9 +24,9 @@ export const getCreditRecords = (supplierOrgId: string): Promise<CreditRecord[]>
 /** The treasury balances the caller may see: its own organisation's, or every one for auditors and the operator. */
 export const getBalances = (): Promise<Balance[]> => call(api.GET("/api/v1/balances")).then((b) => b.items);
 
-/** The user a token belongs to, with its organisation; `token` checks one that is not signed in yet. */
-export async function getMe(token?: string): Promise<Me> {
-  const me = await call(api.GET("/api/v1/me", token ? { headers: bearer(token) } : {}));
+/** The signed-in user with its organisation. */
+export async function getMe(): Promise<Me> {
+  const me = await call(api.GET("/api/v1/me"));
   if (!me.org) throw new ApiError(503, "NOT_INDEXED", "Your organisation is not in the ledger's index yet; try again in a moment.");
   return { ...me, org: me.org };
 }

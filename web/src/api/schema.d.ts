@@ -2,6 +2,154 @@
 // change a route's zod schemas in its domain's schemas.ts and run `npm run gen:api` again.
 
 export interface paths {
+    "/api/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with username, password and (once enrolled) a TOTP code; sets the HttpOnly session cookie
+         * @description Public: no credentials.
+         */
+        post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current console session: who is signed in and the CSRF token (after a page reload)
+         * @description Roles: any authenticated user.
+         */
+        get: operations["getCurrentSession"];
+        put?: never;
+        post?: never;
+        /**
+         * Sign out: ends the session and clears its cookie
+         * @description Roles: any authenticated user.
+         */
+        delete: operations["deleteCurrentSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set your password (the first time with the API token you were given; afterwards with the current password)
+         * @description Roles: any authenticated user.
+         */
+        put: operations["changeMyPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start enrolling a TOTP second factor (officers and admins); the otpauth URI is shown once
+         * @description Roles: any authenticated user.
+         */
+        post: operations["enrolMyTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm TOTP enrolment with a current code; sign-in then requires a code
+         * @description Roles: any authenticated user.
+         */
+        post: operations["confirmMyTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your API tokens (an admin may name a user of their organisation with ?userId=)
+         * @description Roles: any authenticated user.
+         */
+        get: operations["listTokens"];
+        put?: never;
+        /**
+         * Issue an API token for yourself (machines, scripts); the token is shown once and stored hashed
+         * @description Roles: any authenticated user.
+         */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API token (yours, or as an admin one of your organisation's); it answers 401 from then on
+         * @description Roles: any authenticated user.
+         */
+        delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -80,6 +228,66 @@ export interface paths {
         get: operations["listBalances"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend an organisation on the ledger (operator): it can no longer act or be dealt with
+         * @description Roles: operator.
+         */
+        post: operations["suspendOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reinstate a suspended organisation on the ledger (operator)
+         * @description Roles: operator.
+         */
+        post: operations["reinstateOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate a person (an admin of their organisation): ends their sessions and tokens at once and removes the on-chain membership
+         * @description Roles: any authenticated user.
+         */
+        post: operations["deactivateUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -833,6 +1041,18 @@ export interface components {
                 details?: unknown;
             };
         };
+        ApiToken: {
+            id: string;
+            userId: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            revokedAt: string | null;
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+        };
         AuditEvent: {
             id: string;
             chainId: number;
@@ -1049,6 +1269,32 @@ export interface components {
                 avgResolutionSeconds: number | null;
             };
         };
+        Session: {
+            user: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                role: "operator" | "auditor" | "buyer" | "supplier" | "officer";
+                orgId: string;
+                address: string;
+                isAdmin: boolean;
+                totpEnabled: boolean;
+            };
+            /** @description As GET /me answers it; absent only while the organisation is not indexed yet */
+            org?: components["schemas"]["Organisation"] | {
+                /** @constant */
+                id: "0";
+                /** @constant */
+                kind: "operator";
+                name: string;
+                /** @constant */
+                status: "active";
+            };
+            /** @description Send it as X-CSRF-Token on every write this session makes */
+            csrfToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         SupplierProfile: {
             supplierOrgId: string;
             supplierName: string;
@@ -1211,6 +1457,907 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                    password: string;
+                    totp?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCurrentSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCurrentSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        signedOut: true;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeMyPassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword?: string;
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        passwordChanged: true;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enrolMyTotp: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        otpauthUri: string;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmMyTotp: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        totpEnabled: true;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: {
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApiToken"][];
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    expiresInDays: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description The bearer token; shown once and stored only hashed */
+                        token: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -1247,7 +2394,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1256,7 +2403,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1297,7 +2444,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1306,7 +2453,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1377,7 +2524,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1386,8 +2533,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1431,7 +2587,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1511,7 +2667,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1520,7 +2676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1531,6 +2687,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1574,7 +2739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1629,7 +2794,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1638,7 +2803,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1647,7 +2812,444 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The ledger could not be reached; retry with the same Idempotency-Key (CHAIN_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    suspendOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "core_enterprise" | "supplier" | "bank" | "auditor" | "operator";
+                        name: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended";
+                        treasury: string;
+                        kycHash: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        txHash: string;
+                        blockNumber: number;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Business rule refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The ledger could not be reached; retry with the same Idempotency-Key (CHAIN_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reinstateOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "core_enterprise" | "supplier" | "bank" | "auditor" | "operator";
+                        name: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended";
+                        treasury: string;
+                        kycHash: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        txHash: string;
+                        blockNumber: number;
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Business rule refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The ledger could not be reached; retry with the same Idempotency-Key (CHAIN_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deactivateUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "operator" | "auditor" | "buyer" | "supplier" | "officer";
+                            orgId: string;
+                            address: string;
+                            /** Format: date-time */
+                            deactivatedAt: string;
+                        };
+                        sessionsEnded: number;
+                        tokensRevoked: number;
+                        /** @enum {string} */
+                        membership: "removed" | "not_a_member";
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown id, or not visible to you (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description State conflict, duplicate, or an Idempotency-Key reused for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE), or the document quota used up (DOCUMENT_QUOTA_EXCEEDED) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Business rule refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1710,7 +3312,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1719,7 +3321,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1778,7 +3380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1787,7 +3389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1798,6 +3400,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1841,7 +3452,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1901,7 +3512,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1910,7 +3521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1921,6 +3532,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1964,7 +3584,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2030,7 +3650,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2039,7 +3659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2050,6 +3670,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2093,7 +3722,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2153,7 +3782,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2162,7 +3791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2173,6 +3802,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2216,7 +3854,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2274,7 +3912,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2292,7 +3930,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2347,7 +3985,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2356,7 +3994,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2415,7 +4053,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2424,7 +4062,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2435,6 +4073,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2478,7 +4125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2538,7 +4185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2547,7 +4194,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2558,6 +4205,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2601,7 +4257,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2661,7 +4317,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2670,7 +4326,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2681,6 +4337,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2724,7 +4389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2784,7 +4449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2793,7 +4458,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2804,6 +4469,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2847,7 +4521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2933,7 +4607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2942,7 +4616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2953,6 +4627,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2996,7 +4679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3062,7 +4745,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3071,7 +4754,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3082,6 +4765,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3125,7 +4817,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3185,7 +4877,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3194,7 +4886,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3205,6 +4897,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3248,7 +4949,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3306,7 +5007,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3324,7 +5025,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3380,7 +5081,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3389,8 +5090,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3425,7 +5135,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3481,7 +5191,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3490,7 +5200,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3547,7 +5257,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3556,7 +5266,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3567,6 +5277,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3610,7 +5329,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3670,7 +5389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3679,7 +5398,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3690,6 +5409,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3733,7 +5461,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3801,7 +5529,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3810,7 +5538,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3821,6 +5549,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3864,7 +5601,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3924,7 +5661,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3933,7 +5670,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3944,6 +5681,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3987,7 +5733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4047,7 +5793,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4056,7 +5802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4067,6 +5813,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4110,7 +5865,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4170,7 +5925,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4179,7 +5934,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4190,6 +5945,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4233,7 +5997,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4299,7 +6063,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4308,7 +6072,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4319,6 +6083,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4362,7 +6135,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4438,7 +6211,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4447,7 +6220,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4458,6 +6231,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4492,7 +6274,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4557,7 +6339,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4566,7 +6348,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4577,6 +6359,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4620,7 +6411,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4681,7 +6472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4699,7 +6490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4748,7 +6539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4766,7 +6557,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4815,7 +6606,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4833,7 +6624,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4915,7 +6706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4924,7 +6715,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4935,6 +6726,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4978,7 +6778,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5036,7 +6836,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5054,7 +6854,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5115,7 +6915,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5124,7 +6924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5182,7 +6982,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5191,7 +6991,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5241,7 +7041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5259,7 +7059,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5323,7 +7123,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5341,7 +7141,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5379,7 +7179,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAnalytics"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5388,7 +7188,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5440,7 +7240,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5449,7 +7249,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5506,7 +7306,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5515,7 +7315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5526,6 +7326,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5560,7 +7369,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5616,7 +7425,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5625,7 +7434,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5707,7 +7516,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No or bad token (UNAUTHENTICATED) */
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5716,7 +7525,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED) */
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5727,6 +7536,15 @@ export interface operations {
             };
             /** @description Unknown id, or not visible to you (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body did not arrive in time (REQUEST_TIMEOUT) */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5770,7 +7588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests (RATE_LIMITED) */
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;

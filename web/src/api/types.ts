@@ -32,3 +32,5 @@ export type Dispute = Schemas["Complaint"];
 export type ServiceAnalytics = Schemas["ServiceAnalytics"];
 export type OneStopFiled = Answer<"/api/v1/one-stop", "post">;
 export type WrittenInvoice = Schemas["WrittenInvoice"];
+/** What signing in and GET /sessions/current answer: the user, the organisation and the session's CSRF token. */
+export type SessionAnswer = Schemas["Session"];

@@ -1,25 +1,44 @@
 import { useState, type FormEvent } from "react";
-import { getMe } from "../api/queries";
+import { ApiError } from "../api/client";
 import type { Me } from "../api/types";
 import { useAction } from "../lib/hooks";
+import { signIn } from "../lib/session";
 import { ActionStatus, Field, fieldProps } from "../components/ui";
 
-/** Sign-in by pasting a bearer token; the token is checked with GET /me before it is stored. */
-export function Login({ onSignedIn, notice }: { onSignedIn: (token: string, me: Me) => void; notice?: string | null }) {
-  const [token, setToken] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
+/**
+ * Sign-in with username and password; when the gateway asks for a second factor (TOTP_REQUIRED), the six-digit code
+ * field appears and the form is sent again with it. The session is an HttpOnly cookie: nothing is stored by script.
+ */
+export function Login({ onSignedIn, notice }: { onSignedIn: (me: Me) => void; notice?: string | null }) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [totp, setTotp] = useState("");
+  const [needsCode, setNeedsCode] = useState(false);
+  const [problems, setProblems] = useState<{ username?: string; password?: string; totp?: string }>({});
   const action = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const value = token.trim();
-    if (!value) {
-      setProblem("Paste a token to sign in.");
-      return;
-    }
-    setProblem(null);
-    const me = await action.run(() => getMe(value), "Signed in.", "Checking the token…");
-    if (me) onSignedIn(value, me);
+    const found = {
+      username: username.trim() ? undefined : "Enter your username.",
+      password: password ? undefined : "Enter your password.",
+      totp: needsCode && !/^[0-9]{6}$/.test(totp.trim()) ? "Enter the six-digit code from your authenticator app." : undefined,
+    };
+    setProblems(found);
+    if (found.username || found.password || found.totp) return;
+    const me = await action.run(
+      async () => {
+        try {
+          return await signIn(username.trim(), password, needsCode ? totp.trim() : undefined);
+        } catch (e) {
+          if (e instanceof ApiError && e.code === "TOTP_REQUIRED") setNeedsCode(true);
+          throw e;
+        }
+      },
+      "Signed in.",
+      "Signing in…",
+    );
+    if (me) onSignedIn(me);
   };
 
   return (
@@ -27,21 +46,43 @@ export function Login({ onSignedIn, notice }: { onSignedIn: (token: string, me: 
       <form className="card login-card" onSubmit={submit} aria-labelledby="login-title" noValidate>
         <h1 id="login-title">Sign in to Trellis</h1>
         <p>
-          Paste the access token the operator gave you. For the demo, tokens for every role are in{" "}
-          <code>data/demo-credentials.json</code> on the machine running the gateway.
+          Sign in with the username and password your organisation's admin gave you. For the demo, every role's username
+          and password are in <code>data/demo-credentials.json</code> on the machine running the gateway.
         </p>
         {notice && <div className="notice notice-error" role="alert">{notice}</div>}
-        <Field id="login-token" label="Access token" error={problem}>
-          <textarea
-            {...fieldProps("login-token", problem)}
-            data-testid="login-token"
-            rows={3}
-            autoComplete="off"
+        <Field id="login-username" label="Username" error={problems.username}>
+          <input
+            {...fieldProps("login-username", problems.username)}
+            data-testid="login-username"
+            autoComplete="username"
             spellCheck={false}
-            value={token}
-            onChange={(e) => setToken(e.target.value)}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
           />
         </Field>
+        <Field id="login-password" label="Password" error={problems.password}>
+          <input
+            {...fieldProps("login-password", problems.password)}
+            data-testid="login-password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </Field>
+        {needsCode && (
+          <Field id="login-totp" label="Code from your authenticator app" error={problems.totp}>
+            <input
+              {...fieldProps("login-totp", problems.totp)}
+              data-testid="login-totp"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              value={totp}
+              onChange={(e) => setTotp(e.target.value)}
+            />
+          </Field>
+        )}
         <button type="submit" className="primary" data-testid="login-submit" disabled={action.pending}>
           Sign in
         </button>
