@@ -8,13 +8,14 @@ import { approvePolicy, proposePolicy } from "./policy/service";
 import { actorOf, type Actor } from "./app/actor";
 import { hashPassword } from "./sessions/service";
 import { setPasswordHash } from "./sessions/repo";
+import { seedNoteTiers } from "./notes/seed";
 
-type DemoUser = "operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "officer4" | "adminA" | "adminB" | "auditor";
+type DemoUser = "operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "officer4" | "adminA" | "adminB" | "auditor" | "tier2" | "tier3";
 
 export interface DemoCredentials {
   baseUrl: string;
   users: Record<DemoUser, { username: string; password: string; token: string; orgId: string; address: string }>;
-  orgs: Record<"acme" | "pearl" | "bankA" | "bankB" | "audit", string>;
+  orgs: Record<"acme" | "pearl" | "bankA" | "bankB" | "audit" | "tier2" | "tier3", string>;
 }
 
 const units = (n: number) => BigInt(Math.round(n * 100));
@@ -86,6 +87,9 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
   await grantAllowance(s, acme.orgId, treasury(acme.orgId), DEMO_ALLOWANCE.buyer);
   await grantAllowance(s, pearl.orgId, treasury(pearl.orgId), DEMO_ALLOWANCE.supplier);
 
+  // Payable notes (issue #11): the two lower supplier tiers, their credit at Bank A, the notes contract's allowances.
+  const tiers = await seedNoteTiers(s, { acme: acme.orgId, bankA: bankA.orgId, bankB: bankB.orgId, maker: asActor(officer1), checker: asActor(officer2) });
+
   const operator = await createUser(s, { orgId: "0", name: "operator", role: "operator" });
   // A fresh random password per demo user and data directory; people sign in with it, machines use the token.
   const out = async (c: CreatedUser) => {
@@ -106,8 +110,10 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
       adminA: await out(bankA.admin),
       adminB: await out(bankB.admin),
       auditor: await out(audit.admin),
+      tier2: await out(tiers.tier2.admin),
+      tier3: await out(tiers.tier3.admin),
     },
-    orgs: { acme: acme.orgId, pearl: pearl.orgId, bankA: bankA.orgId, bankB: bankB.orgId, audit: audit.orgId },
+    orgs: { acme: acme.orgId, pearl: pearl.orgId, bankA: bankA.orgId, bankB: bankB.orgId, audit: audit.orgId, tier2: tiers.tier2.orgId, tier3: tiers.tier3.orgId },
   };
   const file = path.join(s.config.dataDir, "demo-credentials.json");
   fs.writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });

@@ -3,6 +3,7 @@ import { disputeRoutes } from "../disputes/routes";
 import { documentRoutes } from "../documents/routes";
 import { eventRoutes } from "../events/routes";
 import { financingRoutes } from "../financing/routes";
+import { noteRoutes } from "../notes/routes";
 import { invoiceRoutes } from "../invoices/routes";
 import { orderRoutes } from "../orders/routes";
 import { orgRoutes } from "../orgs/routes";
@@ -28,6 +29,7 @@ export const allRoutes: Route[] = [
   ...invoiceRoutes,
   ...documentRoutes,
   ...financingRoutes,
+  ...noteRoutes,
   ...policyRoutes,
   ...auditRoutes,
   ...disputeRoutes,
