@@ -124,10 +124,28 @@ export function noteVisibility(scope: Scope): string | null {
   }
 }
 
+/**
+ * The same rule as noteVisibility for one note, from the note outwards: its own holder or creator first, else a
+ * descendant the scope holds, created or financed (the closure's ancestor index), so one look-up never reads every
+ * note of the organisation.
+ */
+function oneNoteVisibility(scope: Scope): string | null {
+  if (seesAll(scope) || scopeOrg(scope) === null) return noteVisibility(scope);
+  switch (scope.role) {
+    case "supplier":
+      return `(n.holder_org_id = @org OR n.creator_org_id = @org OR EXISTS (SELECT 1 FROM note_paths p JOIN notes m ON m.id = p.note_id
+        WHERE p.ancestor_id = n.id AND (m.holder_org_id = @org OR m.creator_org_id = @org)))`;
+    case "officer":
+      return `EXISTS (SELECT 1 FROM note_paths p JOIN financing_requests f ON f.note_id = p.note_id WHERE p.ancestor_id = n.id AND f.bank_org_id = @org)`;
+    default:
+      return noteVisibility(scope);
+  }
+}
+
 /** Returns a note, or undefined when it is unknown or outside the scope. */
 export function getNote(db: Database, id: string, scope: Scope): Note | undefined {
   const n = parseId(id);
-  const vis = noteVisibility(scope);
+  const vis = oneNoteVisibility(scope);
   if (n === undefined || vis === null) return undefined;
   const r = prepared(db, `${SELECT} WHERE n.id = @id AND ${vis}`).get({ id: n, org: scopeOrg(scope) }) as NoteRow | undefined;
   return r && toNote(r);
@@ -182,24 +200,70 @@ export function listNotes(db: Database, filter: NoteFilter, scope: Scope): Page<
   return pageOf(rows, limit, "notes", (r) => r.id, toNote);
 }
 
+/** The visible ids of one tree for a scope that does not see it whole (null: it sees every node). */
+function visibleInTree(db: Database, rootId: number, issuerOrgId: number, scope: Scope): Set<number> | null {
+  if (seesAll(scope)) return null;
+  const org = scopeOrg(scope);
+  if (scope.role === "buyer" && org === issuerOrgId) return null;
+  const sql =
+    scope.role === "supplier"
+      ? `SELECT DISTINCT p.ancestor_id FROM notes m JOIN note_paths p ON p.note_id = m.id
+         WHERE m.root_id = @root AND (m.holder_org_id = @org OR m.creator_org_id = @org)`
+      : scope.role === "officer"
+        ? `SELECT DISTINCT p.ancestor_id FROM financing_requests f JOIN notes m ON m.id = f.note_id JOIN note_paths p ON p.note_id = m.id
+           WHERE m.root_id = @root AND f.bank_org_id = @org`
+        : null;
+  return new Set(sql ? (prepared(db, sql).pluck().all({ root: rootId, org }) as number[]) : []);
+}
+
+/**
+ * Each tree's notes as the API shows them, built once per state of the index: the key is the connection's
+ * total_changes() and the database's data_version, which move with every write by this or another connection.
+ */
+interface TreeEntry {
+  list: { note: Note; parentId: number | null; id: number }[];
+  /** The whole tree, linked once and shared by every caller that sees it all (it is only ever serialised). */
+  full?: NoteNode;
+}
+const trees = new WeakMap<Database, { key: string; byRoot: Map<number, TreeEntry> }>();
+function treeNotes(db: Database, rootId: number): TreeEntry {
+  const key = `${prepared(db, "SELECT total_changes()").pluck().get() as number}:${db.pragma("data_version", { simple: true }) as number}`;
+  let cache = trees.get(db);
+  if (!cache || cache.key !== key) trees.set(db, (cache = { key, byRoot: new Map() }));
+  let list = cache.byRoot.get(rootId);
+  if (!list) {
+    const rows = prepared(db, `${SELECT} WHERE n.root_id = @root ORDER BY n.id`).all({ root: rootId }) as NoteRow[];
+    list = { list: rows.map((r) => ({ note: toNote(r), parentId: r.parent_id, id: r.id })) };
+    // A few trees at most are read hot; the cache is per index state, so it never serves a stale tree.
+    if (cache.byRoot.size > 64) cache.byRoot.clear();
+    cache.byRoot.set(rootId, list);
+  }
+  return list;
+}
+
 /**
  * The tree a visible note belongs to, from its root, with the nodes the scope may see (visibility includes every
  * ancestor of a visible note, so what is visible is one connected tree from the root). Undefined when the note is
- * unknown or outside the scope. One query over the tree's rows, children in creation order.
+ * unknown or outside the scope. The tree's notes are read in one query per index state (treeNotes); each request
+ * only filters them by the scope's visible ids and links children in creation order.
  */
 export function noteTree(db: Database, id: string, scope: Scope): NoteNode | undefined {
   const note = getNote(db, id, scope);
   if (!note) return undefined;
-  const vis = noteVisibility(scope)!;
-  const rows = prepared(db, `${SELECT} WHERE n.root_id = @root AND ${vis} ORDER BY n.id`).all({ root: Number(note.rootId), org: scopeOrg(scope) }) as NoteRow[];
+  const rootId = Number(note.rootId);
+  const visibleIds = visibleInTree(db, rootId, Number(note.issuerOrgId), scope);
+  const entry = treeNotes(db, rootId);
+  if (!visibleIds && entry.full) return entry.full;
   const nodes = new Map<number, NoteNode>();
   let root: NoteNode | undefined;
-  for (const r of rows) {
-    const node: NoteNode = { ...toNote(r), children: [] };
-    nodes.set(r.id, node);
-    if (r.parent_id === null) root = node;
-    else nodes.get(r.parent_id)?.children.push(node);
+  for (const n of entry.list) {
+    if (visibleIds && !visibleIds.has(n.id)) continue;
+    const node: NoteNode = { ...n.note, children: [] };
+    nodes.set(n.id, node);
+    if (n.parentId === null) root = node;
+    else nodes.get(n.parentId)?.children.push(node);
   }
+  if (!visibleIds) entry.full = root;
   return root;
 }
 
