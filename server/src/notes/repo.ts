@@ -222,8 +222,9 @@ function visibleInTree(db: Database, rootId: number, issuerOrgId: number, scope:
  */
 interface TreeEntry {
   list: { note: Note; parentId: number | null; id: number }[];
-  /** The whole tree, linked once and shared by every caller that sees it all (it is only ever serialised). */
-  full?: NoteNode;
+  /** The tree as each scope sees it ("*" for the whole tree), linked once per index state and shared by every caller
+   * of that scope (it is only ever serialised). */
+  views: Map<string, NoteNode | undefined>;
 }
 const trees = new WeakMap<Database, { key: string; byRoot: Map<number, TreeEntry> }>();
 function treeNotes(db: Database, rootId: number): TreeEntry {
@@ -233,7 +234,7 @@ function treeNotes(db: Database, rootId: number): TreeEntry {
   let list = cache.byRoot.get(rootId);
   if (!list) {
     const rows = prepared(db, `${SELECT} WHERE n.root_id = @root ORDER BY n.id`).all({ root: rootId }) as NoteRow[];
-    list = { list: rows.map((r) => ({ note: toNote(r), parentId: r.parent_id, id: r.id })) };
+    list = { list: rows.map((r) => ({ note: toNote(r), parentId: r.parent_id, id: r.id })), views: new Map() };
     // A few trees at most are read hot; the cache is per index state, so it never serves a stale tree.
     if (cache.byRoot.size > 64) cache.byRoot.clear();
     cache.byRoot.set(rootId, list);
@@ -251,9 +252,11 @@ export function noteTree(db: Database, id: string, scope: Scope): NoteNode | und
   const note = getNote(db, id, scope);
   if (!note) return undefined;
   const rootId = Number(note.rootId);
-  const visibleIds = visibleInTree(db, rootId, Number(note.issuerOrgId), scope);
   const entry = treeNotes(db, rootId);
-  if (!visibleIds && entry.full) return entry.full;
+  const whole = seesAll(scope) || (scope.role === "buyer" && scopeOrg(scope) === Number(note.issuerOrgId));
+  const view = whole ? "*" : `${scope.role}:${scopeOrg(scope)}`;
+  if (entry.views.has(view)) return entry.views.get(view);
+  const visibleIds = whole ? null : visibleInTree(db, rootId, Number(note.issuerOrgId), scope);
   const nodes = new Map<number, NoteNode>();
   let root: NoteNode | undefined;
   for (const n of entry.list) {
@@ -263,7 +266,8 @@ export function noteTree(db: Database, id: string, scope: Scope): NoteNode | und
     if (n.parentId === null) root = node;
     else nodes.get(n.parentId)?.children.push(node);
   }
-  if (!visibleIds) entry.full = root;
+  if (entry.views.size > 256) entry.views.clear();
+  entry.views.set(view, root);
   return root;
 }
 
