@@ -119,6 +119,14 @@ describe("Payable notes API", function () {
       expect(r.body.transferred).to.include({ rootId, parentId: rootId, holderOrgId: orgs.tier2, holderName: "Tier2 Metals", face: "60000.00", status: "active", tradeReference: "PO-T2-0001", invoiceId });
       expect(r.body.remainder).to.include({ rootId, parentId: rootId, holderOrgId: orgs.pearl, face: "40000.00", status: "active", tradeReference: null });
       expect((await c.supplier("GET", `/notes/${rootId}`)).body).to.include({ status: "retired", outstanding: "100000.00" });
+      // On chain the trade reference is only a salted commitment (#12); the plain text is this gateway's.
+      const receipt = await p.gateway.services.provider.getTransactionReceipt(r.body.txHash);
+      const raw = JSON.stringify(receipt!.logs);
+      expect(raw).not.to.include(Buffer.from("PO-T2-0001").toString("hex"));
+      const history = await c.auditor("GET", `/audit/note/${rootId}/history`);
+      const transferred = history.body.items.find((e: { eventType: string }) => e.eventType === "NoteTransferred");
+      expect(transferred.args.tradeReference).to.match(/^0x[0-9a-f]{64}$/);
+      expect(raw).to.include(transferred.args.tradeReference.slice(2));
     });
 
     it("tier2 transfers part to tier3", async () => {
