@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { apiClient } from "../../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
+import { sweepRunner } from "../../../server/src/audit/sweeps";
 import { confirmedInvoice } from "../lifecycle";
 
 /**
@@ -370,6 +371,18 @@ describe("Payable notes API", function () {
       expect((await c.supplier("GET", `/notes/${rootId}`)).body.status).to.equal("defaulted");
       const overdue = await c.buyer("GET", "/notes?status=defaulted");
       expect(overdue.body.items.map((n: { id: string }) => n.id)).to.deep.equal([rootId]);
+    });
+  });
+
+  describe("audit", () => {
+    it("an audit sweep finds the noted invoices on chain as indexed and leaves the note financings to the notes contract", async () => {
+      const s = await c.auditor("POST", "/audit/sweeps", {});
+      expect(s.status, JSON.stringify(s.body)).to.equal(201);
+      await sweepRunner(p.gateway.services).idle();
+      const r = await c.auditor("GET", `/audit/sweeps/${s.body.id}`);
+      expect(r.body).to.include({ status: "done", done: true, error: null, mismatchCount: 0 });
+      const noteFinancing = (await c.auditor("GET", "/financing-requests")).body.items.find((f: { noteId: string | null }) => f.noteId !== null);
+      expect((await c.auditor("GET", `/audit/verify/financing/${noteFinancing.id}`)).status).to.equal(404);
     });
   });
 });
