@@ -18,6 +18,8 @@ import { buildSignedRequest } from "../server/src/chain/forward-request";
 const OPS = ["issueOrder", "acceptOrder", "issueInvoice", "confirmInvoice", "requestFinancing", "approveFinancing", "disburseFinancing", "payInvoice"] as const;
 type Op = (typeof OPS)[number];
 const TARGET_OP = 120_000;
+/** Issue 11: each payable-note operation, and each leaf's payout, at or under 150,000 gas. */
+const TARGET_NOTES_OP = 150_000;
 const TARGET_PATH = 560_000;
 const ROLE = { Member: 1, Officer: 2, Admin: 3 } as const;
 const NO_CHANGE = { orgId: 0, trusted: false, advanceRateBps: 0, discountRateBps: 0, fastTrackLimit: 0n, creditLimit: 0n };
@@ -126,6 +128,8 @@ async function main(): Promise<void> {
     token.connect(bankTreasury).approve(ledgerAddress, 20_000_000_00n),
   );
 
+  const notesGas = await benchNotes();
+
   const ops: Record<string, number> = {};
   const forwarderOverhead: Record<string, number> = {};
   const firstLifecycle: Record<string, number> = {};
@@ -142,16 +146,21 @@ async function main(): Promise<void> {
     governanceOps[k] = Number(v);
     rows.push([k, String(v), "", "", Number(v) <= TARGET_OP ? "ok" : "OVER"]);
   }
+  for (const [k, v] of Object.entries(notesGas)) {
+    const bounded = k !== "payTree (10 leaves)";
+    rows.push([`notes: ${k}`, String(v), "", "", bounded ? (v <= TARGET_NOTES_OP ? "ok (≤150k)" : "OVER 150k") : "10 leaves"]);
+  }
   const relayedTotal = OPS.reduce((a, k) => a + Number(viaForwarder[k]), 0);
   const result = {
     ops,
     happyPathTotal,
-    targets: { perOperation: TARGET_OP, happyPath: TARGET_PATH },
+    targets: { perOperation: TARGET_OP, happyPath: TARGET_PATH, payableNotesPerOperation: TARGET_NOTES_OP },
     firstLifecycle,
     firstLifecycleTotal: Object.values(firstLifecycle).reduce((a, b) => a + b, 0),
     forwarderOverhead,
     relayedHappyPathTotal: relayedTotal,
     governance: governanceOps,
+    payableNotes: notesGas,
     notes:
       "ops: gasUsed of each transaction (incl. 21,000 intrinsic) in a steady-state lifecycle sent directly; firstLifecycle: the first lifecycle after deployment (counters and balances created); forwarderOverhead: the same operation relayed through TrellisForwarder.execute minus direct; governance: each governance operation once, sent directly, on a fresh account or proposal.",
     solc: "0.8.28, optimizer 200 runs, via-IR, evm cancun",
@@ -169,6 +178,82 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(line(r));
   console.log(`happy path total: ${happyPathTotal} (target ≤ ${TARGET_PATH}: ${happyPathTotal <= TARGET_PATH ? "met" : "MISSED"}); first lifecycle ${result.firstLifecycleTotal}; relayed ${relayedTotal}`);
   console.log("wrote bench/gas.json");
+}
+
+/**
+ * Payable notes (issue 11), each operation sent directly, in a second round on warm state: issue, transfer of part
+ * (the transferred piece and the remainder), split into two, fast-track financing (request, approve, disburse), and
+ * clearing. `clearTree (1 unfinanced leaf)` and `clearTree (1 financed leaf)` are one leaf paid out per transaction
+ * (21,000 intrinsic included); `payout per leaf (marginal)` is (payTree over 10 leaves - payTree over 1) / 9.
+ */
+async function benchNotes(): Promise<Record<string, number>> {
+  const signers = await ethers.getSigners();
+  const [deployer, operator, buyer, supplier, officer, , acmeTreasury, pearlTreasury, bankTreasury, officer2, bankAdmin] = signers;
+  const [tier2, tier2Treasury] = signers.slice(13, 15);
+  const { token, ledger, notes } = await deployTrellis(deployer, operator.address);
+  const op = ledger.connect(operator);
+  const gasOf = async (tx: Promise<ContractTransactionResponse>) => Number((await (await tx).wait())!.gasUsed);
+  await (await op.registerOrganization(1, commit("Acme Motors"), acmeTreasury.address, ethers.id("kyc-acme"), buyer.address)).wait();
+  await (await op.registerOrganization(2, commit("Pearl River Parts"), pearlTreasury.address, ethers.id("kyc-pearl"), supplier.address)).wait();
+  await (await op.registerOrganization(3, commit("Bank A"), bankTreasury.address, ethers.id("kyc-bank-a"), bankAdmin.address)).wait();
+  await (await op.registerOrganization(2, commit("Tier Two"), tier2Treasury.address, ethers.id("kyc-tier2"), tier2.address)).wait();
+  await (await ledger.connect(bankAdmin).addMember(3, officer.address, ROLE.Officer)).wait();
+  await (await ledger.connect(bankAdmin).proposeMember(3, officer2.address, ROLE.Officer)).wait();
+  await (await ledger.connect(officer).approveMember(1)).wait();
+  for (const change of [rates(9000, 1200, 500_000_00n), trusted(1, true), credit(4, 2_000_000_00n)]) {
+    await (await ledger.connect(officer).proposePolicyChange(change)).wait();
+    await (await ledger.connect(officer2).approvePolicyChange(await ledger.policyProposalCount())).wait();
+  }
+  await (await token.connect(operator).grantRole(await token.ISSUER_ROLE(), bankTreasury.address)).wait();
+  const notesAddress = await notes.getAddress();
+  for (const t of [acmeTreasury, bankTreasury, pearlTreasury, tier2Treasury]) {
+    await (await token.connect(bankTreasury).mint(t.address, 100_000_000_00n)).wait();
+    await (await token.connect(t).approve(notesAddress, 100_000_000_00n)).wait();
+  }
+  let k = 0;
+  const noteOf = async (amount: bigint) => {
+    k += 1;
+    const due = (await ethers.provider.getBlock("latest"))!.timestamp + 60 * DAY;
+    await (await ledger.connect(buyer).issueOrder(2, await token.getAddress(), amount, due, commit(`NPO-${k}`), ethers.id("po"))).wait();
+    const orderId = await ledger.orderCount();
+    await (await ledger.connect(supplier).acceptOrder(orderId)).wait();
+    await (await ledger.connect(supplier).issueInvoice(orderId, ethers.id(`key:NINV-${k}`), commit(`NINV-${k}`), amount, due, ethers.id("inv"))).wait();
+    const invoiceId = await ledger.invoiceCount();
+    await (await ledger.connect(buyer).confirmInvoice(invoiceId)).wait();
+    const gas = await gasOf(notes.connect(buyer).issueNote(invoiceId));
+    const [noteId] = await notes.counts();
+    return { noteId, gas };
+  };
+  const round = async () => {
+    const out: Record<string, number> = {};
+    const { noteId: root, gas } = await noteOf(400_000_00n);
+    out.issueNote = gas;
+    out["transferNote (part: piece + remainder)"] = await gasOf(
+      notes.connect(supplier).transferNote(root, 4, 100_000_00n, ethers.id(`trade-${k}`), ethers.id("contract")),
+    );
+    const piece = root + 1n;
+    out["splitNote (into two)"] = await gasOf(notes.connect(tier2).splitNote(piece, [50_000_00n, 50_000_00n]));
+    const leaf = piece + 2n;
+    out["requestNoteFinancing (fast-track)"] = await gasOf(notes.connect(tier2).requestNoteFinancing(leaf, 3, 45_000_00n));
+    const [, fid] = await notes.counts();
+    out["approveNoteFinancing (fast-track)"] = await gasOf(notes.connect(officer).approveNoteFinancing(fid));
+    out.disburseNoteFinancing = await gasOf(notes.connect(officer).disburseNoteFinancing(fid));
+    // Thread: root (retired), piece (retired), remainder (Pearl), leaf-1 (tier 2), leaf (tier 2, financed).
+    out["payTree (pays in, skips the retired root)"] = await gasOf(notes.connect(buyer).payTree(root, 400_000_00n, 1));
+    await (await notes.clearTree(root, 1)).wait(); // the retired piece
+    out["clearTree (1 unfinanced leaf)"] = await gasOf(notes.clearTree(root, 1));
+    await (await notes.clearTree(root, 1)).wait(); // tier 2's unfinanced leaf
+    out["clearTree (1 financed leaf: bank, then holder)"] = await gasOf(notes.clearTree(root, 1));
+    const one = await noteOf(100_000_00n);
+    out["payTree (1 leaf)"] = await gasOf(notes.connect(buyer).payTree(one.noteId, 100_000_00n, 10));
+    const ten = await noteOf(100_000_00n);
+    await (await notes.connect(supplier).splitNote(ten.noteId, Array(10).fill(10_000_00n))).wait();
+    out["payTree (10 leaves)"] = await gasOf(notes.connect(buyer).payTree(ten.noteId, 100_000_00n, 11));
+    out["payout per leaf (marginal)"] = Math.round((out["payTree (10 leaves)"] - out["payTree (1 leaf)"]) / 9);
+    return out;
+  };
+  await round(); // first use of counters and balances
+  return round();
 }
 
 main().catch((err) => {

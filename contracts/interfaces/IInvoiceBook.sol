@@ -8,7 +8,8 @@ pragma solidity ^0.8.28;
 interface IInvoiceBook {
     /// @notice The life of an invoice:
     /// Issued -> Confirmed | Disputed | Cancelled; Disputed -> Issued (withdrawn) | Cancelled;
-    /// Confirmed -> Paid | Overdue; Overdue -> Paid.
+    /// Confirmed -> Paid | Overdue | Noted; Overdue -> Paid. Noted (settled through a payable note, see `INoteHooks`)
+    /// is final on the ledger: the note's tree carries the debt from then on.
     enum InvoiceStatus {
         None,
         Issued,
@@ -16,7 +17,8 @@ interface IInvoiceBook {
         Disputed,
         Cancelled,
         Overdue,
-        Paid
+        Paid,
+        Noted
     }
 
     /// @notice An invoice. Packed into two slots: amount, order, parties, due date and status share the first

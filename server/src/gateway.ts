@@ -111,7 +111,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   if (!addresses && config.deploymentFile) {
     // Joining a deployment (a bank's own gateway): index the shared ledger, deploy nothing, hold only local keys.
     const joined = readDeployment(config.deploymentFile, chainId);
-    addresses = { ledger: joined.ledger, token: joined.token, forwarder: joined.forwarder, deploymentBlock: joined.deploymentBlock };
+    addresses = { ledger: joined.ledger, token: joined.token, forwarder: joined.forwarder, notes: joined.notes, deploymentBlock: joined.deploymentBlock };
     operatorAddress = joined.operator;
     setMeta(gdb, "chainId", String(chainId));
     setMeta(gdb, "operator", joined.operator);
@@ -137,6 +137,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const guard = new IdentityGuard({ send: (m, p) => provider.privileged(() => provider.send(m, p)) }, identity, addresses.ledger);
 
   const ledger = new LedgerClient(provider, sender, vault, gdb, addresses, relayers, BigInt(chainId), logger);
+  if (addresses.notes && operatorAddress && initial.state === "up" && !getMeta(gdb, "joined")) await bindNotes(ledger, operatorAddress, addresses.notes, logger);
   const idb = openIndexDb(path.join(config.dataDir, "index.db"));
   const events = new DomainEventBus(logger);
   // The service desk's clock, webhooks and inbox. The outbox lives in index.db, so the indexer writes each event's
@@ -163,7 +164,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     provider,
     // The recorded chain id, not the node's: an index must never be wiped because a different chain answered.
     chainId: knownChain ? Number(knownChain) : chainId,
-    addresses: { ledger: addresses.ledger, token: addresses.token, forwarder: addresses.forwarder },
+    addresses: { ledger: addresses.ledger, token: addresses.token, forwarder: addresses.forwarder, notes: addresses.notes },
     fromBlock: addresses.deploymentBlock,
     recentHeader: (n) => sender.recentHeader(n),
     reorgDepth: config.reorgDepth,
@@ -294,6 +295,14 @@ function expectedIdentity(gdb: Parameters<typeof getMeta>[0]): ChainIdentity | u
 }
 
 /** A deployment.json written by another gateway, checked to be for this chain. */
+/** The operator binds the payable-notes contract to the ledger once (the ledger answers only it); idempotent. */
+async function bindNotes(ledger: LedgerClient, operator: string, notes: string, logger: Logger): Promise<void> {
+  const bound = String(await ledger.read("ledger", "notesContract", []));
+  if (bound.toLowerCase() === notes.toLowerCase()) return;
+  await ledger.act({ address: operator, orgId: "0" }, "ledger", "bindNotes", [notes]);
+  logger.info({ notes }, "payable notes bound to the ledger");
+}
+
 function readDeployment(file: string, chainId: number): Addresses & { deploymentBlock: number; operator: string } {
   const d = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
   const addr = (k: string) => {
@@ -302,5 +311,6 @@ function readDeployment(file: string, chainId: number): Addresses & { deployment
   };
   if (d.chainId !== chainId) throw new Error(`${file} is a deployment on chain ${String(d.chainId)}, but the node is chain ${chainId}`);
   if (!Number.isInteger(d.deploymentBlock)) throw new Error(`${file}: deploymentBlock must be a block number`);
-  return { ledger: addr("ledger"), token: addr("token"), forwarder: addr("forwarder"), deploymentBlock: d.deploymentBlock as number, operator: addr("operator") };
+  const notes = typeof d.notes === "string" ? { notes: addr("notes") } : {};
+  return { ledger: addr("ledger"), token: addr("token"), forwarder: addr("forwarder"), ...notes, deploymentBlock: d.deploymentBlock as number, operator: addr("operator") };
 }

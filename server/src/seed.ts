@@ -10,8 +10,9 @@ import { approvePolicy, proposePolicy } from "./policy/service";
 import { actorOf, type Actor } from "./app/actor";
 import { hashPassword } from "./sessions/service";
 import { setPasswordHash } from "./sessions/repo";
+import { seedNoteTiers } from "./notes/seed";
 
-type DemoUser = "operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "officer4" | "adminA" | "adminB" | "auditor";
+type DemoUser = "operator" | "buyer" | "supplier" | "officer1" | "officer2" | "officer3" | "officer4" | "adminA" | "adminB" | "auditor" | "tier2" | "tier3";
 
 /** A key its owner holds: a Web3 Secret Storage keystore file (outside the data directory) and its passphrase. */
 export interface DemoKey {
@@ -22,7 +23,7 @@ export interface DemoKey {
 export interface DemoCredentials {
   baseUrl: string;
   users: Record<DemoUser, { username: string; password: string; token: string; orgId: string; address: string; custody: "self" | "custodial" } & Partial<DemoKey>>;
-  orgs: Record<"acme" | "pearl" | "bankA" | "bankB" | "audit", string>;
+  orgs: Record<"acme" | "pearl" | "bankA" | "bankB" | "audit" | "tier2" | "tier3", string>;
   /** Each organisation's treasury; a bank's is self-custodied in the demo (its admin holds the keystore). */
   treasuries: Record<"acme" | "pearl" | "bankA" | "bankB", { address: string; custody: "self" | "custodial" } & Partial<DemoKey>>;
 }
@@ -122,6 +123,9 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
   await grantAllowance(s, acme.orgId, treasury(acme.orgId), DEMO_ALLOWANCE.buyer);
   await grantAllowance(s, pearl.orgId, treasury(pearl.orgId), DEMO_ALLOWANCE.supplier);
 
+  // Payable notes (issue #11): the two lower supplier tiers, their credit at Bank A, the notes contract's allowances.
+  const tiers = await seedNoteTiers(s, { acme: acme.orgId, bankA: bankA.orgId, bankB: bankB.orgId, maker: asActor(officer1), checker: asActor(officer2), as, treasuryOwner });
+
   // The owners' keystores, each under its own random passphrase (scrypt N = 2^14 so a browser opens it in about a
   // second), in the keys directory beside the data directory: someone holding the data directory holds none of them.
   const keysDir = demoKeysDir(s.config.dataDir);
@@ -156,8 +160,10 @@ export async function seedDemo(s: Services, baseUrl: string): Promise<DemoCreden
       adminA: await out(bankA.admin),
       adminB: await out(bankB.admin),
       auditor: await out(audit.admin),
+      tier2: await out(tiers.tier2.admin),
+      tier3: await out(tiers.tier3.admin),
     },
-    orgs: { acme: acme.orgId, pearl: pearl.orgId, bankA: bankA.orgId, bankB: bankB.orgId, audit: audit.orgId },
+    orgs: { acme: acme.orgId, pearl: pearl.orgId, bankA: bankA.orgId, bankB: bankB.orgId, audit: audit.orgId, tier2: tiers.tier2.orgId, tier3: tiers.tier3.orgId },
     treasuries: {
       acme: { address: treasury(acme.orgId), custody: "custodial" },
       pearl: { address: treasury(pearl.orgId), custody: "custodial" },

@@ -18,7 +18,7 @@ export async function writeThenRead<T extends object>(
   s: Services,
   actor: Actor,
   idem: IdempotencyStep | undefined,
-  call: { target: "ledger" | "token"; fn: string; args: unknown[] },
+  call: { target: "ledger" | "token" | "notes"; fn: string; args: unknown[] },
   idFromLogs: (logs: LogDescription[]) => string,
   read: (id: string) => T | undefined,
 ): Promise<T & Written> {
@@ -59,7 +59,8 @@ export interface Target<T> {
 
 /**
  * Acts on the record `id` of `target`: not found unless the actor can see it (so other organisations' ids cannot be
- * probed through the chain's errors), then `fn(id, ...extraArgs)` on the ledger and the record read back.
+ * probed through the chain's errors), then `fn(chainId, ...extraArgs)` on the ledger (or the notes contract) and the
+ * record read back; `chainId` is the contract's id of the record when the API's differs (a note financing's).
  */
 export async function actOn<T extends object>(
   s: Services,
@@ -69,7 +70,9 @@ export async function actOn<T extends object>(
   id: string,
   fn: string,
   extraArgs: unknown[] = [],
+  contract: "ledger" | "notes" = "ledger",
+  chainId: string = id,
 ): Promise<T & Written> {
   visible(target.read(id), `${target.label} ${id}`);
-  return writeThenRead(s, actor, idem, { target: "ledger", fn, args: [id, ...extraArgs] }, () => id, (i) => target.read(i));
+  return writeThenRead(s, actor, idem, { target: contract, fn, args: [chainId, ...extraArgs] }, () => id, (i) => target.read(i));
 }

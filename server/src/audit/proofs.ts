@@ -92,11 +92,11 @@ function firstBlockOf(table: string) {
 }
 
 /** Ids of a projection table created in a block range, by the block of its creating transaction. */
-function idsByCreationBlock(table: string) {
+function idsByCreationBlock(table: string, also = "1") {
   return (db: Database, fromBlock: number, toBlock: number, afterId: number, limit: number): number[] =>
     prepared(
       db,
-      `SELECT t.id FROM ${table} t WHERE t.id > @after AND (SELECT min(e.block_number) FROM events e WHERE e.tx_hash = t.tx_hash) BETWEEN @from AND @to
+      `SELECT t.id FROM ${table} t WHERE t.id > @after AND ${also} AND (SELECT min(e.block_number) FROM events e WHERE e.tx_hash = t.tx_hash) BETWEEN @from AND @to
        ORDER BY t.id LIMIT @limit`,
     )
       .pluck()
@@ -186,7 +186,11 @@ const invoiceVerifier: RowVerifier = {
 
 const financingVerifier: RowVerifier = {
   entityType: "financing",
-  indexedRow: (db, id, scope) => getFinancingRequest(db, id, scope),
+  // The ledger's financing requests only: a note financing (note_id set) is the notes contract's, not proved here yet.
+  indexedRow: (db, id, scope) => {
+    const f = getFinancingRequest(db, id, scope);
+    return f && f.noteId === null ? f : undefined;
+  },
   project: (r) => {
     const f = r as ReturnType<typeof getFinancingRequest> & object;
     return {
@@ -236,7 +240,7 @@ const financingVerifier: RowVerifier = {
           : null,
     };
   },
-  idsIn: idsByCreationBlock("financing_requests"),
+  idsIn: idsByCreationBlock("financing_requests", "t.note_id IS NULL"),
   firstBlock: firstBlockOf("financing_requests"),
 };
 

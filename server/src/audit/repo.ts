@@ -4,6 +4,7 @@ import { eventIdOf, prepared } from "../db/stmt";
 import { EventDecoder, jsonArgs, rawLogFromRpc, type TrellisAddresses } from "../chain/abi";
 import type { RpcProvider } from "../indexer/indexer";
 import type { EntityType } from "../indexer/projections";
+import { ancestorsOf, getNote } from "../notes/repo";
 import { getFinancingRequest } from "../financing/repo";
 import { getInvoice } from "../invoices/repo";
 import { getOrder } from "../orders/repo";
@@ -11,7 +12,7 @@ import { getPolicy } from "../policy/repo";
 import { scopeOrg, seesAll, type Scope } from "../shared/scope";
 
 export type { EntityType };
-export const ENTITY_TYPES: readonly EntityType[] = ["order", "invoice", "financing", "organization", "policy", "token"];
+export const ENTITY_TYPES: readonly EntityType[] = ["order", "invoice", "financing", "organization", "policy", "token", "note"];
 
 /** An audit event as the API shows it. */
 export interface AuditEvent {
@@ -232,6 +233,8 @@ export function entityVisible(db: Database, entityType: EntityType, id: string, 
       return seesAll(scope) || (id !== "0" && getPolicy(db, id, scope) !== undefined);
     case "token":
       return seesAll(scope);
+    case "note":
+      return getNote(db, id, scope) !== undefined;
     default:
       return false;
   }
@@ -259,7 +262,16 @@ export function entityHistory(db: Database, entityType: EntityType, id: string, 
     ];
     for (const [type, relatedId] of related) rows.push(...(byEntity.all(type, relatedId) as EventRow[]));
   }
-  if (entityType === "order" || entityType === "invoice" || entityType === "financing") {
+  if (entityType === "note") {
+    // A note's story is its tree's path to it (issue, each transfer or split on the way) and its financings.
+    const ancestors = ancestorsOf(db, Number(id)).filter((a) => String(a) !== id);
+    const requests = (prepared(db, "SELECT id FROM financing_requests WHERE note_id = ?").pluck().all(Number(id)) as number[]).filter(
+      (r) => getFinancingRequest(db, String(r), scope) !== undefined,
+    );
+    for (const a of ancestors) rows.push(...(byEntity.all("note", String(a)) as EventRow[]));
+    for (const r of requests) rows.push(...(byEntity.all("financing", String(r)) as EventRow[]));
+  }
+  if (entityType === "order" || entityType === "invoice" || entityType === "financing" || entityType === "note") {
     // The money moved by a step (disbursement, payment, payout, recourse) is the token's Transfer events of the same
     // transaction: they belong to this history.
     const txs = [...new Set(rows.map((r) => r.tx_hash))];
@@ -286,7 +298,7 @@ function privatePolicyHidden(event: AuditEvent, scope: Scope): boolean {
  * bank's: another party sees the bank's published terms (BankPolicySet) but not them, as `/banks/{id}/policy` shows.
  * The maker-checker steps (a proposal, its approval or rejection) are the bank's own: others see only the outcome.
  */
-const PRIVATE_POLICY_EVENTS = new Set(["CreditLimitSet", "TrustedBuyerSet", "PolicyChangeProposed", "PolicyChangeApproved", "PolicyChangeRejected"]);
+const PRIVATE_POLICY_EVENTS = new Set(["CreditLimitSet", "NoteCreditChanged", "TrustedBuyerSet", "PolicyChangeProposed", "PolicyChangeApproved", "PolicyChangeRejected"]);
 
 /** Whether the scope may see one event: the same rule as the record routes, per event. */
 export function eventVisible(db: Database, event: AuditEvent, scope: Scope): boolean {

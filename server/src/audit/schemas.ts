@@ -4,7 +4,7 @@ import { CalendarDate, Timestamp } from "../shared/dates";
 
 // ---- Requests ----
 
-export const EntityType = z.enum(["order", "invoice", "financing", "organization", "policy", "token"]);
+export const EntityType = z.enum(["order", "invoice", "financing", "organization", "policy", "token", "note"]);
 const Num = z.string().regex(/^[0-9]{1,12}$/, "must be a non-negative integer");
 /** A block number, given as a string of digits, handed on as a number. */
 const BlockNumber = Num.transform(Number);

@@ -1,5 +1,6 @@
 import { type EventFragment, type Interface } from "ethers";
 import {
+  PayableNotes__factory,
   SettlementToken__factory,
   TrellisForwarder__factory,
   TrellisLedger__factory,
@@ -12,6 +13,7 @@ import {
 export const ledgerInterface = TrellisLedger__factory.createInterface() as Interface;
 export const tokenInterface = SettlementToken__factory.createInterface() as Interface;
 export const forwarderInterface = TrellisForwarder__factory.createInterface() as Interface;
+export const notesInterface = PayableNotes__factory.createInterface() as Interface;
 
 /** A log as the node returned it, normalised: numbers as numbers, addresses and hashes lower-case hex. */
 export interface RawLog {
@@ -25,7 +27,7 @@ export interface RawLog {
   data: string;
 }
 
-export type Source = "ledger" | "token" | "forwarder";
+export type Source = "ledger" | "token" | "forwarder" | "notes";
 
 /** A decoded event: its name and its arguments by name (uint values stay bigint until serialised). */
 export interface DecodedEvent {
@@ -39,6 +41,8 @@ export interface TrellisAddresses {
   ledger: string;
   token: string;
   forwarder: string;
+  /** The payable-notes contract (issue #11); absent for a deployment made before it existed. */
+  notes?: string;
 }
 
 /** How to read one argument straight from its 32-byte word (static types only). */
@@ -86,6 +90,7 @@ export class EventDecoder {
     this.add(addresses.ledger, ledgerInterface, "ledger");
     this.add(addresses.token, tokenInterface, "token");
     this.add(addresses.forwarder, forwarderInterface, "forwarder");
+    if (addresses.notes) this.add(addresses.notes, notesInterface, "notes");
   }
 
   private add(address: string, iface: Interface, source: Source): void {
@@ -218,10 +223,10 @@ export interface DecodedRevert {
   args: Record<string, string>;
 }
 
-/** Decodes revert data with the ledger's, token's and forwarder's ABIs; undefined when it is not a known error. */
+/** Decodes revert data with the ledger's, notes', token's and forwarder's ABIs; undefined when it is not a known error. */
 export function decodeRevert(data: string | undefined | null): DecodedRevert | undefined {
   if (!data || data === "0x" || data.length < 10) return undefined;
-  for (const iface of [ledgerInterface, tokenInterface, forwarderInterface]) {
+  for (const iface of [ledgerInterface, notesInterface, tokenInterface, forwarderInterface]) {
     try {
       const parsed = iface.parseError(data);
       if (!parsed) continue;

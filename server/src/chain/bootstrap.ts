@@ -1,6 +1,6 @@
 import { JsonRpcProvider, Wallet } from "ethers";
 import type { Logger } from "pino";
-import { SettlementToken__factory, TrellisForwarder__factory, TrellisLedger__factory } from "../../../typechain-types";
+import { PayableNotes__factory, SettlementToken__factory, TrellisForwarder__factory, TrellisLedger__factory } from "../../../typechain-types";
 import { DEFAULT_GRACE_PERIOD } from "./deploy";
 import type { Journal } from "./journal";
 import type { Addresses } from "./ledger-client";
@@ -8,7 +8,10 @@ import type { TxSender } from "./tx-sender";
 
 const DEPLOY_GAS = 6_000_000n;
 
-/** Deploys forwarder, token and ledger through the journaled sender, so a replay rebuilds them too. */
+/**
+ * Deploys forwarder, token, ledger and payable notes through the journaled sender, so a replay rebuilds them too. The
+ * operator binds the notes contract to the ledger afterwards (`bindNotes`, see gateway.ts): only it may.
+ */
 export async function deployThroughJournal(
   sender: TxSender,
   deployer: Wallet,
@@ -21,7 +24,9 @@ export async function deployThroughJournal(
   const token = (await sender.send(deployer, { to: null, data: tokenTx.data, gasLimit: DEPLOY_GAS })).contractAddress!;
   const ledgerTx = await new TrellisLedger__factory().getDeployTransaction(admin, forwarder, token, DEFAULT_GRACE_PERIOD);
   const ledger = (await sender.send(deployer, { to: null, data: ledgerTx.data, gasLimit: DEPLOY_GAS })).contractAddress!;
-  return { forwarder, token, ledger, deploymentBlock: fwd.blockNumber };
+  const notesTx = await new PayableNotes__factory().getDeployTransaction(ledger, forwarder);
+  const notes = (await sender.send(deployer, { to: null, data: notesTx.data, gasLimit: DEPLOY_GAS })).contractAddress!;
+  return { forwarder, token, ledger, notes, deploymentBlock: fwd.blockNumber };
 }
 
 /**

@@ -9,6 +9,9 @@ const MINOR = (v: string) => {
   return `${s.slice(0, -2)}.${s.slice(-2)}`;
 };
 
+/** A note financing's API id: NOTE_FINANCING_ID_BASE (indexer/projections/notes.ts) + the contract's id. */
+const NOTE_FIN = (v: string) => String(1_000_000_000 + Number(v));
+
 /** IOrgRegistry.MemberRole values to words. */
 const ROLE: Record<string, string> = { "0": "none", "1": "member", "2": "officer", "3": "admin" };
 
@@ -73,6 +76,36 @@ const RULES: Record<string, Rule> = {
   FinancingDuplicateApproval: ["conflict", "DUPLICATE_APPROVAL", () => "You already approved this request; maker-checker needs a second, different officer."],
   FinancingNotOverdue: ["unprocessable", "NOT_OVERDUE", () => "Only a financed invoice marked overdue can be declared defaulted."],
   FinancingRepaymentExceedsOutstanding: ["unprocessable", "PAYMENT_EXCEEDS_OUTSTANDING", (a) => `The repayment ${MINOR(a.amount)} is more than the ${MINOR(a.outstanding)} still owed to the bank.`],
+  // Payable notes (issue #11). A note financing's id is shown as the API's (NOTE_FINANCING_ID_BASE + the contract's).
+  NoteUnknown: ["not_found", "NOT_FOUND", (a) => `Note ${a.noteId} was not found.`],
+  NoteRetired: ["conflict", "NOTE_RETIRED", (a) => `Note ${a.noteId} was transferred or split; its pieces act now.`],
+  NotePaid: ["conflict", "NOTE_PAID", (a) => `Note ${a.noteId} is being paid (${MINOR(a.paid)} so far) and can no longer be transferred, split or financed.`],
+  NoteNotHolder: ["forbidden", "NOT_HOLDER", (a) => `Your organisation does not hold note ${a.noteId}.`],
+  NoteInFinancing: ["conflict", "NOTE_IN_FINANCING", (a) => `Note ${a.noteId} has financing request ${NOTE_FIN(a.financingId)}; a note is financed once and cannot move while financed.`],
+  NoteZeroAmount: ["invalid", "VALIDATION_FAILED", () => "The amount must be more than zero."],
+  NoteAmountExceedsFace: ["unprocessable", "AMOUNT_EXCEEDS_NOTE", (a) => `The amount ${MINOR(a.amount)} is more than note ${a.noteId}'s face ${MINOR(a.face)}.`],
+  NoteEmptyTradeReference: ["invalid", "VALIDATION_FAILED", () => "A transfer needs a trade reference."],
+  NoteRecipientNotSupplier: ["unprocessable", "RECIPIENT_NOT_SUPPLIER", (a) => `Organisation ${a.orgId} is not an active supplier other than the holder.`],
+  NoteSplitCount: ["invalid", "VALIDATION_FAILED", (a) => `A split makes 2 to ${a.maximum} pieces, not ${a.count}.`],
+  NoteSplitSumMismatch: ["unprocessable", "SPLIT_SUM_MISMATCH", (a) => `The pieces add up to ${MINOR(a.sum)}, not note ${a.noteId}'s face ${MINOR(a.face)}.`],
+  NoteNotRoot: ["unprocessable", "NOTE_NOT_ROOT", (a) => `Note ${a.noteId} is not the root of its tree; the issuer pays a tree at its root.`],
+  NoteNotIssuer: ["forbidden", "NOT_ISSUER", (a) => `Only the issuer of tree ${a.rootId} pays it.`],
+  NotePaymentExceedsOutstanding: ["unprocessable", "PAYMENT_EXCEEDS_OUTSTANDING", (a) => `The payment ${MINOR(a.amount)} is more than the ${MINOR(a.outstanding)} still owed on tree ${a.rootId}.`],
+  NoteInvalidSteps: ["invalid", "VALIDATION_FAILED", (a) => `A clearing page visits 1 to ${a.maximum} notes.`],
+  NoteNotOverdue: ["unprocessable", "NOT_YET_OVERDUE", (a) => `Tree ${a.rootId} cannot be marked overdue: it is paid, already overdue, or its maturity plus the grace period has not passed.`],
+  NoteMatured: ["unprocessable", "NOTE_MATURED", (a) => `Note ${a.noteId} is at or past its maturity and can no longer be financed.`],
+  NoteActorNotAllowed: ["forbidden", "FORBIDDEN", () => "Your organisation's role may not do this with notes."],
+  NoteNotBank: ["not_found", "NOT_FOUND", (a) => `Bank ${a.orgId} was not found.`],
+  NoteFinancingUnknown: ["not_found", "NOT_FOUND", (a) => `Financing request ${NOTE_FIN(a.financingId)} was not found.`],
+  NoteFinancingInvalidStatus: ["conflict", "INVALID_STATUS", (a) => `Financing request ${NOTE_FIN(a.financingId)} is not in a status that allows this.`],
+  NoteFinancingNotBank: ["not_found", "NOT_FOUND", (a) => `Financing request ${NOTE_FIN(a.financingId)} was not found.`],
+  NoteFinancingDuplicateApproval: ["conflict", "DUPLICATE_APPROVAL", () => "You already approved this request; maker-checker needs a second, different officer."],
+  NoteFinancingExceedsAdvance: ["unprocessable", "AMOUNT_EXCEEDS_ADVANCE", (a) => `The amount ${MINOR(a.amount)} is more than the bank's advance rate allows (${MINOR(a.maximum)}).`],
+  NoteFinancingExceedsCredit: ["unprocessable", "AMOUNT_EXCEEDS_CREDIT", (a) => `The amount ${MINOR(a.amount)} is more than the holder's available credit (${MINOR(a.available)}).`],
+  NoteFinancingAllowanceTooLow: ["unprocessable", "ALLOWANCE_TOO_LOW", (a) => `Bank ${a.bankOrgId}'s treasury allows the notes contract ${MINOR(a.allowance)}, less than the ${MINOR(a.needed)} this disbursement needs.`],
+  NoteFinancingNotOverdue: ["unprocessable", "NOT_OVERDUE", () => "Only a financed note of a tree marked overdue can be declared defaulted."],
+  NotesAlreadyBound: ["conflict", "NOTES_ALREADY_BOUND", (a) => `The ledger is already bound to the notes contract ${a.notes}.`],
+  NotesOnly: ["forbidden", "FORBIDDEN", () => "Only the payable-notes contract may call this."],
   ERC20InsufficientBalance: ["unprocessable", "INSUFFICIENT_FUNDS", (a) => `The paying treasury holds ${MINOR(a.balance)}, less than the ${MINOR(a.needed)} needed.`],
   ERC20InsufficientAllowance: ["unprocessable", "INSUFFICIENT_ALLOWANCE", () => "The paying treasury has not authorised the ledger for this amount."],
   ERC2771ForwarderInvalidSigner: ["forbidden", "FORBIDDEN", () => "The forward request is not signed by its sender."],

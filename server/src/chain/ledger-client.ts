@@ -6,7 +6,7 @@ import type { GatewayDb } from "../store/gateway-db";
 import { IdempotencyRepo, type IdempotencyStep } from "../store/idempotency-repo";
 import type { KeyVault } from "../store/key-vault";
 import { KeyedMutex } from "../shared/mutex";
-import { decodeRevert, EventDecoder, forwarderInterface, ledgerInterface, tokenInterface } from "./abi";
+import { decodeRevert, EventDecoder, forwarderInterface, ledgerInterface, notesInterface, tokenInterface } from "./abi";
 import { revertDataOf, toAppError } from "./contract-errors";
 import { batchOptionsFromEnv, outcomeOf, RequestBatcher, type BatchOptions, type RequestOutcome } from "./batcher";
 import { forwarderDomain, signForwardRequest } from "./forward-request";
@@ -17,7 +17,12 @@ export interface Addresses {
   ledger: string;
   token: string;
   forwarder: string;
+  /** The payable-notes contract (issue #11), bound to the ledger. */
+  notes?: string;
 }
+
+/** A contract the gateway writes to. */
+export type Target = "ledger" | "token" | "notes";
 
 /** Who acts: the person's on-chain account and organisation (for error mapping). */
 export interface Actor {
@@ -82,13 +87,13 @@ export class LedgerClient {
   /** Calls `fn(args)` on the ledger or token as `actor`, custodially signed and relayed. Returns the mined receipt. */
   async act(
     actor: Actor,
-    target: "ledger" | "token",
+    target: Target,
     fn: string,
     args: unknown[],
     idem?: IdempotencyStep,
   ): Promise<TransactionReceipt> {
-    const iface = target === "ledger" ? ledgerInterface : tokenInterface;
-    const to = target === "ledger" ? this.addresses.ledger : this.addresses.token;
+    const iface = target === "ledger" ? ledgerInterface : target === "notes" ? notesInterface : tokenInterface;
+    const to = target === "notes" ? this.notesAddress() : this.addresses[target];
     const data = iface.encodeFunctionData(fn, args);
     if (this.vault.custodyOf(actor.address) === "self") return this.actAsOwner(actor, { target, fn, args }, to, data, idem);
     const wallet = this.vault.wallet(actor.address);
@@ -127,7 +132,7 @@ export class LedgerClient {
    */
   private async actAsOwner(
     actor: Actor,
-    call: { target: "ledger" | "token"; fn: string; args: unknown[] },
+    call: { target: Target; fn: string; args: unknown[] },
     to: string,
     data: string,
     idem?: IdempotencyStep,
@@ -182,6 +187,12 @@ export class LedgerClient {
     });
   }
 
+  /** The payable-notes contract's address; a deployment without one answers 503 NOTES_UNAVAILABLE to note writes. */
+  notesAddress(): string {
+    if (!this.addresses.notes) throw new AppError("unavailable", "NOTES_UNAVAILABLE", "This deployment has no payable-notes contract.");
+    return this.addresses.notes;
+  }
+
   /** The accounts that pay for relayed transactions (a relay is simulated as one of them). */
   get relayerAddresses(): string[] {
     return this.relayers.map((r) => r.address);
@@ -201,9 +212,9 @@ export class LedgerClient {
 
 
   /** Reads a view function of the ledger or token. */
-  async read(target: "ledger" | "token" | "forwarder", fn: string, args: unknown[]): Promise<unknown> {
-    const iface = target === "ledger" ? ledgerInterface : target === "token" ? tokenInterface : forwarderInterface;
-    const to = this.addresses[target];
+  async read(target: Target | "forwarder", fn: string, args: unknown[]): Promise<unknown> {
+    const iface = target === "ledger" ? ledgerInterface : target === "token" ? tokenInterface : target === "notes" ? notesInterface : forwarderInterface;
+    const to = target === "notes" ? this.notesAddress() : this.addresses[target];
     try {
       const raw = await this.provider.call({ to, data: iface.encodeFunctionData(fn, args) });
       const out = iface.decodeFunctionResult(fn, raw);

@@ -12,7 +12,7 @@ import type { GatewayDb } from "../store/gateway-db";
  */
 
 /** What a commitment is about: the entity kind and the field of it. */
-export type CommitmentEntity = "organization" | "order" | "invoice" | "financing" | "dispute";
+export type CommitmentEntity = "organization" | "order" | "invoice" | "financing" | "dispute" | "note";
 
 /** The longest free text the gateway commits to (characters after NFC normalisation). */
 export const MAX_TEXT = 2000;

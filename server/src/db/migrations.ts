@@ -316,6 +316,71 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX policy_proposals_bank ON policy_proposals (bank_org_id, id);
   `,
+  // Payable notes (issue #11): every note of every tree (a transfer or split retires its note and creates children),
+  // the closure of the tree (each note with each of its ancestors and itself) so visibility reaches ancestors in one
+  // join, each tree's payments and clearing, and each payout to a leaf. A note financing is a financing request with
+  // `note_id` set (its id is NOTE_FINANCING_ID_BASE + the notes contract's financing id).
+  `
+  CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    root_id INTEGER NOT NULL,
+    parent_id INTEGER,
+    depth INTEGER NOT NULL,
+    invoice_id INTEGER NOT NULL,
+    issuer_org_id INTEGER NOT NULL,
+    holder_org_id INTEGER NOT NULL,
+    creator_org_id INTEGER,
+    face TEXT NOT NULL,
+    paid TEXT NOT NULL,
+    maturity INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    financing_request_id INTEGER,
+    trade_reference TEXT,
+    trade_commitment TEXT,
+    document_hash TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    tx_hash TEXT NOT NULL
+  );
+  CREATE INDEX notes_root ON notes (root_id, id);
+  CREATE INDEX notes_holder ON notes (holder_org_id, id);
+  CREATE INDEX notes_creator ON notes (creator_org_id, id);
+  CREATE INDEX notes_issuer ON notes (issuer_org_id, id);
+  CREATE INDEX notes_parent ON notes (parent_id);
+  CREATE TABLE note_paths (
+    ancestor_id INTEGER NOT NULL,
+    note_id INTEGER NOT NULL,
+    PRIMARY KEY (note_id, ancestor_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX note_paths_ancestor ON note_paths (ancestor_id, note_id);
+  CREATE TABLE note_trees (
+    root_id INTEGER PRIMARY KEY,
+    issuer_org_id INTEGER NOT NULL,
+    maturity INTEGER NOT NULL,
+    paid TEXT NOT NULL,
+    cleared TEXT NOT NULL,
+    overdue_at INTEGER,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE note_payouts (
+    seq INTEGER PRIMARY KEY,
+    note_id INTEGER NOT NULL,
+    root_id INTEGER NOT NULL,
+    holder_org_id INTEGER NOT NULL,
+    financing_request_id INTEGER,
+    bank_org_id INTEGER,
+    to_bank TEXT NOT NULL,
+    to_holder TEXT NOT NULL,
+    note_paid TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    tx_hash TEXT NOT NULL
+  );
+  CREATE INDEX note_payouts_root ON note_payouts (root_id, seq);
+  CREATE INDEX note_payouts_tx ON note_payouts (tx_hash);
+  ALTER TABLE financing_requests ADD COLUMN note_id INTEGER;
+  CREATE INDEX financing_note ON financing_requests (note_id);
+  ALTER TABLE invoices ADD COLUMN note_id INTEGER;
+  `,
 ];
 
 /**
@@ -339,4 +404,8 @@ export const PROJECTION_TABLES = [
   "token_transfers",
   "member_proposals",
   "policy_proposals",
+  "notes",
+  "note_paths",
+  "note_trees",
+  "note_payouts",
 ] as const;

@@ -11,6 +11,8 @@ export interface FinancingRequest {
   id: string;
   status: FinancingStatus;
   invoiceId: string;
+  /** The payable note financed, or null for an invoice financing. */
+  noteId: string | null;
   bankOrgId: string;
   bankName: string;
   supplierOrgId: string;
@@ -37,6 +39,7 @@ interface RequestRow {
   id: number;
   status: FinancingStatus;
   invoice_id: number;
+  note_id: number | null;
   bank_org_id: number;
   bank_name: string | null;
   supplier_org_id: number;
@@ -72,6 +75,7 @@ function toRequest(r: RequestRow, approvals: { officer: string; at: string }[]):
     id: String(r.id),
     status: r.status,
     invoiceId: String(r.invoice_id),
+    noteId: r.note_id === null ? null : String(r.note_id),
     bankOrgId: String(r.bank_org_id),
     bankName: r.bank_name ?? "",
     supplierOrgId: String(r.supplier_org_id),

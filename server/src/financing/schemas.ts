@@ -5,7 +5,11 @@ import { CreateInvoice, WrittenInvoice } from "../invoices/schemas";
 
 // ---- Requests ----
 
-export const CreateFinancingRequest = z.object({ invoiceId: Id, bankOrgId: Id, amount: Amount }).strict();
+/** An invoice's financing, or a payable note's (issue #11): the same bank rules and the same approval routes. */
+export const CreateFinancingRequest = z.union([
+  z.object({ invoiceId: Id, bankOrgId: Id, amount: Amount }).strict(),
+  z.object({ noteId: Id, bankOrgId: Id, amount: Amount }).strict(),
+]);
 export const RejectFinancingRequest = z
   .object({ reasonCode: z.number().int().min(0).max(65535).default(0), reason: FreeText(2000).optional() })
   .strict();
@@ -22,7 +26,8 @@ export const ListFinancingQuery = z
 export const FinancingRequestRecord = z.object({
   id: RecordId,
   status: FinancingStatus,
-  invoiceId: RecordId,
+  invoiceId: RecordId.describe("The invoice financed; for a note financing, the invoice the note's tree was issued from"),
+  noteId: RecordId.nullable().describe("The payable note financed (its holder is the supplier), or null for an invoice financing"),
   bankOrgId: RecordId,
   bankName: z.string(),
   supplierOrgId: RecordId,

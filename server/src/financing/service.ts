@@ -6,7 +6,8 @@ import { openComplaint } from "../disputes/service";
 import type { FinancingComplaint } from "../disputes/schemas";
 import { issueInvoice } from "../invoices/service";
 import type { Services } from "../services";
-import { AppError } from "../shared/errors";
+import { AppError, unprocessable } from "../shared/errors";
+import { noteFinancingChainId, requestNoteFinancing } from "../notes/service";
 import { toMinor } from "../shared/money";
 import type { Actor } from "../app/actor";
 import { sha256Hex } from "../shared/hash";
@@ -20,8 +21,9 @@ const requests = (s: Services, a: Actor): Target<FinancingRequest> => ({
   read: (id) => s.read.getFinancing(id, a.scope),
 });
 
-/** Asks a bank to finance a confirmed invoice the supplier can see. */
+/** Asks a bank to finance a confirmed invoice the supplier can see, or a live note it holds. */
 export async function requestFinancing(s: Services, actor: Actor, idem: IdempotencyStep | undefined, input: z.infer<typeof CreateFinancingRequest>) {
+  if ("noteId" in input) return requestNoteFinancing(s, actor, idem, input, (id) => requests(s, actor).read(id));
   visible(s.read.getInvoice(input.invoiceId, actor.scope), `Invoice ${input.invoiceId}`);
   return writeThenRead(
     s,
@@ -38,17 +40,31 @@ const FN: Record<RequestAction, string> = { approve: "approveFinancing", disburs
 
 /** A write on one financing request that takes nothing but its id. */
 export async function actOnRequest(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, action: RequestAction) {
+  if (isNoteFinancing(s, actor, id)) {
+    if (action === "withdraw") throw unprocessable("NOTE_FINANCING_NOT_WITHDRAWABLE", "A note financing cannot be withdrawn; the bank rejects it if it will not finance.");
+    return actOn(s, actor, idem, requests(s, actor), id, NOTE_FN[action], [], "notes", noteFinancingChainId(id));
+  }
   return actOn(s, actor, idem, requests(s, actor), id, FN[action]);
+}
+
+/** The notes contract's function of each action on a note financing (withdrawing one is not a thing). */
+const NOTE_FN: Record<Exclude<RequestAction, "withdraw">, string> = { approve: "approveNoteFinancing", disburse: "disburseNoteFinancing", default: "declareNoteDefault" };
+
+/** Whether a visible financing request finances a note (its writes go to the notes contract). */
+function isNoteFinancing(s: Services, actor: Actor, id: string): boolean {
+  return s.read.getFinancing(id, actor.scope)?.noteId != null;
 }
 
 /** Rejects a request as an officer of its bank; the reason reaches the chain only as a salted commitment (or zero). */
 export async function rejectRequest(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, input: z.infer<typeof RejectFinancingRequest>) {
   const reason = input.reason ? commit(s.gdb, "financing", "reason", input.reason) : ZeroHash;
+  if (isNoteFinancing(s, actor, id)) return actOn(s, actor, idem, requests(s, actor), id, "rejectNoteFinancing", [input.reasonCode, reason], "notes", noteFinancingChainId(id));
   return actOn(s, actor, idem, requests(s, actor), id, "rejectFinancing", [input.reasonCode, reason]);
 }
 
 /** Repays the bank directly from the supplier's treasury (recourse). */
 export async function repayRequest(s: Services, actor: Actor, idem: IdempotencyStep | undefined, id: string, amount: string) {
+  if (isNoteFinancing(s, actor, id)) throw unprocessable("NOTE_FINANCING_REPAID_BY_CLEARING", "A note financing is repaid by clearing its tree when the issuer pays it, not by the holder.");
   return actOn(s, actor, idem, requests(s, actor), id, "repayFinancing", [toMinor(amount)]);
 }
 

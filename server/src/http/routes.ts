@@ -4,6 +4,7 @@ import { disclosureRoutes } from "../disclosures/routes";
 import { documentRoutes } from "../documents/routes";
 import { eventRoutes } from "../events/routes";
 import { financingRoutes } from "../financing/routes";
+import { noteRoutes } from "../notes/routes";
 import { invoiceRoutes } from "../invoices/routes";
 import { orderRoutes } from "../orders/routes";
 import { orgRoutes } from "../orgs/routes";
@@ -30,6 +31,7 @@ export const allRoutes: Route[] = [
   ...documentRoutes,
   ...disclosureRoutes,
   ...financingRoutes,
+  ...noteRoutes,
   ...policyRoutes,
   ...auditRoutes,
   ...disputeRoutes,

@@ -117,6 +117,7 @@ export class Indexer {
       ledger: opts.addresses.ledger.toLowerCase(),
       token: opts.addresses.token.toLowerCase(),
       forwarder: opts.addresses.forwarder.toLowerCase(),
+      ...(opts.addresses.notes ? { notes: opts.addresses.notes.toLowerCase() } : {}),
     };
     this.fromBlock = Math.max(0, opts.fromBlock);
     this.keepBlocks = Math.max(64, opts.reorgDepth ?? 0);
@@ -130,7 +131,7 @@ export class Indexer {
     this.afterCommit = opts.afterCommit;
     this.follower = new BlockFollower(
       opts.provider,
-      [this.addresses.ledger, this.addresses.token, this.addresses.forwarder],
+      [this.addresses.ledger, this.addresses.token, this.addresses.forwarder, ...(this.addresses.notes ? [this.addresses.notes] : [])],
       opts.recentHeader ?? (() => undefined),
     );
     this.checkpoints = new CheckpointStore(this.db, this.chainId, this.fromBlock - 1);

@@ -4,7 +4,7 @@ import { eventIdOf, indexChainId, prepared } from "../db/stmt";
 import { formatMinor } from "../shared/money";
 import { scopeOrg, seesAll, type Scope } from "../shared/scope";
 
-export type InvoiceStatus = "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid";
+export type InvoiceStatus = "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid" | "noted";
 
 /** An invoice as the API shows it. */
 export interface Invoice {
@@ -23,6 +23,8 @@ export interface Invoice {
   documentHash: string;
   financingRequestId: string | null;
   financed: boolean;
+  /** The payable note the invoice is settled through (status noted), or null. */
+  noteId: string | null;
   dispute: { reasonCode: number; reasonHash: string; reason: string | null } | null;
   createdAt: string;
   confirmedAt: string | null;
@@ -44,6 +46,7 @@ interface InvoiceRow {
   document_hash: string;
   financing_request_id: number | null;
   f_status: string | null;
+  note_id: number | null;
   dispute_reason_code: number | null;
   dispute_reason_hash: string | null;
   dispute_reason: string | null;
@@ -78,6 +81,7 @@ function toInvoice(r: InvoiceRow): Invoice {
     documentHash: r.document_hash,
     financingRequestId: r.financing_request_id === null ? null : String(r.financing_request_id),
     financed: r.f_status !== null && FINANCED.has(r.f_status),
+    noteId: r.note_id === null ? null : String(r.note_id),
     dispute:
       r.status === "disputed" && r.dispute_reason_code !== null
         ? { reasonCode: r.dispute_reason_code, reasonHash: r.dispute_reason_hash ?? "", reason: r.dispute_reason }

@@ -22,7 +22,7 @@ export const DisputeInvoice = z.union([
   z.object({ ...DisputeFields, reason: DisputeFields.reason.optional() }).strict(),
 ]);
 export const PayInvoice = z.object({ amount: Amount }).strict();
-export const InvoiceStatus = z.enum(["issued", "confirmed", "disputed", "cancelled", "overdue", "paid"]);
+export const InvoiceStatus = z.enum(["issued", "confirmed", "disputed", "cancelled", "overdue", "paid", "noted"]);
 export const ListInvoicesQuery = z.object({ status: InvoiceStatus.optional(), orderId: Id.optional(), limit: Limit, cursor: Cursor }).strict();
 
 // ---- Responses ----
@@ -44,6 +44,7 @@ export const InvoiceRecord = z.object({
   documentHash: Bytes32,
   financingRequestId: RecordId.nullable(),
   financed: z.boolean(),
+  noteId: RecordId.nullable().describe("The payable note the invoice is settled through (status noted), or null"),
   dispute: z
     .object({ reasonCode: z.number().int(), reasonHash: z.string().describe("The salted commitment on the chain"), reason: z.string().nullable() })
     .nullable(),

@@ -5,7 +5,7 @@ import type { UnsignedForwardRequest } from "../chain/forward-request";
 /** A chain write a self-custodied person must sign: the forward request, and the call it carries (for the summary). */
 export interface PendingWrite {
   request: UnsignedForwardRequest;
-  call: { target: "ledger" | "token"; fn: string; args: unknown[] };
+  call: { target: "ledger" | "token" | "notes"; fn: string; args: unknown[] };
 }
 
 /**

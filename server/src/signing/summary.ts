@@ -3,6 +3,7 @@ import { revealer } from "../commitments/service";
 import { CURRENCY } from "../orders/repo";
 import type { Services } from "../services";
 import { formatMinor } from "../shared/money";
+import { noteSummary } from "../notes/service";
 import type { PendingWrite } from "./context";
 
 /** "360000.00" -> "360,000.00": an amount as a person reads it. */
@@ -50,6 +51,10 @@ export function summarize(s: Services, actor: Actor, { call }: PendingWrite): st
   const plain = (commitment: unknown) => reveal(String(commitment)) ?? String(commitment);
   const id = String(args[0]);
   try {
+    if (call.target === "notes") {
+      const sentence = noteSummary(s, actor, fn, args, money, plain);
+      if (sentence) return sentence;
+    }
     if (fn.endsWith("Financing") && fn !== "requestFinancing") {
       const r = s.read.getFinancing(id, actor.scope);
       if (r) {

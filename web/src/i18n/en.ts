@@ -65,6 +65,10 @@ const en = {
     resolved: "Resolved",
     disabled: "Disabled",
     delivered: "Delivered",
+    noted: "Settled through a note",
+    retired: "Retired",
+    financing: "In financing",
+    financed: "Financed",
   },
   path: {
     "fast-track": "Fast-track",
@@ -79,6 +83,7 @@ const en = {
     organization: "Organisation",
     policy: "Policy",
     token: "Token",
+    note: "Payable note",
   },
   subject: { invoice: "Invoice #{{id}}", financing: "Financing request #{{id}}" },
   category: {

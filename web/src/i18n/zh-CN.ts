@@ -69,6 +69,10 @@ const zhCN: Catalogue<typeof en> = {
     resolved: "已解决",
     disabled: "已停用",
     delivered: "已送达",
+    noted: "已转为凭证",
+    retired: "已拆转",
+    financing: "融资中",
+    financed: "已融资",
   },
   path: {
     "fast-track": "快速通道",
@@ -83,6 +87,7 @@ const zhCN: Catalogue<typeof en> = {
     organization: "机构",
     policy: "政策",
     token: "代币",
+    note: "数字债权凭证",
   },
   subject: { invoice: "发票 #{{id}}", financing: "融资申请 #{{id}}" },
   category: {

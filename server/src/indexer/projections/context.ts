@@ -1,15 +1,17 @@
 import type { RawLog } from "../../chain/abi";
 import type { DomainEvent } from "../../shared/domain-events";
-import type { SettlementToken, TrellisLedger } from "../../../../typechain-types";
+import type { PayableNotes, SettlementToken, TrellisLedger } from "../../../../typechain-types";
 import type { TypedContractEvent } from "../../../../typechain-types/common";
 
 /** On-chain enum values to the API's lower-case words. */
 export const ORDER_STATUS = ["none", "issued", "accepted", "rejected", "cancelled"] as const;
-export const INVOICE_STATUS = ["none", "issued", "confirmed", "disputed", "cancelled", "overdue", "paid"] as const;
+export const INVOICE_STATUS = ["none", "issued", "confirmed", "disputed", "cancelled", "overdue", "paid", "noted"] as const;
 export const FINANCING_STATUS = ["none", "requested", "approved", "rejected", "withdrawn", "disbursed", "repaid", "defaulted"] as const;
+/** IPayableNotes.NoteFinancingStatus to the financing request's words. */
+export const NOTE_FINANCING_STATUS = ["none", "requested", "approved", "rejected", "disbursed", "repaid", "defaulted"] as const;
 export const ORG_KIND = ["none", "core_enterprise", "supplier", "bank", "auditor"] as const;
 
-export type EntityType = "order" | "invoice" | "financing" | "organization" | "policy" | "token";
+export type EntityType = "order" | "invoice" | "financing" | "organization" | "policy" | "token" | "note";
 
 /** How one event shows up in the audit trail. */
 export interface Attribution {
@@ -26,6 +28,7 @@ type OutputOf<E> = E extends TypedContractEvent<infer _In, infer _Out, infer O> 
 export type EventsOf<C extends { filters: object }> = { [K in keyof C["filters"] as PlainName<K>]: OutputOf<C["filters"][K]> };
 export type LedgerEvents = EventsOf<TrellisLedger>;
 export type TokenEvents = EventsOf<SettlementToken>;
+export type NotesEvents = EventsOf<PayableNotes>;
 
 /** What a handler knows about the log it projects. */
 export interface ProjectionContext {

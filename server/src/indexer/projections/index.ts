@@ -5,6 +5,7 @@ import type { DomainEvent } from "../../shared/domain-events";
 import type { Attribution, Handlers, ProjectionContext, Reveal } from "./context";
 import { financingHandlers } from "./financing";
 import { invoiceHandlers } from "./invoices";
+import { noteHandlers, noteLedgerHandlers } from "./notes";
 import { orderHandlers } from "./orders";
 import { policyHandlers } from "./policy";
 import { registryHandlers } from "./registry";
@@ -40,13 +41,14 @@ interface AuditRow {
 
 /**
  * Projects decoded events into the read tables through one handler module per domain (registry, policy, orders,
- * invoices, financing, token), and writes each event's audit row. Every handler is written so that applying the
+ * invoices, financing, notes, token), and writes each event's audit row. Every handler is written so that applying the
  * chain's events in order yields the contract's state; the indexer applies a log only when its raw row was newly
  * inserted, so a re-processed range changes nothing, and a rollback replays the surviving raw logs into emptied tables.
  */
 export class Projector {
   private readonly ledger = new Map<string, AnyHandler>();
   private readonly token = new Map<string, AnyHandler>();
+  private readonly notes = new Map<string, AnyHandler>();
   private readonly insertEvent;
   private readonly insertEventOrg;
 
@@ -64,8 +66,10 @@ export class Projector {
       orderHandlers(db, rows, reveal),
       invoiceHandlers(db, rows, reveal),
       financingHandlers(db, rows, reveal),
+      noteLedgerHandlers(db, rows),
     ];
     for (const m of ledgerModules) register(this.ledger, m);
+    register(this.notes, noteHandlers(db, rows, reveal));
     register(this.token, tokenHandlers(db, rows, tokenAddress));
     this.insertEvent = db.prepare<[AuditRow]>(`INSERT OR REPLACE INTO events (seq, chain_id, block_number, log_index, block_hash,
       tx_hash, timestamp, event_type, entity_type, entity_id, actor, org_ids, args) VALUES (@seq, @chain_id, @block_number,
@@ -78,7 +82,8 @@ export class Projector {
    * rollback, and then the audit rows of the surviving logs are kept as they are.
    */
   apply(log: RawLog, ev: DecodedEvent, timestamp: number, emit?: (e: DomainEvent) => void): void {
-    const handler = ev.source === "ledger" ? this.ledger.get(ev.name) : ev.source === "token" ? this.token.get(ev.name) : undefined;
+    const handlers = ev.source === "ledger" ? this.ledger : ev.source === "token" ? this.token : ev.source === "notes" ? this.notes : undefined;
+    const handler = handlers?.get(ev.name);
     if (!handler) return;
     const seq = seqOf(log.blockNumber, log.logIndex);
     // The decoder built `ev.args` from the same typechain ABI whose OutputObject types the handler's arguments.
