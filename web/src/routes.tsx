@@ -1,5 +1,5 @@
 import { lazy, type ReactNode } from "react";
-import type { Role } from "./api/types";
+import type { Me, Role } from "./api/types";
 // Each screen is its own chunk, loaded when first opened: the sign-in page and a role's home carry only their own
 // code, and the charts library only reaches the analytics screen.
 const Analytics = lazy(() => import("./screens/Analytics").then((m) => ({ default: m.Analytics })));
@@ -16,6 +16,8 @@ const Queue = lazy(() => import("./screens/bank/Queue").then((m) => ({ default: 
 const Dossier = lazy(() => import("./screens/bank/Dossier").then((m) => ({ default: m.Dossier })));
 const PolicyEditor = lazy(() => import("./screens/bank/PolicyEditor").then((m) => ({ default: m.PolicyEditor })));
 const Portfolio = lazy(() => import("./screens/bank/Portfolio").then((m) => ({ default: m.Portfolio })));
+const Organisations = lazy(() => import("./screens/admin/Organisations").then((m) => ({ default: m.Organisations })));
+const People = lazy(() => import("./screens/admin/People").then((m) => ({ default: m.People })));
 const Explorer = lazy(() => import("./screens/auditor/Explorer").then((m) => ({ default: m.Explorer })));
 
 export interface Screen {
@@ -24,12 +26,17 @@ export interface Screen {
   title: string;
   /** Screens reached from another screen (a dossier) are routable but not in the menu. */
   hidden?: boolean;
+  /** Shown only to the users this admits (an organisation's admins). */
+  when?: (me: Me) => boolean;
   render: (params: string[]) => ReactNode;
 }
 
 const analytics: Screen = { path: "analytics", title: "screen.analytics", render: () => <Analytics /> };
 const balances: Screen = { path: "balances", title: "screen.balances", render: () => <Balances /> };
 const disputes: Screen = { path: "disputes", title: "screen.disputes", render: () => <Disputes /> };
+// An organisation's admins manage its people and tokens; a bank's officers approve proposals for new governors.
+const people: Screen = { path: "people", title: "screen.people", when: (me) => me.user.admin === true || me.user.role === "officer", render: () => <People /> };
+const organisations: Screen = { path: "orgs", title: "screen.orgs", render: () => <Organisations /> };
 const explorer: Screen = { path: "ledger", title: "screen.ledger", render: (p) => <Explorer initial={p} /> };
 
 /** Each role sees only its own screens; the first is its home. */
@@ -42,6 +49,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     balances,
     disputes,
     analytics,
+    people,
   ],
   buyer: [
     { path: "orders", title: "screen.purchaseOrders", render: () => <BuyerOrders /> },
@@ -50,6 +58,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     balances,
     disputes,
     analytics,
+    people,
   ],
   officer: [
     { path: "queue", title: "screen.queue", render: () => <Queue /> },
@@ -57,7 +66,8 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "policy", title: "screen.policy", render: () => <PolicyEditor /> },
     { path: "portfolio", title: "screen.portfolio", render: () => <Portfolio /> },
     analytics,
+    people,
   ],
-  auditor: [explorer, balances, analytics],
-  operator: [explorer, balances, analytics],
+  auditor: [explorer, balances, analytics, people],
+  operator: [explorer, organisations, balances, analytics],
 };
