@@ -46,7 +46,7 @@ export function App() {
   if (boot.phase === "signed-out") {
     return (
       <>
-      <div className="login-lang"><LanguageSwitch /></div>
+      <header className="login-lang"><LanguageSwitch /></header>
       <Login
         notice={boot.notice}
         onSignedIn={(me) => {

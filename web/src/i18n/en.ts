@@ -243,6 +243,7 @@ const en = {
     title: "Policy proposals and history",
     proposal: "Proposal",
     changes: "Changes",
+    noChange: "Nothing differs from the policy in force.",
     rates: "Advance rate {{advance}}, discount {{discount}} a year, fast-track up to {{fast}}",
     trust: "Trust {{buyer}} (fast-track)",
     untrust: "No longer trust {{buyer}}",

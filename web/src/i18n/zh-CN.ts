@@ -247,6 +247,7 @@ const zhCN: Catalogue<typeof en> = {
     title: "政策提议与历史",
     proposal: "提议",
     changes: "变更",
+    noChange: "与现行政策没有差异。",
     rates: "预付比例 {{advance}}，年贴现率 {{discount}}，快速通道上限 {{fast}}",
     trust: "信任 {{buyer}}（快速通道）",
     untrust: "不再信任 {{buyer}}",

@@ -105,7 +105,7 @@ export function Organisations() {
             onCancel={() => setReview(null)}
           />
         )}
-        <ActionStatus state={action.state} testId="orgs-status" />
+        <ActionStatus state={action.state} testId="orgs-outcome" />
         <Loadable loading={orgs.loading && !orgs.data} error={orgs.error} empty={rows.length === 0}>
           <Table testId="orgs-table">
             <thead>

@@ -148,7 +148,7 @@ export function People() {
             onCancel={() => setDeactivating(null)}
           />
         )}
-        <ActionStatus state={action.state} testId="people-status" />
+        <ActionStatus state={action.state} testId="people-outcome" />
         <Loadable loading={people.loading && !people.data} error={people.error} empty={rows.length === 0}>
           <Table testId="people-table">
             <thead>

@@ -49,7 +49,7 @@ export function PolicyProposals({ onApplied }: { onApplied: () => void }) {
               return (
                 <tr key={p.id} data-testid={`policy-proposal-${p.id}`} data-status={p.status}>
                   <td>#{p.id}<small className="block muted">{formatDateTime(p.proposedAt)}</small></td>
-                  <td><ul className="plain">{p.changes.map((c, i) => <li key={i}>{changeText(c, orgName)}</li>)}</ul></td>
+                  <td>{p.changes.length ? <ul className="plain">{p.changes.map((c, i) => <li key={i}>{changeText(c, orgName)}</li>)}</ul> : t("proposals.noChange")}</td>
                   <td><PersonName address={p.proposedBy} nameOf={nameOf} /></td>
                   <td>
                     <StatusBadge status={p.status} />
