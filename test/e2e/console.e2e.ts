@@ -425,6 +425,8 @@ describe("web console in a browser", function () {
     // The officer's only action, opening the request, is on screen on a phone.
     const officer = await signIn("officer1", 390);
     await officer.getByTestId("financing-queue").waitFor();
+    // Every status (the list state is in the URL), so the story's requests show whatever else has run.
+    await officer.evaluate(() => ((globalThis as W).location.hash = "#/queue?status="));
     const link = officer.locator('[data-testid^="open-request-"]').first();
     await link.waitFor();
     const box = await link.boundingBox();

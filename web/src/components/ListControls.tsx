@@ -38,7 +38,7 @@ export function ListControls({ list, statuses, statusWord, sorts, dates = true, 
         <small id={id("q-hint")} className="muted">{searchHint}</small>
       </div>}
       {statuses && (
-        <div className="field">
+        <div className="field half">
           <label htmlFor={id("status")}>{t("col.status")}</label>
           <select id={id("status")} value={s.status} onChange={(e) => list.set({ status: e.target.value })} data-testid={`${idPrefix}-status`}>
             {statuses.map((v) => (
@@ -49,18 +49,18 @@ export function ListControls({ list, statuses, statusWord, sorts, dates = true, 
       )}
       {dates && (
         <>
-          <div className="field">
+          <div className="field half">
             <label htmlFor={id("from")}>{t("list.from")}</label>
             <input id={id("from")} type="date" value={s.from} max={s.to || undefined} onChange={(e) => list.set({ from: e.target.value })} data-testid={`${idPrefix}-from`} />
           </div>
-          <div className="field">
+          <div className="field half">
             <label htmlFor={id("to")}>{t("list.to")}</label>
             <input id={id("to")} type="date" value={s.to} min={s.from || undefined} onChange={(e) => list.set({ to: e.target.value })} data-testid={`${idPrefix}-to`} />
           </div>
         </>
       )}
       {sorts && (
-        <div className="field">
+        <div className="field half">
           <label htmlFor={id("sort")}>{t("list.sortBy")}</label>
           <select id={id("sort")} value={s.sort || sorts[0]} onChange={(e) => list.set({ sort: e.target.value })} data-testid={`${idPrefix}-sort`}>
             {sorts.map((v) => <option key={v} value={v}>{t(`list.sort.${v}`)}</option>)}

@@ -233,7 +233,7 @@ const en = {
     daysRule: "Between 1 and 365 days.",
     issue: "Issue a token",
     issued: "Token {{name}} issued.",
-    you: "you",
+    once: "Your new API token, shown only this once: copy it now and keep it safe.",
     created: "Issued",
     expires: "Expires",
     revoke: "Revoke",

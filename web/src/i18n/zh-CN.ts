@@ -237,7 +237,7 @@ const zhCN: Catalogue<typeof en> = {
     daysRule: "1 至 365 天。",
     issue: "签发令牌",
     issued: "令牌 {{name}} 已签发。",
-    you: "您",
+    once: "您的新 API 令牌只显示这一次：请立即复制并妥善保管。",
     created: "签发时间",
     expires: "到期时间",
     revoke: "吊销",

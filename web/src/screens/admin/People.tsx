@@ -158,7 +158,7 @@ export function People() {
               {rows.map((p) => (
                 <tr key={p.id} data-testid={`person-row-${p.name}`}>
                   <td>{p.name}{p.id === me.user.id ? ` ${t("people.you")}` : ""}<small className="block muted"><code title={p.address}>{p.address.slice(0, 10)}…</code></small></td>
-                  <td>{t(`memberRole.${p.chainRole}`, { defaultValue: p.chainRole })}{p.admin ? ` · ${t("memberRole.admin")}` : ""}</td>
+                  <td>{t(`memberRole.${p.chainRole}`, { defaultValue: p.chainRole })}{p.admin && p.chainRole !== "admin" ? ` · ${t("memberRole.admin")}` : ""}</td>
                   <td>{p.active ? <StatusBadge status="active" /> : <><span className="badge badge-revoked">{t("people.inactive")}</span><small className="block muted">{formatDateTime(p.deactivatedAt)}</small></>}</td>
                   <td className="actions">
                     {isAdmin && p.active && (

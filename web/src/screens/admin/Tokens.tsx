@@ -60,7 +60,7 @@ export function Tokens({ person, onClose }: { person: { id: string; name: string
           </div>
         </form>
       )}
-      {issued && <OneTimeSecret token={issued} who={t("tokens.you")} />}
+      {issued && <OneTimeSecret token={issued} message={t("tokens.once")} />}
       <ActionStatus state={action.state} testId="tokens-status" />
       <Loadable loading={tokens.loading && !tokens.data} error={tokens.error} empty={rows.length === 0}>
         <Table testId="tokens-table">
