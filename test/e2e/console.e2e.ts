@@ -499,6 +499,49 @@ describe("web console in a browser", function () {
     await auditor.context().close();
   });
 
+  it("shows a rejection's reason text to the officer and the supplier, with who rejected", async () => {
+    const call = (token: string) => async (method: string, route: string, body?: unknown) => {
+      const r = await fetch(`${platform.baseUrl}/api/v1${route}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": `${run}-rej-${Math.random().toString(36).slice(2)}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = (await r.json()) as { id: string };
+      expect(r.status, JSON.stringify(json)).to.be.oneOf([200, 201]);
+      return json;
+    };
+    const buyerApi = call(creds.users.buyer.token);
+    const supplierApi = call(creds.users.supplier.token);
+    const due = new Date(Date.now() + 50 * 86_400_000).toISOString().slice(0, 10);
+    const order = await buyerApi("POST", "/orders", { supplierOrgId: creds.orgs.pearl, amount: "8000.00", reference: `PO-${run}-REJ`, dueDate: due });
+    await supplierApi("POST", `/orders/${order.id}/accept`);
+    const number = `INV-${run}-REJ`;
+    const invoice = await supplierApi("POST", "/invoices", { orderId: order.id, invoiceNumber: number, amount: "8000.00", dueDate: due, documentHash: "0x" + "cd".repeat(32) });
+    await buyerApi("POST", `/invoices/${invoice.id}/confirm`);
+    const request = await supplierApi("POST", "/financing-requests", { invoiceId: invoice.id, bankOrgId: creds.orgs.bankA, amount: "5000.00" });
+
+    const note = "发票金额与合同不符";
+    const officer = await signIn("officer1");
+    await officer.evaluate((id) => ((globalThis as W).location.hash = `#/request/${id}`), request.id);
+    await officer.locator("#rej-code").selectOption("2");
+    await officer.locator("#rej-reason").fill(note);
+    await act(officer, "decision-status", reviewed(officer, "reject"));
+    const rejection = officer.getByTestId("dossier-request").getByTestId("financing-rejection");
+    await rejection.waitFor();
+    expect(await rejection.textContent()).to.match(new RegExp(`^Rejected by officer1: .+ · ${note}$`));
+    await officer.context().close();
+
+    const supplier = await signIn("supplier");
+    await open(supplier, "invoices");
+    await supplier.getByTestId("invoices-search").fill(number);
+    await supplier.getByTestId("invoices-search-go").click();
+    const seen = supplier.getByTestId(`invoice-row-${invoice.id}`).getByTestId("financing-rejection");
+    await seen.waitFor();
+    expect(await seen.textContent()).to.contain(note);
+    await axe(supplier, "supplier invoices with a rejection");
+    await supplier.context().close();
+  });
+
   it("admin screens: the operator onboards and suspends an organisation; a bank admin adds people, issues and revokes tokens, deactivates; a second governor approves", async () => {
     const operator = await signIn("operator");
     await open(operator, "orgs");
