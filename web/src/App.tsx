@@ -46,7 +46,7 @@ export function App() {
   if (boot.phase === "signed-out") {
     return (
       <>
-      <div className="login-lang"><LanguageSwitch /></div>
+      <header className="login-lang"><LanguageSwitch /></header>
       <Login
         notice={boot.notice}
         onSignedIn={(me) => {
@@ -67,7 +67,7 @@ export function App() {
 function Console({ me, orgs, logout }: { me: Me; orgs: DirectoryEntry[]; logout: () => void }) {
   const { t, i18n } = useTranslation();
   const path = useHashPath();
-  const screens = SCREENS[me.user.role] ?? [];
+  const screens = (SCREENS[me.user.role] ?? []).filter((s) => !s.when || s.when(me));
   useLiveUpdates();
   const todo = useTodo(me);
   const current = screens.find((s) => s.path === path[0]) ?? screens[0];
@@ -75,6 +75,11 @@ function Console({ me, orgs, logout }: { me: Me; orgs: DirectoryEntry[]; logout:
     const names = new Map(orgs.map((o) => [o.id, o.name]));
     return { me, orgs, logout, orgName: (id) => (id ? (names.get(id) ?? t("app.orgFallback", { id })) : "—") };
   }, [me, orgs, logout, t]);
+
+  // On a phone the tab bar scrolls sideways: keep the current tab in view.
+  useEffect(() => {
+    document.querySelector('.tabs a[aria-current="page"]')?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }, [current]);
 
   useEffect(() => {
     if (current) document.title = t("app.documentTitle", { screen: t(current.title) });

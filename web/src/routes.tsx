@@ -1,5 +1,5 @@
 import { lazy, type ReactNode } from "react";
-import type { Role } from "./api/types";
+import type { Me, Role } from "./api/types";
 // Each screen is its own chunk, loaded when first opened: the sign-in page and a role's home carry only their own
 // code, and the charts library only reaches the analytics screen.
 const Analytics = lazy(() => import("./screens/Analytics").then((m) => ({ default: m.Analytics })));
@@ -17,6 +17,8 @@ const Dossier = lazy(() => import("./screens/bank/Dossier").then((m) => ({ defau
 const PolicyEditor = lazy(() => import("./screens/bank/PolicyEditor").then((m) => ({ default: m.PolicyEditor })));
 const Portfolio = lazy(() => import("./screens/bank/Portfolio").then((m) => ({ default: m.Portfolio })));
 const KeyManager = lazy(() => import("./components/KeyManager").then((m) => ({ default: m.KeyManager })));
+const Organisations = lazy(() => import("./screens/admin/Organisations").then((m) => ({ default: m.Organisations })));
+const People = lazy(() => import("./screens/admin/People").then((m) => ({ default: m.People })));
 const Explorer = lazy(() => import("./screens/auditor/Explorer").then((m) => ({ default: m.Explorer })));
 const Desk = lazy(() => import("./desk/Desk").then((m) => ({ default: m.Desk })));
 
@@ -26,6 +28,8 @@ export interface Screen {
   title: string;
   /** Screens reached from another screen (a dossier) are routable but not in the menu. */
   hidden?: boolean;
+  /** Shown only to the users this admits (an organisation's admins). */
+  when?: (me: Me) => boolean;
   render: (params: string[]) => ReactNode;
 }
 
@@ -34,6 +38,9 @@ const balances: Screen = { path: "balances", title: "screen.balances", render: (
 const disputes: Screen = { path: "disputes", title: "screen.disputes", render: () => <Disputes /> };
 /** The browser's own signing keys (self-custody), for every role. */
 const keys: Screen = { path: "keys", title: "screen.keys", render: () => <KeyManager /> };
+// An organisation's admins manage its people and tokens; a bank's officers approve proposals for new governors.
+const people: Screen = { path: "people", title: "screen.people", when: (me) => me.user.admin === true || me.user.role === "officer", render: () => <People /> };
+const organisations: Screen = { path: "orgs", title: "screen.orgs", render: () => <Organisations /> };
 const explorer: Screen = { path: "ledger", title: "screen.ledger", render: (p) => <Explorer initial={p} /> };
 const desk: Screen = { path: "desk", title: "desk.screen", render: (p) => <Desk params={p} /> };
 
@@ -48,6 +55,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     disputes,
     desk,
     analytics,
+    people,
     keys,
   ],
   buyer: [
@@ -58,6 +66,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     disputes,
     desk,
     analytics,
+    people,
     keys,
   ],
   officer: [
@@ -68,7 +77,8 @@ export const SCREENS: Record<Role, Screen[]> = {
     desk,
     analytics,
     keys,
+    people,
   ],
-  auditor: [explorer, balances, desk, analytics, keys],
-  operator: [explorer, balances, desk, analytics, keys],
+  auditor: [explorer, balances, desk, analytics, people, keys],
+  operator: [explorer, organisations, balances, desk, analytics, keys],
 };

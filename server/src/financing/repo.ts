@@ -1,5 +1,6 @@
 import type { Database } from "../db/sqlite";
-import { clampLimit, decodeCursor, iso, pageOf, parseId, type Page } from "../db/page";
+import { clampLimit, iso, parseId, type Page } from "../db/page";
+import { amountKey, listing, listingPage, type SearchFilter, type SortKey } from "../db/listing";
 import { prepared } from "../db/stmt";
 import { formatMinor } from "../shared/money";
 import { scopeOrg, seesAll, type Scope } from "../shared/scope";
@@ -145,27 +146,32 @@ export function getFinancingRequest(db: Database, id: string, scope: Scope): Fin
   return r && toRequest(r, approvalsOf(db, [r.id]).get(r.id) ?? []);
 }
 
-export interface FinancingFilter {
+export interface FinancingFilter extends SearchFilter {
   status?: FinancingStatus;
   bankOrgId?: string;
   supplierOrgId?: string;
   invoiceId?: string;
   limit?: number;
-  cursor?: string;
 }
 
-/** Lists the scope's financing requests, newest first. */
+const FINANCING_SORTS: Record<"oldest" | "amount", SortKey<RequestRow>> = {
+  oldest: { exprs: ["f.id"], desc: false, key: (r) => [r.id] },
+  amount: { exprs: [...amountKey("f.amount"), "f.id"], desc: true, key: (r) => [r.amount.length, r.amount, r.id] },
+};
+
+/** Lists the scope's financing requests: newest first unless sorted, searched by invoice number, party or id. */
 export function listFinancingRequests(db: Database, filter: FinancingFilter, scope: Scope): Page<FinancingRequest> {
   const limit = clampLimit(filter.limit);
   const vis = financingVisibility(scope);
   if (vis === null) return { items: [], nextCursor: null };
-  const before = decodeCursor("financing", filter.cursor);
-  const where = [vis];
-  const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1 };
-  if (before !== undefined) {
-    where.push("f.id < @before");
-    params.before = before;
-  }
+  const list = listing<RequestRow>("financing", filter, {
+    idCol: "f.id",
+    createdCol: "f.requested_at",
+    searchIn: ["k.name", "s.name", "b.name", "(SELECT n.invoice_number FROM invoices n WHERE n.id = f.invoice_id)"],
+    sorts: FINANCING_SORTS,
+  });
+  const where = [vis, ...list.where];
+  const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1, ...list.params };
   if (filter.status) {
     where.push("f.status = @status");
     params.status = filter.status;
@@ -182,7 +188,7 @@ export function listFinancingRequests(db: Database, filter: FinancingFilter, sco
     where.push("f.invoice_id = @invoice");
     params.invoice = parseId(filter.invoiceId) ?? -1;
   }
-  const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY f.id DESC LIMIT @n`).all(params) as RequestRow[];
+  const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY ${list.orderBy} LIMIT @n`).all(params) as RequestRow[];
   const approvals = approvalsOf(db, rows.slice(0, limit).map((r) => r.id));
-  return pageOf(rows, limit, "financing", (r) => r.id, (r) => toRequest(r, approvals.get(r.id) ?? []));
+  return listingPage(rows, limit, list.cursorOf, (r) => toRequest(r, approvals.get(r.id) ?? []));
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SearchFields } from "../http/search";
 import { FreeText } from "../orders/schemas";
 import { Address, Amount, Cursor, DateTime, Id, Limit, Money, OrgId, RecordId, WrittenFields, page } from "../http/schemas";
 import { CreateInvoice, WrittenInvoice } from "../invoices/schemas";
@@ -17,7 +18,15 @@ export const RepayFinancing = z.object({ amount: Amount }).strict();
 export const OneStop = CreateInvoice.extend({ bankOrgId: Id, financingAmount: Amount }).strict();
 export const FinancingStatus = z.enum(["requested", "approved", "rejected", "withdrawn", "disbursed", "repaid", "defaulted"]);
 export const ListFinancingQuery = z
-  .object({ status: FinancingStatus.optional(), bankOrgId: Id.optional(), invoiceId: Id.optional(), limit: Limit, cursor: Cursor })
+  .object({
+    status: FinancingStatus.optional(),
+    bankOrgId: Id.optional(),
+    invoiceId: Id.optional(),
+    ...SearchFields,
+    sort: z.enum(["newest", "oldest", "amount"]).optional().describe("newest (default), oldest or amount (largest first)"),
+    limit: Limit,
+    cursor: Cursor,
+  })
   .strict();
 
 // ---- Responses ----

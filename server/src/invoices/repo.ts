@@ -1,5 +1,6 @@
 import type { Database } from "../db/sqlite";
 import { clampLimit, decodeCursor, iso, pageOf, parseId, type Page } from "../db/page";
+import { amountKey, listing, listingPage, type SearchFilter, type SortKey } from "../db/listing";
 import { eventIdOf, indexChainId, prepared } from "../db/stmt";
 import { formatMinor } from "../shared/money";
 import { scopeOrg, seesAll, type Scope } from "../shared/scope";
@@ -120,27 +121,28 @@ export function getInvoice(db: Database, id: string, scope: Scope): Invoice | un
   return r && toInvoice(r);
 }
 
-export interface InvoiceFilter {
+export interface InvoiceFilter extends SearchFilter {
   status?: InvoiceStatus;
   orderId?: string;
   buyerOrgId?: string;
   supplierOrgId?: string;
   limit?: number;
-  cursor?: string;
 }
 
-/** Lists the scope's invoices, newest first. */
+const INVOICE_SORTS: Record<"oldest" | "due" | "amount", SortKey<InvoiceRow>> = {
+  oldest: { exprs: ["i.id"], desc: false, key: (r) => [r.id] },
+  due: { exprs: ["i.due_date", "i.id"], desc: false, key: (r) => [r.due_date, r.id] },
+  amount: { exprs: [...amountKey("i.amount"), "i.id"], desc: true, key: (r) => [r.amount.length, r.amount, r.id] },
+};
+
+/** Lists the scope's invoices: newest first unless sorted, searched by invoice number, party name or id. */
 export function listInvoices(db: Database, filter: InvoiceFilter, scope: Scope): Page<Invoice> {
   const limit = clampLimit(filter.limit);
   const vis = invoiceVisibility(scope);
   if (vis === null) return { items: [], nextCursor: null };
-  const before = decodeCursor("invoices", filter.cursor);
-  const where = [vis];
-  const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1 };
-  if (before !== undefined) {
-    where.push("i.id < @before");
-    params.before = before;
-  }
+  const list = listing<InvoiceRow>("invoices", filter, { idCol: "i.id", createdCol: "i.created_at", searchIn: ["i.invoice_number", "b.name", "s.name"], sorts: INVOICE_SORTS });
+  const where = [vis, ...list.where];
+  const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1, ...list.params };
   if (filter.status) {
     where.push("i.status = @status");
     params.status = filter.status;
@@ -157,8 +159,8 @@ export function listInvoices(db: Database, filter: InvoiceFilter, scope: Scope):
     where.push("i.supplier_org_id = @supplier");
     params.supplier = parseId(filter.supplierOrgId) ?? -1;
   }
-  const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY i.id DESC LIMIT @n`).all(params) as InvoiceRow[];
-  return pageOf(rows, limit, "invoices", (r) => r.id, toInvoice);
+  const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY ${list.orderBy} LIMIT @n`).all(params) as InvoiceRow[];
+  return listingPage(rows, limit, list.cursorOf, toInvoice);
 }
 
 /** A payment the buyer made on an invoice. */

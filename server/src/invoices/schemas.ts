@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SearchFields } from "../http/search";
 import { DISPUTE_CATEGORIES } from "../disputes/schemas";
 import { FreeText } from "../orders/schemas";
 import { Amount, Bytes32, Cursor, DateTime, DueDate, Hash, Id, Limit, Money, RecordId, WrittenFields, page } from "../http/schemas";
@@ -23,7 +24,7 @@ export const DisputeInvoice = z.union([
 ]);
 export const PayInvoice = z.object({ amount: Amount }).strict();
 export const InvoiceStatus = z.enum(["issued", "confirmed", "disputed", "cancelled", "overdue", "paid", "noted"]);
-export const ListInvoicesQuery = z.object({ status: InvoiceStatus.optional(), orderId: Id.optional(), limit: Limit, cursor: Cursor }).strict();
+export const ListInvoicesQuery = z.object({ status: InvoiceStatus.optional(), orderId: Id.optional(), ...SearchFields, limit: Limit, cursor: Cursor }).strict();
 
 // ---- Responses ----
 

@@ -1,5 +1,6 @@
 import type { Database } from "../db/sqlite";
-import { clampLimit, decodeCursor, iso, pageOf, parseId, type Page } from "../db/page";
+import { clampLimit, iso, parseId, type Page } from "../db/page";
+import { amountKey, listing, listingPage, type SearchFilter, type SortKey } from "../db/listing";
 import { prepared } from "../db/stmt";
 import { formatMinor } from "../shared/money";
 import { scopeOrg, seesAll, type Scope } from "../shared/scope";
@@ -103,26 +104,27 @@ export function getOrder(db: Database, id: string, scope: Scope): Order | undefi
   return r && toOrder(r);
 }
 
-export interface OrderFilter {
+export interface OrderFilter extends SearchFilter {
   status?: OrderStatus;
   buyerOrgId?: string;
   supplierOrgId?: string;
   limit?: number;
-  cursor?: string;
 }
 
-/** Lists the scope's orders, newest first. */
+const ORDER_SORTS: Record<"oldest" | "due" | "amount", SortKey<OrderRow>> = {
+  oldest: { exprs: ["o.id"], desc: false, key: (r) => [r.id] },
+  due: { exprs: ["o.due_date", "o.id"], desc: false, key: (r) => [r.due_date, r.id] },
+  amount: { exprs: [...amountKey("o.amount"), "o.id"], desc: true, key: (r) => [r.amount.length, r.amount, r.id] },
+};
+
+/** Lists the scope's orders: newest first unless sorted, searched by reference, party name or id. */
 export function listOrders(db: Database, filter: OrderFilter, scope: Scope): Page<Order> {
   const limit = clampLimit(filter.limit);
   const vis = orderVisibility(scope);
   if (vis === null) return { items: [], nextCursor: null };
-  const before = decodeCursor("orders", filter.cursor);
-  const where = [vis];
-  const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1 };
-  if (before !== undefined) {
-    where.push("o.id < @before");
-    params.before = before;
-  }
+  const list = listing<OrderRow>("orders", filter, { idCol: "o.id", createdCol: "o.created_at", searchIn: ["o.reference", "b.name", "s.name"], sorts: ORDER_SORTS });
+  const where = [vis, ...list.where];
+  const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1, ...list.params };
   if (filter.status) {
     where.push("o.status = @status");
     params.status = filter.status;
@@ -135,6 +137,6 @@ export function listOrders(db: Database, filter: OrderFilter, scope: Scope): Pag
     where.push("o.supplier_org_id = @supplier");
     params.supplier = parseId(filter.supplierOrgId) ?? -1;
   }
-  const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY o.id DESC LIMIT @n`).all(params) as OrderRow[];
-  return pageOf(rows, limit, "orders", (r) => r.id, toOrder);
+  const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY ${list.orderBy} LIMIT @n`).all(params) as OrderRow[];
+  return listingPage(rows, limit, list.cursorOf, toOrder);
 }

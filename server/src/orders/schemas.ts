@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SearchFields } from "../http/search";
 import { Amount, Bytes32, Cursor, DateTime, DueDate, Hash, Id, Limit, Money, RecordId, WrittenFields, page } from "../http/schemas";
 
 // ---- Requests ----
@@ -18,7 +19,7 @@ export const CreateOrder = z
   .strict();
 export const RejectOrder = z.object({ reasonCode: z.number().int().min(0).max(65535).optional(), note: FreeText(2000).optional() }).strict();
 export const OrderStatus = z.enum(["issued", "accepted", "rejected", "cancelled"]);
-export const ListOrdersQuery = z.object({ status: OrderStatus.optional(), limit: Limit, cursor: Cursor }).strict();
+export const ListOrdersQuery = z.object({ status: OrderStatus.optional(), ...SearchFields, limit: Limit, cursor: Cursor }).strict();
 
 // ---- Responses ----
 

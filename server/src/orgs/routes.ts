@@ -2,6 +2,7 @@ import { route, ALL_ROLES } from "../http/route";
 import { OrgIdParam } from "../http/schemas";
 import { balances, createUser, listDirectory, onboardOrganization, whoAmI } from "./service";
 import { approveMember, memberProposals, proposeMember, setLedgerAllowance } from "./members";
+import { listPeople } from "./people";
 import {
   ApprovedMember,
   Balances,
@@ -14,6 +15,8 @@ import {
   MemberProposalList,
   OnboardedOrganisation,
   OrganisationList,
+  PeopleList,
+  PeopleQuery,
   ProposalIdParam,
   ProposeMember,
   SetAllowance,
@@ -65,6 +68,18 @@ export const orgRoutes = [
     response: CreatedUser,
     errors: [403, 409],
     handler: async (ctx) => createUser(ctx.services, ctx.body),
+  }),
+  route({
+    method: "get",
+    path: "/people",
+    operationId: "listPeople",
+    summary: "People by name: your organisation's (everyone's for auditors and the operator), so approvers and actors read as names",
+    tag: "people",
+    roles: "any",
+    query: PeopleQuery,
+    response: PeopleList,
+    errors: [403],
+    handler: async (ctx) => listPeople(ctx.services, ctx.actor, ctx.query.orgId),
   }),
   route({
     method: "post",

@@ -66,7 +66,13 @@ const Platform = z.object({ id: z.literal("0"), kind: z.literal("operator"), nam
 /** The caller's own organisation: one of the directory, or the platform for the operator's users. */
 export const MyOrganisation = z.union([OrganisationRecord, Platform]);
 export const Me = z.object({
-  user: z.object({ id: z.string(), name: z.string(), role: ROLE, address: Address }),
+  user: z.object({
+    id: z.string(),
+    name: z.string(),
+    role: ROLE,
+    address: Address,
+    admin: z.boolean().optional().describe("An admin of the organisation: manages its people and their tokens"),
+  }),
   org: MyOrganisation.optional().describe("Absent only while the organisation is not indexed yet"),
 });
 export const CreatedUser = z.object({
@@ -120,3 +126,21 @@ export const Deactivated = z.object({
   tokensRevoked: z.number().int().nonnegative(),
   membership: z.enum(["removed", "not_a_member"]),
 });
+
+// ---- The people directory ----
+
+export const PeopleQuery = z.object({ orgId: z.string().regex(/^[0-9]{1,10}$/, "must be an organisation id").optional() }).strict();
+export const PersonRecord = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: ROLE,
+    orgId: OrgId,
+    address: Address,
+    chainRole: z.string().describe("The on-chain role: member, officer, admin, operator, or removed"),
+    admin: z.boolean(),
+    active: z.boolean(),
+    deactivatedAt: DateTime.nullable(),
+  })
+  .meta({ id: "Person" });
+export const PeopleList = z.object({ items: z.array(PersonRecord) });

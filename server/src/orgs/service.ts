@@ -156,7 +156,7 @@ export function whoAmI(s: Services, actor: Actor) {
   const { user } = actor;
   const org =
     user.orgId === "0" ? { id: "0" as const, kind: "operator" as const, name: "Trellis platform", status: "active" as const } : s.read.getOrganization(user.orgId);
-  return { user: { id: user.id, name: user.name, role: user.role, address: user.address }, org };
+  return { user: { id: user.id, name: user.name, role: user.role, address: user.address, admin: user.isAdmin === true }, org };
 }
 
 /** Settlement-token balances of the actor's organisation's treasury (every organisation's for auditors and the operator). */

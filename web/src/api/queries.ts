@@ -13,6 +13,22 @@ export const listInvoices = (query: QueryOf<"/api/v1/invoices"> = {}): Promise<I
 export const listFinancing = (query: QueryOf<"/api/v1/financing-requests"> = {}): Promise<FinancingRequest[]> =>
   call(api.GET("/api/v1/financing-requests", { params: { query: { limit: 200, ...query } } })).then((p) => p.items);
 
+type PageOf<P extends "/api/v1/orders" | "/api/v1/invoices" | "/api/v1/financing-requests"> = { items: (P extends "/api/v1/orders" ? Order : P extends "/api/v1/invoices" ? Invoice : FinancingRequest)[]; nextCursor: string | null };
+
+/** One page of orders, as a list screen asks for it (search, filters, sort and cursor). */
+export const pageOrders = (query: QueryOf<"/api/v1/orders">): Promise<PageOf<"/api/v1/orders">> => call(api.GET("/api/v1/orders", { params: { query } }));
+export const pageInvoices = (query: QueryOf<"/api/v1/invoices">): Promise<PageOf<"/api/v1/invoices">> => call(api.GET("/api/v1/invoices", { params: { query } }));
+export const pageFinancing = (query: QueryOf<"/api/v1/financing-requests">): Promise<PageOf<"/api/v1/financing-requests">> =>
+  call(api.GET("/api/v1/financing-requests", { params: { query } }));
+
+/** Narrows a URL's text to one of a list of allowed values (a status, a sort order), or undefined. */
+export function oneOf<T extends string>(value: string, allowed: readonly T[]): T | undefined {
+  return (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+}
+
+/** The people the caller may know by name (their organisation's; everyone's for auditors and the operator). */
+export const listPeople = (orgId?: string) => call(api.GET("/api/v1/people", { params: { query: orgId ? { orgId } : {} } })).then((p) => p.items);
+
 /** A bank's policy (the lists show only the entries the caller may see). */
 export const getPolicy = (bankOrgId: string): Promise<BankPolicy> =>
   call(api.GET("/api/v1/banks/{orgId}/policy", { params: { path: { orgId: bankOrgId } } }));

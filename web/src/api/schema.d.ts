@@ -214,6 +214,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People by name: your organisation's (everyone's for auditors and the operator), so approvers and actors read as names
+         * @description Roles: any authenticated user.
+         */
+        get: operations["listPeople"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{orgId}/members": {
         parameters: {
             query?: never;
@@ -2633,6 +2653,19 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        Person: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "operator" | "auditor" | "buyer" | "supplier" | "officer";
+            orgId: string;
+            address: string;
+            /** @description The on-chain role: member, officer, admin, operator, or removed */
+            chainRole: string;
+            admin: boolean;
+            active: boolean;
+            deactivatedAt: string | null;
+        };
         PolicyProposal: {
             id: string;
             bankOrgId: string;
@@ -4048,6 +4081,8 @@ export interface operations {
                             /** @enum {string} */
                             role: "operator" | "auditor" | "buyer" | "supplier" | "officer";
                             address: string;
+                            /** @description An admin of the organisation: manages its people and their tokens */
+                            admin?: boolean;
                         };
                         /** @description Absent only while the organisation is not indexed yet */
                         org?: components["schemas"]["Organisation"] | {
@@ -4426,6 +4461,75 @@ export interface operations {
             };
             /** @description Body not in a supported encoding (UNSUPPORTED_MEDIA_TYPE) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error; the request was not completed (INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPeople: {
+        parameters: {
+            query?: {
+                orgId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Person"][];
+                    };
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad, expired or revoked credentials (UNAUTHENTICATED), or a refused sign-in (INVALID_CREDENTIALS, TOTP_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or organisation not allowed (FORBIDDEN, ORG_SUSPENDED), or a session write without its CSRF token (CSRF_TOKEN_INVALID) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5527,6 +5631,10 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "issued" | "accepted" | "rejected" | "cancelled";
+                q?: string;
+                from?: string;
+                to?: string;
+                sort?: "newest" | "oldest" | "due" | "amount";
                 limit?: number;
                 cursor?: string;
             };
@@ -6237,6 +6345,10 @@ export interface operations {
             query?: {
                 status?: "issued" | "confirmed" | "disputed" | "cancelled" | "overdue" | "paid" | "noted";
                 orderId?: string | number;
+                q?: string;
+                from?: string;
+                to?: string;
+                sort?: "newest" | "oldest" | "due" | "amount";
                 limit?: number;
                 cursor?: string;
             };
@@ -8013,6 +8125,10 @@ export interface operations {
                 status?: "requested" | "approved" | "rejected" | "withdrawn" | "disbursed" | "repaid" | "defaulted";
                 bankOrgId?: string | number;
                 invoiceId?: string | number;
+                q?: string;
+                from?: string;
+                to?: string;
+                sort?: "newest" | "oldest" | "amount";
                 limit?: number;
                 cursor?: string;
             };

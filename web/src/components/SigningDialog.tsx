@@ -4,7 +4,10 @@
 import { useCallback, useState, type ReactNode } from "react";
 import type { components } from "../api/schema";
 import { api, ApiError, call, SignatureRequiredError } from "../api/client";
+import { describeError } from "../api/errors";
 import { injectedWallet, keystoreOf, signWithInjected, signWithKey, unlock } from "../lib/keystore";
+import { formatDateTime } from "../lib/format";
+import { t as translate, useTranslation } from "../i18n";
 
 export type SigningRequest = components["schemas"]["SigningRequest"];
 export type SignedWrite = components["schemas"]["SignedWrite"];
@@ -16,6 +19,7 @@ export function signingRequestOf(body: unknown): SigningRequest | undefined {
 }
 
 export function SigningDialog({ request, onDone, onCancel }: { request: SigningRequest; onDone: (result: SignedWrite) => void; onCancel: () => void }) {
+  const { t } = useTranslation();
   const [passphrase, setPassphrase] = useState("");
   const [state, setState] = useState<{ phase: "idle" | "pending" | "error"; message?: string }>({ phase: "idle" });
   const from = request.typedData.message.from;
@@ -23,29 +27,29 @@ export function SigningDialog({ request, onDone, onCancel }: { request: SigningR
   const injected = injectedWallet();
 
   const submit = async (how: "key" | "injected") => {
-    setState({ phase: "pending", message: how === "key" ? "Unlocking your key and signing…" : "Waiting for your wallet…" });
+    setState({ phase: "pending", message: how === "key" ? t("signing.unlocking") : t("signing.waitingWallet") });
     try {
       const signature = how === "key" ? await signWithKey(await unlock(from, passphrase), request.typedData) : await signWithInjected(injected!, request.typedData);
       setPassphrase("");
       const out = await call(api.POST("/api/v1/signing-requests/{id}/signature", { params: { path: { id: request.id } }, body: { signature } }));
       onDone(out as SignedWrite);
     } catch (err) {
-      const message = err instanceof Error ? (/invalid password/i.test(err.message) ? "Wrong passphrase." : err.message) : String(err);
+      const message = err instanceof Error ? (/invalid password/i.test(err.message) ? t("signing.wrongPassphrase") : describeError(err)) : String(err);
       setState({ phase: "error", message });
     }
   };
 
   return (
     <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="signing-title" data-testid="signing-dialog">
-      <h2 id="signing-title">Sign with your own key</h2>
+      <h2 id="signing-title">{t("signing.title")}</h2>
       <p className="signing-summary" data-testid="signing-summary">
         {request.summary}
       </p>
       <dl>
-        <dt>Account</dt>
+        <dt>{t("signing.account")}</dt>
         <dd data-testid="signing-account">{from}</dd>
-        <dt>Valid until</dt>
-        <dd>{new Date(request.expiresAt).toLocaleString()}</dd>
+        <dt>{t("signing.validUntil")}</dt>
+        <dd>{formatDateTime(request.expiresAt)}</dd>
       </dl>
       {hasKey ? (
         <form
@@ -55,23 +59,23 @@ export function SigningDialog({ request, onDone, onCancel }: { request: SigningR
           }}
         >
           <label>
-            Passphrase of this browser's key
+            {t("signing.passphrase")}
             <input type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} data-testid="signing-passphrase" />
           </label>
           <button type="submit" disabled={state.phase === "pending" || passphrase === ""} data-testid="signing-submit">
-            Sign and submit
+            {t("signing.submit")}
           </button>
         </form>
       ) : (
-        <p>This browser holds no key for {from}. Import its keystore file under Keys, or use a browser wallet.</p>
+        <p>{t("signing.noKey", { account: from })}</p>
       )}
       {injected && (
         <button type="button" onClick={() => void submit("injected")} disabled={state.phase === "pending"} data-testid="signing-injected">
-          Sign with browser wallet
+          {t("signing.wallet")}
         </button>
       )}
       <button type="button" onClick={onCancel} disabled={state.phase === "pending"}>
-        Cancel
+        {t("action.cancel")}
       </button>
       {state.phase !== "idle" && (
         <div className={`notice notice-${state.phase}`} role={state.phase === "error" ? "alert" : "status"} data-testid="signing-status">
@@ -105,7 +109,7 @@ export function useSigning(): { signed: <T>(p: Promise<T>) => Promise<T>; dialog
       }}
       onCancel={() => {
         setOpen(undefined);
-        open.reject(new ApiError(0, "SIGNING_CANCELLED", "Not signed; nothing was sent."));
+        open.reject(new ApiError(0, "SIGNING_CANCELLED", translate("signing.cancelled")));
       }}
     />
   ) : null;

@@ -121,8 +121,17 @@ export function formatElapsed(iso: string | null | undefined, now = Date.now()):
 /** A duration given in hours: minutes under one hour, else hours with one decimal. */
 export function formatHours(hours: number | null): string {
   if (hours === null) return "—";
+  if (hours * 60 < 1) return t("elapsed.underMinute");
   if (hours < 1) return t("elapsed.minutes", { m: Math.round(hours * 60) });
   return t("elapsed.decimalHours", { h: formatNumber(hours, 1) });
+}
+
+/** A chart axis value given in minutes, in words: "0", "30 s", "12 min", "2.5 h" (never "0.0025 hours"). */
+export function formatMinutesTick(minutes: number): string {
+  if (!Number.isFinite(minutes) || minutes <= 0) return formatNumber(0);
+  if (minutes < 1) return t("elapsed.seconds", { s: formatNumber(minutes * 60) });
+  if (minutes < 60) return t("elapsed.minutes", { m: formatNumber(minutes, 1) });
+  return t("elapsed.decimalHours", { h: formatNumber(minutes / 60, 1) });
 }
 
 /** "0x1234…abcd" for hashes and addresses; short ids are left whole. */

@@ -21,7 +21,8 @@ export function useSession(): Session {
 function adopt(answer: SessionAnswer): Me {
   setCsrfToken(answer.csrfToken);
   if (!answer.org) throw new ApiError(503, "NOT_INDEXED", "Your organisation is not in the ledger's index yet; try again in a moment.");
-  return { user: answer.user, org: answer.org };
+  // The session names the admin flag isAdmin; GET /me calls it admin. The console reads `admin`.
+  return { user: { ...answer.user, admin: answer.user.isAdmin === true }, org: answer.org };
 }
 
 /** Signs in with username, password and, once enrolled, the authenticator's code. */

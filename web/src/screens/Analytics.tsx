@@ -3,7 +3,7 @@ import { api, call } from "../api/client";
 import { useResource } from "../lib/hooks";
 import { Card, Loadable } from "../components/ui";
 import { readStats } from "./analyticsData";
-import { formatHours, formatNumber, formatShare } from "../lib/format";
+import { formatHours, formatMinutesTick, formatNumber, formatShare } from "../lib/format";
 import { useTranslation } from "../i18n";
 
 const COLORS = ["#1d6b44", "#8a4b08"];
@@ -23,7 +23,7 @@ export function Analytics() {
     [approvalKey]: b.approvalRate === null ? 0 : Math.round(b.approvalRate * 1000) / 10,
     [fastKey]: b.fastTrackShare === null ? 0 : Math.round(b.fastTrackShare * 1000) / 10,
     // Minutes, not fractions of an hour: decisions take minutes in practice.
-    [decisionKey]: b.decisionHours === null ? 0 : Math.round(b.decisionHours * 60 * 10) / 10,
+    [decisionKey]: b.decisionHours === null ? 0 : b.decisionHours * 60,
   }));
 
   return (
@@ -59,8 +59,8 @@ export function Analytics() {
                     <BarChart data={perBank}>
                       <CartesianGrid strokeDasharray="3 3" />
                       <XAxis dataKey="name" />
-                      <YAxis />
-                      <Tooltip />
+                      <YAxis tickFormatter={formatMinutesTick} width={72} />
+                      <Tooltip formatter={(v) => formatMinutesTick(Number(v))} />
                       <Bar dataKey={decisionKey} fill="#24528f" isAnimationActive={false} />
                     </BarChart>
                   </ResponsiveContainer>
@@ -74,7 +74,7 @@ export function Analytics() {
                   <BarChart data={perBank}>
                     <CartesianGrid strokeDasharray="3 3" />
                     <XAxis dataKey="name" />
-                    <YAxis domain={[0, 100]} />
+                    <YAxis domain={[0, 100]} tickFormatter={(v: number) => formatShare(v / 100)} width={56} />
                     <Tooltip />
                     <Legend />
                     <Bar dataKey={approvalKey} fill="#1d6b44" isAnimationActive={false} />

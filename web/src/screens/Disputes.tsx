@@ -5,16 +5,26 @@ import { useAction, useResource } from "../lib/hooks";
 import { useSession } from "../lib/session";
 import { formatDateTime, formatElapsed } from "../lib/format";
 import { ActionStatus, Card, Loadable, StatusBadge } from "../components/ui";
+import { ListControls } from "../components/ListControls";
+import { useListState } from "../lib/list";
 import { t as translate, useTranslation } from "../i18n";
 
 /** Disputes and complaints with their 48-hour response clock; the organisation they are routed to answers. */
 export function Disputes() {
   const { t } = useTranslation();
   const { me, orgName } = useSession();
-  const disputes = useResource(() => call(api.GET("/api/v1/disputes")).then((p) => p.items), []);
+  const filter = useListState();
+  const f = filter.state;
+  // The API filters by status; the text search runs here over what the caller may see (a few disputes at most).
+  const disputes = useResource(() => call(api.GET("/api/v1/disputes", { params: { query: f.status === "open" || f.status === "answered" ? { status: f.status } : {} } })).then((p) => p.items), [f.status]);
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const action = useAction();
-  const list = disputes.data ?? [];
+  const needle = f.q.toLowerCase();
+  const list = (disputes.data ?? []).filter((d) => {
+    if (!needle) return true;
+    const text = [d.id, d.subjectId, d.reason, d.response ?? "", orgName(d.raisedByOrgId), orgName(d.assignedOrgId), t(`category.${d.category}`)].join(" ").toLowerCase();
+    return text.includes(needle);
+  });
 
   const respond = async (d: Dispute) => {
     const response = (answers[d.id] ?? "").trim();
@@ -35,6 +45,7 @@ export function Disputes() {
 
   return (
     <Card title={t("disputes.title")} testId="disputes" actions={<button type="button" className="secondary" onClick={disputes.reload}>{t("action.refresh")}</button>}>
+      <ListControls list={filter} idPrefix="disputes" statuses={["", "open", "answered"]} dates={false} searchHint={t("list.hintDisputes")} />
       <ActionStatus state={action.state} />
       <Loadable loading={disputes.loading && !disputes.data} error={disputes.error} empty={list.length === 0}>
         <ul className="cards">

@@ -4,12 +4,17 @@ import type { Me } from "../api/types";
 import { useAction } from "../lib/hooks";
 import { signIn } from "../lib/session";
 import { ActionStatus, Field, fieldProps } from "../components/ui";
+import { t as translate, useTranslation } from "../i18n";
+
+/** Where the demo keeps every role's username and password (a path, the same in every language). */
+const CREDENTIALS_FILE = "data/demo-credentials.json";
 
 /**
  * Sign-in with username and password; when the gateway asks for a second factor (TOTP_REQUIRED), the six-digit code
  * field appears and the form is sent again with it. The session is an HttpOnly cookie: nothing is stored by script.
  */
 export function Login({ onSignedIn, notice }: { onSignedIn: (me: Me) => void; notice?: string | null }) {
+  const { t } = useTranslation();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [totp, setTotp] = useState("");
@@ -20,9 +25,9 @@ export function Login({ onSignedIn, notice }: { onSignedIn: (me: Me) => void; no
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const found = {
-      username: username.trim() ? undefined : "Enter your username.",
-      password: password ? undefined : "Enter your password.",
-      totp: needsCode && !/^[0-9]{6}$/.test(totp.trim()) ? "Enter the six-digit code from your authenticator app." : undefined,
+      username: username.trim() ? undefined : t("login.needUsername"),
+      password: password ? undefined : t("login.needPassword"),
+      totp: needsCode && !/^[0-9]{6}$/.test(totp.trim()) ? t("login.needCode") : undefined,
     };
     setProblems(found);
     if (found.username || found.password || found.totp) return;
@@ -35,8 +40,8 @@ export function Login({ onSignedIn, notice }: { onSignedIn: (me: Me) => void; no
           throw e;
         }
       },
-      "Signed in.",
-      "Signing in…",
+      translate("login.signedIn"),
+      translate("login.signingIn"),
     );
     if (me) onSignedIn(me);
   };
@@ -44,13 +49,12 @@ export function Login({ onSignedIn, notice }: { onSignedIn: (me: Me) => void; no
   return (
     <main className="login" id="main">
       <form className="card login-card" onSubmit={submit} aria-labelledby="login-title" noValidate>
-        <h1 id="login-title">Sign in to Trellis</h1>
+        <h1 id="login-title">{t("login.title")}</h1>
         <p>
-          Sign in with the username and password your organisation's admin gave you. For the demo, every role's username
-          and password are in <code>data/demo-credentials.json</code> on the machine running the gateway.
+          {t("login.intro")} {t("login.demo")} <code>{CREDENTIALS_FILE}</code>
         </p>
         {notice && <div className="notice notice-error" role="alert">{notice}</div>}
-        <Field id="login-username" label="Username" error={problems.username}>
+        <Field id="login-username" label={t("login.username")} error={problems.username}>
           <input
             {...fieldProps("login-username", problems.username)}
             data-testid="login-username"
@@ -60,7 +64,7 @@ export function Login({ onSignedIn, notice }: { onSignedIn: (me: Me) => void; no
             onChange={(e) => setUsername(e.target.value)}
           />
         </Field>
-        <Field id="login-password" label="Password" error={problems.password}>
+        <Field id="login-password" label={t("login.password")} error={problems.password}>
           <input
             {...fieldProps("login-password", problems.password)}
             data-testid="login-password"
@@ -71,7 +75,7 @@ export function Login({ onSignedIn, notice }: { onSignedIn: (me: Me) => void; no
           />
         </Field>
         {needsCode && (
-          <Field id="login-totp" label="Code from your authenticator app" error={problems.totp}>
+          <Field id="login-totp" label={t("login.code")} error={problems.totp}>
             <input
               {...fieldProps("login-totp", problems.totp)}
               data-testid="login-totp"
@@ -84,7 +88,7 @@ export function Login({ onSignedIn, notice }: { onSignedIn: (me: Me) => void; no
           </Field>
         )}
         <button type="submit" className="primary" data-testid="login-submit" disabled={action.pending}>
-          Sign in
+          {t("login.submit")}
         </button>
         <ActionStatus state={action.state} />
       </form>

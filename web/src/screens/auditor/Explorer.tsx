@@ -6,6 +6,9 @@ import { navigate } from "../../lib/router";
 import { ActionStatus, Card, Field, fieldProps } from "../../components/ui";
 import { Timeline } from "./Timeline";
 import { ExportPanel } from "./ExportPanel";
+import { Activity } from "./Activity";
+import { pageFinancing, pageInvoices, pageOrders } from "../../api/queries";
+import { useSession } from "../../lib/session";
 import { t as translate, useTranslation } from "../../i18n";
 
 const TYPES: EntityType[] = ["invoice", "order", "financing", "organization"];
@@ -18,15 +21,35 @@ export function Explorer({ initial }: { initial: string[] }) {
   const [eventFilter, setEventFilter] = useState("");
   const [problem, setProblem] = useState<string | undefined>();
   const [events, setEvents] = useState<AuditEvent[] | null>(null);
+  const [choices, setChoices] = useState<{ id: string; label: string }[]>([]);
   const action = useAction();
+  const { orgs } = useSession();
+
+  /** Records whose business number, reference or name holds `text`: invoice and PO numbers as the business knows them. */
+  const matches = async (type: EntityType, text: string): Promise<{ id: string; label: string }[]> => {
+    if (type === "invoice") return (await pageInvoices({ q: text, limit: 10 })).items.map((i) => ({ id: i.id, label: `#${i.id} · ${i.invoiceNumber} · ${i.supplierName} → ${i.buyerName}` }));
+    if (type === "order") return (await pageOrders({ q: text, limit: 10 })).items.map((o) => ({ id: o.id, label: `#${o.id} · ${o.reference} · ${o.buyerName} → ${o.supplierName}` }));
+    if (type === "financing") return (await pageFinancing({ q: text, limit: 10 })).items.map((f) => ({ id: f.id, label: `#${f.id} · ${f.bankName} · ${f.supplierName}` }));
+    const needle = text.toLowerCase();
+    return orgs.filter((o) => o.name.toLowerCase().includes(needle)).map((o) => ({ id: o.id, label: `#${o.id} · ${o.name}` }));
+  };
 
   const search = async (type: EntityType, entityId: string) => {
     const value = entityId.trim();
-    if (!/^\d+$/.test(value)) {
-      setProblem(translate("explorer.numericId"));
+    setChoices([]);
+    if (!value) {
+      setProblem(translate("explorer.needText"));
       return;
     }
     setProblem(undefined);
+    if (!/^\d+$/.test(value)) {
+      // A number or name as the business writes it: one match opens its history, several are offered.
+      const found = await action.run(() => matches(type, value), (list) => translate("explorer.matches", { n: list.length, text: value }), translate("explorer.reading"));
+      if (!found) return;
+      if (found.length === 1) return search(type, found[0].id);
+      setChoices(found);
+      return;
+    }
     const found = await action.run(
       () => call(api.GET("/api/v1/audit/{entityType}/{id}/history", { params: { path: { entityType: type, id: value } } })).then((h) => h.items),
       (list) => translate("explorer.found", { n: list.length, entity: translate(`entity.${type}`), id: value }),
@@ -61,13 +84,20 @@ export function Explorer({ initial }: { initial: string[] }) {
             </select>
           </Field>
           <Field id="ex-id" label={t("explorer.id")} error={problem}>
-            <input {...fieldProps("ex-id", problem)} data-testid="explorer-id" inputMode="numeric" value={id} onChange={(e) => setId(e.target.value)} />
+            <input {...fieldProps("ex-id", problem)} data-testid="explorer-id" value={id} onChange={(e) => setId(e.target.value)} />
           </Field>
           <div className="form-actions">
             <button type="submit" className="primary" disabled={action.pending} data-testid="explorer-search">{t("explorer.search")}</button>
           </div>
         </form>
         <ActionStatus state={action.state} testId="explorer-status" />
+        {choices.length > 0 && (
+          <ul className="choices" data-testid="explorer-choices">
+            {choices.map((c) => (
+              <li key={c.id}><button type="button" className="link-button" onClick={() => { setId(c.id); void search(entityType, c.id); }}>{c.label}</button></li>
+            ))}
+          </ul>
+        )}
       </Card>
       {events && (
         <Card title={t("explorer.timeline")} testId="explorer-timeline" actions={
@@ -82,6 +112,7 @@ export function Explorer({ initial }: { initial: string[] }) {
           <Timeline events={shown} />
         </Card>
       )}
+      <Activity />
       <ExportPanel />
     </>
   );

@@ -4,6 +4,7 @@ import { describeError } from "../../api/errors";
 import type { AuditEvent, VerifyResult } from "../../api/types";
 import { formatDate, formatDateTime, formatMoney, fromMinor } from "../../lib/format";
 import { ShortHash } from "../../components/ui";
+import { PersonName, usePeople } from "../../lib/people";
 import { i18next, useTranslation } from "../../i18n";
 
 type Verdict = { phase: "pending" } | { phase: "done"; result: VerifyResult } | { phase: "error"; message: string };
@@ -38,6 +39,7 @@ export function sentenceOf(e: AuditEvent): string {
 export function Timeline({ events }: { events: AuditEvent[] }) {
   const { t } = useTranslation();
   const [verdicts, setVerdicts] = useState<Record<string, Verdict>>({});
+  const nameOf = usePeople();
 
   const verify = async (e: AuditEvent) => {
     setVerdicts((v) => ({ ...v, [e.id]: { phase: "pending" } }));
@@ -59,6 +61,7 @@ export function Timeline({ events }: { events: AuditEvent[] }) {
           <li key={e.id} data-testid="timeline-event" data-event-type={e.eventType}>
             <div className="timeline-head">
               <strong data-testid="timeline-sentence">{sentenceOf(e)}</strong>
+              {e.actor && <span className="muted" data-testid="timeline-actor">{t("timeline.by")} <PersonName address={e.actor} nameOf={nameOf} /></span>}
             </div>
             <details className="timeline-meta">
               <summary>{t("timeline.details")}</summary>

@@ -6,12 +6,15 @@ import { formatDate, formatDateTime, formatElapsed, formatBps } from "../../lib/
 import { Card, KeyValues, Loadable, Money, ShortHash, StatusBadge } from "../../components/ui";
 import { PathBadge } from "../../components/PathBadge";
 import { DecisionPanel } from "./DecisionPanel";
+import { PersonName, usePeople } from "../../lib/people";
+import { FinancingRejection } from "../financingWords";
 import { policyChecks } from "./policyChecks";
 import { useTranslation } from "../../i18n";
 
 /** Everything an officer needs to decide one request: order, invoice, confirmation, supplier record, policy checks. */
 export function Dossier({ id }: { id: string }) {
   const { t } = useTranslation();
+  const nameOf = usePeople();
   const dossier = useResource(async () => {
     const request = await call(api.GET("/api/v1/financing-requests/{id}", { params: { path: { id } } }));
     const invoice = await call(api.GET("/api/v1/invoices/{id}", { params: { path: { id: request.invoiceId } } }));
@@ -42,11 +45,11 @@ export function Dossier({ id }: { id: string }) {
                   [t("col.approvals"), (
                     <span data-testid="dossier-approvals">
                       {t("queue.approvals", { n: d.request.approvals.length, of: d.request.approvalsRequired })}
-                      {d.request.approvals.map((a) => <span key={a.officer} className="block"><ShortHash value={a.officer} label={t("hash.officer")} /> {formatDateTime(a.at)}</span>)}
+                      {d.request.approvals.map((a) => <span key={a.officer} className="block" data-testid="dossier-approver"><PersonName address={a.officer} nameOf={nameOf} /> · {formatDateTime(a.at)}</span>)}
                     </span>
                   )],
                   ...(d.request.disbursedAt ? ([[t("dossier.disbursed"), <>{formatDateTime(d.request.disbursedAt)} · {t("dossier.net")} <Money amount={d.request.netAmount} /> · {t("dossier.discount")} <Money amount={d.request.discount} /></>]] as [string, ReactNode][]) : []),
-                  ...(d.request.rejection ? ([[t("dossier.rejected"), t(`financingReject.${d.request.rejection.reasonCode}`, { defaultValue: t("dossier.reasonCode", { code: d.request.rejection.reasonCode }) })]] as [string, ReactNode][]) : []),
+                  ...(d.request.rejection ? ([[t("dossier.rejected"), <FinancingRejection request={d.request} by={nameOf(d.request.rejection.officer) ?? undefined} />]] as [string, ReactNode][]) : []),
                 ]}
               />
             </Card>

@@ -4,7 +4,8 @@ import { getPolicy } from "../../api/queries";
 import type { Body } from "../../api/types";
 import { useAction, useResource } from "../../lib/hooks";
 import { useSession } from "../../lib/session";
-import { normaliseAmount } from "../../lib/format";
+import { formatMoney, normaliseAmount, toMinor } from "../../lib/format";
+import { PolicyProposals } from "./PolicyProposals";
 import { ActionStatus, Card, Field, fieldProps, Loadable } from "../../components/ui";
 import { t as translate, useTranslation } from "../../i18n";
 
@@ -59,11 +60,21 @@ export function PolicyEditor() {
       trustedBuyers: trusted,
       creditLimits: suppliers.filter((s) => limits[s.id]?.trim()).map((s) => ({ supplierOrgId: s.id, limit: normaliseAmount(limits[s.id])! })),
     };
-    const saved = await action.run(() => call(api.PUT("/api/v1/banks/{orgId}/policy", { params: { path: { orgId: me.org.id } }, body })), translate("policy.saved"));
+    // The change is a proposal: a second officer approves it below before the ledger applies it.
+    const saved = await action.run(() => call(api.PUT("/api/v1/banks/{orgId}/policy", { params: { path: { orgId: me.org.id } }, body })), (r) => translate("policy.proposed", { id: r.proposal.id }));
     if (saved) policy.reload();
   };
 
+  /** A limit below what the supplier already uses blocks its next financing until repayments bring it under. */
+  const belowUse = (supplierOrgId: string): string | undefined => {
+    const entered = normaliseAmount(limits[supplierOrgId] ?? "");
+    const current = policy.data?.creditLimits?.find((l) => l.supplierOrgId === supplierOrgId);
+    if (entered === null || !current || toMinor(entered) >= toMinor(current.utilised)) return undefined;
+    return t("policy.belowUse", { used: formatMoney(current.utilised) });
+  };
+
   return (
+    <>
     <Card title={t("policy.title", { bank: me.org.name })} testId="policy-editor">
       <Loadable loading={policy.loading && !policy.data} error={policy.error}>
         <form onSubmit={submit} noValidate>
@@ -96,7 +107,7 @@ export function PolicyEditor() {
             <legend>{t("policy.limits")}</legend>
             <div className="form-grid">
               {suppliers.map((s) => (
-                <Field key={s.id} id={`pol-limit-${s.id}`} label={s.name} error={problems[`limit-${s.id}`]}>
+                <Field key={s.id} id={`pol-limit-${s.id}`} label={s.name} error={problems[`limit-${s.id}`]} hint={belowUse(s.id)}>
                   <input {...fieldProps(`pol-limit-${s.id}`, problems[`limit-${s.id}`])} data-testid={`credit-limit-${s.id}`} inputMode="decimal" placeholder={t("policy.noLimit")} value={limits[s.id] ?? ""} onChange={(e) => setLimits({ ...limits, [s.id]: e.target.value })} />
                 </Field>
               ))}
@@ -109,5 +120,7 @@ export function PolicyEditor() {
         <ActionStatus state={action.state} testId="policy-status" />
       </Loadable>
     </Card>
+    <PolicyProposals onApplied={policy.reload} />
+    </>
   );
 }

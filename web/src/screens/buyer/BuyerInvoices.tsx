@@ -1,8 +1,12 @@
 import { useState } from "react";
 import { api, call } from "../../api/client";
-import { listInvoices } from "../../api/queries";
+import { oneOf, pageInvoices } from "../../api/queries";
 import type { Invoice } from "../../api/types";
-import { useAction, useResource } from "../../lib/hooks";
+import { useAction } from "../../lib/hooks";
+import { Table } from "../../components/Table";
+import { ListControls, Pager } from "../../components/ListControls";
+import { listParams, useListState, usePage } from "../../lib/list";
+import { INVOICE_SORTS, INVOICE_STATUSES } from "../orderList";
 import { formatDate, toMinor } from "../../lib/format";
 import { ActionStatus, Card, Loadable, Money, ShortHash, StatusBadge } from "../../components/ui";
 import { Review } from "../../components/Review";
@@ -15,11 +19,12 @@ type Open = { kind: "dispute" | "pay"; invoice: Invoice } | null;
 /** Invoices suppliers sent us: confirm, dispute, or pay them. */
 export function BuyerInvoices() {
   const { t } = useTranslation();
-  const invoices = useResource(() => listInvoices(), []);
+  const listState = useListState();
+  const invoices = usePage((s) => pageInvoices({ ...listParams(s), status: oneOf(s.status, INVOICE_STATUSES), sort: oneOf(s.sort, INVOICE_SORTS) }), listState);
   const [open, setOpen] = useState<Open>(null);
   const [confirming, setConfirming] = useState<Invoice | null>(null);
   const action = useAction();
-  const list = invoices.data ?? [];
+  const list = invoices.data?.items ?? [];
 
   const act = async (invoice: Invoice, verb: "confirm" | "withdraw-dispute", done: string) => {
     setConfirming(null);
@@ -53,10 +58,10 @@ export function BuyerInvoices() {
             onCancel={() => setConfirming(null)}
           />
         )}
+        <ListControls list={listState} idPrefix="invoices" statuses={["", ...INVOICE_STATUSES]} sorts={[...INVOICE_SORTS]} searchHint={t("list.hintInvoices")} />
         <ActionStatus state={action.state} />
         <Loadable loading={invoices.loading && !invoices.data} error={invoices.error} empty={list.length === 0}>
-          <div className="table-wrap">
-            <table>
+          <Table testId="invoices-table">
               <thead>
                 <tr><th>{t("col.invoice")}</th><th>{t("col.supplier")}</th><th className="num">{t("col.amount")}</th><th className="num">{t("col.outstanding")}</th><th>{t("col.due")}</th><th>{t("col.status")}</th><th>{t("col.document")}</th><th>{t("col.actions")}</th></tr>
               </thead>
@@ -97,8 +102,8 @@ export function BuyerInvoices() {
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
+          </Table>
+          <Pager list={listState} nextCursor={invoices.data?.nextCursor} shown={list.length} idPrefix="invoices" />
         </Loadable>
       </Card>
       {open?.kind === "dispute" && <DisputeForm key={open.invoice.id} invoice={open.invoice} onClose={() => setOpen(null)} onDone={finished} />}

@@ -1,8 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { api, call } from "../../api/client";
-import { listOrders } from "../../api/queries";
+import { oneOf, pageOrders } from "../../api/queries";
 import type { Order } from "../../api/types";
-import { useAction, useResource } from "../../lib/hooks";
+import { useAction } from "../../lib/hooks";
+import { Table } from "../../components/Table";
+import { ListControls, Pager } from "../../components/ListControls";
+import { listParams, useListState, usePage } from "../../lib/list";
+import { ORDER_SORTS, ORDER_STATUSES, OrderRejection } from "../orderList";
 import { useSession } from "../../lib/session";
 import { formatDate, isoDay, normaliseAmount } from "../../lib/format";
 import { amount, futureDate, hasProblems, required, type Problems } from "../../lib/validate";
@@ -16,14 +20,15 @@ export function BuyerOrders() {
   const { t } = useTranslation();
   const { orgs } = useSession();
   const suppliers = orgs.filter((o) => o.kind === "supplier" && o.status === "active");
-  const orders = useResource(() => listOrders(), []);
+  const list = useListState();
+  const orders = usePage((s) => pageOrders({ ...listParams(s), status: oneOf(s.status, ORDER_STATUSES), sort: oneOf(s.sort, ORDER_SORTS) }), list);
   const [supplierOrgId, setSupplier] = useState("");
   const [value, setValue] = useState("");
   const [reference, setReference] = useState("");
   const [dueDate, setDueDate] = useState(isoDay(90));
   const [problems, setProblems] = useState<Problems<Key>>({});
   const action = useAction();
-  const list = orders.data ?? [];
+  const rows = orders.data?.items ?? [];
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -77,21 +82,21 @@ export function BuyerOrders() {
         <ActionStatus state={action.state} testId="order-status" />
       </Card>
       <Card title={t("buyerOrders.listTitle")} testId="buyer-orders" actions={<button type="button" className="secondary" onClick={orders.reload}>{t("action.refresh")}</button>}>
-        <Loadable loading={orders.loading && !orders.data} error={orders.error} empty={list.length === 0}>
-          <div className="table-wrap">
-            <table>
+        <ListControls list={list} idPrefix="orders" statuses={["", ...ORDER_STATUSES]} sorts={[...ORDER_SORTS]} searchHint={t("list.hintOrders")} />
+        <Loadable loading={orders.loading && !orders.data} error={orders.error} empty={rows.length === 0}>
+          <Table testId="orders-table">
               <thead>
                 <tr><th>{t("col.order")}</th><th>{t("col.supplier")}</th><th className="num">{t("col.amount")}</th><th className="num">{t("col.invoiced")}</th><th>{t("col.due")}</th><th>{t("col.status")}</th><th>{t("col.actions")}</th></tr>
               </thead>
               <tbody>
-                {list.map((o) => (
+                {rows.map((o) => (
                   <tr key={o.id} data-testid={`order-row-${o.id}`} data-reference={o.reference}>
                     <td>#{o.id} · {o.reference}</td>
                     <td>{o.supplierName}</td>
                     <td className="num"><Money amount={o.amount} /></td>
                     <td className="num"><Money amount={o.invoiced} /></td>
                     <td>{formatDate(o.dueDate)}</td>
-                    <td><StatusBadge status={o.status} /></td>
+                    <td><StatusBadge status={o.status} /><OrderRejection order={o} /></td>
                     <td className="actions">
                       {o.status === "issued" && (
                         <button type="button" className="danger" disabled={action.pending} onClick={() => cancel(o)}>{t("action.cancel")}</button>
@@ -100,8 +105,8 @@ export function BuyerOrders() {
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
+          </Table>
+          <Pager list={list} nextCursor={orders.data?.nextCursor} shown={rows.length} idPrefix="orders" />
         </Loadable>
       </Card>
     </>

@@ -1,8 +1,13 @@
 import { useState } from "react";
 import { api, call } from "../../api/client";
-import { listFinancing, listInvoices } from "../../api/queries";
+import { listFinancing, oneOf, pageInvoices } from "../../api/queries";
 import type { Invoice } from "../../api/types";
 import { useAction, useResource } from "../../lib/hooks";
+import { Table } from "../../components/Table";
+import { ListControls, Pager } from "../../components/ListControls";
+import { listParams, useListState } from "../../lib/list";
+import { INVOICE_SORTS, INVOICE_STATUSES } from "../orderList";
+import { FinancingRejection } from "../financingWords";
 import { formatDate } from "../../lib/format";
 import { ActionStatus, Card, Loadable, Money, ShortHash, StatusBadge } from "../../components/ui";
 import { RequestFinancingForm } from "./RequestFinancingForm";
@@ -11,10 +16,14 @@ import { t as translate, useTranslation } from "../../i18n";
 /** The supplier's invoices, their payment and financing status, and the way to ask a bank for financing. */
 export function SupplierInvoices({ focus }: { focus?: string }) {
   const { t } = useTranslation();
+  const list = useListState();
+  const s = list.state;
   const data = useResource(async () => {
-    const [invoices, requests] = await Promise.all([listInvoices(), listFinancing()]);
-    return { invoices, requests };
-  }, []);
+    const page = await pageInvoices({ ...listParams(s), status: oneOf(s.status, INVOICE_STATUSES), sort: oneOf(s.sort, INVOICE_SORTS) });
+    // The financing requests of the invoices on this page (one page of invoices has at most PAGE_SIZE of them).
+    const requests = (await Promise.all(page.items.filter((i) => i.financingRequestId || i.status === "confirmed").map((i) => listFinancing({ invoiceId: i.id, limit: 5 })))).flat();
+    return { invoices: page.items, nextCursor: page.nextCursor, requests };
+  }, [s.q, s.status, s.from, s.to, s.sort, s.pages.join(".")]);
   const [financing, setFinancing] = useState<Invoice | null>(null);
   const action = useAction();
   const invoices = data.data?.invoices ?? [];
@@ -30,10 +39,10 @@ export function SupplierInvoices({ focus }: { focus?: string }) {
   return (
     <>
       <Card title={t("supplierInvoices.title")} testId="supplier-invoices" actions={<button type="button" className="secondary" onClick={data.reload}>{t("action.refresh")}</button>}>
+        <ListControls list={list} idPrefix="invoices" statuses={["", ...INVOICE_STATUSES]} sorts={[...INVOICE_SORTS]} searchHint={t("list.hintInvoices")} />
         <ActionStatus state={action.state} />
         <Loadable loading={data.loading && !data.data} error={data.error} empty={invoices.length === 0}>
-          <div className="table-wrap">
-            <table>
+          <Table testId="invoices-table">
               <thead>
                 <tr>
                   <th>{t("col.invoice")}</th><th>{t("col.buyer")}</th><th className="num">{t("col.amount")}</th><th className="num">{t("col.outstanding")}</th><th>{t("col.due")}</th><th>{t("col.status")}</th><th>{t("col.document")}</th><th>{t("col.financing")}</th><th>{t("col.actions")}</th>
@@ -57,6 +66,7 @@ export function SupplierInvoices({ focus }: { focus?: string }) {
                           <>
                             <StatusBadge status={request.status} /> {request.bankName} <Money amount={request.amount} />
                             <br /><small className="muted">{t("ref.request", { id: request.id })} · {t(`path.${request.path}`)}</small>
+                            <FinancingRejection request={request} />
                           </>
                         ) : "—"}
                       </td>
@@ -76,8 +86,8 @@ export function SupplierInvoices({ focus }: { focus?: string }) {
                   );
                 })}
               </tbody>
-            </table>
-          </div>
+          </Table>
+          <Pager list={list} nextCursor={data.data?.nextCursor} shown={invoices.length} idPrefix="invoices" />
         </Loadable>
       </Card>
       {financing && (

@@ -1,10 +1,14 @@
 import { useState } from "react";
 import { api, call } from "../../api/client";
-import { listOrders } from "../../api/queries";
+import { oneOf, pageOrders } from "../../api/queries";
 import type { Order } from "../../api/types";
-import { useAction, useResource } from "../../lib/hooks";
+import { useAction } from "../../lib/hooks";
 import { formatDate, toMinor } from "../../lib/format";
 import { ActionStatus, Card, Loadable, Money, StatusBadge } from "../../components/ui";
+import { Table } from "../../components/Table";
+import { ListControls, Pager } from "../../components/ListControls";
+import { listParams, useListState, usePage } from "../../lib/list";
+import { ORDER_SORTS, ORDER_STATUSES, OrderRejection } from "../orderList";
 import { IssueInvoiceForm } from "./IssueInvoiceForm";
 import { t as translate, useTranslation } from "../../i18n";
 
@@ -14,7 +18,8 @@ const REJECT_REASONS = [1, 2, 3];
 /** Orders the supplier received: accept or reject new ones, invoice accepted ones. */
 export function SupplierOrders() {
   const { t } = useTranslation();
-  const orders = useResource(() => listOrders(), []);
+  const list = useListState();
+  const orders = usePage((s) => pageOrders({ ...listParams(s), status: oneOf(s.status, ORDER_STATUSES), sort: oneOf(s.sort, ORDER_SORTS) }), list);
   const action = useAction();
   const [invoicing, setInvoicing] = useState<Order | null>(null);
   const [rejectReason, setRejectReason] = useState<Record<string, number>>({});
@@ -33,28 +38,28 @@ export function SupplierOrders() {
     if (done) orders.reload();
   };
 
-  const list = orders.data ?? [];
+  const rows = orders.data?.items ?? [];
   return (
     <>
       <Card title={t("supplierOrders.title")} testId="supplier-orders">
+        <ListControls list={list} idPrefix="orders" statuses={["", ...ORDER_STATUSES]} sorts={[...ORDER_SORTS]} searchHint={t("list.hintOrders")} />
         <ActionStatus state={action.state} />
-        <Loadable loading={orders.loading && !orders.data} error={orders.error} empty={list.length === 0}>
-          <div className="table-wrap">
-            <table>
+        <Loadable loading={orders.loading && !orders.data} error={orders.error} empty={rows.length === 0}>
+          <Table testId="orders-table">
               <thead>
                 <tr>
                   <th>{t("col.order")}</th><th>{t("col.buyer")}</th><th className="num">{t("col.amount")}</th><th className="num">{t("col.remaining")}</th><th>{t("col.due")}</th><th>{t("col.status")}</th><th>{t("col.actions")}</th>
                 </tr>
               </thead>
               <tbody>
-                {list.map((order) => (
+                {rows.map((order) => (
                   <tr key={order.id} data-testid={`order-row-${order.id}`} data-reference={order.reference}>
                     <td>#{order.id} · {order.reference}</td>
                     <td>{order.buyerName}</td>
                     <td className="num"><Money amount={order.amount} /></td>
                     <td className="num"><Money amount={order.remaining} /></td>
                     <td>{formatDate(order.dueDate)}</td>
-                    <td><StatusBadge status={order.status} /></td>
+                    <td><StatusBadge status={order.status} /><OrderRejection order={order} /></td>
                     <td className="actions">
                       {order.status === "issued" && (
                         <>
@@ -83,8 +88,8 @@ export function SupplierOrders() {
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
+          </Table>
+          <Pager list={list} nextCursor={orders.data?.nextCursor} shown={rows.length} idPrefix="orders" />
         </Loadable>
       </Card>
       {invoicing && (
