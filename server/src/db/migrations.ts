@@ -316,6 +316,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX policy_proposals_bank ON policy_proposals (bank_org_id, id);
   `,
+  // 6: documents by hash: the one-document-one-invoice check on every issue and POST /documents/verify (issue #12).
+  `
+  CREATE INDEX invoices_document ON invoices (document_hash, id);
+  CREATE INDEX orders_document ON orders (document_hash, id);
+  `,
 ];
 
 /**
