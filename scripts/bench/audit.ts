@@ -15,7 +15,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { encodeBytes32String, ZeroHash } from "ethers";
+import { id, ZeroHash } from "ethers";
 import pino from "pino";
 import { apiClient } from "../lib/api-client";
 import { freePort } from "../lib/processes";
@@ -24,7 +24,7 @@ import { loadConfig } from "../../server/src/config";
 import { startGateway } from "../../server/src/gateway";
 import { startAnvil, type LocalNode } from "../../server/src/chain/local-node";
 import { ledgerInterface } from "../../server/src/chain/abi";
-import { buildLanes, DOC, percentile, printTable, ROOT, round, rpc, rpcBatch, runMain, updateResult, verdict, writeDetails, type Lane } from "./lib";
+import { buildLanes, percentile, printTable, ROOT, round, rpc, rpcBatch, runMain, updateResult, verdict, writeDetails, type Lane } from "./lib";
 
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 // 50 lifecycles per step per block (400 transactions, 600 events a block). Anvil's cost per block grows with the
@@ -64,12 +64,14 @@ export async function generate(url: string, ledgerAddress: string, token: string
       for (let j = 0; j < GROUP; j++) {
         const n = BigInt(g * GROUP + j + 1);
         const [orderId, invoiceId, requestId] = [base.orders + n, base.invoices + n, base.requests + n];
-        const ref = encodeBytes32String(`B${g * GROUP + j}`);
+        // The ledger takes commitments, keys and hashes, never text: stand-ins derived from the lifecycle's number.
+        const tag = `B${g * GROUP + j}`;
+        const [ref, key, number, doc] = [id(`ref:${tag}`), id(`key:${tag}`), id(`number:${tag}`), id(`doc:${tag}`)];
         const [from, fn, args] = (
           [
             [lane.buyer.address, "issueOrder", [lane.supplier.orgId, token, 1000n, due, ref, ZeroHash]],
             [lane.supplier.address, "acceptOrder", [orderId]],
-            [lane.supplier.address, "issueInvoice", [orderId, ref, 1000n, due, DOC]],
+            [lane.supplier.address, "issueInvoice", [orderId, key, number, 1000n, due, doc]],
             [lane.buyer.address, "confirmInvoice", [invoiceId]],
             [lane.supplier.address, "requestFinancing", [invoiceId, bankA, 900n]],
             [lane.officer.address, "approveFinancing", [requestId]],

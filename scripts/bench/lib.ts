@@ -2,6 +2,7 @@
  * What the benchmarks and drills share: result files, percentiles, tables, and a "world" of extra organisations
  * (buyer, supplier and a bank officer per lane) built through the operator API like any onboarding would be.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +13,8 @@ import type { Services } from "../../server/src/services";
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const RESULTS_DIR = path.join(ROOT, "bench", "results");
 export const DOC = "0x" + "ab".repeat(32);
+/** A fresh document hash: the gateway refuses a document that already backs another live invoice (409 DUPLICATE_DOCUMENT). */
+export const newDoc = () => "0x" + crypto.randomBytes(32).toString("hex");
 
 export type Api = ReturnType<typeof apiClient>;
 
@@ -159,7 +162,7 @@ export async function apiLifecycle(creds: DemoCredentials, lane: Lane, tag: stri
   const { buyer, supplier, officer } = lane;
   const order = await timed(() => buyer.api("POST", "/orders", { supplierOrgId: supplier.orgId, amount: "10.00", reference: tag, dueDate: inDays(60) }), "order");
   await timed(() => supplier.api("POST", `/orders/${order.id}/accept`), "accept");
-  const inv = await timed(() => supplier.api("POST", "/invoices", { orderId: order.id, invoiceNumber: tag, amount: "10.00", dueDate: inDays(60), documentHash: DOC }), "invoice");
+  const inv = await timed(() => supplier.api("POST", "/invoices", { orderId: order.id, invoiceNumber: tag, amount: "10.00", dueDate: inDays(60), documentHash: newDoc() }), "invoice");
   await timed(() => buyer.api("POST", `/invoices/${inv.id}/confirm`), "confirm");
   const req = await timed(() => supplier.api("POST", "/financing-requests", { invoiceId: inv.id, bankOrgId: creds.orgs.bankA, amount: "9.00" }), "request");
   await timed(() => officer.api("POST", `/financing-requests/${req.id}/approve`), "approve");

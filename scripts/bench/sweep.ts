@@ -19,7 +19,7 @@ import { startPlatform } from "../lib/platform";
 import { loadConfig } from "../../server/src/config";
 import { startGateway } from "../../server/src/gateway";
 import { ledgerInterface } from "../../server/src/chain/abi";
-import { SWEEP_BATCH } from "../../server/src/audit/sweeps";
+import { SWEEP_BATCH, SWEEP_SEGMENT, sweepRunner } from "../../server/src/audit/sweeps";
 import { buildLanes, printTable, round, rpc, runMain, updateResult, verdict, writeDetails } from "./lib";
 import { generate, GROUP, LANES, startBigAnvil } from "./audit";
 
@@ -42,7 +42,8 @@ async function main() {
     const generateSeconds = (performance.now() - g0) / 1000;
     process.stdout.write(`  generated ${groups * GROUP} lifecycles in ${blocks} blocks in ${round(generateSeconds)} s\n`);
 
-    const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent", "--demo-custody", "custodial"], {});
+    // A generous chain deadline: right after generation a loaded Anvil can take seconds to answer the indexer.
+    const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent", "--demo-custody", "custodial"], { TRELLIS_CHAIN_TIMEOUT_MS: process.env.TRELLIS_CHAIN_TIMEOUT_MS ?? "30000" });
     const gateway = await startGateway(config, { rpcUrl: node.url, managedHardhat: false, logger: pino({ level: "silent" }) });
     try {
       const idb = gateway.services.idb;
@@ -50,7 +51,7 @@ async function main() {
       const auditor = apiClient(gateway.url, p.credentials.users.auditor.token);
       const t0 = performance.now();
       const started = await auditor("POST", "/audit/sweeps", {});
-      if (started.status !== 202) throw new Error(`POST /audit/sweeps answered ${started.status}: ${JSON.stringify(started.body)}`);
+      if (started.status !== 201) throw new Error(`POST /audit/sweeps answered ${started.status}: ${JSON.stringify(started.body)}`);
       let s = started.body;
       while (!s.done) {
         await new Promise((r) => setTimeout(r, 250));
@@ -59,13 +60,15 @@ async function main() {
       const seconds = (performance.now() - t0) / 1000;
       if (s.status !== "done") throw new Error(`the sweep ended ${s.status}: ${s.error}`);
       const rowsPerSec = s.checked / seconds;
+      const profile = Object.fromEntries(Object.entries(sweepRunner(gateway.services).lastProfile ?? {}).map(([k, ms]) => [k, round(ms / 1000, 2)]));
+      process.stdout.write(`  seconds per phase: ${JSON.stringify(profile)}\n`);
       updateResult<Record<string, unknown>>("sweep", () => ({ rows: s.checked, rowsPerSec: Math.round(rowsPerSec), mismatches: s.mismatchCount }));
       writeDetails("sweep", {
         command: "npm run bench:sweep",
         chain: `Anvil (own process); ${groups * GROUP} fast-track lifecycles from the audit bench's generator, ${GROUP} per step per block`,
         generation: { lifecycles: groups * GROUP, blocks, seconds: round(generateSeconds) },
         indexedRows: rows,
-        sweep: { checked: s.checked, mismatches: s.mismatchCount, seconds: round(seconds, 2), rowsPerSec: Math.round(rowsPerSec), batch: SWEEP_BATCH, block: s.block },
+        sweep: { checked: s.checked, mismatches: s.mismatchCount, seconds: round(seconds, 2), rowsPerSec: Math.round(rowsPerSec), batch: SWEEP_BATCH, segment: SWEEP_SEGMENT, block: s.block, secondsPerPhase: profile },
       });
       printTable(`Row-proof sweep over ${rows.toLocaleString("en")} rows (Anvil)`, [
         ["measure", "value", "target", ""],

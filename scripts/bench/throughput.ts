@@ -25,7 +25,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { Session } from "node:inspector";
 import path from "node:path";
-import { encodeBytes32String, HDNodeWallet, ZeroHash } from "ethers";
+import { encodeBytes32String, HDNodeWallet, id, ZeroHash } from "ethers";
 import { startPlatform } from "../lib/platform";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
 import { forwarderInterface, ledgerInterface } from "../../server/src/chain/abi";
@@ -34,7 +34,6 @@ import { DEV_MNEMONIC } from "../../server/src/config";
 import { WritePathProfile } from "./profile";
 import {
   buildLanes,
-  DOC,
   percentile,
   printTable,
   round,
@@ -110,7 +109,8 @@ async function presignRaw(p: Platform, lanes: Lane[], waves: number, mode: "sing
         const step: [string, string, unknown[]][] = [
           [l.buyer.address, "issueOrder", [l.supplier.orgId, ledger.addresses.token, 1000n, due, encodeBytes32String(`RAW-${mode[0]}${w}-${i}`), ZeroHash]],
           [l.supplier.address, "acceptOrder", [orderId]],
-          [l.supplier.address, "issueInvoice", [orderId, encodeBytes32String(`RAW-${mode[0]}${w}-${i}`), 1000n, due, DOC]],
+          // The ledger takes a key, a commitment and a document hash, never text: stand-ins derived from the lifecycle.
+          [l.supplier.address, "issueInvoice", [orderId, id(`key:RAW-${mode[0]}${w}-${i}`), id(`number:RAW-${mode[0]}${w}-${i}`), 1000n, due, id(`doc:RAW-${mode[0]}${w}-${i}`)]],
           [l.buyer.address, "confirmInvoice", [invoiceId]],
           [l.supplier.address, "requestFinancing", [invoiceId, bankA, 900n]],
           [l.officer.address, "approveFinancing", [requestId]],

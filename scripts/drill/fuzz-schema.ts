@@ -19,7 +19,7 @@ import Ajv2020 from "ajv/dist/2020";
 import type { ValidateFunction } from "ajv";
 import { Wallet } from "ethers";
 import { apiClient, type Platform } from "../../test/helpers/platform";
-import { DOC, inDays } from "../bench/lib";
+import { DOC, inDays, newDoc } from "../bench/lib";
 
 type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 interface Param {
@@ -140,10 +140,10 @@ export async function schemaFuzzDrill(p: Platform, opts: { requests: number; see
   };
   const order = await ok(api.buyer("POST", "/orders", { supplierOrgId: c.orgs.pearl, amount: "500.00", reference: "FZS-ORDER", dueDate: inDays(60) }));
   await ok(api.supplier("POST", `/orders/${order.id}/accept`));
-  const invoice = await ok(api.supplier("POST", "/invoices", { orderId: order.id, invoiceNumber: "FZS-INV", amount: "400.00", dueDate: inDays(60), documentHash: DOC }));
+  const invoice = await ok(api.supplier("POST", "/invoices", { orderId: order.id, invoiceNumber: "FZS-INV", amount: "400.00", dueDate: inDays(60), documentHash: newDoc() }));
   await ok(api.buyer("POST", `/invoices/${invoice.id}/confirm`));
   const fr = await ok(api.supplier("POST", "/financing-requests", { invoiceId: invoice.id, bankOrgId: c.orgs.bankA, amount: "100.00" }));
-  const disputed = await ok(api.supplier("POST", "/invoices", { orderId: order.id, invoiceNumber: "FZS-INV-D", amount: "50.00", dueDate: inDays(60), documentHash: DOC }));
+  const disputed = await ok(api.supplier("POST", "/invoices", { orderId: order.id, invoiceNumber: "FZS-INV-D", amount: "50.00", dueDate: inDays(60), documentHash: newDoc() }));
   const dispute = await ok(api.buyer("POST", `/invoices/${disputed.id}/dispute`, { reasonCode: 1, category: "quality", reason: "fuzz" }));
   const complaints = await ok(api.supplier("GET", "/disputes"));
   const ids = {

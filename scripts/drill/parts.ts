@@ -17,7 +17,7 @@ import { startHardhatNode } from "../../server/src/chain/local-node";
 import { forwarderDomain, signForwardRequest } from "../../server/src/chain/forward-request";
 import { forwarderInterface, ledgerInterface, tokenInterface } from "../../server/src/chain/abi";
 import type { DemoCredentials } from "../../server/src/seed";
-import { buildLanes, DOC, inDays, rpc, type Api, type Lane } from "../bench/lib";
+import { buildLanes, inDays, newDoc, rpc, type Api, type Lane } from "../bench/lib";
 
 /** Every order visible to `api`, through the cursor. */
 async function allOrders(api: Api): Promise<{ id: string; reference: string }[]> {
@@ -277,7 +277,7 @@ export async function fuzzDrill(p: Platform, opts: { requests: number; seed?: nu
   const order = await ok(victim.buyer.api("POST", "/orders", orderBody(victim, "FUZZ-VICTIM")));
   const order2 = await ok(victim.buyer.api("POST", "/orders", orderBody(victim, "FUZZ-VICTIM-2")));
   await ok(victim.supplier.api("POST", `/orders/${order2.id}/accept`));
-  const inv = await ok(victim.supplier.api("POST", "/invoices", { orderId: order2.id, invoiceNumber: "FUZZ-INV", amount: "12.34", dueDate: inDays(30), documentHash: DOC }));
+  const inv = await ok(victim.supplier.api("POST", "/invoices", { orderId: order2.id, invoiceNumber: "FUZZ-INV", amount: "12.34", dueDate: inDays(30), documentHash: newDoc() }));
   await ok(victim.buyer.api("POST", `/invoices/${inv.id}/confirm`));
   const fr = await ok(victim.supplier.api("POST", "/financing-requests", { invoiceId: inv.id, bankOrgId: c.orgs.bankA, amount: "10.00" }));
   await p.gateway.services.indexer.waitFor(Number(await rpc(p.node.url, "eth_blockNumber")));
@@ -290,7 +290,7 @@ export async function fuzzDrill(p: Platform, opts: { requests: number; seed?: nu
   type Req = { method: string; path: string; body?: unknown; raw?: string; auth?: string; headers?: Record<string, string> };
   const writeTemplates: [string, () => Record<string, unknown>][] = [
     ["/orders", () => orderBody(victim, "FUZZ-X")],
-    ["/invoices", () => ({ orderId: order2.id, invoiceNumber: "FUZZ-Y", amount: "1.00", dueDate: inDays(30), documentHash: DOC })],
+    ["/invoices", () => ({ orderId: order2.id, invoiceNumber: "FUZZ-Y", amount: "1.00", dueDate: inDays(30), documentHash: newDoc() })],
     ["/financing-requests", () => ({ invoiceId: inv.id, bankOrgId: c.orgs.bankA, amount: "1.00" })],
     [`/invoices/${inv.id}/payments`, () => ({ amount: "1.00" })],
     [`/invoices/${inv.id}/dispute`, () => ({ reasonCode: 1, category: "quality", reason: "x" })],
@@ -298,7 +298,7 @@ export async function fuzzDrill(p: Platform, opts: { requests: number; seed?: nu
     ["/orgs", () => ({ kind: "supplier", name: "Fuzz Org" })],
     ["/users", () => ({ orgId: victim.buyer.orgId, name: "fuzz-user", role: "buyer" })],
     [`/banks/${c.orgs.bankA}/policy`, () => ({ advanceRateBps: 9000, discountRateBps: 800, fastTrackLimit: "1.00" })],
-    ["/one-stop", () => ({ orderId: order2.id, invoiceNumber: "FUZZ-Z", amount: "1.00", dueDate: inDays(30), documentHash: DOC, bankOrgId: c.orgs.bankA, financingAmount: "0.50" })],
+    ["/one-stop", () => ({ orderId: order2.id, invoiceNumber: "FUZZ-Z", amount: "1.00", dueDate: inDays(30), documentHash: newDoc(), bankOrgId: c.orgs.bankA, financingAmount: "0.50" })],
   ];
   const actions = ["accept", "reject", "cancel"].map((a) => `/orders/:id/${a}`).concat(["confirm", "withdraw-dispute", "cancel", "dispute"].map((a) => `/invoices/:id/${a}`), ["approve", "disburse", "reject"].map((a) => `/financing-requests/:id/${a}`), ["/disputes/:id/respond"]);
   const reads = ["/orders", "/invoices", "/financing-requests", "/audit/events", "/disputes"];
@@ -489,17 +489,17 @@ export async function authzDrill(p: Platform): Promise<AuthzResult> {
   await ok(supplier("POST", `/orders/${accepted.id}/accept`));
   const accepted2 = await mkOrder();
   await ok(supplier("POST", `/orders/${accepted2.id}/accept`));
-  const invIssued = await ok(supplier("POST", "/invoices", { orderId: accepted2.id, invoiceNumber: `AZI-${Date.now() % 1e6}`, amount: "50.00", dueDate: inDays(40), documentHash: DOC }));
-  const invConfirmed = await ok(supplier("POST", "/invoices", { orderId: accepted2.id, invoiceNumber: `AZC-${Date.now() % 1e6}`, amount: "50.00", dueDate: inDays(40), documentHash: DOC }));
+  const invIssued = await ok(supplier("POST", "/invoices", { orderId: accepted2.id, invoiceNumber: `AZI-${Date.now() % 1e6}`, amount: "50.00", dueDate: inDays(40), documentHash: newDoc() }));
+  const invConfirmed = await ok(supplier("POST", "/invoices", { orderId: accepted2.id, invoiceNumber: `AZC-${Date.now() % 1e6}`, amount: "50.00", dueDate: inDays(40), documentHash: newDoc() }));
   await ok(buyer("POST", `/invoices/${invConfirmed.id}/confirm`));
   const reqd = await ok(supplier("POST", "/financing-requests", { invoiceId: invConfirmed.id, bankOrgId: c.orgs.bankB, amount: "40.00" }));
   const accepted3 = await mkOrder();
   await ok(supplier("POST", `/orders/${accepted3.id}/accept`));
-  const inv3 = await ok(supplier("POST", "/invoices", { orderId: accepted3.id, invoiceNumber: `AZD-${Date.now() % 1e6}`, amount: "50.00", dueDate: inDays(40), documentHash: DOC }));
+  const inv3 = await ok(supplier("POST", "/invoices", { orderId: accepted3.id, invoiceNumber: `AZD-${Date.now() % 1e6}`, amount: "50.00", dueDate: inDays(40), documentHash: newDoc() }));
   await ok(buyer("POST", `/invoices/${inv3.id}/confirm`));
   const approvedReq = await ok(supplier("POST", "/financing-requests", { invoiceId: inv3.id, bankOrgId: c.orgs.bankA, amount: "40.00" }));
   await ok(officer1("POST", `/financing-requests/${approvedReq.id}/approve`));
-  const invFree = await ok(supplier("POST", "/invoices", { orderId: accepted3.id, invoiceNumber: `AZF-${Date.now() % 1e6}`, amount: "50.00", dueDate: inDays(40), documentHash: DOC }));
+  const invFree = await ok(supplier("POST", "/invoices", { orderId: accepted3.id, invoiceNumber: `AZF-${Date.now() % 1e6}`, amount: "50.00", dueDate: inDays(40), documentHash: newDoc() }));
   await ok(buyer("POST", `/invoices/${invFree.id}/confirm`));
 
   const due = Math.floor(Date.now() / 1000) + 30 * 86_400;
@@ -522,7 +522,7 @@ export async function authzDrill(p: Platform): Promise<AuthzResult> {
     { name: "accept order", rightful: "supplier(pearl)", api: { method: "POST", path: `/orders/${issued.id}/accept` }, target: "ledger", fn: "acceptOrder", args: [issued.id] },
     { name: "reject order", rightful: "supplier(pearl)", api: { method: "POST", path: `/orders/${issued.id}/reject`, body: { reasonCode: 1 } }, target: "ledger", fn: "rejectOrder", args: [issued.id, 1, ZeroHash] },
     { name: "cancel order", rightful: "buyer(acme)", api: { method: "POST", path: `/orders/${issued.id}/cancel` }, target: "ledger", fn: "cancelOrder", args: [issued.id] },
-    { name: "issue invoice", rightful: "supplier(pearl)", api: { method: "POST", path: "/invoices", body: { orderId: accepted.id, invoiceNumber: "AZ-NEW", amount: "1.00", dueDate: inDays(9), documentHash: DOC } }, target: "ledger", fn: "issueInvoice", args: [accepted.id, b32(), b32(), 100n, due, DOC] },
+    { name: "issue invoice", rightful: "supplier(pearl)", api: { method: "POST", path: "/invoices", body: { orderId: accepted.id, invoiceNumber: "AZ-NEW", amount: "1.00", dueDate: inDays(9), documentHash: newDoc() } }, target: "ledger", fn: "issueInvoice", args: [accepted.id, b32(), b32(), 100n, due, newDoc()] },
     { name: "confirm invoice", rightful: "buyer(acme)", api: { method: "POST", path: `/invoices/${invIssued.id}/confirm` }, target: "ledger", fn: "confirmInvoice", args: [invIssued.id] },
     { name: "dispute invoice", rightful: "buyer(acme)", api: { method: "POST", path: `/invoices/${invIssued.id}/dispute`, body: { reasonCode: 1, category: "quality", reason: "x" } }, target: "ledger", fn: "disputeInvoice", args: [invIssued.id, 1, ZeroHash] },
     { name: "cancel invoice", rightful: "supplier(pearl)", api: { method: "POST", path: `/invoices/${invIssued.id}/cancel` }, target: "ledger", fn: "cancelInvoice", args: [invIssued.id] },

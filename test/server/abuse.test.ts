@@ -4,7 +4,7 @@ import { encodeBytes32String, Wallet, ZeroHash } from "ethers";
 import { TrellisLedger__factory } from "../../typechain-types";
 import { apiClient, startPlatform, type Platform } from "../helpers/platform";
 import { makeWallet } from "../../server/src/chain/native-crypto";
-import { clients, confirmedInvoice, DOC, inDays } from "./lifecycle";
+import { clients, confirmedInvoice, newDoc, inDays } from "./lifecycle";
 
 /**
  * The abuse findings of the outside review (issue 9, items 5, 8, 9 and 10), each through the HTTP API against a
@@ -188,7 +188,7 @@ describe("abuse findings", function () {
     it("answers 422 INVOICE_DUE_DATE_OUT_OF_RANGE for an invoice due 9999-12-31 on a 30-day order, and accepts one within the tenor", async () => {
       const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "300.00", reference: `PO-TENOR-${Date.now() % 1e6}`, dueDate: inDays(30) });
       expect((await c.supplier("POST", `/orders/${order.body.id}/accept`)).status).to.equal(201);
-      const invoice = (dueDate: string, n: string) => c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `INV-TENOR-${n}-${Date.now() % 1e6}`, amount: "100.00", dueDate, documentHash: DOC });
+      const invoice = (dueDate: string, n: string) => c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `INV-TENOR-${n}-${Date.now() % 1e6}`, amount: "100.00", dueDate, documentHash: newDoc() });
       const h = await head();
       for (const [due, n] of [["9999-12-31", "A"], [inDays(30 + 366), "B"]]) {
         const r = await invoice(due, n);

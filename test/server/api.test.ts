@@ -5,7 +5,7 @@ import { TrellisLedger__factory } from "../../typechain-types";
 import { apiClient } from "../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../scripts/lib/platform";
 import { contractOf } from "../../scripts/lib/contract";
-import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "./lifecycle";
+import { clients, confirmedInvoice, newDoc, fastTrackLifecycle, inDays } from "./lifecycle";
 
 describe("gateway API on a Hardhat node", function () {
   this.timeout(180_000);
@@ -67,7 +67,7 @@ describe("gateway API on a Hardhat node", function () {
     it("files an invoice and its financing request in one call (one-stop); the request goes out on confirmation", async () => {
       const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "50000.00", reference: "PO-ONE", dueDate: inDays(40) });
       await c.supplier("POST", `/orders/${order.body.id}/accept`);
-      const r = await c.supplier("POST", "/one-stop", { orderId: order.body.id, invoiceNumber: `INV-ONE-${Date.now() % 1e6}`, amount: "50000.00", dueDate: inDays(40), documentHash: DOC, bankOrgId: p.credentials.orgs.bankA, financingAmount: "40000.00" });
+      const r = await c.supplier("POST", "/one-stop", { orderId: order.body.id, invoiceNumber: `INV-ONE-${Date.now() % 1e6}`, amount: "50000.00", dueDate: inDays(40), documentHash: newDoc(), bankOrgId: p.credentials.orgs.bankA, financingAmount: "40000.00" });
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
       expect(r.body.invoice).to.include({ status: "issued", amount: "50000.00" });
       expect(r.body.financingIntent).to.include({ status: "awaiting_confirmation", amount: "40000.00", bankOrgId: p.credentials.orgs.bankA });
@@ -82,7 +82,7 @@ describe("gateway API on a Hardhat node", function () {
     it("submits the one-stop request however the confirmation reached the ledger (here not through the API)", async () => {
       const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "30000.00", reference: "PO-ONE-EXT", dueDate: inDays(40) });
       await c.supplier("POST", `/orders/${order.body.id}/accept`);
-      const r = await c.supplier("POST", "/one-stop", { orderId: order.body.id, invoiceNumber: `INV-EXT-${Date.now() % 1e6}`, amount: "30000.00", dueDate: inDays(40), documentHash: DOC, bankOrgId: p.credentials.orgs.bankA, financingAmount: "20000.00" });
+      const r = await c.supplier("POST", "/one-stop", { orderId: order.body.id, invoiceNumber: `INV-EXT-${Date.now() % 1e6}`, amount: "30000.00", dueDate: inDays(40), documentHash: newDoc(), bankOrgId: p.credentials.orgs.bankA, financingAmount: "20000.00" });
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
       const { ledger, indexer } = p.gateway.services;
       // The buyer's own key confirms on the ledger directly; only the indexer's invoiceConfirmed event can react.
@@ -152,7 +152,7 @@ describe("gateway API on a Hardhat node", function () {
       expect(inv.orderId).to.equal(orderId);
       const other = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "50.00", reference: "PO-DUP2", dueDate: inDays(20) });
       await c.supplier("POST", `/orders/${other.body.id}/accept`);
-      const dup = await c.supplier("POST", "/invoices", { orderId: other.body.id, invoiceNumber: inv.invoiceNumber, amount: "1.00", dueDate: inDays(10), documentHash: DOC });
+      const dup = await c.supplier("POST", "/invoices", { orderId: other.body.id, invoiceNumber: inv.invoiceNumber, amount: "1.00", dueDate: inDays(10), documentHash: newDoc() });
       expect(dup.status).to.equal(409);
       expect(dup.body.error.code).to.equal("DUPLICATE_INVOICE");
       const a = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "1000.00" });
@@ -171,7 +171,7 @@ describe("gateway API on a Hardhat node", function () {
     it("422 for business rules: over the order remainder and over the advance rate", async () => {
       const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "100.00", reference: "PO-422", dueDate: inDays(20) });
       await c.supplier("POST", `/orders/${order.body.id}/accept`);
-      const over = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: "INV-422", amount: "100.01", dueDate: inDays(20), documentHash: DOC });
+      const over = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: "INV-422", amount: "100.01", dueDate: inDays(20), documentHash: newDoc() });
       expect(over.status).to.equal(422);
       expect(over.body.error.code).to.equal("AMOUNT_EXCEEDS_ORDER");
       const { invoiceId } = await confirmedInvoice(p.credentials, "1000.00", "ADV");
@@ -190,7 +190,7 @@ describe("gateway API on a Hardhat node", function () {
         ["POST", `/orders/${orderId}/accept`, undefined, ["supplier"]],
         ["POST", `/orders/${orderId}/reject`, {}, ["supplier"]],
         ["POST", `/orders/${orderId}/cancel`, undefined, ["buyer"]],
-        ["POST", "/invoices", { orderId, invoiceNumber: "AZ-X", amount: "1.00", dueDate: inDays(9), documentHash: DOC }, ["supplier"]],
+        ["POST", "/invoices", { orderId, invoiceNumber: "AZ-X", amount: "1.00", dueDate: inDays(9), documentHash: newDoc() }, ["supplier"]],
         ["POST", `/invoices/${invoiceId}/confirm`, undefined, ["buyer"]],
         ["POST", `/invoices/${invoiceId}/dispute`, { reasonCode: 1, category: "quality", reason: "r" }, ["buyer"]],
         ["POST", `/invoices/${invoiceId}/withdraw-dispute`, undefined, ["buyer"]],
@@ -310,7 +310,7 @@ describe("gateway API on a Hardhat node", function () {
     it("routes a buyer's dispute to the supplier with a 48-hour clock, and the supplier answers it", async () => {
       const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "10.00", reference: "PO-D", dueDate: inDays(9) });
       await c.supplier("POST", `/orders/${order.body.id}/accept`);
-      const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `D-${Date.now() % 1e6}`, amount: "10.00", dueDate: inDays(9), documentHash: DOC });
+      const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `D-${Date.now() % 1e6}`, amount: "10.00", dueDate: inDays(9), documentHash: newDoc() });
       const d = await c.buyer("POST", `/invoices/${inv.body.id}/dispute`, { reasonCode: 2, category: "quality", reason: "Parts arrived scratched" });
       expect(d.status).to.equal(201);
       expect(d.body.status).to.equal("disputed");

@@ -5,7 +5,7 @@ import { SettlementToken__factory, TrellisLedger__factory } from "../../typechai
 import { apiClient } from "../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../scripts/lib/platform";
 import { commitmentOf, invoiceKey, normaliseInvoiceNumber } from "../../server/src/commitments/service";
-import { clients, DOC, inDays } from "./lifecycle";
+import { clients, newDoc, inDays } from "./lifecycle";
 
 /**
  * Issue #10 through the API (governance, maker-checker, fast-track exposure, bounded allowance, what the operator's
@@ -36,7 +36,7 @@ describe("governance and commitments through the API", function () {
     const order = await c.buyer("POST", "/orders", { supplierOrgId: orgs().pearl, amount, reference: ref, dueDate: inDays(60) });
     expect(order.status, JSON.stringify(order.body)).to.equal(201);
     expect((await c.supplier("POST", `/orders/${order.body.id}/accept`)).status).to.equal(201);
-    const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: number, amount, dueDate: inDays(60), documentHash: DOC });
+    const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: number, amount, dueDate: inDays(60), documentHash: newDoc() });
     expect(inv.status, JSON.stringify(inv.body)).to.equal(201);
     expect((await c.buyer("POST", `/invoices/${inv.body.id}/confirm`)).body.status).to.equal("confirmed");
     return { orderId: order.body.id as string, invoiceId: inv.body.id as string };
@@ -266,10 +266,11 @@ describe("governance and commitments through the API", function () {
       // An invoice with a Chinese number, disputed with a reason, the dispute withdrawn, disputed again.
       const order2 = await c.buyer("POST", "/orders", { supplierOrgId: orgs().pearl, amount: "2000.00", reference: `${secrets.reference}-B`, dueDate: inDays(60) });
       await c.supplier("POST", `/orders/${order2.body.id}/accept`);
-      const inv = await c.supplier("POST", "/invoices", { orderId: order2.body.id, invoiceNumber: secrets.number, amount: "1000.00", dueDate: inDays(60), documentHash: DOC });
+      const doc = newDoc();
+      const inv = await c.supplier("POST", "/invoices", { orderId: order2.body.id, invoiceNumber: secrets.number, amount: "1000.00", dueDate: inDays(60), documentHash: doc });
       expect(inv.status, JSON.stringify(inv.body)).to.equal(201);
       expect(inv.body.invoiceNumber).to.equal(secrets.number);
-      const dup = await c.supplier("POST", "/invoices", { orderId: order2.body.id, invoiceNumber: ` ${secrets.number.toLowerCase()} `, amount: "1.00", dueDate: inDays(60), documentHash: DOC });
+      const dup = await c.supplier("POST", "/invoices", { orderId: order2.body.id, invoiceNumber: ` ${secrets.number.toLowerCase()} `, amount: "1.00", dueDate: inDays(60), documentHash: newDoc() });
       expect(dup.status).to.equal(409);
       expect(dup.body.error.code).to.equal("DUPLICATE_INVOICE");
       const d1 = await c.buyer("POST", `/invoices/${inv.body.id}/dispute`, { reasonCode: 2, category: "quantity", reason: secrets.withdrawnDispute });
@@ -326,9 +327,9 @@ describe("governance and commitments through the API", function () {
         const hay = (log.data + log.topics.join("")).toLowerCase();
         for (const needle of needles) if (hay.includes(needle)) hits.push(`log ${log.transactionHash}/${log.logIndex}: ${needle}`);
       }
-      // The scan itself finds what is on the chain: the document hash every invoice anchors.
+      // The scan itself finds what is on the chain: the document hash the invoice anchors.
       let control = 0;
-      for (const log of await s.provider.send("eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest" }])) if (log.data.includes(DOC.slice(2))) control++;
+      for (const log of await s.provider.send("eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest" }])) if (log.data.includes(doc.slice(2))) control++;
       expect(control).to.be.greaterThan(0);
       expect(txs).to.be.greaterThan(50);
       expect(logs).to.be.greaterThan(50);

@@ -1,8 +1,13 @@
+import crypto from "node:crypto";
 import { expect } from "chai";
 import { apiClient } from "../../scripts/lib/api-client";
 import type { DemoCredentials } from "../../server/src/seed";
 
-export const DOC = "0x" + "ab".repeat(32);
+/**
+ * A fresh document hash: each invoice is issued on its own document, because the gateway refuses a document that
+ * already backs another live invoice (409 DUPLICATE_DOCUMENT).
+ */
+export const newDoc = () => "0x" + crypto.randomBytes(32).toString("hex");
 
 export function clients(creds: DemoCredentials) {
   const u = creds.users;
@@ -31,7 +36,7 @@ export async function confirmedInvoice(creds: DemoCredentials, amount: string, t
   const order = await c.buyer("POST", "/orders", { supplierOrgId: creds.orgs.pearl, amount, reference: `PO-${tag}${seq}-${Date.now() % 1e6}`, dueDate: inDays(60) });
   expect(order.status, JSON.stringify(order.body)).to.equal(201);
   expect((await c.supplier("POST", `/orders/${order.body.id}/accept`)).status).to.equal(201);
-  const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `INV-${tag}${seq}-${Date.now() % 1e6}`, amount, dueDate: inDays(60), documentHash: DOC });
+  const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `INV-${tag}${seq}-${Date.now() % 1e6}`, amount, dueDate: inDays(60), documentHash: newDoc() });
   expect(inv.status, JSON.stringify(inv.body)).to.equal(201);
   const conf = await c.buyer("POST", `/invoices/${inv.body.id}/confirm`);
   expect(conf.status).to.equal(201);
@@ -61,9 +66,10 @@ export async function fastTrackLifecycle(creds: DemoCredentials) {
   const accepted = await c.supplier("POST", `/orders/${order.body.id}/accept`);
   expect(accepted.body.status).to.equal("accepted");
 
-  const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `INV-FT-${Date.now() % 1e6}`, amount: "400000.00", dueDate: inDays(30), documentHash: DOC });
+  const doc = newDoc();
+  const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `INV-FT-${Date.now() % 1e6}`, amount: "400000.00", dueDate: inDays(30), documentHash: doc });
   expect(inv.status).to.equal(201);
-  expect(inv.body).to.include({ status: "issued", amount: "400000.00", paid: "0.00", documentHash: DOC });
+  expect(inv.body).to.include({ status: "issued", amount: "400000.00", paid: "0.00", documentHash: doc });
   expect((await c.buyer("GET", `/orders/${order.body.id}`)).body).to.include({ invoiced: "400000.00", remaining: "0.00" });
 
   expect((await c.buyer("POST", `/invoices/${inv.body.id}/confirm`)).body.status).to.equal("confirmed");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { apiClient, startPlatform, type Platform } from "../helpers/platform";
-import { DOC, inDays } from "./lifecycle";
+import { inDays, newDoc } from "./lifecycle";
 
 // The list routes the console's screens search, sort and page: orders, invoices and financing requests take
 // q, from, to and sort beside their filters and cursors; GET /people names the people a caller may know.
@@ -34,7 +34,7 @@ describe("searching, sorting and paging lists", function () {
       orders.push({ id: r.body.id, ...o });
       expect((await supplier("POST", `/orders/${r.body.id}/accept`)).status).to.equal(201);
       const number = `${tag}-INV-${orders.length}`;
-      const inv = await supplier("POST", "/invoices", { orderId: r.body.id, invoiceNumber: number, amount: o.amount, dueDate: o.due, documentHash: DOC });
+      const inv = await supplier("POST", "/invoices", { orderId: r.body.id, invoiceNumber: number, amount: o.amount, dueDate: o.due, documentHash: newDoc() });
       expect(inv.status, JSON.stringify(inv.body)).to.equal(201);
       invoices.push({ id: inv.body.id, number });
     }

@@ -3,12 +3,14 @@ import type { Services } from "../services";
 import type { Actor } from "../app/actor";
 import { AppError, notFound } from "../shared/errors";
 import { revealer } from "../commitments/service";
-import { indexedHead, proveIds, ROW_VERIFIERS, type ProveContext } from "./proofs";
+import { indexedHead, proveSweepBatch, readSegmentLogs, ROW_VERIFIERS, timed, type ProveContext } from "./proofs";
 
 /**
  * Background sweeps: every row of the chosen entity types created in a block range is proved against the chain
- * at one block (the index's head when the sweep was asked for), in batches. Progress is written to gateway.db
- * after each batch (`audit_sweeps.cursor`), so a sweep interrupted by a stop resumes where it was at the next start.
+ * at one block (the index's head when the sweep was asked for). The rows go in segments (SWEEP_SEGMENT rows, whose
+ * events are read in one pass over the chain) of batches (SWEEP_BATCH rows: one indexed read, two rounds of view
+ * calls, one transaction of results). Progress is written to gateway.db after each batch (`audit_sweeps.cursor`),
+ * so a sweep interrupted by a stop resumes where it was at the next start.
  */
 
 /** gateway.db tables of the sweeps (appended to the gateway's migrations). */
@@ -37,8 +39,13 @@ export const SWEEPS_MIGRATION = `
     PRIMARY KEY (sweep_id, entity_type, entity_id)
   );`;
 
-/** Rows proved per batch: one JSON-RPC batch round trip per 100 calls, one eth_getLogs per batch. */
-export const SWEEP_BATCH = Number(process.env.TRELLIS_SWEEP_BATCH ?? 500);
+/** Rows proved per batch: one query of indexed rows, a RowReader eth_call per 1,000 views, one transaction of results. */
+export const SWEEP_BATCH = Number(process.env.TRELLIS_SWEEP_BATCH ?? 2000);
+/**
+ * Rows per segment: their events are read in one pass from the segment's first block to the sweep's block, so a
+ * sweep of N rows reads the chain about N / SWEEP_SEGMENT times per entity type, and holds one segment's events.
+ */
+export const SWEEP_SEGMENT = Number(process.env.TRELLIS_SWEEP_SEGMENT ?? 25_000);
 
 interface SweepRow {
   id: string;
@@ -80,6 +87,8 @@ function proveContext(s: Services): ProveContext {
 export class SweepRunner {
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** Milliseconds per phase of the last sweep this runner ran (ids, logs, views, indexedRows, compare, write, total). */
+  lastProfile: Record<string, number> = {};
 
   constructor(private readonly s: Services) {}
 
@@ -122,7 +131,9 @@ export class SweepRunner {
 
   private async run(row: SweepRow): Promise<void> {
     const { gdb, idb } = this.s;
-    const ctx = proveContext(this.s);
+    const profile: Record<string, number> = (this.lastProfile = {});
+    const ctx: ProveContext = { ...proveContext(this.s), profile };
+    const started = performance.now();
     const types = JSON.parse(row.entity_types) as string[];
     let cursor = JSON.parse(row.cursor) as { type: number; after: number };
     const save = gdb.prepare("UPDATE audit_sweeps SET cursor = ?, checked = checked + ?, updated_at = ? WHERE id = ?");
@@ -132,21 +143,30 @@ export class SweepRunner {
     );
     while (cursor.type < types.length && !this.stopped) {
       const v = ROW_VERIFIERS.get(types[cursor.type])!;
-      const ids = v.idsIn(idb, row.from_block, row.to_block, cursor.after, SWEEP_BATCH);
-      if (ids.length === 0) {
+      const after = cursor.after;
+      const segment = await timed(ctx, "ids", () => v.idsIn(idb, row.from_block, row.to_block, after, SWEEP_SEGMENT));
+      if (segment.length === 0) {
         cursor = { type: cursor.type + 1, after: 0 };
         save.run(JSON.stringify(cursor), 0, new Date().toISOString(), row.id);
         continue;
       }
-      const proofs = await proveIds(ctx, v, ids, row.at_block);
-      cursor = { type: cursor.type, after: ids[ids.length - 1] };
-      gdb.transaction(() => {
-        for (const p of proofs) {
-          if (!p.match) mismatch.run(row.id, p.entityType, p.entityId, JSON.stringify(p.differences.map((d) => d.field)), JSON.stringify(p.differences));
-        }
-        save.run(JSON.stringify(cursor), proofs.length, new Date().toISOString(), row.id);
-      })();
+      const logs = await readSegmentLogs(ctx, v, segment, row.at_block);
+      for (let i = 0; i < segment.length && !this.stopped; i += SWEEP_BATCH) {
+        const ids = segment.slice(i, i + SWEEP_BATCH);
+        const proofs = await proveSweepBatch(ctx, v, ids, row.at_block, logs);
+        cursor = { type: cursor.type, after: ids[ids.length - 1] };
+        const next = cursor;
+        await timed(ctx, "write", () =>
+          gdb.transaction(() => {
+            for (const p of proofs) {
+              if (!p.match) mismatch.run(row.id, p.entityType, p.entityId, JSON.stringify(p.differences.map((d) => d.field)), JSON.stringify(p.differences));
+            }
+            save.run(JSON.stringify(next), proofs.length, new Date().toISOString(), row.id);
+          })(),
+        );
+      }
     }
+    profile.total = performance.now() - started;
     if (cursor.type >= types.length) {
       const now = new Date().toISOString();
       gdb.prepare("UPDATE audit_sweeps SET status = 'done', updated_at = ?, finished_at = ? WHERE id = ?").run(now, now, row.id);

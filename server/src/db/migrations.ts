@@ -381,6 +381,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX financing_note ON financing_requests (note_id);
   ALTER TABLE invoices ADD COLUMN note_id INTEGER;
   `,
+  // 7: documents by hash: the one-document-one-invoice check on every issue and POST /documents/verify (issue #12).
+  `
+  CREATE INDEX invoices_document ON invoices (document_hash, id);
+  CREATE INDEX orders_document ON orders (document_hash, id);
+  `,
 ];
 
 /**

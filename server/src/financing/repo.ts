@@ -146,6 +146,15 @@ export function getFinancingRequest(db: Database, id: string, scope: Scope): Fin
   return r && toRequest(r, approvalsOf(db, [r.id]).get(r.id) ?? []);
 }
 
+/** The financing requests of `ids` the scope may see, with their approvals, in two queries (the audit sweep's batches). */
+export function getFinancingRequestsByIds(db: Database, ids: readonly number[], scope: Scope): FinancingRequest[] {
+  const vis = financingVisibility(scope);
+  if (vis === null || ids.length === 0) return [];
+  const rows = prepared(db, `${SELECT} WHERE f.id IN (SELECT value FROM json_each(@ids)) AND ${vis}`).all({ ids: JSON.stringify(ids), org: scopeOrg(scope) }) as RequestRow[];
+  const approvals = approvalsOf(db, rows.map((r) => r.id));
+  return rows.map((r) => toRequest(r, approvals.get(r.id) ?? []));
+}
+
 export interface FinancingFilter extends SearchFilter {
   status?: FinancingStatus;
   bankOrgId?: string;

@@ -121,6 +121,30 @@ export function getInvoice(db: Database, id: string, scope: Scope): Invoice | un
   return r && toInvoice(r);
 }
 
+/** The invoices of `ids` the scope may see, in one query (the audit sweep reads its rows a batch at a time). */
+export function getInvoicesByIds(db: Database, ids: readonly number[], scope: Scope): Invoice[] {
+  const vis = invoiceVisibility(scope);
+  if (vis === null || ids.length === 0) return [];
+  const rows = prepared(db, `${SELECT} WHERE i.id IN (SELECT value FROM json_each(@ids)) AND ${vis}`).all({ ids: JSON.stringify(ids), org: scopeOrg(scope) });
+  return (rows as InvoiceRow[]).map(toInvoice);
+}
+
+/** An invoice that still stands on a document: any status but cancelled (a paid invoice was paid on it). */
+export interface DocumentHolder {
+  id: string;
+  supplierOrgId: string;
+  status: InvoiceStatus;
+}
+
+/** The live invoices carrying a document hash, oldest first, across the whole index (the duplicate check's input). */
+export function liveInvoicesWithDocument(db: Database, documentHash: string): DocumentHolder[] {
+  const rows = prepared(
+    db,
+    "SELECT id, supplier_org_id, status FROM invoices WHERE document_hash = ? AND status <> 'cancelled' ORDER BY id",
+  ).all(documentHash.toLowerCase()) as { id: number; supplier_org_id: number; status: InvoiceStatus }[];
+  return rows.map((r) => ({ id: String(r.id), supplierOrgId: String(r.supplier_org_id), status: r.status }));
+}
+
 export interface InvoiceFilter extends SearchFilter {
   status?: InvoiceStatus;
   orderId?: string;

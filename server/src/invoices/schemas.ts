@@ -9,7 +9,16 @@ import { Amount, Bytes32, Cursor, DateTime, DueDate, Hash, Id, Limit, Money, Rec
 /** Any Unicode (it reaches the chain only as a keyed hash and a salted commitment), at most 64 characters. */
 export const InvoiceNumber = FreeText(64);
 export const CreateInvoice = z
-  .object({ orderId: Id, invoiceNumber: InvoiceNumber, amount: Amount, dueDate: DueDate, documentHash: Hash })
+  .object({
+    orderId: Id,
+    invoiceNumber: InvoiceNumber,
+    amount: Amount,
+    dueDate: DueDate,
+    documentHash: Hash,
+    correctionOf: Id.optional().describe(
+      "The invoice (yours) this one corrects: the document of a live invoice backs no other invoice (409 DUPLICATE_DOCUMENT) unless the new one says it corrects it",
+    ),
+  })
   .strict();
 const DisputeFields = {
   reasonCode: z.number().int().min(0).max(65535).default(0),

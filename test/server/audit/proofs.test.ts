@@ -4,7 +4,7 @@ import { contractOf } from "../../../scripts/lib/contract";
 import { apiClient } from "../../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
 import { sweepRunner } from "../../../server/src/audit/sweeps";
-import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "../lifecycle";
+import { clients, confirmedInvoice, newDoc, fastTrackLifecycle, inDays } from "../lifecycle";
 
 /** Row proofs and sweeps against a Hardhat chain carrying a varied demo: every status the records can take. */
 describe("audit: prove any row, sweeps", function () {
@@ -27,7 +27,7 @@ describe("audit: prove any row, sweeps", function () {
     // A disputed invoice, a rejected order and an issued order.
     const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "1000.00", reference: "PO-DSP", dueDate: inDays(30) });
     await c.supplier("POST", `/orders/${order.body.id}/accept`);
-    const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: "INV-DSP", amount: "600.00", dueDate: inDays(30), documentHash: DOC });
+    const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: "INV-DSP", amount: "600.00", dueDate: inDays(30), documentHash: newDoc() });
     expect((await c.buyer("POST", `/invoices/${inv.body.id}/dispute`, { reasonCode: 2, category: "quality", reason: "Scratched" })).status).to.equal(201);
     const rejected = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "10.00", reference: "PO-REJ", dueDate: inDays(30) });
     expect((await c.supplier("POST", `/orders/${rejected.body.id}/reject`, { reasonCode: 4 })).status).to.equal(201);
@@ -234,6 +234,117 @@ describe("audit: prove any row, sweeps", function () {
       expect(other.body).to.include({ anchored: false });
       const empty = await fetch(`${p.baseUrl}/api/v1/documents/verify`, { method: "POST", headers: { authorization: `Bearer ${p.credentials.users.supplier.token}`, "content-type": "application/octet-stream" } });
       expect(empty.status).to.equal(400);
+    });
+  });
+
+  describe("one document, one invoice (409 DUPLICATE_DOCUMENT)", () => {
+    const head = async () => Number(await p.gateway.services.provider.send("eth_blockNumber", []));
+    /** An accepted order of Acme's to `supplier` (Pearl River by default), for `amount`. */
+    const acceptedOrder = async (amount: string, supplier = c.supplier, supplierOrgId = p.credentials.orgs.pearl) => {
+      const order = await c.buyer("POST", "/orders", { supplierOrgId, amount, reference: `PO-DD-${Date.now() % 1e6}`, dueDate: inDays(40) });
+      expect(order.status, JSON.stringify(order.body)).to.equal(201);
+      expect((await supplier("POST", `/orders/${order.body.id}/accept`)).status).to.equal(201);
+      return order.body.id as string;
+    };
+    let n = 0;
+    const invoice = (supplier: typeof c.supplier, orderId: string, documentHash: string, extra: object = {}) =>
+      supplier("POST", "/invoices", { orderId, invoiceNumber: `INV-DD-${++n}-${Date.now() % 1e6}`, amount: "10.00", dueDate: inDays(30), documentHash, ...extra });
+
+    it("refuses a second invoice on a live invoice's document, naming it to its supplier; nothing reaches the chain", async () => {
+      const doc = newDoc();
+      const orderId = await acceptedOrder("100.00");
+      const first = await invoice(c.supplier, orderId, doc);
+      expect(first.status, JSON.stringify(first.body)).to.equal(201);
+      const h = await head();
+      const again = await invoice(c.supplier, orderId, doc.toUpperCase().replace("0X", "0x"));
+      expect(again.status).to.equal(409);
+      expect(again.body.error).to.deep.equal({
+        code: "DUPLICATE_DOCUMENT",
+        message: `The document ${doc} is already anchored to invoice ${first.body.id} (issued). If this invoice corrects it, say correctionOf: "${first.body.id}".`,
+        details: { invoiceId: first.body.id, status: "issued" },
+      });
+      expect(await head(), "nothing sent").to.equal(h);
+      // The one-stop path issues through the same check.
+      const oneStop = await c.supplier("POST", "/one-stop", { orderId, invoiceNumber: `INV-DD-OS-${Date.now() % 1e6}`, amount: "10.00", dueDate: inDays(30), documentHash: doc, bankOrgId: p.credentials.orgs.bankA, financingAmount: "5.00" });
+      expect(oneStop.status).to.equal(409);
+      expect(oneStop.body.error).to.include({ code: "DUPLICATE_DOCUMENT" });
+      expect(oneStop.body.error.details).to.deep.equal({ invoiceId: first.body.id, status: "issued" });
+      // A paid or confirmed invoice still stands on its document: only a cancelled one frees it.
+      expect((await c.buyer("POST", `/invoices/${first.body.id}/confirm`)).status).to.equal(201);
+      const confirmed = await invoice(c.supplier, orderId, doc);
+      expect(confirmed.status).to.equal(409);
+      expect(confirmed.body.error.details).to.deep.equal({ invoiceId: first.body.id, status: "confirmed" });
+    });
+
+    it("accepts the supplier's correction of its own invoice, and any invoice on a cancelled invoice's document", async () => {
+      const doc = newDoc();
+      const orderId = await acceptedOrder("100.00");
+      const original = await invoice(c.supplier, orderId, doc);
+      expect(original.status).to.equal(201);
+      const correction = await invoice(c.supplier, orderId, doc, { correctionOf: original.body.id });
+      expect(correction.status, JSON.stringify(correction.body)).to.equal(201);
+      expect(correction.body).to.include({ documentHash: doc, status: "issued" });
+      // A correction of the correction: both live holders are the supplier's own, and it names one of them.
+      const second = await invoice(c.supplier, orderId, doc, { correctionOf: correction.body.id });
+      expect(second.status, JSON.stringify(second.body)).to.equal(201);
+      // Without saying so it is still a duplicate, of the first live holder.
+      const plain = await invoice(c.supplier, orderId, doc);
+      expect(plain.status).to.equal(409);
+      expect(plain.body.error.details).to.deep.equal({ invoiceId: original.body.id, status: "issued" });
+      // Naming an invoice that does not carry the document does not open it.
+      const unrelated = await invoice(c.supplier, orderId, newDoc());
+      const wrong = await invoice(c.supplier, orderId, doc, { correctionOf: unrelated.body.id });
+      expect(wrong.status).to.equal(409);
+      expect(wrong.body.error.details).to.deep.equal({ invoiceId: original.body.id, status: "issued" });
+      // A correction of an invoice the caller cannot see is 404, as the invoice's own GET.
+      const unknown = await invoice(c.supplier, orderId, doc, { correctionOf: "999999" });
+      expect(unknown.status).to.equal(404);
+      expect(unknown.body.error.code).to.equal("NOT_FOUND");
+
+      const freed = newDoc();
+      const cancelled = await invoice(c.supplier, orderId, freed);
+      expect((await c.supplier("POST", `/invoices/${cancelled.body.id}/cancel`)).body.status).to.equal("cancelled");
+      const reissued = await invoice(c.supplier, orderId, freed);
+      expect(reissued.status, JSON.stringify(reissued.body)).to.equal(201);
+      expect(reissued.body.documentHash).to.equal(freed);
+    });
+
+    it("tells another supplier only that the document backs another live invoice, and lets no correction claim it", async () => {
+      const org = await c.operator("POST", "/orgs", { kind: "supplier", name: `Copycat Parts ${Date.now() % 1e6}`, admin: { name: `copycat-${Date.now() % 1e6}` } });
+      expect(org.status, JSON.stringify(org.body)).to.equal(201);
+      const copycat = apiClient(p.baseUrl, org.body.admin.token);
+      const doc = newDoc();
+      const pearlsOrder = await acceptedOrder("100.00");
+      const pearls = await invoice(c.supplier, pearlsOrder, doc);
+      expect(pearls.status).to.equal(201);
+      const orderId = await acceptedOrder("100.00", copycat, org.body.id);
+      const copy = await invoice(copycat, orderId, doc);
+      expect(copy.status).to.equal(409);
+      expect(copy.body.error).to.deep.equal({
+        code: "DUPLICATE_DOCUMENT",
+        message: `The document ${doc} is already anchored to another live invoice; one document backs one invoice.`,
+      });
+      expect(JSON.stringify(copy.body)).to.not.include(`invoice ${pearls.body.id}`);
+      // Pearl River's invoice is not the copycat's to correct: 404, as its GET.
+      const claimed = await invoice(copycat, orderId, doc, { correctionOf: pearls.body.id });
+      expect(claimed.status).to.equal(404);
+      // Its own invoice named as corrected does not help either while Pearl River's holds the document.
+      const own = await invoice(copycat, orderId, newDoc());
+      expect(own.status).to.equal(201);
+      const viaOwn = await invoice(copycat, orderId, doc, { correctionOf: own.body.id });
+      expect(viaOwn.status).to.equal(409);
+      expect(viaOwn.body.error.details).to.equal(undefined);
+      const mine = await copycat("GET", "/invoices");
+      expect(mine.body.items.map((i: { id: string }) => i.id), "only the copycat's own invoice reached the chain").to.deep.equal([own.body.id]);
+    });
+
+    it("lets one of two simultaneous issues on a new document through and refuses the other", async () => {
+      const doc = newDoc();
+      const orderId = await acceptedOrder("100.00");
+      const both = await Promise.all([invoice(c.supplier, orderId, doc), invoice(c.supplier, orderId, doc)]);
+      expect(both.map((r) => r.status).sort()).to.deep.equal([201, 409]);
+      const made = both.find((r) => r.status === 201)!;
+      expect(both.find((r) => r.status === 409)!.body.error.details).to.deep.equal({ invoiceId: made.body.id, status: "issued" });
     });
   });
 });

@@ -2,7 +2,7 @@ import net from "node:net";
 import { expect } from "chai";
 import { SMTPServer } from "smtp-server";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
-import { clients, confirmedInvoice, DOC, fastTrackLifecycle, inDays } from "../lifecycle";
+import { clients, confirmedInvoice, newDoc, fastTrackLifecycle, inDays } from "../lifecycle";
 
 const HOUR = 3_600_000;
 
@@ -158,7 +158,7 @@ describe("service desk over the API (real chain)", function () {
     it("becomes a case assigned to the supplier, and the old dispute routes still answer it", async () => {
       const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "120.00", reference: `PO-DESK-${Date.now() % 1e6}`, dueDate: inDays(30) });
       await c.supplier("POST", `/orders/${order.body.id}/accept`);
-      const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `DESK-${Date.now() % 1e6}`, amount: "120.00", dueDate: inDays(30), documentHash: DOC });
+      const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `DESK-${Date.now() % 1e6}`, amount: "120.00", dueDate: inDays(30), documentHash: newDoc() });
       const invoiceId: string = inv.body.id;
       const d = await c.buyer("POST", `/invoices/${invoiceId}/dispute`, { reasonCode: 1, category: "quantity", reason: "到货数量少了10件，和订单不符" });
       expect(d.status, JSON.stringify(d.body)).to.equal(201);

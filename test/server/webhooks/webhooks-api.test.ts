@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { Webhook } from "standardwebhooks";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
 import { apiClient } from "../../../scripts/lib/api-client";
-import { clients, DOC, inDays } from "../lifecycle";
+import { clients, newDoc, inDays } from "../lifecycle";
 
 interface Received {
   id: string;
@@ -84,7 +84,7 @@ describe("webhooks, notifications and the keeper over the API (real chain)", fun
     const order = await c.buyer("POST", "/orders", { supplierOrgId: p.credentials.orgs.pearl, amount: "250.00", reference: `PO-WH-${tag}-${Date.now() % 1e6}`, dueDate: due });
     expect(order.status).to.equal(201);
     await c.supplier("POST", `/orders/${order.body.id}/accept`);
-    const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `WH-${tag}-${Date.now() % 1e6}`, amount: "250.00", dueDate: due, documentHash: DOC });
+    const inv = await c.supplier("POST", "/invoices", { orderId: order.body.id, invoiceNumber: `WH-${tag}-${Date.now() % 1e6}`, amount: "250.00", dueDate: due, documentHash: newDoc() });
     expect(inv.status).to.equal(201);
     return { orderId: order.body.id as string, invoiceId: inv.body.id as string };
   };

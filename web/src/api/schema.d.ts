@@ -6425,6 +6425,8 @@ export interface operations {
                     amount: string;
                     dueDate: string | number;
                     documentHash: string;
+                    /** @description The invoice (yours) this one corrects: the document of a live invoice backs no other invoice (409 DUPLICATE_DOCUMENT) unless the new one says it corrects it */
+                    correctionOf?: string | number;
                 };
             };
         };
@@ -9355,6 +9357,8 @@ export interface operations {
                     amount: string;
                     dueDate: string | number;
                     documentHash: string;
+                    /** @description The invoice (yours) this one corrects: the document of a live invoice backs no other invoice (409 DUPLICATE_DOCUMENT) unless the new one says it corrects it */
+                    correctionOf?: string | number;
                     bankOrgId: string | number;
                     financingAmount: string;
                 };

@@ -445,6 +445,7 @@ const en = {
     INVOICE_ALREADY_FINANCED: "This invoice already has a financing request.",
     DUPLICATE_APPROVAL: "You have already approved this request; a second officer must give the other approval.",
     DUPLICATE_INVOICE: "An invoice with this number already exists for your organisation.",
+    DUPLICATE_DOCUMENT: "This document already backs another live invoice. A document backs one invoice, unless the new one is a correction of yours.",
     IDEMPOTENCY_CONFLICT: "This request was already submitted with different details. Reload and try again.",
     PAYLOAD_TOO_LARGE: "The file is too large. Documents may be at most 10 MiB.",
     AMOUNT_EXCEEDS_ORDER: "The invoice amount is more than what remains to be invoiced on the order.",

@@ -449,6 +449,7 @@ const zhCN: Catalogue<typeof en> = {
     INVOICE_ALREADY_FINANCED: "该发票已有融资申请。",
     DUPLICATE_APPROVAL: "您已批准过此申请；另一项批准须由第二名专员作出。",
     DUPLICATE_INVOICE: "贵机构已存在相同号码的发票。",
+    DUPLICATE_DOCUMENT: "该单据已用于另一张有效发票。一份单据只能对应一张发票，除非新发票是对您自己发票的更正。",
     IDEMPOTENCY_CONFLICT: "此请求已用不同内容提交过。请刷新后重试。",
     PAYLOAD_TOO_LARGE: "文件过大。单据最大 10 MiB。",
     AMOUNT_EXCEEDS_ORDER: "发票金额超过订单剩余可开票金额。",
