@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -167,12 +168,18 @@ function relayerOf(p: Platform): Wallet {
 
 describe("request batching: a crash mid-batch", function () {
   this.timeout(600_000);
+  // Every gateway process this suite starts is killed at the end, even when an assertion fails half-way.
+  const started: ChildProcess[] = [];
+  after(() => {
+    for (const p of started) killGroup(p, "SIGKILL");
+  });
 
   it("keeps every acknowledged write exactly once when the gateway is killed with batches in flight (journal group commit)", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "trellis-batch-kill-"));
     const [port, chainPort] = [await freePort(), await freePort()];
     const args = ["--data-dir", dataDir, "--port", String(port), "--chain-port", String(chainPort)];
     let proc = await startProcess(args);
+    started.push(proc);
     const creds = JSON.parse(fs.readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8"));
     const baseUrl = `http://127.0.0.1:${port}`;
     const acmeAdmin = apiClient(baseUrl, creds.users.buyer.token);
@@ -210,6 +217,7 @@ describe("request batching: a crash mid-batch", function () {
     expect(batches).to.be.greaterThan(0);
 
     proc = await startProcess(args);
+    started.push(proc);
     try {
       const ids = new Map<string, string>();
       for (let u = 0; u < USERS; u++) {
