@@ -279,6 +279,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
         await chain.stop();
         await indexer.stop();
         await deliverer.stop();
+        await desk.inbox.drain();
         mailer?.close();
         sender.stop();
         idb.close();

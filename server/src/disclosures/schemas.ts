@@ -54,19 +54,26 @@ export type DisclosureRecord = z.infer<typeof Disclosure>;
 
 export const DisclosureIdParam = z.object({ id: z.string().regex(/^d_[0-9a-f]{16}$/, "must be a disclosure id (d_ and 16 hex digits)") }).strict();
 
-/** What POST /disclosures/verify takes: a disclosure as it was handed over (extra keys refused). */
-export const DisclosureToVerify = z
-  .object({
-    id: z.string().max(40).optional(),
-    entityType: DisclosableTypeSchema,
-    entityId: RecordId,
-    audience: OrgId.optional(),
-    fields: z.array(DisclosedField).min(1).max(5),
-    chain: z.object({ chainId: z.number().int().positive(), ledger: z.string().regex(/^0x[0-9a-fA-F]{40}$/) }).optional(),
-    issuedBy: z.object({ orgId: OrgId, userId: z.string().max(40), name: z.string().max(200) }).optional(),
-    createdAt: DateTime.optional(),
-  })
-  .strict();
+/** What POST /disclosures/verify takes: a disclosure as it was handed over (extra keys refused), typed per record. */
+const verifyOf = <E extends DisclosableType, T extends readonly [string, ...string[]]>(entityType: E, names: T) =>
+  z
+    .object({
+      id: z.string().max(40).optional(),
+      entityType: z.literal(entityType),
+      entityId: RecordId,
+      audience: OrgId.optional(),
+      fields: z.array(DisclosedField.extend({ field: z.enum(names) })).min(1).max(5),
+      chain: z.object({ chainId: z.number().int().positive(), ledger: z.string().regex(/^0x[0-9a-fA-F]{40}$/) }).optional(),
+      issuedBy: z.object({ orgId: OrgId, userId: z.string().max(40), name: z.string().max(200) }).optional(),
+      createdAt: DateTime.optional(),
+    })
+    .strict();
+export const DisclosureToVerify = z.discriminatedUnion("entityType", [
+  verifyOf("organization", ["name"] as const),
+  verifyOf("order", ["reference", "rejectReason"] as const),
+  verifyOf("invoice", ["invoiceNumber", "disputeReason"] as const),
+  verifyOf("financing", ["rejectReason"] as const),
+]);
 
 /** Where a field's commitment is on the ledger: the event that carries it. */
 const OnChainCommitment = z.object({

@@ -11,7 +11,7 @@ export const heartbeatMs = () => Math.max(100, Number(process.env.TRELLIS_SSE_HE
 
 const StreamQuery = z
   .object({
-    lastEventId: z.string().optional().describe("Resume after this event id (for clients that cannot send the Last-Event-ID header)"),
+    lastEventId: z.string().regex(/^(0|[1-9][0-9]{0,15})$/, "must be an event id this stream sent (a whole number)").optional().describe("Resume after this event id (for clients that cannot send the Last-Event-ID header)"),
   })
   .strict();
 

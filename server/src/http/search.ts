@@ -8,8 +8,8 @@ import { CalendarDate } from "../shared/dates";
 export const SearchFields = {
   q: z
     .string()
+    .max(120)
     .transform((v) => v.normalize("NFC").trim())
-    .pipe(z.string().max(120))
     .optional()
     .describe("Text to find: a reference or invoice number, an organisation's name, or a record id (12 or #12)"),
   from: CalendarDate.optional().describe("Created on or after this day (UTC)"),

@@ -88,8 +88,21 @@ export class Inbox {
         this.changes.emit("notification", { userId: u });
       }
     }
-    if (this.mailer) for (const id of ids) void this.email(id);
+    if (this.mailer) {
+      for (const id of ids) {
+        const sending = this.email(id).finally(() => this.sending.delete(sending));
+        this.sending.add(sending);
+      }
+    }
     return ids;
+  }
+
+  /** Emails on their way; the gateway waits for them (briefly) before it closes the database they are recorded in. */
+  private readonly sending = new Set<Promise<void>>();
+
+  /** Waits up to `ms` for the emails being sent, so their outcome is recorded before the database closes. */
+  async drain(ms = 5_000): Promise<void> {
+    await Promise.race([Promise.allSettled([...this.sending]), new Promise((r) => setTimeout(r, ms).unref())]);
   }
 
   private async email(id: number): Promise<void> {
@@ -99,9 +112,9 @@ export class Inbox {
     if (!row || !this.mailer) return;
     try {
       await this.mailer.send({ to: row.email, subject: row.title, text: row.body });
-      this.db.prepare("UPDATE notifications SET emailed_at = ? WHERE id = ?").run(this.now(), id);
+      if (this.db.open) this.db.prepare("UPDATE notifications SET emailed_at = ? WHERE id = ?").run(this.now(), id);
     } catch (err) {
-      this.db.prepare("UPDATE notifications SET email_error = ? WHERE id = ?").run((err as Error).message, id);
+      if (this.db.open) this.db.prepare("UPDATE notifications SET email_error = ? WHERE id = ?").run((err as Error).message, id);
       this.logger?.warn({ err, notification: id }, "notification email not sent");
     }
   }
