@@ -77,6 +77,10 @@ describe("web console in a browser", function () {
     await page.getByTestId("login-username").fill(creds.users[user].username);
     await page.getByTestId("login-password").fill(creds.users[user].password);
     await page.getByTestId("login-submit").click();
+    // Signed in, or the sign-in page's own sentence saying why not (a failure then names it).
+    await page.locator('[data-testid="whoami"], .notice-error[role="alert"]').first().waitFor();
+    const refused = page.locator('.notice-error[role="alert"]');
+    if ((await refused.count()) > 0) throw new Error(`${user} could not sign in: ${await refused.first().textContent()}`);
     await page.getByTestId("whoami").waitFor();
     return page;
   }

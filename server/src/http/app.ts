@@ -251,10 +251,13 @@ function mount(router: express.Router, def: Route, services: Services, idempoten
         });
         return next();
       }
+      const credential = presented(req);
       try {
-        res.locals.user = authenticate(services.gdb, presented(req));
+        res.locals.user = authenticate(services.gdb, credential);
       } catch (err) {
-        await limits.failures.increment(address);
+        // A wrong, expired or malformed credential counts against the address; none at all (a console page asking
+        // who is signed in before anyone has) is only a 401.
+        if (credential.kind !== "none") await limits.failures.increment(address);
         throw err;
       }
       next();
