@@ -30,7 +30,7 @@ describe("web console: an officer signs with their own key in the browser", func
     await p?.stop();
   });
 
-  async function signIn(user: "officer1"): Promise<Page> {
+  async function signIn(user: "officer1" | "supplier" | "auditor"): Promise<Page> {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" })).newPage();
     page.setDefaultTimeout(STEP);
     await page.goto(p.baseUrl + "/");
@@ -106,5 +106,39 @@ describe("web console: an officer signs with their own key in the browser", func
     expect(record.body.status).to.equal("disbursed");
     expect(record.body.approvals.map((a: { officer: string }) => a.officer.toLowerCase())).to.deep.equal([u.address.toLowerCase()]);
     await page.context().close();
+  });
+
+  it("lets the supplier disclose an invoice number to the auditor, who sees it verified against the ledger", async () => {
+    const c = clients(p.credentials);
+    const { invoiceId } = await confirmedInvoice(p.credentials, "1234.00", "E2E-DISC");
+    const number = (await c.supplier("GET", `/invoices/${invoiceId}`)).body.invoiceNumber as string;
+    const supplier = await signIn("supplier");
+    await supplier.getByTestId("nav-disclosures").click();
+    await supplier.getByTestId("disclose-type").selectOption("invoice");
+    await supplier.getByTestId("disclose-id").fill(invoiceId);
+    await supplier.getByTestId("disclose-audience").selectOption(p.credentials.orgs.audit);
+    await supplier.getByTestId("disclose-submit").click();
+    await supplier.getByTestId("disclosure-id").waitFor();
+    const json = await supplier.getByTestId("disclosure-json").inputValue();
+    expect(JSON.parse(json).fields[0]).to.include({ field: "invoiceNumber", value: number });
+    await supplier.context().close();
+
+    const auditor = await signIn("auditor");
+    await auditor.getByTestId("nav-disclosures").click();
+    await auditor.getByTestId("disclosure-json").fill(json);
+    await auditor.getByTestId("disclosure-verify").click();
+    const row = auditor.getByTestId("disclosed-invoiceNumber");
+    await row.waitFor();
+    expect(await row.getAttribute("data-verified")).to.equal("true");
+    expect(await row.textContent()).to.contain(number);
+    await auditor.screenshot({ path: path.join(ROOT, "docs/img/auditor-disclosure.png"), fullPage: true });
+    // A changed value is shown as not matching.
+    const forged = JSON.parse(json);
+    forged.fields[0].value = "INV-FORGED";
+    await auditor.getByTestId("disclosure-json").fill(JSON.stringify(forged));
+    await auditor.getByTestId("disclosure-verify").click();
+    await auditor.locator('[data-testid="disclosure-result"][data-valid="false"]').waitFor();
+    expect(await auditor.getByTestId("disclosed-invoiceNumber").getAttribute("data-verified")).to.equal("false");
+    await auditor.context().close();
   });
 });

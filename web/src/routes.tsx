@@ -19,6 +19,7 @@ const Portfolio = lazy(() => import("./screens/bank/Portfolio").then((m) => ({ d
 const KeyManager = lazy(() => import("./components/KeyManager").then((m) => ({ default: m.KeyManager })));
 const Organisations = lazy(() => import("./screens/admin/Organisations").then((m) => ({ default: m.Organisations })));
 const People = lazy(() => import("./screens/admin/People").then((m) => ({ default: m.People })));
+const Disclosures = lazy(() => import("./screens/audit/Disclosures").then((m) => ({ default: m.Disclosures })));
 const Explorer = lazy(() => import("./screens/auditor/Explorer").then((m) => ({ default: m.Explorer })));
 const Desk = lazy(() => import("./desk/Desk").then((m) => ({ default: m.Desk })));
 
@@ -41,6 +42,8 @@ const keys: Screen = { path: "keys", title: "screen.keys", render: () => <KeyMan
 // An organisation's admins manage its people and tokens; a bank's officers approve proposals for new governors.
 const people: Screen = { path: "people", title: "screen.people", when: (me) => me.user.admin === true || me.user.role === "officer", render: () => <People /> };
 const organisations: Screen = { path: "orgs", title: "screen.orgs", render: () => <Organisations /> };
+/** Selective disclosure: make one of a record you are party to, or check one you received against the ledger. */
+const disclosures: Screen = { path: "disclosures", title: "screen.disclosures", render: () => <Disclosures /> };
 const explorer: Screen = { path: "ledger", title: "screen.ledger", render: (p) => <Explorer initial={p} /> };
 const desk: Screen = { path: "desk", title: "desk.screen", render: (p) => <Desk params={p} /> };
 
@@ -55,6 +58,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     disputes,
     desk,
     analytics,
+    disclosures,
     people,
     keys,
   ],
@@ -66,6 +70,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     disputes,
     desk,
     analytics,
+    disclosures,
     people,
     keys,
   ],
@@ -76,9 +81,10 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "portfolio", title: "screen.portfolio", render: () => <Portfolio /> },
     desk,
     analytics,
+    disclosures,
     keys,
     people,
   ],
-  auditor: [explorer, balances, desk, analytics, people, keys],
+  auditor: [explorer, disclosures, balances, desk, analytics, people, keys],
   operator: [explorer, organisations, balances, desk, analytics, keys],
 };
