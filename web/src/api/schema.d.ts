@@ -7909,13 +7909,85 @@ export interface operations {
             content: {
                 "application/json": {
                     id?: string;
-                    /** @enum {string} */
-                    entityType: "organization" | "order" | "invoice" | "financing";
+                    /** @constant */
+                    entityType: "organization";
                     entityId: string;
                     audience?: string;
                     fields: {
                         /** @enum {string} */
-                        field: "name" | "reference" | "rejectReason" | "invoiceNumber" | "disputeReason";
+                        field: "name";
+                        value: string;
+                        salt: string;
+                        commitment: string;
+                    }[];
+                    chain?: {
+                        chainId: number;
+                        ledger: string;
+                    };
+                    issuedBy?: {
+                        orgId: string;
+                        userId: string;
+                        name: string;
+                    };
+                    /** Format: date-time */
+                    createdAt?: string;
+                } | {
+                    id?: string;
+                    /** @constant */
+                    entityType: "order";
+                    entityId: string;
+                    audience?: string;
+                    fields: {
+                        /** @enum {string} */
+                        field: "reference" | "rejectReason";
+                        value: string;
+                        salt: string;
+                        commitment: string;
+                    }[];
+                    chain?: {
+                        chainId: number;
+                        ledger: string;
+                    };
+                    issuedBy?: {
+                        orgId: string;
+                        userId: string;
+                        name: string;
+                    };
+                    /** Format: date-time */
+                    createdAt?: string;
+                } | {
+                    id?: string;
+                    /** @constant */
+                    entityType: "invoice";
+                    entityId: string;
+                    audience?: string;
+                    fields: {
+                        /** @enum {string} */
+                        field: "invoiceNumber" | "disputeReason";
+                        value: string;
+                        salt: string;
+                        commitment: string;
+                    }[];
+                    chain?: {
+                        chainId: number;
+                        ledger: string;
+                    };
+                    issuedBy?: {
+                        orgId: string;
+                        userId: string;
+                        name: string;
+                    };
+                    /** Format: date-time */
+                    createdAt?: string;
+                } | {
+                    id?: string;
+                    /** @constant */
+                    entityType: "financing";
+                    entityId: string;
+                    audience?: string;
+                    fields: {
+                        /** @enum {string} */
+                        field: "rejectReason";
                         value: string;
                         salt: string;
                         commitment: string;
