@@ -20,6 +20,7 @@ const KeyManager = lazy(() => import("./components/KeyManager").then((m) => ({ d
 const Organisations = lazy(() => import("./screens/admin/Organisations").then((m) => ({ default: m.Organisations })));
 const People = lazy(() => import("./screens/admin/People").then((m) => ({ default: m.People })));
 const Explorer = lazy(() => import("./screens/auditor/Explorer").then((m) => ({ default: m.Explorer })));
+const Notes = lazy(() => import("./screens/notes/Notes").then((m) => ({ default: m.Notes })));
 const Desk = lazy(() => import("./desk/Desk").then((m) => ({ default: m.Desk })));
 
 export interface Screen {
@@ -42,6 +43,8 @@ const keys: Screen = { path: "keys", title: "screen.keys", render: () => <KeyMan
 const people: Screen = { path: "people", title: "screen.people", when: (me) => me.user.admin === true || me.user.role === "officer", render: () => <People /> };
 const organisations: Screen = { path: "orgs", title: "screen.orgs", render: () => <Organisations /> };
 const explorer: Screen = { path: "ledger", title: "screen.ledger", render: (p) => <Explorer initial={p} /> };
+/** Payable notes: a supplier's wallet, the buyer's issues and payments, and every tree read-only for auditors and the operator. */
+const notes: Screen = { path: "notes", title: "screen.notes", render: (p) => <Notes focus={p[0]} /> };
 const desk: Screen = { path: "desk", title: "desk.screen", render: (p) => <Desk params={p} /> };
 
 /** Each role sees only its own screens; the first is its home. */
@@ -51,6 +54,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "invoices", title: "screen.supplierInvoices", render: (p) => <SupplierInvoices focus={p[0]} /> },
     { path: "one-stop", title: "screen.oneStop", render: () => <OneStop /> },
     { path: "credit", title: "screen.credit", render: () => <CreditProfile /> },
+    notes,
     balances,
     disputes,
     desk,
@@ -62,6 +66,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "orders", title: "screen.purchaseOrders", render: () => <BuyerOrders /> },
     { path: "invoices", title: "screen.buyerInvoices", render: () => <BuyerInvoices /> },
     { path: "payables", title: "screen.payables", render: () => <Payables /> },
+    notes,
     balances,
     disputes,
     desk,
@@ -79,6 +84,6 @@ export const SCREENS: Record<Role, Screen[]> = {
     keys,
     people,
   ],
-  auditor: [explorer, balances, desk, analytics, people, keys],
-  operator: [explorer, organisations, balances, desk, analytics, keys],
+  auditor: [explorer, notes, balances, desk, analytics, people, keys],
+  operator: [explorer, organisations, notes, balances, desk, analytics, keys],
 };
