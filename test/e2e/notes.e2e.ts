@@ -11,9 +11,10 @@ import { confirmedInvoice } from "../server/lifecycle";
 // role's own demo username and password: the buyer issues a note from an invoice it confirmed; Pearl River transfers
 // part of it to Tier2 Metals; Tier2 sees the piece in its wallet and splits it; the buyer reads the drawn tree and
 // pays it, and sees the payouts each holder received. axe-core finds no critical, serious or moderate violation on
-// any notes screen.
+// any notes screen. Screenshots go to docs/img/notes-*.png.
 
 const ROOT = path.resolve(__dirname, "../..");
+const SHOTS = path.join(ROOT, "docs/img");
 const STEP = 60_000;
 const FACE = "100000.00";
 
@@ -33,9 +34,11 @@ describe("payable notes in a browser", function () {
   let transferredId = "";
   let keptId = "";
   let pieceIds: string[] = [];
+  let financingId = "";
 
   before(async () => {
     if (!fs.existsSync(path.join(ROOT, "web/dist/index.html"))) execSync("npm run build:web", { cwd: ROOT, stdio: "ignore" });
+    fs.mkdirSync(SHOTS, { recursive: true });
     platform = await startPlatform();
     ({ invoiceId } = await confirmedInvoice(platform.credentials, FACE, "NOTE-"));
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
@@ -46,6 +49,7 @@ describe("payable notes in a browser", function () {
   });
 
   const users = () => platform.credentials.users;
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `notes-${name}.png`), fullPage: true });
   const as = (user: "buyer" | "supplier" | "tier2" | "auditor") => apiClient(platform.baseUrl, users()[user].token);
 
   async function signIn(user: "buyer" | "supplier" | "tier2" | "auditor"): Promise<Page> {
@@ -169,6 +173,9 @@ describe("payable notes in a browser", function () {
     keptId = kept[0].id;
     await pearl.getByTestId(`note-row-${keptId}`).waitFor();
     await row.waitFor({ state: "detached" });
+    // The form follows the note: once retired it offers no second transfer, only its outcome.
+    await pearl.getByTestId("note-transfer-submit").waitFor({ state: "detached" });
+    expect(await pearl.getByTestId("note-transfer-status").getAttribute("data-state")).to.equal("success");
     expect(await pearl.getByTestId(`note-row-${keptId}`).getAttribute("data-face")).to.equal("70000.00");
     await axe(pearl, "Pearl River's wallet");
     await pearl.context().close();
@@ -199,12 +206,33 @@ describe("payable notes in a browser", function () {
     pieceIds = pieces.map((p: { id: string }) => p.id).sort((a: string, b: string) => Number(a) - Number(b));
     for (const id of pieceIds) await tier2.getByTestId(`note-row-${id}`).waitFor();
     await row.waitFor({ state: "detached" });
+    await tier2.getByTestId("note-split-submit").waitFor({ state: "detached" });
     // A holder sees the tree as far as it may: its own pieces under the note it received.
     await tier2.getByTestId(`note-row-${pieceIds[0]}`).getByTestId("note-show-tree").click();
     await tier2.getByTestId("note-tree").waitFor();
     const seen = await treeOf(tier2);
     for (const id of pieceIds) expect(seen.some((n) => n[1] === id && n[2] === "Tier2 Metals" && n[4] === "active")).to.equal(true);
     await axe(tier2, "Tier2's wallet and tree");
+    await shot(tier2, "wallet");
+
+    // The 10,000.00 piece is financed at Bank A (fast-track: Bank A trusts the issuer), 90 % of its face.
+    const piece = tier2.getByTestId(`note-row-${pieceIds[0]}`);
+    await piece.getByTestId("note-finance").click();
+    await tier2.getByTestId("note-finance-bank").selectOption(platform.credentials.orgs.bankA);
+    await tier2.getByTestId("note-finance-amount").fill("9000");
+    await axe(tier2, "finance a note");
+    const asked = await act(tier2, "note-finance-status", reviewed(tier2, "note-finance-submit", /^Request TDT 9,000\.00 from Bank A\?$/));
+    const f = /^Financing request #(\d+) sent to Bank A \(Fast-track\)\.$/.exec(asked);
+    expect(f, asked).to.not.equal(null);
+    financingId = f![1];
+    await tier2.waitForFunction((id) => (globalThis as W).document.querySelector(`[data-testid="note-row-${id}"]`)?.dataset.status === "financing", pieceIds[0], { timeout: STEP });
+    expect(await piece.getByTestId("note-transfer").count()).to.equal(0);
+    expect(plain(await piece.textContent())).to.contain(`Financing request #${financingId}`);
+    const officer = apiClient(platform.baseUrl, users().officer1.token);
+    expect((await officer("POST", `/financing-requests/${financingId}/approve`)).body.status).to.equal("approved");
+    expect((await officer("POST", `/financing-requests/${financingId}/disburse`)).body.status).to.equal("disbursed");
+    // The wallet follows the ledger without a reload (the live stream).
+    await tier2.waitForFunction((id) => (globalThis as W).document.querySelector(`[data-testid="note-row-${id}"]`)?.dataset.status === "financed", pieceIds[0], { timeout: STEP });
     await tier2.context().close();
   });
 
@@ -219,13 +247,14 @@ describe("payable notes in a browser", function () {
     expect(await treeOf(buyer)).to.deep.equal([
       [0, rootId, "Pearl River Parts", FACE, "retired", FACE],
       [1, transferredId, "Tier2 Metals", "30000.00", "retired", "0.00"],
-      [2, ten, "Tier2 Metals", "10000.00", "active", "10000.00"],
+      [2, ten, "Tier2 Metals", "10000.00", "financed", "10000.00"],
       [2, twenty, "Tier2 Metals", "20000.00", "active", "20000.00"],
       [1, keptId, "Pearl River Parts", "70000.00", "active", "70000.00"],
     ]);
     expect(plain(await buyer.getByTestId("note-tree-summary").textContent())).to.match(new RegExp(`^Issued by Acme Motors for invoice #${invoiceId}, maturing .+; 3 live pieces\\.$`));
-    expect(await buyer.getByTestId("note-node-financing").allTextContents()).to.deep.equal(Array(5).fill("Not financed"));
+    expect(await buyer.getByTestId("note-node-financing").allTextContents()).to.deep.equal(["Not financed", "Not financed", `Financing request #${financingId}`, "Not financed", "Not financed"]);
     await axe(buyer, "the buyer's tree");
+    await shot(buyer, "tree");
 
     await row.getByTestId("note-pay").click();
     expect(await buyer.getByTestId("note-pay-amount").inputValue()).to.equal(FACE);
@@ -235,14 +264,17 @@ describe("payable notes in a browser", function () {
     await axe(buyer, "pay review");
     await buyer.getByTestId("review-cancel").click();
     const said = await act(buyer, "note-pay-status", reviewed(buyer, "note-pay-submit", new RegExp(`^Pay TDT 100,000\\.00 into the tree of note #${rootId}\\?$`)));
-    expect(said).to.equal("Paid TDT 100,000.00 in 3 payouts; TDT 0.00 left on the tree.");
-    const payouts = await buyer.getByTestId("note-payout").evaluateAll((rows: W[]) =>
-      rows.map((r): string[] => [r.dataset.note, r.dataset.org, r.dataset.amount]).sort((a, b) => Number(a[0]) - Number(b[0])),
-    );
-    const { pearl, tier2 } = platform.credentials.orgs;
-    expect(payouts).to.deep.equal([[keptId, pearl, "70000.00"], [ten, tier2, "10000.00"], [twenty, tier2, "20000.00"]].sort((a, b) => Number(a[0]) - Number(b[0])));
+    expect(said).to.equal("Paid TDT 100,000.00 in 4 payouts; TDT 0.00 left on the tree.");
+    const payouts = await buyer.getByTestId("note-payout").evaluateAll((rows: W[]) => rows.map((r): string[] => [r.dataset.note, r.dataset.org, r.dataset.amount]));
+    const { pearl, tier2, bankA } = platform.credentials.orgs;
+    // The financed piece pays its bank first, up to the advance, then its holder the rest.
+    const byKey = (rows: string[][]) => rows.map((r) => r.join("/")).sort();
+    expect(byKey(payouts)).to.deep.equal(byKey([[keptId, pearl, "70000.00"], [ten, bankA, "9000.00"], [ten, tier2, "1000.00"], [twenty, tier2, "20000.00"]]));
+    // The form now says the tree is paid instead of offering another payment.
+    await buyer.getByTestId("note-pay-cleared").waitFor();
+    expect(plain(await buyer.getByTestId("note-pay-cleared").textContent())).to.equal("The tree is paid in full.");
     const names = await buyer.getByTestId("note-payouts").locator("tbody tr td:nth-child(2)").allTextContents();
-    expect(names.sort()).to.deep.equal(["Pearl River Parts", "Tier2 Metals", "Tier2 Metals"]);
+    expect(names.sort()).to.deep.equal(["Bank A", "Pearl River Parts", "Tier2 Metals", "Tier2 Metals"]);
     // The tree redraws with every live piece paid.
     await buyer.waitForFunction(
       () => [...(globalThis as W).document.querySelectorAll('[data-testid="note-node"]')].filter((n: W) => n.dataset.status === "paid").length === 3,
@@ -255,6 +287,7 @@ describe("payable notes in a browser", function () {
     expect(root.body.outstanding).to.equal("0.00");
     expect(after[0][5]).to.equal("0.00");
     await axe(buyer, "paid tree with payouts");
+    await shot(buyer, "paid-tree");
     await buyer.context().close();
   });
 

@@ -373,6 +373,8 @@ const en = {
     paidDone: "Paid {{amount}} in {{n}} payouts; {{outstanding}} left on the tree.",
     payouts: "Payouts made",
     paidTo: "Paid to",
+    treePaid: "The tree is paid in full.",
+    firstHolder: "First holder",
   },
   common: { loading: "Loading…", empty: "Nothing here yet." },
   action: {

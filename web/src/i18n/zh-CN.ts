@@ -377,6 +377,8 @@ const zhCN: Catalogue<typeof en> = {
     paidDone: "已兑付 {{amount}}，共 {{n}} 笔；票据树剩余 {{outstanding}}。",
     payouts: "已完成的兑付",
     paidTo: "收款方",
+    treePaid: "票据树已全额兑付。",
+    firstHolder: "首位持有方",
   },
   common: { loading: "加载中…", empty: "暂无内容。" },
   action: {

@@ -66,7 +66,7 @@ export function TransferForm({ note, onClose, onDone }: { note: Note; onClose: (
   const recipient = suppliers.find((s) => s.id === toOrgId)?.name ?? "";
   return (
     <Card title={t("notes.transferTitle", { id: note.id })} testId="note-transfer-form" actions={<CloseButton onClose={onClose} />}>
-      <form onSubmit={submit} noValidate className="form-grid">
+      {note.status === "active" && (<form onSubmit={submit} noValidate className="form-grid">
         <Field id="note-to" label={t("notes.recipient")} error={problems.to}>
           <select {...fieldProps("note-to", problems.to)} data-testid="note-transfer-to" value={toOrgId} onChange={(e) => setToOrgId(e.target.value)}>
             <option value="">{t("field.chooseSupplier")}</option>
@@ -82,7 +82,7 @@ export function TransferForm({ note, onClose, onDone }: { note: Note; onClose: (
         <div className="form-actions">
           <button type="submit" className="primary" disabled={action.pending} data-testid="note-transfer-submit">{t("notes.transfer")}</button>
         </div>
-      </form>
+      </form>)}
       {reviewing && (
         <Review
           title={t("notes.transferReview", { amount: formatMoney(reviewing), to: recipient })}
@@ -135,7 +135,7 @@ export function SplitForm({ note, onClose, onDone }: { note: Note; onClose: () =
 
   return (
     <Card title={t("notes.splitTitle", { id: note.id })} testId="note-split-form" actions={<CloseButton onClose={onClose} />}>
-      <form onSubmit={submit} noValidate>
+      {note.status === "active" && (<form onSubmit={submit} noValidate>
         <div className="form-grid">
           {values.map((value, i) => (
             <Field key={i} id={`note-piece-${i}`} label={t("notes.piece", { n: i + 1 })}>
@@ -152,7 +152,7 @@ export function SplitForm({ note, onClose, onDone }: { note: Note; onClose: () =
           <button type="button" className="secondary" disabled={values.length <= 2} onClick={() => setValues((vs) => vs.slice(0, -1))} data-testid="note-split-remove">{t("notes.removePiece")}</button>
           <button type="submit" className="primary" disabled={action.pending} data-testid="note-split-submit">{t("notes.split")}</button>
         </div>
-      </form>
+      </form>)}
       {reviewing && (
         <Review
           title={t("notes.splitReview", { id: note.id, n: reviewing.length })}
@@ -202,7 +202,7 @@ export function FinanceNoteForm({ note, onClose, onDone }: { note: Note; onClose
 
   return (
     <Card title={t("notes.financeTitle", { id: note.id })} testId="note-finance-form" actions={<CloseButton onClose={onClose} />}>
-      <form onSubmit={submit} noValidate className="form-grid">
+      {note.status === "active" && (<form onSubmit={submit} noValidate className="form-grid">
         <Field id="note-bank" label={t("field.bank")} error={problems.bank}>
           <select {...fieldProps("note-bank", problems.bank)} data-testid="note-finance-bank" value={bankOrgId} onChange={(e) => setBankOrgId(e.target.value)}>
             <option value="">{t("field.chooseBank")}</option>
@@ -215,7 +215,7 @@ export function FinanceNoteForm({ note, onClose, onDone }: { note: Note; onClose
         <div className="form-actions">
           <button type="submit" className="primary" disabled={action.pending} data-testid="note-finance-submit">{t("notes.finance")}</button>
         </div>
-      </form>
+      </form>)}
       {reviewing && (
         <Review
           title={t("review.financeTitle", { amount: formatMoney(reviewing), bank })}
@@ -267,14 +267,15 @@ export function PayTreeForm({ root, leaves, onClose, onDone }: { root: Note; lea
 
   return (
     <Card title={t("notes.payTitle", { id: root.id })} testId="note-pay-form" actions={<CloseButton onClose={onClose} />}>
-      <form onSubmit={submit} noValidate className="form-grid">
+      {toMinor(root.outstanding) === 0n && <p className="text-ok" data-testid="note-pay-cleared">{t("notes.treePaid")}</p>}
+      {toMinor(root.outstanding) > 0n && <form onSubmit={submit} noValidate className="form-grid">
         <Field id="note-pay-amount" label={t("notes.payAmount")} error={problem} hint={t("notes.payHint", { outstanding: formatMoney(root.outstanding), leaves })}>
           <input {...fieldProps("note-pay-amount", problem)} data-testid="note-pay-amount" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
         </Field>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={action.pending} data-testid="note-pay-submit">{t("notes.pay")}</button>
         </div>
-      </form>
+      </form>}
       {reviewing && (
         <Review
           title={t("notes.payReview", { amount: formatMoney(reviewing), id: root.id })}

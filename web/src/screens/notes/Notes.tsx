@@ -42,6 +42,8 @@ export function Notes({ focus }: { focus?: string }) {
     if (kind === "pay") setTreeId(note.id);
   };
   const close = () => setOpen(null);
+  /** The note as the ledger has it now (a form open on it follows it: retired, in financing, paid). */
+  const current = (note: Note) => notes.data?.find((n) => n.id === note.id) ?? note;
   const done = () => reload();
 
   return (
@@ -52,10 +54,10 @@ export function Notes({ focus }: { focus?: string }) {
       ) : (
         <Roots notes={notes.data ?? []} loading={notes.loading && !notes.data} error={notes.error} onReload={reload} onTree={show} onPay={role === "buyer" ? (n) => choose("pay", n) : undefined} />
       )}
-      {open?.kind === "transfer" && <TransferForm key={`t${open.note.id}`} note={open.note} onClose={close} onDone={done} />}
-      {open?.kind === "split" && <SplitForm key={`s${open.note.id}`} note={open.note} onClose={close} onDone={done} />}
-      {open?.kind === "finance" && <FinanceNoteForm key={`f${open.note.id}`} note={open.note} onClose={close} onDone={done} />}
-      {open?.kind === "pay" && <PayTreeForm key={`p${open.note.id}`} root={open.note} leaves={tree.data ? liveLeaves(tree.data).length : 0} onClose={close} onDone={done} />}
+      {open?.kind === "transfer" && <TransferForm key={`t${open.note.id}`} note={current(open.note)} onClose={close} onDone={done} />}
+      {open?.kind === "split" && <SplitForm key={`s${open.note.id}`} note={current(open.note)} onClose={close} onDone={done} />}
+      {open?.kind === "finance" && <FinanceNoteForm key={`f${open.note.id}`} note={current(open.note)} onClose={close} onDone={done} />}
+      {open?.kind === "pay" && <PayTreeForm key={`p${open.note.id}`} root={current(open.note)} leaves={tree.data ? liveLeaves(tree.data).length : 0} onClose={close} onDone={done} />}
       {treeId && (
         <TreeCard id={treeId} onClose={() => setTreeId(undefined)}>
           <Loadable loading={tree.loading && !tree.data} error={tree.error} empty={!tree.data}>
@@ -146,13 +148,14 @@ function Roots({ notes, loading, error, onReload, onTree, onPay }: {
       <Loadable loading={loading} error={error} empty={roots.length === 0}>
         <Table testId="note-roots-table">
           <thead>
-            <tr><th>{t("notes.note")}</th><th>{t("notes.issuer")}</th><th className="num">{t("notes.face")}</th><th className="num">{t("col.outstanding")}</th><th>{t("notes.maturity")}</th><th>{t("col.status")}</th><th>{t("col.actions")}</th></tr>
+            <tr><th>{t("notes.note")}</th><th>{t("notes.issuer")}</th><th>{t("notes.firstHolder")}</th><th className="num">{t("notes.face")}</th><th className="num">{t("col.outstanding")}</th><th>{t("notes.maturity")}</th><th>{t("col.status")}</th><th>{t("col.actions")}</th></tr>
           </thead>
           <tbody>
             {roots.map((note) => (
               <tr key={note.id} data-testid={`note-row-${note.id}`} data-status={note.status} data-outstanding={note.outstanding}>
                 <td>#{note.id}<br /><small className="muted">{t("ref.invoice", { id: note.invoiceId })}</small></td>
                 <td>{note.issuerName}</td>
+                <td>{note.holderName}</td>
                 <td className="num"><Money amount={note.face} /></td>
                 <td className="num"><Money amount={note.outstanding} /></td>
                 <td>{formatDate(note.maturity)}</td>
