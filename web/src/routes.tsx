@@ -21,6 +21,7 @@ const Organisations = lazy(() => import("./screens/admin/Organisations").then((m
 const People = lazy(() => import("./screens/admin/People").then((m) => ({ default: m.People })));
 const Disclosures = lazy(() => import("./screens/audit/Disclosures").then((m) => ({ default: m.Disclosures })));
 const Explorer = lazy(() => import("./screens/auditor/Explorer").then((m) => ({ default: m.Explorer })));
+const Notes = lazy(() => import("./screens/notes/Notes").then((m) => ({ default: m.Notes })));
 const Desk = lazy(() => import("./desk/Desk").then((m) => ({ default: m.Desk })));
 
 export interface Screen {
@@ -45,6 +46,8 @@ const organisations: Screen = { path: "orgs", title: "screen.orgs", render: () =
 /** Selective disclosure: make one of a record you are party to, or check one you received against the ledger. */
 const disclosures: Screen = { path: "disclosures", title: "screen.disclosures", render: () => <Disclosures /> };
 const explorer: Screen = { path: "ledger", title: "screen.ledger", render: (p) => <Explorer initial={p} /> };
+/** Payable notes: a supplier's wallet, the buyer's issues and payments, and every tree read-only for auditors and the operator. */
+const notes: Screen = { path: "notes", title: "screen.notes", render: (p) => <Notes focus={p[0]} /> };
 const desk: Screen = { path: "desk", title: "desk.screen", render: (p) => <Desk params={p} /> };
 
 /** Each role sees only its own screens; the first is its home. */
@@ -54,6 +57,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "invoices", title: "screen.supplierInvoices", render: (p) => <SupplierInvoices focus={p[0]} /> },
     { path: "one-stop", title: "screen.oneStop", render: () => <OneStop /> },
     { path: "credit", title: "screen.credit", render: () => <CreditProfile /> },
+    notes,
     balances,
     disputes,
     desk,
@@ -66,6 +70,7 @@ export const SCREENS: Record<Role, Screen[]> = {
     { path: "orders", title: "screen.purchaseOrders", render: () => <BuyerOrders /> },
     { path: "invoices", title: "screen.buyerInvoices", render: () => <BuyerInvoices /> },
     { path: "payables", title: "screen.payables", render: () => <Payables /> },
+    notes,
     balances,
     disputes,
     desk,
@@ -85,6 +90,6 @@ export const SCREENS: Record<Role, Screen[]> = {
     keys,
     people,
   ],
-  auditor: [explorer, disclosures, balances, desk, analytics, people, keys],
-  operator: [explorer, organisations, balances, desk, analytics, keys],
+  auditor: [explorer, notes, disclosures, balances, desk, analytics, people, keys],
+  operator: [explorer, organisations, notes, balances, desk, analytics, keys],
 };
