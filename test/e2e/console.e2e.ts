@@ -336,6 +336,13 @@ describe("web console in a browser", function () {
     expect(await act(buyer, "pay-status", () => buyer.getByTestId("review-confirm").click())).to.contain("TDT\u00a0400,000.00");
     await axe(buyer, "buyer-invoices");
     await shot(buyer, "buyer-invoices");
+    // The buyer opens the invoice's document: served to the party, re-hashed, the hash the ledger anchored.
+    const docLink = buyer.getByTestId(`invoice-row-${invoiceId}`).getByTestId("open-document");
+    const href = (await docLink.getAttribute("href")) ?? "";
+    expect(href).to.match(/^\/api\/v1\/documents\/0x[0-9a-f]{64}$/);
+    const doc = await buyer.request.get(platform.baseUrl + href);
+    expect(doc.status()).to.equal(200);
+    expect(doc.headers()["x-document-sha256"]).to.equal(href.split("/").pop());
     await buyer.context().close();
   });
 

@@ -1,6 +1,9 @@
 import { route } from "../http/route";
-import { storeDocument, verifyDocument } from "./service";
+import { z } from "zod";
+import { readDocument, storeDocument, verifyDocument } from "./service";
 import { DocumentCheck, StoredDocument } from "./schemas";
+
+const DocumentParams = z.object({ sha256: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a document's SHA-256 (0x and 64 hex digits)") }).strict();
 
 export const documentRoutes = [
   route({
@@ -28,5 +31,33 @@ export const documentRoutes = [
     status: 200,
     errors: [],
     handler: async (ctx) => verifyDocument(ctx.services, ctx.actor, ctx.rawBody),
+  }),
+  route({
+    method: "get",
+    path: "/documents/:sha256",
+    operationId: "getDocument",
+    summary: "Open a stored document (its uploader's organisation, or a party or auditor of an order or invoice anchoring its hash); re-hashed as it is read",
+    tag: "documents",
+    roles: "any",
+    params: DocumentParams,
+    when: (p) => p.sha256 !== "verify",
+    response: {
+      raw: { "application/pdf": null, "image/png": null, "image/jpeg": null, "text/plain": null, "application/octet-stream": null },
+      description: "The document's bytes, served inline with its SHA-256 in x-document-sha256",
+    },
+    errors: [404],
+    handler: async (ctx) => {
+      const d = readDocument(ctx.services, ctx.actor, ctx.params.sha256);
+      const res = ctx.res;
+      res.status(200);
+      res.setHeader("content-type", d.type);
+      res.setHeader("content-disposition", `inline; filename="${d.filename}"`);
+      res.setHeader("x-document-sha256", d.sha256);
+      res.setHeader("x-content-type-options", "nosniff");
+      res.setHeader("cache-control", "private, no-store");
+      // A PDF or image opens in the browser but runs nothing: no scripts, no plugins, nothing framed.
+      res.setHeader("content-security-policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
+      res.end(d.body);
+    },
   }),
 ];

@@ -77,3 +77,41 @@ export function verifyDocument(s: Services, actor: Actor, body: Buffer | undefin
 function txOf(s: Services, table: "orders" | "invoices", id: number): string {
   return s.idb.prepare(`SELECT tx_hash FROM ${table} WHERE id = ?`).pluck().get(id) as string;
 }
+
+/** The content type of a stored document, from its first bytes (the gateway stores bytes, not names). */
+function sniff(head: Buffer): { type: string; ext: string } {
+  if (head.subarray(0, 5).toString("latin1") === "%PDF-") return { type: "application/pdf", ext: "pdf" };
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { type: "image/png", ext: "png" };
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { type: "image/jpeg", ext: "jpg" };
+  const text = head.subarray(0, 512);
+  if (text.length > 0 && !text.includes(0) && Buffer.from(text.toString("utf8"), "utf8").equals(text)) return { type: "text/plain; charset=utf-8", ext: "txt" };
+  return { type: "application/octet-stream", ext: "bin" };
+}
+
+/**
+ * A stored document for someone who may see it: its uploader's organisation, or a party (or auditor) of an anchored
+ * order or invoice carrying its hash. The file is hashed again as it is read, so what is served is what the ledger
+ * anchored; anyone else, or a hash no record of theirs carries, gets 404.
+ */
+export function readDocument(s: Services, actor: Actor, sha256: string): { body: Buffer; type: string; filename: string; sha256: string } {
+  const hex = sha256.toLowerCase().replace(/^0x/, "");
+  const sha = "0x" + hex;
+  const mine = actor.user.orgId !== "0" && s.gdb.prepare("SELECT 1 FROM documents WHERE org_id = ? AND sha256 = ?").get(actor.user.orgId, hex) !== undefined;
+  const seen = mine || verifiedRecords(s, actor, sha).length > 0;
+  const file = path.join(s.config.dataDir, "documents", hex);
+  if (!seen || !fs.existsSync(file)) throw new AppError("not_found", "NOT_FOUND", `No document ${sha} that you may open is stored here.`);
+  const body = fs.readFileSync(file);
+  if (sha256Hex(body) !== sha) throw new AppError("internal", "DOCUMENT_CORRUPTED", `The stored copy of document ${sha} no longer has that hash; it is not served.`);
+  const { type, ext } = sniff(body.subarray(0, 512));
+  return { body, type, filename: `document-${hex.slice(0, 12)}.${ext}`, sha256: sha };
+}
+
+/** The anchored orders and invoices carrying `sha` that the actor may see. */
+function verifiedRecords(s: Services, actor: Actor, sha: string): string[] {
+  const orders = s.idb.prepare("SELECT id FROM orders WHERE document_hash = ? ORDER BY id").pluck().all(sha) as number[];
+  const invoices = s.idb.prepare("SELECT id FROM invoices WHERE document_hash = ? ORDER BY id").pluck().all(sha) as number[];
+  return [
+    ...orders.filter((id) => s.read.getOrder(String(id), actor.scope)).map((id) => `order ${id}`),
+    ...invoices.filter((id) => s.read.getInvoice(String(id), actor.scope)).map((id) => `invoice ${id}`),
+  ];
+}

@@ -125,3 +125,14 @@ export function KeyValues({ rows }: { rows: [string, ReactNode][] }) {
     </dl>
   );
 }
+
+/** Opens a stored document in a new tab (the gateway serves it to the record's parties, re-hashed as it is read). */
+export function DocumentLink({ hash }: { hash: string | null | undefined }) {
+  const { t } = useTranslation();
+  if (!hash || /^0x0{64}$/.test(hash)) return null;
+  return (
+    <a href={`/api/v1/documents/${hash}`} target="_blank" rel="noopener noreferrer" data-testid="open-document">
+      {t("hash.openDocument")}
+    </a>
+  );
+}

@@ -519,6 +519,7 @@ const en = {
     decimalHours: "{{h}} h",
   },
   hash: {
+    openDocument: "Open",
     value: "value",
     copy: "Copy",
     copied: "Copied",

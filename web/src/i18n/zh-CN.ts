@@ -523,6 +523,7 @@ const zhCN: Catalogue<typeof en> = {
     decimalHours: "{{h}} 小时",
   },
   hash: {
+    openDocument: "打开",
     value: "值",
     copy: "复制",
     copied: "已复制",

@@ -3,7 +3,7 @@ import { api, call } from "../../api/client";
 import { getCreditRecords, getPolicy } from "../../api/queries";
 import { useResource } from "../../lib/hooks";
 import { formatDate, formatDateTime, formatElapsed, formatBps } from "../../lib/format";
-import { Card, KeyValues, Loadable, Money, ShortHash, StatusBadge } from "../../components/ui";
+import { Card, KeyValues, Loadable, Money, ShortHash, DocumentLink, StatusBadge } from "../../components/ui";
 import { PathBadge } from "../../components/PathBadge";
 import { DecisionPanel } from "./DecisionPanel";
 import { PersonName, usePeople } from "../../lib/people";
@@ -74,7 +74,7 @@ export function Dossier({ id }: { id: string }) {
                     [t("col.outstanding"), <Money amount={d.invoice.outstanding} />],
                     [t("col.due"), formatDate(d.invoice.dueDate)],
                     [t("dossier.buyerConfirmation"), d.invoice.confirmedAt ? t("dossier.confirmedAt", { at: formatDateTime(d.invoice.confirmedAt) }) : t("dossier.notConfirmed", { status: t(`status.${d.invoice.status}`) })],
-                    [t("col.document"), <ShortHash value={d.invoice.documentHash} label={t("hash.documentHash")} />],
+                    [t("col.document"), <><ShortHash value={d.invoice.documentHash} label={t("hash.documentHash")} /> <DocumentLink hash={d.invoice.documentHash} /></>],
                   ]}
                 />
               </Card>

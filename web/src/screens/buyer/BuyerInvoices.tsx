@@ -8,7 +8,7 @@ import { ListControls, Pager } from "../../components/ListControls";
 import { listParams, useListState, usePage } from "../../lib/list";
 import { INVOICE_SORTS, INVOICE_STATUSES } from "../orderList";
 import { formatDate, toMinor } from "../../lib/format";
-import { ActionStatus, Card, Loadable, Money, ShortHash, StatusBadge } from "../../components/ui";
+import { ActionStatus, Card, Loadable, Money, ShortHash, DocumentLink, StatusBadge } from "../../components/ui";
 import { Review } from "../../components/Review";
 import { DisputeForm } from "./DisputeForm";
 import { PayForm } from "./PayForm";
@@ -74,7 +74,7 @@ export function BuyerInvoices() {
                     <td className="num"><Money amount={inv.outstanding} /></td>
                     <td>{formatDate(inv.dueDate)}</td>
                     <td><StatusBadge status={inv.status} /></td>
-                    <td><ShortHash value={inv.documentHash} label={t("hash.documentHash")} /></td>
+                    <td><><ShortHash value={inv.documentHash} label={t("hash.documentHash")} /> <DocumentLink hash={inv.documentHash} /></></td>
                     <td className="actions">
                       {inv.status === "issued" && (
                         <>

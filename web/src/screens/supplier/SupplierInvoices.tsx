@@ -9,7 +9,7 @@ import { listParams, useListState } from "../../lib/list";
 import { INVOICE_SORTS, INVOICE_STATUSES } from "../orderList";
 import { FinancingRejection } from "../financingWords";
 import { formatDate } from "../../lib/format";
-import { ActionStatus, Card, Loadable, Money, ShortHash, StatusBadge } from "../../components/ui";
+import { ActionStatus, Card, Loadable, Money, ShortHash, DocumentLink, StatusBadge } from "../../components/ui";
 import { RequestFinancingForm } from "./RequestFinancingForm";
 import { t as translate, useTranslation } from "../../i18n";
 
@@ -60,7 +60,7 @@ export function SupplierInvoices({ focus }: { focus?: string }) {
                       <td className="num"><Money amount={invoice.outstanding} /></td>
                       <td>{formatDate(invoice.dueDate)}</td>
                       <td><StatusBadge status={invoice.status} /></td>
-                      <td><ShortHash value={invoice.documentHash} label={t("hash.documentHash")} /></td>
+                      <td><><ShortHash value={invoice.documentHash} label={t("hash.documentHash")} /> <DocumentLink hash={invoice.documentHash} /></></td>
                       <td data-testid="invoice-financing">
                         {request ? (
                           <>
