@@ -3,6 +3,7 @@
  * chain), rebuilds its state from the data directory's journal, deploys and seeds on first start, then serves the
  * gateway API and the console. Stops cleanly on SIGINT/SIGTERM.
  */
+import { demoKeysDir } from "../server/src/seed";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -123,7 +124,10 @@ async function main(): Promise<void> {
       `  console & API: ${gateway.url}   (API docs: ${gateway.url}/docs)\n` +
       `  chain:         ${rpcUrl}\n` +
       `  data:          ${config.dataDir}\n` +
-      (fs.existsSync(credsFile) ? `  sign in with a username and password from ${credsFile} (users: operator, buyer, supplier, officer1, officer2, officer3, auditor)\n` : "") +
+      (fs.existsSync(credsFile)
+        ? `  sign in with a username and password from ${credsFile} (users: ${Object.keys((JSON.parse(fs.readFileSync(credsFile, "utf8")) as { users: object }).users).join(", ")})\n` +
+          (fs.existsSync(demoKeysDir(config.dataDir)) ? `  bank officers, admins and treasuries sign with their own keystores in ${demoKeysDir(config.dataDir)} (passphrases in the credentials file)\n` : "")
+        : "") +
       `READY ${gateway.url}\n`,
   );
 }
