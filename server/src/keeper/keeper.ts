@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Services } from "../services";
 import { tickCases } from "../desk/service";
-import { formatMinor } from "../shared/money";
+import { formatMinor, toMinor } from "../shared/money";
 import { getMeta, setMeta } from "../store/gateway-db";
 import { noticesFromEvents } from "./notices";
 
@@ -10,6 +10,8 @@ const DAY = 86_400;
 export interface KeeperReport {
   overdueMarked: string[];
   overdueFailed: Array<{ invoiceId: string; error: string }>;
+  /** Roots of payable-note trees marked overdue this round (maturity plus the grace period passed, not paid). */
+  notesOverdueMarked: string[];
   reminders: number;
   caseActions: Array<{ caseId: string; action: string }>;
   notices: number;
@@ -89,8 +91,10 @@ export class Keeper {
     const caseActions = tickCases(this.s);
     const notices = noticesFromEvents(this.s);
     const reminders = this.reminders();
-    const { marked, failed } = this.s.chain.current().state === "up" ? await this.markOverdue() : { marked: [], failed: [] };
-    return { overdueMarked: marked, overdueFailed: failed, reminders, caseActions, notices };
+    const up = this.s.chain.current().state === "up";
+    const { marked, failed } = up ? await this.markOverdue() : { marked: [], failed: [] };
+    const notesMarked = up ? await this.markNotesOverdue() : [];
+    return { overdueMarked: marked, overdueFailed: failed, notesOverdueMarked: notesMarked, reminders, caseActions, notices };
   }
 
   /** Due-date reminders to the buyer's and the supplier's people, once each at 7 days and at 1 day before. */
@@ -116,6 +120,36 @@ export class Keeper {
       }).length;
     }
     return sent;
+  }
+
+  /**
+   * Marks overdue every payable-note tree whose maturity plus the ledger's grace period is behind the chain's clock
+   * and that is not paid in full (`markTreeOverdue` may be called by anyone; the keeper's role-less account signs it).
+   */
+  private async markNotesOverdue(): Promise<string[]> {
+    if (!this.s.ledger.addresses.notes) return [];
+    const grace = Number(await this.s.ledger.read("ledger", "gracePeriod", []));
+    const block = await this.s.provider.getBlock("latest");
+    if (!block) return [];
+    const trees = this.s.idb
+      .prepare(
+        `SELECT t.root_id AS id, n.face AS face, t.paid AS paid FROM note_trees t JOIN notes n ON n.id = t.root_id
+         WHERE t.overdue_at IS NULL AND t.maturity + ? < ? ORDER BY t.root_id LIMIT 50`,
+      )
+      .all(grace, block.timestamp) as { id: number; face: string; paid: string }[];
+    const marked: string[] = [];
+    for (const t of trees.filter((x) => toMinor(x.face) > toMinor(x.paid))) {
+      try {
+        const receipt = await this.s.ledger.act({ address: this.address }, "notes", "markTreeOverdue", [t.id]);
+        await this.s.indexer.waitFor(receipt.blockNumber);
+        marked.push(String(t.id));
+      } catch (err) {
+        // Paid meanwhile, or already marked: the next round no longer sees it.
+        this.logger?.info({ err, rootId: t.id }, "keeper could not mark a note tree overdue");
+      }
+    }
+    if (marked.length) this.logger?.info({ trees: marked }, "keeper marked payable-note trees overdue");
+    return marked;
   }
 
   /** Marks overdue every confirmed invoice whose due date plus the grace period is behind the chain's clock. */
