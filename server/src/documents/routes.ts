@@ -3,7 +3,7 @@ import { z } from "zod";
 import { readDocument, storeDocument, verifyDocument } from "./service";
 import { DocumentCheck, StoredDocument } from "./schemas";
 
-const DocumentParams = z.object({ sha256: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a document's SHA-256 (0x and 64 hex digits)") }).strict();
+const DocumentParams = z.object({ hash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a document's SHA-256 (0x and 64 hex digits)") }).strict();
 
 export const documentRoutes = [
   route({
@@ -34,20 +34,20 @@ export const documentRoutes = [
   }),
   route({
     method: "get",
-    path: "/documents/:sha256",
+    path: "/documents/:hash",
     operationId: "getDocument",
     summary: "Open a stored document (its uploader's organisation, or a party or auditor of an order or invoice anchoring its hash); re-hashed as it is read",
     tag: "documents",
     roles: "any",
     params: DocumentParams,
-    when: (p) => p.sha256 !== "verify",
+    when: (p) => p.hash !== "verify",
     response: {
       raw: { "application/pdf": null, "image/png": null, "image/jpeg": null, "text/plain": null, "application/octet-stream": null },
       description: "The document's bytes, served inline with its SHA-256 in x-document-sha256",
     },
     errors: [404],
     handler: async (ctx) => {
-      const d = readDocument(ctx.services, ctx.actor, ctx.params.sha256);
+      const d = readDocument(ctx.services, ctx.actor, ctx.params.hash);
       const res = ctx.res;
       res.status(200);
       res.setHeader("content-type", d.type);

@@ -702,7 +702,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/documents/{sha}256": {
+    "/api/v1/documents/{hash}": {
         parameters: {
             query?: never;
             header?: never;
@@ -7746,7 +7746,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                sha256: string;
+                hash: string;
             };
             cookie?: never;
         };
