@@ -68,7 +68,7 @@ export function buildOpenApi(routes: Route[]): Record<string, unknown> {
   const components: Record<string, unknown> = {};
   const errorSchema = schemaOf(ErrorBody, "output", components);
   for (const r of routes) {
-    const p = "/api/v1" + r.path.replace(/:([A-Za-z]+)/g, "{$1}");
+    const p = "/api/v1" + r.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
     const parameters: unknown[] = [];
     for (const [where, schema] of [["path", r.params], ["query", r.query]] as const) {
       if (!schema) continue;
