@@ -4,8 +4,11 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { Webhook } from "standardwebhooks";
 import { apiClient } from "../lib/api-client";
 import type { DemoCredentials } from "../../server/src/seed";
 import type { Services } from "../../server/src/services";
@@ -215,4 +218,41 @@ export async function withCpu<T extends { writes: number; seconds: number }>(nod
   const used = { self: cpuSecondsOf(process.pid) - before.self, node: cpuSecondsOf(nodePid) - before.node };
   const row = (s: number) => ({ msPerWrite: round((s * 1000) / out.writes, 2), coresBusy: round(s / out.seconds, 2) });
   return { ...out, cpu: { "gateway process": row(used.self), "chain node process": row(used.node) } };
+}
+
+/**
+ * A webhook receiver on 127.0.0.1 for the delivery benchmarks: records each message id's first arrival on `clock`
+ * (the clock the benchmark's enqueue times use) and verifies every signature with the standardwebhooks library once
+ * `trust(secret)` has given it the endpoint's secret.
+ */
+export async function startWebhookReceiver(clock: () => number) {
+  const arrived = new Map<string, number>();
+  const state = { badSignatures: 0, wh: null as Webhook | null };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const id = String(req.headers["webhook-id"]);
+      if (!arrived.has(id)) arrived.set(id, clock());
+      try {
+        state.wh?.verify(Buffer.concat(chunks).toString("utf8"), {
+          "webhook-id": id,
+          "webhook-timestamp": String(req.headers["webhook-timestamp"]),
+          "webhook-signature": String(req.headers["webhook-signature"]),
+        });
+      } catch {
+        state.badSignatures++;
+      }
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    arrived,
+    port: (server.address() as net.AddressInfo).port,
+    trust: (secret: string) => (state.wh = new Webhook(secret)),
+    badSignatures: () => state.badSignatures,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

@@ -7,48 +7,23 @@
  *
  *   npx ts-node --transpile-only scripts/bench/webhooks-indexed.ts [sequentialOrders=60] [burstOrders=60]
  */
-import http from "node:http";
-import net from "node:net";
-import { Webhook } from "standardwebhooks";
 import { startPlatform } from "../lib/platform";
 import { apiClient } from "../lib/api-client";
-import { inDays, percentile, printTable, round, runMain, updateResult, verdict } from "./lib";
+import { inDays, percentile, printTable, round, runMain, updateResult, verdict, startWebhookReceiver } from "./lib";
 
 const SEQUENTIAL = Number(process.argv[2] ?? 60);
 const BURST = Number(process.argv[3] ?? 60);
 const TARGET_P95_MS = 1000;
 
 runMain("webhooks-indexed", async () => {
-  const arrived = new Map<string, number>();
-  let badSignatures = 0;
-  let wh: Webhook | null = null;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const id = String(req.headers["webhook-id"]);
-      if (!arrived.has(id)) arrived.set(id, Date.now());
-      try {
-        wh?.verify(Buffer.concat(chunks).toString("utf8"), {
-          "webhook-id": id,
-          "webhook-timestamp": String(req.headers["webhook-timestamp"]),
-          "webhook-signature": String(req.headers["webhook-signature"]),
-        });
-      } catch {
-        badSignatures++;
-      }
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as net.AddressInfo).port;
+  const receiver = await startWebhookReceiver(Date.now);
+  const { arrived, port } = receiver;
   const p = await startPlatform({ chain: "hardhat", args: ["--webhook-allow-private"] });
   try {
     const buyer = apiClient(p.baseUrl, p.credentials.users.buyer.token, { contract: false });
     const hook = await buyer("POST", "/webhooks", { url: `http://127.0.0.1:${port}/erp`, events: ["OrderIssued"] });
     if (hook.status !== 201) throw new Error(`webhook not registered: ${JSON.stringify(hook.body)}`);
-    wh = new Webhook(hook.body.secret);
+    receiver.trust(hook.body.secret);
     const idb = p.gateway.services.idb;
     const enqueuedAt = (ids: Iterable<string>) => {
       const stmt = idb.prepare("SELECT id, created_at FROM webhook_messages WHERE id = ?");
@@ -95,7 +70,7 @@ runMain("webhooks-indexed", async () => {
       ["burst events delivered/s (chain-bound)", round(burst.length / burstSeconds), ""],
       ["burst p95 ms (indexed -> delivered)", round(percentile(burstLatencies, 95)), ""],
       ["undelivered", undelivered, "0"],
-      ["bad signatures", badSignatures, "0"],
+      ["bad signatures", receiver.badSignatures(), "0"],
     ]);
     updateResult("webhooks", (current) => ({
       ...current,
@@ -107,12 +82,12 @@ runMain("webhooks-indexed", async () => {
         targetP95Ms: TARGET_P95_MS,
         burst: { events: burst.length, deliveredPerSecond: round(burst.length / burstSeconds), p95Ms: round(percentile(burstLatencies, 95)) },
         undelivered,
-        badSignatures,
+        badSignatures: receiver.badSignatures(),
       },
     }));
-    if (undelivered > 0 || badSignatures > 0) throw new Error(`${undelivered} undelivered, ${badSignatures} bad signatures`);
+    if (undelivered > 0 || receiver.badSignatures() > 0) throw new Error(`${undelivered} undelivered, ${receiver.badSignatures()} bad signatures`);
   } finally {
     await p.stop();
-    await new Promise<void>((r) => server.close(() => r()));
+    await receiver.close();
   }
 });

@@ -6,15 +6,12 @@
  *   npx ts-node --transpile-only scripts/bench/webhooks.ts [events=300] [burst=1000]
  */
 import fs from "node:fs";
-import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Webhook } from "standardwebhooks";
 import { WebhookDeliverer } from "../../server/src/webhooks/deliverer";
 import { WebhookOutbox } from "../../server/src/webhooks/outbox";
-import { percentile, printTable, round, runMain, updateResult, verdict } from "./lib";
+import { percentile, printTable, round, runMain, updateResult, verdict, startWebhookReceiver } from "./lib";
 
 const EVENTS = Number(process.argv[2] ?? 300);
 const BURST = Number(process.argv[3] ?? 1000);
@@ -28,32 +25,10 @@ runMain("webhooks", async () => {
   db.exec("CREATE TABLE events (seq INTEGER PRIMARY KEY, event_type TEXT NOT NULL, args TEXT NOT NULL)");
   const outbox = WebhookOutbox.install(db);
 
-  const arrived = new Map<string, number>();
-  let badSignatures = 0;
-  let wh: Webhook | null = null;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const id = String(req.headers["webhook-id"]);
-      if (!arrived.has(id)) arrived.set(id, performance.now());
-      try {
-        wh?.verify(Buffer.concat(chunks).toString("utf8"), {
-          "webhook-id": id,
-          "webhook-timestamp": String(req.headers["webhook-timestamp"]),
-          "webhook-signature": String(req.headers["webhook-signature"]),
-        });
-      } catch {
-        badSignatures++;
-      }
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as net.AddressInfo).port;
+  const receiver = await startWebhookReceiver(() => performance.now());
+  const { arrived, port } = receiver;
   const ep = outbox.createEndpoint({ orgId: "1", url: `http://127.0.0.1:${port}/hooks`, eventTypes: ["*"] }, Date.now());
-  wh = new Webhook(ep.secret);
+  receiver.trust(ep.secret);
 
   const deliverer = new WebhookDeliverer({ outbox, allowPrivate: true, concurrency: 16 });
   deliverer.start();
@@ -97,7 +72,7 @@ runMain("webhooks", async () => {
   const lost = [...enqueued.keys()].filter((id) => !arrived.has(id)).length;
 
   await deliverer.stop();
-  await new Promise<void>((r) => server.close(() => r()));
+  await receiver.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 
@@ -110,12 +85,12 @@ runMain("webhooks", async () => {
     ["burst events", BURST, ""],
     ["burst deliveries/s", round((BURST / burstMs) * 1000), ""],
     ["undelivered", lost, "0"],
-    ["bad signatures", badSignatures, "0"],
+    ["bad signatures", receiver.badSignatures(), "0"],
   ]);
   updateResult("webhooks", () => ({
     latency: { events: EVENTS, p50Ms: round(p50), p95Ms: round(p95), maxMs: round(max), targetP95Ms: TARGET_P95_MS },
     throughput: { events: BURST, deliveriesPerSecond: round((BURST / burstMs) * 1000), undelivered: lost },
-    badSignatures,
+    badSignatures: receiver.badSignatures(),
   }));
-  if (lost > 0 || badSignatures > 0) throw new Error(`${lost} undelivered, ${badSignatures} bad signatures`);
+  if (lost > 0 || receiver.badSignatures() > 0) throw new Error(`${lost} undelivered, ${receiver.badSignatures()} bad signatures`);
 });
