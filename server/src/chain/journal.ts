@@ -1,4 +1,4 @@
-import type { GatewayDb } from "../store/gateway-db";
+import { withoutFsync, type GatewayDb } from "../store/gateway-db";
 
 /** One journaled transaction: the raw signed bytes, written before broadcast, and where it was mined. */
 export interface JournalEntry {
@@ -22,11 +22,7 @@ export interface JournalEntry {
 export class Journal {
   private readonly insert;
   private readonly mined;
-  private readonly syncNormal;
-  private readonly syncFull;
   constructor(private readonly db: GatewayDb) {
-    this.syncNormal = db.prepare("PRAGMA synchronous = NORMAL");
-    this.syncFull = db.prepare("PRAGMA synchronous = FULL");
     this.insert = db.prepare(
       "INSERT INTO journal (tx_hash, sender, nonce, raw, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)",
     );
@@ -49,12 +45,7 @@ export class Journal {
    * was mined is settled again from its receipt at start, so durability here would only cost an fsync per write.
    */
   markMined(txHash: string, ok: boolean, blockNumber: number, txIndex: number, timestamp: number): void {
-    this.syncNormal.run();
-    try {
-      this.mined.run(ok ? "mined" : "reverted", blockNumber, txIndex, timestamp, txHash);
-    } finally {
-      this.syncFull.run();
-    }
+    withoutFsync(this.db, () => this.mined.run(ok ? "mined" : "reverted", blockNumber, txIndex, timestamp, txHash));
   }
 
   /** Removes a transaction the node refused outright (it never entered the chain, so it must not be replayed). */

@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { concat, hexlify, keccak256, toUtf8Bytes } from "ethers";
-import type { GatewayDb } from "../store/gateway-db";
+import { prepared } from "../db/stmt";
+import { withoutFsync, type GatewayDb } from "../store/gateway-db";
 
 /**
  * Salted commitments (issue #12): a reference, an invoice number, a reason or a name reaches the chain only as
@@ -26,17 +27,25 @@ export function commitmentOf(value: string, salt: string): string {
 export function commit(gdb: GatewayDb, entity: CommitmentEntity, field: string, value: string): string {
   const salt = hexlify(crypto.randomBytes(32));
   const commitment = commitmentOf(value, salt);
-  gdb
-    .prepare("INSERT INTO commitments (commitment, entity, field, value, salt, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-    .run(commitment, entity, field, value, salt, new Date().toISOString());
+  // No fsync of its own: the commitment only matters once a transaction carrying it is journaled, and the journal's
+  // fsynced commit before the broadcast carries this row to disk with it (withoutFsync).
+  withoutFsync(gdb, () =>
+    prepared(
+      gdb,
+      "INSERT INTO commitments (commitment, entity, field, value, salt, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(commitment, entity, field, value, salt, new Date().toISOString()),
+  );
   return commitment;
 }
 
 /** The value and salt behind a commitment this gateway made, or undefined (another gateway's, or not one). */
-export function opening(gdb: GatewayDb, commitment: string): { entity: string; field: string; value: string; salt: string } | undefined {
-  return gdb.prepare("SELECT entity, field, value, salt FROM commitments WHERE commitment = ?").get(commitment.toLowerCase()) as
-    | { entity: string; field: string; value: string; salt: string }
-    | undefined;
+export function opening(
+  gdb: GatewayDb,
+  commitment: string,
+): { entity: string; field: string; value: string; salt: string } | undefined {
+  return gdb
+    .prepare("SELECT entity, field, value, salt FROM commitments WHERE commitment = ?")
+    .get(commitment.toLowerCase()) as { entity: string; field: string; value: string; salt: string } | undefined;
 }
 
 /** A reader the indexer's projections use to show the plain value of a commitment this gateway holds. */
@@ -59,7 +68,9 @@ export function normaliseInvoiceNumber(n: string): string {
  * ledger's `InvoiceDuplicate` check still holds network-wide; a chain reader without the key cannot test guesses.
  */
 export function invoiceKey(consortiumKey: Buffer, supplierOrgId: string, invoiceNumber: string): string {
-  const mac = crypto.createHmac("sha256", consortiumKey).update(`${BigInt(supplierOrgId).toString()}\n${normaliseInvoiceNumber(invoiceNumber)}`);
+  const mac = crypto
+    .createHmac("sha256", consortiumKey)
+    .update(`${BigInt(supplierOrgId).toString()}\n${normaliseInvoiceNumber(invoiceNumber)}`);
   return "0x" + mac.digest("hex");
 }
 
@@ -70,7 +81,8 @@ export function invoiceKey(consortiumKey: Buffer, supplierOrgId: string, invoice
 export function loadConsortiumKey(dataDir: string, fromEnv = process.env.TRELLIS_CONSORTIUM_KEY): Buffer {
   if (fromEnv !== undefined && fromEnv !== "") {
     const hex = fromEnv.replace(/^0x/, "");
-    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error("TRELLIS_CONSORTIUM_KEY must be 32 bytes as 64 hexadecimal characters.");
+    if (!/^[0-9a-fA-F]{64}$/.test(hex))
+      throw new Error("TRELLIS_CONSORTIUM_KEY must be 32 bytes as 64 hexadecimal characters.");
     return Buffer.from(hex, "hex");
   }
   const file = path.join(dataDir, "consortium.key");

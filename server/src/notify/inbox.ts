@@ -1,3 +1,4 @@
+import { prepared } from "../db/stmt";
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { GatewayDb } from "../store/gateway-db";
@@ -76,13 +77,23 @@ export class Inbox {
 
   /** Puts `n` in each person's inbox (once per dedupe key); returns the ids stored. */
   notify(userIds: readonly string[], n: NewNotification): number[] {
-    const insert = this.db.prepare(
+    const insert = prepared(
+      this.db,
       `INSERT INTO notifications (user_id, kind, title, body, subject_type, subject_id, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(dedupe_key) DO NOTHING`,
     );
     const ids: number[] = [];
     for (const u of new Set(userIds)) {
-      const r = insert.run(u, n.kind, n.title, n.body, n.subjectType ?? null, n.subjectId ?? null, n.dedupeKey ? `${n.dedupeKey}:${u}` : null, this.now());
+      const r = insert.run(
+        u,
+        n.kind,
+        n.title,
+        n.body,
+        n.subjectType ?? null,
+        n.subjectId ?? null,
+        n.dedupeKey ? `${n.dedupeKey}:${u}` : null,
+        this.now(),
+      );
       if (r.changes > 0) {
         ids.push(Number(r.lastInsertRowid));
         this.changes.emit("notification", { userId: u });
@@ -106,15 +117,18 @@ export class Inbox {
   }
 
   private async email(id: number): Promise<void> {
-    const row = this.db.prepare("SELECT n.*, e.email FROM notifications n JOIN notification_emails e ON e.user_id = n.user_id WHERE n.id = ?").get(id) as
-      | (Row & { email: string })
-      | undefined;
+    const row = this.db
+      .prepare(
+        "SELECT n.*, e.email FROM notifications n JOIN notification_emails e ON e.user_id = n.user_id WHERE n.id = ?",
+      )
+      .get(id) as (Row & { email: string }) | undefined;
     if (!row || !this.mailer) return;
     try {
       await this.mailer.send({ to: row.email, subject: row.title, text: row.body });
       if (this.db.open) this.db.prepare("UPDATE notifications SET emailed_at = ? WHERE id = ?").run(this.now(), id);
     } catch (err) {
-      if (this.db.open) this.db.prepare("UPDATE notifications SET email_error = ? WHERE id = ?").run((err as Error).message, id);
+      if (this.db.open)
+        this.db.prepare("UPDATE notifications SET email_error = ? WHERE id = ?").run((err as Error).message, id);
       this.logger?.warn({ err, notification: id }, "notification email not sent");
     }
   }
@@ -131,35 +145,55 @@ export class Inbox {
   }
 
   unreadCount(userId: string): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL").get(userId) as { n: number }).n;
+    return (
+      this.db.prepare("SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL").get(userId) as {
+        n: number;
+      }
+    ).n;
   }
 
   /** Unread counts by kind, and in all. */
   counts(userId: string) {
-    const rows = this.db.prepare("SELECT kind, COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL GROUP BY kind").all(userId) as { kind: string; n: number }[];
-    return { unread: rows.reduce((s, r) => s + r.n, 0), byKind: Object.fromEntries(rows.map((r) => [r.kind, r.n])) as Record<string, number> };
+    const rows = this.db
+      .prepare("SELECT kind, COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL GROUP BY kind")
+      .all(userId) as { kind: string; n: number }[];
+    return {
+      unread: rows.reduce((s, r) => s + r.n, 0),
+      byKind: Object.fromEntries(rows.map((r) => [r.kind, r.n])) as Record<string, number>,
+    };
   }
 
   markRead(userId: string, id: string) {
-    const row = this.db.prepare("SELECT * FROM notifications WHERE id = ? AND user_id = ?").get(id, userId) as Row | undefined;
+    const row = this.db.prepare("SELECT * FROM notifications WHERE id = ? AND user_id = ?").get(id, userId) as
+      Row | undefined;
     if (!row) throw notFound(`Notification ${id}`);
-    if (row.read_at === null) this.db.prepare("UPDATE notifications SET read_at = ? WHERE id = ?").run(this.now(), row.id);
+    if (row.read_at === null)
+      this.db.prepare("UPDATE notifications SET read_at = ? WHERE id = ?").run(this.now(), row.id);
     return view(this.db.prepare("SELECT * FROM notifications WHERE id = ?").get(row.id) as Row);
   }
 
   markAllRead(userId: string): number {
-    return this.db.prepare("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL").run(this.now(), userId).changes;
+    return this.db
+      .prepare("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL")
+      .run(this.now(), userId).changes;
   }
 
   setEmail(userId: string, email: string | null): void {
     if (email === null) this.db.prepare("DELETE FROM notification_emails WHERE user_id = ?").run(userId);
     else
       this.db
-        .prepare("INSERT INTO notification_emails (user_id, email, updated_at) VALUES (?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET email = excluded.email, updated_at = excluded.updated_at")
+        .prepare(
+          "INSERT INTO notification_emails (user_id, email, updated_at) VALUES (?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET email = excluded.email, updated_at = excluded.updated_at",
+        )
         .run(userId, email, this.now());
   }
 
   emailOf(userId: string): string | null {
-    return (this.db.prepare("SELECT email FROM notification_emails WHERE user_id = ?").get(userId) as { email: string } | undefined)?.email ?? null;
+    return (
+      (
+        this.db.prepare("SELECT email FROM notification_emails WHERE user_id = ?").get(userId) as
+          { email: string } | undefined
+      )?.email ?? null
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { DISCLOSURES_MIGRATION } from "../disclosures/repo";
 import fs from "node:fs";
 import path from "node:path";
+import { prepared } from "../db/stmt";
 import Database from "better-sqlite3";
 import { runMigrations } from "../db/migrate";
 import { DESK_MIGRATION } from "../desk/repo";
@@ -197,14 +198,39 @@ export function openGatewayDb(dataDir: string): GatewayDb {
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
-  runMigrations(db, MIGRATIONS, "gateway", "upgrade the gateway: its users, keys and journal cannot be rebuilt from the chain.");
+  runMigrations(
+    db,
+    MIGRATIONS,
+    "gateway",
+    "upgrade the gateway: its users, keys and journal cannot be rebuilt from the chain.",
+  );
   return db;
 }
 
 export function getMeta(db: GatewayDb, key: string): string | undefined {
-  return (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
+  return (prepared(db, "SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
 }
 
 export function setMeta(db: GatewayDb, key: string, value: string): void {
-  db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+  prepared(db, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+    key,
+    value,
+  );
+}
+
+/**
+ * Runs `fn` (its statements, or one transaction of them) without an fsync at commit. gateway.db runs with
+ * synchronous=FULL; in WAL mode a commit under NORMAL is appended to the write-ahead log like any other and survives
+ * a killed process at once, and the next fsynced commit (the journal's `record` before every broadcast) carries it to
+ * disk with everything before it, since the log is append-only. So a write that only matters once a transaction is
+ * journaled (a commitment's salt), or that is derived and idempotent (notifications from indexed events, a mined
+ * mark), costs no fsync of its own.
+ */
+export function withoutFsync<T>(db: GatewayDb, fn: () => T): T {
+  prepared(db, "PRAGMA synchronous = NORMAL").run();
+  try {
+    return fn();
+  } finally {
+    prepared(db, "PRAGMA synchronous = FULL").run();
+  }
 }

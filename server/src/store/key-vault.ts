@@ -1,3 +1,4 @@
+import { prepared } from "../db/stmt";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -33,16 +34,22 @@ export class KeyVault {
   /** Creates a new key, stores it encrypted and returns its wallet. */
   create(purpose: "user" | "treasury" | "operator" | "keeper", orgId: string | null): Wallet {
     const w = makeWallet("0x" + crypto.randomBytes(32).toString("hex"));
-    this.db
-      .prepare("INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, ?, ?, ?)")
-      .run(w.address, purpose, orgId, this.encrypt(w.privateKey));
+    prepared(this.db, "INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, ?, ?, ?)").run(
+      w.address,
+      purpose,
+      orgId,
+      this.encrypt(w.privateKey),
+    );
     this.cache.set(w.address.toLowerCase(), w);
     return w;
   }
 
   /** Registers an account whose key stays with its owner (non-custodial): it can only act through /relay. */
   registerExternal(address: string, orgId: string): void {
-    this.db.prepare("INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, 'user', ?, '')").run(address, orgId);
+    prepared(this.db, "INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, 'user', ?, '')").run(
+      address,
+      orgId,
+    );
   }
 
   /**
@@ -50,35 +57,48 @@ export class KeyVault {
    * account with no key, and every write of it goes through a signing request); undefined for an unknown account.
    */
   custodyOf(address: string): "gateway" | "self" | undefined {
-    const row = this.db.prepare("SELECT encrypted_key FROM accounts WHERE address = ? COLLATE NOCASE").get(address) as { encrypted_key: string } | undefined;
+    const row = prepared(this.db, "SELECT encrypted_key FROM accounts WHERE address = ? COLLATE NOCASE").get(
+      address,
+    ) as { encrypted_key: string } | undefined;
     if (!row) return undefined;
     return row.encrypted_key === "" ? "self" : "gateway";
   }
 
   /** The addresses whose private key this vault holds (encrypted), for audits: a self-custodied account is never one. */
   custodialAddresses(): string[] {
-    return this.db.prepare("SELECT address FROM accounts WHERE encrypted_key <> ''").pluck().all() as string[];
+    return prepared(this.db, "SELECT address FROM accounts WHERE encrypted_key <> ''").pluck().all() as string[];
   }
 
   /** Registers a self-custodied account of any purpose (a bank's treasury held by the bank): no key is stored. */
   registerSelfCustodied(address: string, purpose: "user" | "treasury", orgId: string | null): void {
-    this.db.prepare("INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, ?, ?, '')").run(address, purpose, orgId);
+    prepared(this.db, "INSERT INTO accounts (address, purpose, org_id, encrypted_key) VALUES (?, ?, ?, '')").run(
+      address,
+      purpose,
+      orgId,
+    );
   }
 
   /** The treasury account address of an organisation, custodial or not. */
   treasuryAddressOf(orgId: string): string | undefined {
-    return (this.db.prepare("SELECT address FROM accounts WHERE purpose = 'treasury' AND org_id = ?").get(orgId) as { address: string } | undefined)?.address;
+    return (
+      prepared(this.db, "SELECT address FROM accounts WHERE purpose = 'treasury' AND org_id = ?").get(orgId) as
+        { address: string } | undefined
+    )?.address;
   }
 
   /** Returns the wallet of a custodial account. */
   wallet(address: string): Wallet {
     const cached = this.cache.get(address.toLowerCase());
     if (cached) return cached;
-    const row = this.db.prepare("SELECT encrypted_key FROM accounts WHERE address = ? COLLATE NOCASE").get(address) as
-      | { encrypted_key: string }
-      | undefined;
+    const row = prepared(this.db, "SELECT encrypted_key FROM accounts WHERE address = ? COLLATE NOCASE").get(
+      address,
+    ) as { encrypted_key: string } | undefined;
     if (!row || row.encrypted_key === "") {
-      throw new AppError("conflict", "NON_CUSTODIAL_ACCOUNT", "This account holds its own key: its writes answer 202 with a signing request (or sign a forward request for /api/v1/relay).");
+      throw new AppError(
+        "conflict",
+        "NON_CUSTODIAL_ACCOUNT",
+        "This account holds its own key: its writes answer 202 with a signing request (or sign a forward request for /api/v1/relay).",
+      );
     }
     const w = makeWallet(this.decrypt(row.encrypted_key));
     this.cache.set(address.toLowerCase(), w);
@@ -87,9 +107,9 @@ export class KeyVault {
 
   /** The treasury account of an organisation. */
   treasuryOf(orgId: string): Wallet {
-    const row = this.db.prepare("SELECT address FROM accounts WHERE purpose = 'treasury' AND org_id = ?").get(orgId) as
-      | { address: string }
-      | undefined;
+    const row = prepared(this.db, "SELECT address FROM accounts WHERE purpose = 'treasury' AND org_id = ?").get(
+      orgId,
+    ) as { address: string } | undefined;
     if (!row) throw new Error(`organisation ${orgId} has no custodial treasury`);
     return this.wallet(row.address);
   }

@@ -1,3 +1,4 @@
+import { prepared } from "../db/stmt";
 import type { Database } from "../db/sqlite";
 import { AppError, notFound } from "../shared/errors";
 import { newMessageId, newWebhookSecret } from "./signing";
@@ -196,30 +197,40 @@ export class WebhookOutbox {
 
   /** Registers an endpoint and returns it with its secret, which is shown to the owner only this once. */
   createEndpoint(e: NewEndpoint, now: number): WebhookEndpoint & { secret: string } {
-    if (e.eventTypes.length === 0) throw new AppError("invalid", "WEBHOOK_EVENTS_EMPTY", "A webhook needs at least one event type, or \"*\".");
+    if (e.eventTypes.length === 0)
+      throw new AppError("invalid", "WEBHOOK_EVENTS_EMPTY", 'A webhook needs at least one event type, or "*".');
     const secret = newWebhookSecret();
-    const r = this.db
-      .prepare("INSERT INTO webhook_endpoints (org_id, url, description, event_types, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(e.orgId, e.url, e.description ?? null, JSON.stringify([...new Set(e.eventTypes)].sort()), secret, now);
+    const r = prepared(
+      this.db,
+      "INSERT INTO webhook_endpoints (org_id, url, description, event_types, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(e.orgId, e.url, e.description ?? null, JSON.stringify([...new Set(e.eventTypes)].sort()), secret, now);
     return { ...this.getEndpoint(Number(r.lastInsertRowid)), secret };
   }
 
   getEndpoint(id: number): WebhookEndpoint {
-    const r = this.db.prepare("SELECT * FROM webhook_endpoints WHERE id = ? AND deleted_at IS NULL").get(id) as EndpointRow | undefined;
+    const r = prepared(this.db, "SELECT * FROM webhook_endpoints WHERE id = ? AND deleted_at IS NULL").get(id) as
+      EndpointRow | undefined;
     if (!r) throw notFound("The webhook");
     return endpointView(r);
   }
 
   listEndpoints(orgId: string): WebhookEndpoint[] {
-    return (this.db.prepare("SELECT * FROM webhook_endpoints WHERE org_id = ? AND deleted_at IS NULL ORDER BY id").all(orgId) as EndpointRow[]).map(endpointView);
+    return (
+      prepared(this.db, "SELECT * FROM webhook_endpoints WHERE org_id = ? AND deleted_at IS NULL ORDER BY id").all(
+        orgId,
+      ) as EndpointRow[]
+    ).map(endpointView);
   }
 
   /** Removes an endpoint; what was still waiting for it is cancelled. */
   deleteEndpoint(id: number, now: number): void {
     this.getEndpoint(id);
     this.db.transaction(() => {
-      this.db.prepare("UPDATE webhook_endpoints SET deleted_at = ? WHERE id = ?").run(now, id);
-      this.db.prepare("UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, last_error = 'The webhook was deleted.' WHERE endpoint_id = ? AND status = 'pending'").run(id);
+      prepared(this.db, "UPDATE webhook_endpoints SET deleted_at = ? WHERE id = ?").run(now, id);
+      prepared(
+        this.db,
+        "UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, last_error = 'The webhook was deleted.' WHERE endpoint_id = ? AND status = 'pending'",
+      ).run(id);
     })();
   }
 
@@ -232,19 +243,19 @@ export class WebhookOutbox {
     const payload = JSON.stringify({ type: ev.type, timestamp: new Date(ev.occurredAt).toISOString(), data: ev.data });
     const orgIds = [...new Set(ev.orgIds)];
     return this.db.transaction(() => {
-      const inserted = this.db
-        .prepare("INSERT INTO webhook_messages (id, event_key, event_type, org_ids, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING")
-        .run(messageId, ev.eventKey, ev.type, JSON.stringify(orgIds), payload, now);
+      const inserted = prepared(
+        this.db,
+        "INSERT INTO webhook_messages (id, event_key, event_type, org_ids, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING",
+      ).run(messageId, ev.eventKey, ev.type, JSON.stringify(orgIds), payload, now);
       if (inserted.changes === 0) return null;
-      const fanned = this.db
-        .prepare(
-          `INSERT INTO webhook_deliveries (message_id, endpoint_id, status, retry_from, next_attempt_at, created_at)
+      const fanned = prepared(
+        this.db,
+        `INSERT INTO webhook_deliveries (message_id, endpoint_id, status, retry_from, next_attempt_at, created_at)
            SELECT ?, e.id, 'pending', ?, ?, ? FROM webhook_endpoints e
            WHERE e.deleted_at IS NULL AND e.disabled_at IS NULL
              AND e.org_id IN (SELECT value FROM json_each(?))
              AND EXISTS (SELECT 1 FROM json_each(e.event_types) t WHERE t.value = '*' OR t.value = ?)`,
-        )
-        .run(messageId, now, now, now, JSON.stringify(orgIds), ev.type);
+      ).run(messageId, now, now, now, JSON.stringify(orgIds), ev.type);
       return { messageId, deliveries: fanned.changes };
     })();
   }
@@ -255,33 +266,34 @@ export class WebhookOutbox {
    */
   claimDue(now: number, limit: number, leaseMs: number): ClaimedDelivery[] {
     return this.db.transaction(() => {
-      const rows = this.db
-        .prepare(
-          `SELECT ${DELIVERY_COLUMNS}, e.url, e.secret, m.payload
+      const rows = prepared(
+        this.db,
+        `SELECT ${DELIVERY_COLUMNS}, e.url, e.secret, m.payload
            FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id JOIN webhook_endpoints e ON e.id = d.endpoint_id
            WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
            ORDER BY d.next_attempt_at, d.id LIMIT ?`,
-        )
-        .all(now, now, limit) as Array<DeliveryRow & { url: string; secret: string; payload: string }>;
-      const lease = this.db.prepare("UPDATE webhook_deliveries SET lease_until = ? WHERE id = ?");
+      ).all(now, now, limit) as Array<DeliveryRow & { url: string; secret: string; payload: string }>;
+      const lease = prepared(this.db, "UPDATE webhook_deliveries SET lease_until = ? WHERE id = ?");
       for (const r of rows) lease.run(now + leaseMs, r.id);
       return rows.map((r) => ({ ...deliveryView(r), url: r.url, secret: r.secret, payload: r.payload }));
     })();
   }
 
   private recordAttempt(deliveryId: number, a: AttemptRecord): void {
-    this.db
-      .prepare("INSERT INTO webhook_attempts (delivery_id, attempted_at, duration_ms, status_code, error) VALUES (?, ?, ?, ?, ?)")
-      .run(deliveryId, a.attemptedAt, a.durationMs, a.statusCode, a.error);
+    prepared(
+      this.db,
+      "INSERT INTO webhook_attempts (delivery_id, attempted_at, duration_ms, status_code, error) VALUES (?, ?, ?, ?, ?)",
+    ).run(deliveryId, a.attemptedAt, a.durationMs, a.statusCode, a.error);
   }
 
   markDelivered(d: { id: number; endpointId: number }, a: AttemptRecord): void {
     this.db.transaction(() => {
       this.recordAttempt(d.id, a);
-      this.db
-        .prepare("UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, next_attempt_at = NULL, lease_until = NULL, last_status_code = ?, last_error = NULL WHERE id = ?")
-        .run(a.attemptedAt, a.statusCode, d.id);
-      this.db.prepare("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?").run(d.endpointId);
+      prepared(
+        this.db,
+        "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, next_attempt_at = NULL, lease_until = NULL, last_status_code = ?, last_error = NULL WHERE id = ?",
+      ).run(a.attemptedAt, a.statusCode, d.id);
+      prepared(this.db, "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?").run(d.endpointId);
     })();
   }
 
@@ -300,8 +312,15 @@ export class WebhookOutbox {
              attempts = attempts + 1, lease_until = NULL, last_status_code = ?, last_error = ? WHERE id = ?`,
         )
         .run(nextAttemptAt === null ? "failed" : "pending", nextAttemptAt, a.statusCode, a.error, d.id);
-      this.db.prepare("UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ?) WHERE id = ?").run(a.attemptedAt, d.endpointId);
-      return (this.db.prepare("SELECT failing_since FROM webhook_endpoints WHERE id = ?").get(d.endpointId) as { failing_since: number }).failing_since;
+      prepared(this.db, "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ?) WHERE id = ?").run(
+        a.attemptedAt,
+        d.endpointId,
+      );
+      return (
+        prepared(this.db, "SELECT failing_since FROM webhook_endpoints WHERE id = ?").get(d.endpointId) as {
+          failing_since: number;
+        }
+      ).failing_since;
     })();
   }
 
@@ -311,24 +330,32 @@ export class WebhookOutbox {
    */
   disableEndpoint(id: number, reason: string, now: number): boolean {
     return this.db.transaction(() => {
-      const r = this.db.prepare("UPDATE webhook_endpoints SET disabled_at = ?, disabled_reason = ? WHERE id = ? AND disabled_at IS NULL").run(now, reason, id);
+      const r = prepared(
+        this.db,
+        "UPDATE webhook_endpoints SET disabled_at = ?, disabled_reason = ? WHERE id = ? AND disabled_at IS NULL",
+      ).run(now, reason, id);
       if (r.changes === 0) return false;
-      this.db
-        .prepare("UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL, last_error = ? WHERE endpoint_id = ? AND status = 'pending'")
-        .run(`The webhook was disabled: ${reason}`, id);
+      prepared(
+        this.db,
+        "UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL, last_error = ? WHERE endpoint_id = ? AND status = 'pending'",
+      ).run(`The webhook was disabled: ${reason}`, id);
       return true;
     })();
   }
 
   enableEndpoint(id: number): void {
     this.getEndpoint(id);
-    this.db.prepare("UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL, failing_since = NULL WHERE id = ?").run(id);
+    prepared(
+      this.db,
+      "UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL, failing_since = NULL WHERE id = ?",
+    ).run(id);
   }
 
   getDelivery(id: number): Delivery {
-    const r = this.db
-      .prepare(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id WHERE d.id = ?`)
-      .get(id) as DeliveryRow | undefined;
+    const r = prepared(
+      this.db,
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id WHERE d.id = ?`,
+    ).get(id) as DeliveryRow | undefined;
     if (!r) throw notFound("The delivery");
     return deliveryView(r);
   }
@@ -336,30 +363,43 @@ export class WebhookOutbox {
   /** An endpoint's deliveries, newest first, before `beforeId` when paging. */
   listDeliveries(endpointId: number, limit = 50, beforeId?: number): Delivery[] {
     return (
-      this.db
-        .prepare(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id WHERE d.endpoint_id = ? AND d.id < ? ORDER BY d.id DESC LIMIT ?`)
-        .all(endpointId, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as DeliveryRow[]
+      prepared(
+        this.db,
+        `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id WHERE d.endpoint_id = ? AND d.id < ? ORDER BY d.id DESC LIMIT ?`,
+      ).all(endpointId, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as DeliveryRow[]
     ).map(deliveryView);
   }
 
   attempts(deliveryId: number): AttemptRecord[] {
-    return this.db
-      .prepare("SELECT attempted_at AS attemptedAt, duration_ms AS durationMs, status_code AS statusCode, error FROM webhook_attempts WHERE delivery_id = ? ORDER BY id")
-      .all(deliveryId) as AttemptRecord[];
+    return prepared(
+      this.db,
+      "SELECT attempted_at AS attemptedAt, duration_ms AS durationMs, status_code AS statusCode, error FROM webhook_attempts WHERE delivery_id = ? ORDER BY id",
+    ).all(deliveryId) as AttemptRecord[];
   }
 
   /** Queues a finished delivery again at once with a fresh retry window; same message, same webhook-id. */
   retryDelivery(id: number, now: number): Delivery {
     const d = this.getDelivery(id);
-    if (d.status === "pending") throw new AppError("conflict", "WEBHOOK_DELIVERY_PENDING", "This delivery is still being retried.");
+    if (d.status === "pending")
+      throw new AppError("conflict", "WEBHOOK_DELIVERY_PENDING", "This delivery is still being retried.");
     const endpoint = this.getEndpoint(d.endpointId);
-    if (endpoint.disabledAt !== null) throw new AppError("conflict", "WEBHOOK_DISABLED", "The webhook is disabled; enable it before retrying a delivery.");
-    this.db.prepare("UPDATE webhook_deliveries SET status = 'pending', retry_from = ?, next_attempt_at = ?, lease_until = NULL WHERE id = ?").run(now, now, id);
+    if (endpoint.disabledAt !== null)
+      throw new AppError(
+        "conflict",
+        "WEBHOOK_DISABLED",
+        "The webhook is disabled; enable it before retrying a delivery.",
+      );
+    prepared(
+      this.db,
+      "UPDATE webhook_deliveries SET status = 'pending', retry_from = ?, next_attempt_at = ?, lease_until = NULL WHERE id = ?",
+    ).run(now, now, id);
     return this.getDelivery(id);
   }
 
   /** Deliveries still waiting, for health checks and the benchmark. */
   pendingCount(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'").get() as { n: number }).n;
+    return (
+      prepared(this.db, "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'").get() as { n: number }
+    ).n;
   }
 }
