@@ -1,6 +1,7 @@
 import { TransactionReceipt, type Log, type Wallet } from "ethers";
 import type { ERC2771Forwarder } from "../../../typechain-types/contracts/TrellisForwarder";
 import { forwarderInterface } from "./abi";
+import { encodeExecute, encodeExecuteBatch } from "./forward-codec";
 import type { TxSender } from "./tx-sender";
 
 type ForwardRequest = ERC2771Forwarder.ForwardRequestDataStruct;
@@ -183,9 +184,21 @@ export class RequestBatcher {
    * Sends `request` (alone or with others) and resolves with what it did; `onSigned` runs in the journal's commit.
    * `aloneGasLimit` (a simulation's figure) is the limit it is sent with if it goes alone; in a batch, `gasFor`.
    */
-  submit(request: ForwardRequest, onSigned?: (txHash: string) => void, aloneGasLimit?: bigint): Promise<RequestOutcome> {
+  submit(
+    request: ForwardRequest,
+    onSigned?: (txHash: string) => void,
+    aloneGasLimit?: bigint,
+  ): Promise<RequestOutcome> {
     return new Promise<RequestOutcome>((resolve, reject) => {
-      this.queue.push({ request, signer: String(request.from).toLowerCase(), gas: gasFor([request]) - BATCH_BASE_GAS, aloneGasLimit, onSigned, resolve, reject });
+      this.queue.push({
+        request,
+        signer: String(request.from).toLowerCase(),
+        gas: gasFor([request]) - BATCH_BASE_GAS,
+        aloneGasLimit,
+        onSigned,
+        resolve,
+        reject,
+      });
       this.schedule();
     });
   }
@@ -206,7 +219,10 @@ export class RequestBatcher {
 
   /** The queue already holds a full batch. */
   private full(): boolean {
-    return this.queue.length >= this.options.maxBatch || this.queue.reduce((g, p) => g + p.gas, BATCH_BASE_GAS) >= this.options.maxGas;
+    return (
+      this.queue.length >= this.options.maxBatch ||
+      this.queue.reduce((g, p) => g + p.gas, BATCH_BASE_GAS) >= this.options.maxGas
+    );
   }
 
   private flush(): void {
@@ -227,7 +243,7 @@ export class RequestBatcher {
     const members: Pending[] = [];
     const signers = new Set<string>();
     let gas = BATCH_BASE_GAS;
-    for (let i = 0; i < this.queue.length && members.length < this.options.maxBatch; ) {
+    for (let i = 0; i < this.queue.length && members.length < this.options.maxBatch;) {
       const p = this.queue[i];
       if (signers.has(p.signer) || (members.length > 0 && gas + p.gas > this.options.maxGas)) {
         i++;
@@ -246,15 +262,20 @@ export class RequestBatcher {
     this.busy.add(slot);
     const relayer = this.relayers[slot];
     const requests = members.map((m) => m.request);
-    const data =
-      requests.length === 1
-        ? forwarderInterface.encodeFunctionData("execute", [requests[0]])
-        : forwarderInterface.encodeFunctionData("executeBatch", [requests, relayer.address]);
+    const data = requests.length === 1 ? encodeExecute(requests[0]) : encodeExecuteBatch(requests, relayer.address);
     const onSigned = (hash: string) => {
       for (const m of members) m.onSigned?.(hash);
     };
     try {
-      const receipt = await this.sender.send(relayer, { to: this.forwarder, data, gasLimit: (members.length === 1 ? members[0].aloneGasLimit : undefined) ?? gasFor(requests) }, onSigned);
+      const receipt = await this.sender.send(
+        relayer,
+        {
+          to: this.forwarder,
+          data,
+          gasLimit: (members.length === 1 ? members[0].aloneGasLimit : undefined) ?? gasFor(requests),
+        },
+        onSigned,
+      );
       this.stats.transactions += 1;
       this.stats.requests += members.length;
       this.stats.largest = Math.max(this.stats.largest, members.length);

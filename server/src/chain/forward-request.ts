@@ -1,4 +1,5 @@
-import { Signer, TypedDataDomain } from "ethers";
+import { BaseWallet, Signer, TypedDataDomain } from "ethers";
+import { forwardRequestDigest } from "./forward-codec";
 import type { TrellisForwarder } from "../../../typechain-types";
 import type { ERC2771Forwarder } from "../../../typechain-types/contracts/TrellisForwarder";
 
@@ -16,7 +17,10 @@ export const FORWARD_REQUEST_TYPES = {
 };
 
 /** The EIP-712 domain of a Trellis forwarder. */
-export function forwarderDomain<C extends bigint | number>(chainId: C, forwarder: string): { name: string; version: string; chainId: C; verifyingContract: string } {
+export function forwarderDomain<C extends bigint | number>(
+  chainId: C,
+  forwarder: string,
+): { name: string; version: string; chainId: C; verifyingContract: string } {
   return { name: "TrellisForwarder", version: "1", chainId, verifyingContract: forwarder };
 }
 
@@ -36,7 +40,12 @@ export async function signForwardRequest(
   domain: TypedDataDomain,
   request: UnsignedForwardRequest,
 ): Promise<ERC2771Forwarder.ForwardRequestDataStruct> {
-  const signature = await signer.signTypedData(domain, FORWARD_REQUEST_TYPES, request);
+  // A wallet holding its key signs the digest directly (forward-codec.ts spells it out; the same bytes as ethers'
+  // signTypedData, which walks the types generically); any other signer signs the typed data itself.
+  const signature =
+    signer instanceof BaseWallet
+      ? signer.signingKey.sign(forwardRequestDigest(domain, request)).serialized
+      : await signer.signTypedData(domain, FORWARD_REQUEST_TYPES, request);
   return {
     from: request.from,
     to: request.to,

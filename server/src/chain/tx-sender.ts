@@ -1,8 +1,9 @@
-import { JsonRpcProvider, keccak256, TransactionReceipt, Wallet } from "ethers";
+import { JsonRpcProvider, keccak256, TransactionReceipt, Wallet, type TransactionRequest } from "ethers";
 import type { Logger } from "pino";
 import { chainUnavailable } from "../shared/errors";
 import { KeyedMutex } from "../shared/mutex";
 import type { Journal } from "./journal";
+import { signEip1559 } from "./tx-codec";
 
 export interface OutgoingTx {
   to: string | null;
@@ -33,7 +34,12 @@ export class TxSender {
   private readonly locks = new KeyedMutex();
   /** The latest block timestamp seen, so that signed requests' deadlines follow the chain's clock, not ours. */
   chainTime = 0;
-  private fees: { at: number; data: { maxFeePerGas: bigint | null; maxPriorityFeePerGas: bigint | null; gasPrice: bigint | null } } | undefined;
+  private fees:
+    | {
+        at: number;
+        data: { maxFeePerGas: bigint | null; maxPriorityFeePerGas: bigint | null; gasPrice: bigint | null };
+      }
+    | undefined;
 
   constructor(
     private readonly provider: JsonRpcProvider,
@@ -110,20 +116,28 @@ export class TxSender {
 
   /** Stops waiting: every transaction still waiting for its receipt fails (it stays in the journal for the next start). */
   stop(): void {
-    for (const [hash, w] of this.waiting) w.reject(chainUnavailable(`The gateway stopped before transaction ${hash} was mined; it is resumed at the next start.`));
+    for (const [hash, w] of this.waiting)
+      w.reject(
+        chainUnavailable(`The gateway stopped before transaction ${hash} was mined; it is resumed at the next start.`),
+      );
     this.waiting.clear();
   }
 
   /** Fails every transaction waiting for its receipt; each stays journaled and is resumed by a retry under its key. */
   private failWaiting(reason: string): void {
     for (const [hash, w] of this.waiting) {
-      w.reject(chainUnavailable(`The ledger is not available (${reason}); transaction ${hash} is kept and completes when you retry with the same Idempotency-Key.`));
+      w.reject(
+        chainUnavailable(
+          `The ledger is not available (${reason}); transaction ${hash} is kept and completes when you retry with the same Idempotency-Key.`,
+        ),
+      );
     }
     this.waiting.clear();
   }
 
   private refuseIfHeld(): void {
-    if (this.held !== null) throw chainUnavailable(`The ledger is not available (${this.held}); retry later with the same Idempotency-Key.`);
+    if (this.held !== null)
+      throw chainUnavailable(`The ledger is not available (${this.held}); retry later with the same Idempotency-Key.`);
   }
 
   /** Forgets cached nonces (after the chain was replaced or replayed). */
@@ -138,18 +152,28 @@ export class TxSender {
     let nonce = this.nonces.get(key);
     if (nonce === undefined) nonce = await this.call(() => this.provider.getTransactionCount(address, "pending"));
     const fees = await this.feeData();
-    const raw = await wallet.signTransaction({
-      to: tx.to,
-      data: tx.data,
-      gasLimit: tx.gasLimit,
-      nonce,
-      chainId: this.chainId,
-      value: 0n,
-      ...(fees.maxFeePerGas !== null
-        ? { type: 2, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n }
-        : { type: 0, gasPrice: fees.gasPrice ?? 0n }),
-    });
-    const hash = keccak256(raw);
+    const { raw, hash } =
+      fees.maxFeePerGas !== null
+        ? signEip1559(wallet, {
+            chainId: this.chainId,
+            nonce,
+            maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
+            maxFeePerGas: fees.maxFeePerGas,
+            gasLimit: tx.gasLimit,
+            to: tx.to,
+            value: 0n,
+            data: tx.data,
+          })
+        : await legacySigned(wallet, {
+            to: tx.to,
+            data: tx.data,
+            gasLimit: tx.gasLimit,
+            nonce,
+            chainId: this.chainId,
+            value: 0n,
+            type: 0,
+            gasPrice: fees.gasPrice ?? 0n,
+          });
     this.journal.record(hash, address, nonce, raw, onSigned ? () => onSigned(hash) : undefined);
     try {
       await this.broadcast(raw);
@@ -188,7 +212,10 @@ export class TxSender {
    * transactions together (the provider sends them as one batch), instead of each writer polling on its own, which
    * on an interval-mining node kept the node busy answering "not yet".
    */
-  private async waitForReceipt(hash: string, timeoutMs = this.options.receiptTimeoutMs ?? 120_000): Promise<TransactionReceipt> {
+  private async waitForReceipt(
+    hash: string,
+    timeoutMs = this.options.receiptTimeoutMs ?? 120_000,
+  ): Promise<TransactionReceipt> {
     const receipt = await this.receiptOrNull(hash);
     if (receipt) return this.settle(receipt);
     const mined = await new Promise<TransactionReceipt>((resolve, reject) => {
@@ -198,7 +225,10 @@ export class TxSender {
     return this.settle(mined);
   }
 
-  private readonly waiting = new Map<string, { resolve: (r: TransactionReceipt) => void; reject: (e: unknown) => void; deadline: number; checkedAt: number }>();
+  private readonly waiting = new Map<
+    string,
+    { resolve: (r: TransactionReceipt) => void; reject: (e: unknown) => void; deadline: number; checkedAt: number }
+  >();
   private watching = false;
 
   private startWatching(): void {
@@ -259,7 +289,9 @@ export class TxSender {
     const known = this.headers.get(number);
     if (known) return known.fetched;
     const entry: { fetched: Promise<BlockHeader>; value?: BlockHeader } = {
-      fetched: (this.provider.send("eth_getBlockByNumber", ["0x" + number.toString(16), false]) as Promise<BlockHeader | null>).then((b) => {
+      fetched: (
+        this.provider.send("eth_getBlockByNumber", ["0x" + number.toString(16), false]) as Promise<BlockHeader | null>
+      ).then((b) => {
         if (!b) throw new Error(`block ${number} is not known to the node`);
         entry.value = b;
         return b;
@@ -314,5 +346,13 @@ export class TxSender {
 
 export function isConnectionError(err: unknown): boolean {
   const s = String((err as { code?: string })?.code ?? "") + " " + String((err as Error)?.message ?? "");
-  return /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|NETWORK_ERROR|TIMEOUT|EPIPE|other side closed|CHAIN_UNAVAILABLE/i.test(s);
+  return /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|NETWORK_ERROR|TIMEOUT|EPIPE|other side closed|CHAIN_UNAVAILABLE/i.test(
+    s,
+  );
+}
+
+/** A legacy (type 0) transaction, for nodes without EIP-1559 fees: rare, so ethers' own code signs it. */
+async function legacySigned(wallet: Wallet, tx: TransactionRequest): Promise<{ raw: string; hash: string }> {
+  const raw = await wallet.signTransaction(tx);
+  return { raw, hash: keccak256(raw) };
 }

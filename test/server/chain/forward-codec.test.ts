@@ -1,0 +1,82 @@
+import { expect } from "chai";
+import { hexlify, randomBytes, Transaction, TypedDataEncoder, Wallet, ZeroAddress } from "ethers";
+import { forwarderInterface } from "../../../server/src/chain/abi";
+import { domainSeparator, encodeExecute, encodeExecuteBatch, forwardRequestDigest } from "../../../server/src/chain/forward-codec";
+import { FORWARD_REQUEST_TYPES, forwarderDomain, signForwardRequest } from "../../../server/src/chain/forward-request";
+import { makeWallet } from "../../../server/src/chain/native-crypto";
+import { signEip1559 } from "../../../server/src/chain/tx-codec";
+
+/** The hand-written forwarder encodings (forward-codec.ts) give exactly ethers' bytes, for any request shape. */
+describe("forward-codec", () => {
+  const domain = forwarderDomain(31337n, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+  const sample = (dataLen: number, i: number) => ({
+    from: Wallet.createRandom().address,
+    to: Wallet.createRandom().address,
+    value: BigInt(i),
+    gas: 1_000_000n + BigInt(i),
+    nonce: BigInt(i * 7),
+    deadline: 1_800_000_000 + i,
+    data: hexlify(randomBytes(dataLen)),
+  });
+  // Lengths around word boundaries, the empty call and a long one.
+  const lengths = [0, 1, 4, 31, 32, 33, 68, 196, 1000];
+
+  it("computes the EIP-712 digest ethers computes, and the domain separator", () => {
+    expect("0x" + domainSeparator(domain)).to.equal(TypedDataEncoder.hashDomain(domain));
+    lengths.forEach((len, i) => {
+      const r = sample(len, i);
+      expect(forwardRequestDigest(domain, r)).to.equal(TypedDataEncoder.hash(domain, FORWARD_REQUEST_TYPES, r));
+    });
+  });
+
+  it("signs with a wallet exactly what signTypedData signs (native and JavaScript keys)", async () => {
+    for (const wallet of [makeWallet(Wallet.createRandom().privateKey), Wallet.createRandom()]) {
+      const r = { ...sample(68, 3), from: wallet.address };
+      const signed = await signForwardRequest(wallet, domain, r);
+      expect(signed.signature).to.equal(await wallet.signTypedData(domain, FORWARD_REQUEST_TYPES, r));
+    }
+  });
+
+  it("encodes execute and executeBatch as ethers does", () => {
+    const signed = lengths.map((len, i) => {
+      const { nonce: _n, ...r } = sample(len, i);
+      return { ...r, signature: hexlify(randomBytes(i % 2 ? 65 : 64)) };
+    });
+    for (const r of signed) expect(encodeExecute(r)).to.equal(forwarderInterface.encodeFunctionData("execute", [r]));
+    const refund = Wallet.createRandom().address;
+    expect(encodeExecuteBatch(signed, refund)).to.equal(forwarderInterface.encodeFunctionData("executeBatch", [signed, refund]));
+    expect(encodeExecuteBatch([], ZeroAddress)).to.equal(forwarderInterface.encodeFunctionData("executeBatch", [[], ZeroAddress]));
+    expect(encodeExecuteBatch(signed.slice(0, 1), refund)).to.equal(forwarderInterface.encodeFunctionData("executeBatch", [signed.slice(0, 1), refund]));
+  });
+
+  it("refuses malformed input as ethers would", () => {
+    const { nonce: _n, ...r } = sample(4, 1);
+    expect(() => encodeExecute({ ...r, data: "0x123", signature: "0x" })).to.throw(TypeError, /invalid bytes/);
+    expect(() => encodeExecute({ ...r, from: "0x1234", data: "0x", signature: "0x" })).to.throw(/invalid address/);
+    expect(() => encodeExecute({ ...r, value: -1n, data: "0x", signature: "0x" })).to.throw(RangeError, /out of range/);
+  });
+});
+
+describe("tx-codec", () => {
+  it("signs an EIP-1559 transaction to exactly ethers' bytes and hash", async () => {
+    const cases = [
+      { nonce: 0, maxPriorityFeePerGas: 0n, maxFeePerGas: 1n, gasLimit: 21_000n, value: 0n, data: "0x" },
+      { nonce: 1, maxPriorityFeePerGas: 1_000_000_000n, maxFeePerGas: 3_875_000_000n, gasLimit: 1_300_000n, value: 0n, data: hexlify(randomBytes(1)) },
+      { nonce: 127, maxPriorityFeePerGas: 127n, maxFeePerGas: 128n, gasLimit: 10_000_000n, value: 5n, data: "0x7f" },
+      { nonce: 128, maxPriorityFeePerGas: 2n, maxFeePerGas: 10n ** 18n, gasLimit: 30_000_000n, value: 0n, data: hexlify(randomBytes(55)) },
+      { nonce: 65_536, maxPriorityFeePerGas: 3n, maxFeePerGas: 4n, gasLimit: 5n, value: 0n, data: hexlify(randomBytes(56)) },
+      { nonce: 9, maxPriorityFeePerGas: 3n, maxFeePerGas: 4n, gasLimit: 5n, value: 0n, data: hexlify(randomBytes(20_000)) },
+    ];
+    for (const wallet of [makeWallet(Wallet.createRandom().privateKey), Wallet.createRandom()]) {
+      for (const [i, c] of cases.entries()) {
+        const tx = { ...c, chainId: i % 2 ? 31337n : 1n, to: Wallet.createRandom().address };
+        const mine = signEip1559(wallet, tx);
+        const theirs = await wallet.signTransaction({ ...tx, type: 2 });
+        expect(mine.raw, `case ${i}`).to.equal(theirs);
+        expect(mine.hash).to.equal(Transaction.from(theirs).hash);
+      }
+      const create = signEip1559(wallet, { ...cases[1], chainId: 31337n, to: null });
+      expect(create.raw).to.equal(await wallet.signTransaction({ ...cases[1], chainId: 31337n, to: null, type: 2 }));
+    }
+  });
+});
