@@ -21,7 +21,7 @@
  * lane (96 / lanes, rounded up), BENCH_LAT_LIFECYCLES (25),
  * BENCH_INTERVAL_MS (200), BENCH_INTERVAL_USERS (256), BENCH_INTERVAL_SECONDS (20), BENCH_RELAYERS (32, the gateway's
  * relayer pool), BENCH_CPU_PROFILE (a file: V8 CPU profile of the gateway's process during interval mining),
- * BENCH_CPU_PROFILE_GATEWAY (the same, during the concurrent gateway phase).
+ * BENCH_CPU_PROFILE_GATEWAY and BENCH_CPU_PROFILE_SINGLE (the same, during the concurrent and the single-client phase).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -179,6 +179,16 @@ const EXECUTED = forwarderInterface.getEvent("ExecutedForwardRequest")!.topicHas
 async function rawPhase(p: Platform, lanes: Lane[], mode: "single" | "batched") {
   const batches = await presignRaw(p, lanes, RAW_WAVES, mode);
   await p.gateway.services.indexer.stop();
+  // Signing took seconds with the node's connections idle; a kept-alive socket the node has closed meanwhile fails
+  // the first request on it ("other side closed"), so the stale ones are used up by a harmless read first.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rpc(p.node.url, "eth_blockNumber");
+      break;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
   const t0 = performance.now();
   const hashes: string[] = [];
   const stepOf: number[] = [];
@@ -354,7 +364,9 @@ async function main() {
     if (gwProfiler) fs.writeFileSync(process.env.BENCH_CPU_PROFILE_GATEWAY!, JSON.stringify(await gwProfiler.stop()));
     const gatewayProfile = profile.perWrite(gateway.writes);
     profile.reset();
+    const singleProfiler = process.env.BENCH_CPU_PROFILE_SINGLE ? await startCpuProfile() : undefined;
     const single = await withCpu(nodePid, () => gatewayPhase(p, lanes.slice(0, 1), LAT_LIFECYCLES, "lat"));
+    if (singleProfiler) fs.writeFileSync(process.env.BENCH_CPU_PROFILE_SINGLE!, JSON.stringify(await singleProfiler.stop()));
     const singleProfile = profile.perWrite(single.writes);
     profile.reset();
     const interval = await withCpu(nodePid, () => intervalPhase(p, lanes));
