@@ -154,11 +154,11 @@ export async function buildLanes(creds: DemoCredentials, n: number, tag: string,
 }
 
 /** The API calls of one fast-track lifecycle (8 writes), each timed; throws on any non-2xx. */
-export async function apiLifecycle(creds: DemoCredentials, lane: Lane, tag: string, onWrite: (ms: number) => void): Promise<void> {
+export async function apiLifecycle(creds: DemoCredentials, lane: Lane, tag: string, onWrite: (ms: number, what: string) => void): Promise<void> {
   const timed = async (p: () => ReturnType<Api>, what: string) => {
     const t0 = performance.now();
     const r = await p();
-    onWrite(performance.now() - t0);
+    onWrite(performance.now() - t0, what);
     if (r.status !== 201) throw new Error(`${what} answered ${r.status}: ${JSON.stringify(r.body)}`);
     return r.body;
   };

@@ -239,6 +239,8 @@ interface ClientsResult {
   seconds: number;
   latencies: number[];
   errorSamples?: string[];
+  /** Lifecycle jobs: each write's latency by step (order, accept, invoice, ...). */
+  byStep?: Record<string, number[]>;
   /** CPU the client process used for the job (user + system). */
   cpuSeconds: number;
 }
@@ -274,6 +276,7 @@ async function gatewayPhase(p: Platform, lanes: Lane[], perLane: number, tag: st
     lifecyclesPerSec: lifecycles / r.seconds,
     clientsCpuMsPerWrite: round((r.cpuSeconds * 1000) / Math.max(1, r.ok), 2),
     latencyMs: { p50: percentile(r.latencies, 50), p95: percentile(r.latencies, 95), p99: percentile(r.latencies, 99) },
+    latencyMsByStep: Object.fromEntries(Object.entries(r.byStep ?? {}).map(([step, l]) => [step, { p50: round(percentile(l, 50)), p95: round(percentile(l, 95)) }])),
   };
 }
 
@@ -438,6 +441,14 @@ async function main() {
         r.cpu["chain node process"].msPerWrite,
         r.cpu["chain node process"].coresBusy,
         r.clientsCpuMsPerWrite,
+      ]),
+    ]);
+    printTable("Write latency by step, ms (p50 / p95)", [
+      ["step", `${LANES} clients`, "1 client"],
+      ...Object.keys(single.latencyMsByStep).map((step) => [
+        step,
+        `${gateway.latencyMsByStep[step]?.p50} / ${gateway.latencyMsByStep[step]?.p95}`,
+        `${single.latencyMsByStep[step].p50} / ${single.latencyMsByStep[step].p95}`,
       ]),
     ]);
     for (const [name, prof] of Object.entries({ "concurrent gateway": gatewayProfile, "single client": singleProfile, "interval mining": intervalProfile })) {

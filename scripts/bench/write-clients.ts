@@ -22,13 +22,19 @@ async function lifecycles(job: LifecyclesJob) {
   const lanes: Lane[] = job.lanes.map((l) => ({ buyer: member(l.buyer), supplier: member(l.supplier), officer: member(l.officer) }));
   const creds = { orgs: { bankA: job.bankA } } as unknown as DemoCredentials;
   const latencies: number[] = [];
+  const byStep: Record<string, number[]> = {};
   const t0 = performance.now();
   await Promise.all(
     lanes.map(async (lane, i) => {
-      for (let n = 0; n < job.perLane; n++) await apiLifecycle(creds, lane, `${job.tag}-${i}-${n}`, (ms) => latencies.push(ms));
+      for (let n = 0; n < job.perLane; n++) {
+        await apiLifecycle(creds, lane, `${job.tag}-${i}-${n}`, (ms, what) => {
+          latencies.push(ms);
+          (byStep[what] ??= []).push(ms);
+        });
+      }
     }),
   );
-  return { ok: latencies.length, errors: 0, seconds: (performance.now() - t0) / 1000, latencies };
+  return { ok: latencies.length, errors: 0, seconds: (performance.now() - t0) / 1000, latencies, byStep };
 }
 
 async function main() {

@@ -71,6 +71,20 @@ describe("TxSender", function () {
     expect(s.chainTime).to.be.greaterThan(0);
   });
 
+  it("on an automining node, settles a transaction sent alone from the head fetched with its receipt, with no block lookup of its own", async () => {
+    const s = sender();
+    const [w] = wallets();
+    const receipts = [];
+    for (let i = 0; i < 4; i++) receipts.push(await s.send(w, tx));
+    expect(calls.eth_getTransactionReceipt).to.equal(4);
+    expect(calls.blockByNumber ?? 0).to.equal(0);
+    for (const r of receipts) {
+      const block = await provider.getBlock(r.blockNumber);
+      expect(new Journal(db).byHash(r.hash)).to.include({ status: "mined", block_number: r.blockNumber, block_timestamp: block!.timestamp });
+      expect(s.recentHeader(r.blockNumber)?.hash).to.equal(block!.hash);
+    }
+  });
+
   it("on an interval-mining node, waits for all writers with one shared loop and one block lookup per block", async () => {
     await rpc("evm_setAutomine", [false]);
     await rpc("evm_setIntervalMining", [1]);

@@ -216,8 +216,17 @@ export class TxSender {
     hash: string,
     timeoutMs = this.options.receiptTimeoutMs ?? 120_000,
   ): Promise<TransactionReceipt> {
-    const receipt = await this.receiptOrNull(hash);
-    if (receipt) return this.settle(receipt);
+    // The first look also asks for the head block in the same JSON-RPC request: on an automining node the
+    // transaction's block is the head, so settling it needs no round trip of its own (the header is kept only
+    // when its hash is the receipt's block hash).
+    const [receipt, head] = await Promise.all([
+      this.receiptOrNull(hash),
+      (this.provider.send("eth_getBlockByNumber", ["latest", false]) as Promise<BlockHeader | null>).catch(() => null),
+    ]);
+    if (receipt) {
+      if (head && head.hash === receipt.blockHash) this.knowHeader(receipt.blockNumber, head);
+      return this.settle(receipt);
+    }
     const mined = await new Promise<TransactionReceipt>((resolve, reject) => {
       this.waiting.set(hash, { resolve, reject, deadline: Date.now() + timeoutMs, checkedAt: -1 });
       this.startWatching();
@@ -301,6 +310,13 @@ export class TxSender {
     this.headers.set(number, entry);
     if (this.headers.size > HEADERS_KEPT) this.headers.delete(this.headers.keys().next().value as number);
     return entry.fetched;
+  }
+
+  /** Keeps a header fetched by other means (the head fetched with a receipt), unless one is already known. */
+  private knowHeader(number: number, header: BlockHeader): void {
+    if (this.headers.has(number)) return;
+    this.headers.set(number, { fetched: Promise.resolve(header), value: header });
+    if (this.headers.size > HEADERS_KEPT) this.headers.delete(this.headers.keys().next().value as number);
   }
 
   /** A block header this sender fetched recently, if any (for the indexer). */
