@@ -7,6 +7,7 @@ import { IdempotencyRepo, type IdempotencyStep } from "../store/idempotency-repo
 import type { KeyVault } from "../store/key-vault";
 import { KeyedMutex } from "../shared/mutex";
 import { decodeRevert, EventDecoder, forwarderInterface, ledgerInterface, notesInterface, tokenInterface } from "./abi";
+import { encodeCall } from "./call-codec";
 import { revertDataOf, toAppError } from "./contract-errors";
 import { batchOptionsFromEnv, outcomeOf, RequestBatcher, type BatchOptions, type RequestOutcome } from "./batcher";
 import { forwarderDomain, signForwardRequest } from "./forward-request";
@@ -72,7 +73,10 @@ export class LedgerClient {
     batching: Partial<BatchOptions> = {},
   ) {
     this.chainIdValue = chainId;
-    this.batcher = new RequestBatcher(sender, addresses.forwarder, relayers, { ...batchOptionsFromEnv(process.env, relayers.length), ...batching });
+    this.batcher = new RequestBatcher(sender, addresses.forwarder, relayers, {
+      ...batchOptionsFromEnv(process.env, relayers.length),
+      ...batching,
+    });
     this.decoder = new EventDecoder(addresses);
     this.idempotency = new IdempotencyRepo(db);
   }
@@ -94,8 +98,9 @@ export class LedgerClient {
   ): Promise<TransactionReceipt> {
     const iface = target === "ledger" ? ledgerInterface : target === "notes" ? notesInterface : tokenInterface;
     const to = target === "notes" ? this.notesAddress() : this.addresses[target];
-    const data = iface.encodeFunctionData(fn, args);
-    if (this.vault.custodyOf(actor.address) === "self") return this.actAsOwner(actor, { target, fn, args }, to, data, idem);
+    const data = encodeCall(iface, fn, args);
+    if (this.vault.custodyOf(actor.address) === "self")
+      return this.actAsOwner(actor, { target, fn, args }, to, data, idem);
     const wallet = this.vault.wallet(actor.address);
     return this.userLocks.run(actor.address.toLowerCase(), async () => {
       const prior = idem ? this.idempotency.stepTx(idem) : undefined;
@@ -148,7 +153,10 @@ export class LedgerClient {
         const nonce = await this.forwarderNonce(actor.address);
         this.chainClock.at = 0; // the deadline a person signs is read off the chain's clock now, not a cached offset
         const deadline = (await this.deadlineBase()) + SIGNING_TTL_SECONDS;
-        throw new SignatureRequired({ call, request: { from: actor.address, to, value: 0n, gas: INNER_GAS, nonce, deadline, data } });
+        throw new SignatureRequired({
+          call,
+          request: { from: actor.address, to, value: 0n, gas: INNER_GAS, nonce, deadline, data },
+        });
       }
       scope.sent = true;
       try {
@@ -156,7 +164,12 @@ export class LedgerClient {
         scope.done.push({ to, data, txHash: receipt.hash });
         return receipt;
       } catch (err) {
-        if (err instanceof ExpiredRequest) throw new AppError("conflict", "SIGNING_REQUEST_EXPIRED", "The signed request's deadline passed before it was mined; nothing happened. Start the write again.");
+        if (err instanceof ExpiredRequest)
+          throw new AppError(
+            "conflict",
+            "SIGNING_REQUEST_EXPIRED",
+            "The signed request's deadline passed before it was mined; nothing happened. Start the write again.",
+          );
         throw err;
       }
     });
@@ -181,7 +194,12 @@ export class LedgerClient {
       try {
         return await this.relay(actor, request, String(request.to), String(request.data), idem, gasLimit);
       } catch (err) {
-        if (err instanceof ExpiredRequest) throw new AppError("unprocessable", "RELAY_DEADLINE_EXPIRED", "The signed request expired before it was mined; sign it again with a later deadline.");
+        if (err instanceof ExpiredRequest)
+          throw new AppError(
+            "unprocessable",
+            "RELAY_DEADLINE_EXPIRED",
+            "The signed request expired before it was mined; sign it again with a later deadline.",
+          );
         throw err;
       }
     });
@@ -189,7 +207,8 @@ export class LedgerClient {
 
   /** The payable-notes contract's address; a deployment without one answers 503 NOTES_UNAVAILABLE to note writes. */
   notesAddress(): string {
-    if (!this.addresses.notes) throw new AppError("unavailable", "NOTES_UNAVAILABLE", "This deployment has no payable-notes contract.");
+    if (!this.addresses.notes)
+      throw new AppError("unavailable", "NOTES_UNAVAILABLE", "This deployment has no payable-notes contract.");
     return this.addresses.notes;
   }
 
@@ -210,17 +229,24 @@ export class LedgerClient {
     return out;
   }
 
-
   /** Reads a view function of the ledger or token. */
   async read(target: Target | "forwarder", fn: string, args: unknown[]): Promise<unknown> {
-    const iface = target === "ledger" ? ledgerInterface : target === "token" ? tokenInterface : target === "notes" ? notesInterface : forwarderInterface;
+    const iface =
+      target === "ledger"
+        ? ledgerInterface
+        : target === "token"
+          ? tokenInterface
+          : target === "notes"
+            ? notesInterface
+            : forwarderInterface;
     const to = target === "notes" ? this.notesAddress() : this.addresses[target];
     try {
-      const raw = await this.provider.call({ to, data: iface.encodeFunctionData(fn, args) });
+      const raw = await this.provider.call({ to, data: encodeCall(iface, fn, args) });
       const out = iface.decodeFunctionResult(fn, raw);
       return out.length === 1 ? out[0] : out;
     } catch (err) {
-      if (isConnectionError(err)) throw new AppError("unavailable", "CHAIN_UNAVAILABLE", "The ledger could not be reached.");
+      if (isConnectionError(err))
+        throw new AppError("unavailable", "CHAIN_UNAVAILABLE", "The ledger could not be reached.");
       throw err;
     }
   }
@@ -278,7 +304,11 @@ export class LedgerClient {
   /** Why a mined request failed: the preflight's decoded refusal at the new state, or a conflict. */
   private async failed(actor: Actor, to: string, data: string): Promise<never> {
     await this.preflight(actor, to, data);
-    throw new AppError("conflict", "CONFLICT", "The ledger state changed while your transaction was being mined; retry.");
+    throw new AppError(
+      "conflict",
+      "CONFLICT",
+      "The ledger state changed while your transaction was being mined; retry.",
+    );
   }
 
   /**
@@ -290,7 +320,12 @@ export class LedgerClient {
       // At "latest", as a call would be: a node's default "pending" state replays the whole mempool each time.
       return BigInt(await this.provider.send("eth_estimateGas", [{ from: actor.address, to, data }, "latest"]));
     } catch (err) {
-      if (isConnectionError(err)) throw new AppError("unavailable", "CHAIN_UNAVAILABLE", "The ledger could not be reached; retry with the same Idempotency-Key.");
+      if (isConnectionError(err))
+        throw new AppError(
+          "unavailable",
+          "CHAIN_UNAVAILABLE",
+          "The ledger could not be reached; retry with the same Idempotency-Key.",
+        );
       const revert = revertDataOf(err);
       const decoded = decodeRevert(revert);
       if (!decoded) this.logger.warn({ err, to }, "undecodable revert");

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { hexlify, randomBytes, Transaction, TypedDataEncoder, Wallet, ZeroAddress } from "ethers";
-import { forwarderInterface } from "../../../server/src/chain/abi";
+import { forwarderInterface, ledgerInterface, notesInterface, tokenInterface } from "../../../server/src/chain/abi";
+import { encodeCall } from "../../../server/src/chain/call-codec";
 import { domainSeparator, encodeExecute, encodeExecuteBatch, forwardRequestDigest } from "../../../server/src/chain/forward-codec";
 import { FORWARD_REQUEST_TYPES, forwarderDomain, signForwardRequest } from "../../../server/src/chain/forward-request";
 import { makeWallet } from "../../../server/src/chain/native-crypto";
@@ -78,5 +79,51 @@ describe("tx-codec", () => {
       const create = signEip1559(wallet, { ...cases[1], chainId: 31337n, to: null });
       expect(create.raw).to.equal(await wallet.signTransaction({ ...cases[1], chainId: 31337n, to: null, type: 2 }));
     }
+  });
+});
+
+describe("call-codec", () => {
+  const random = (type: string, i: number): unknown => {
+    if (type === "address") return i % 2 ? Wallet.createRandom().address : Wallet.createRandom().address.toLowerCase();
+    if (type === "bool") return i % 2 === 0;
+    const u = type.match(/^uint(\d*)$/);
+    if (u) {
+      const bits = BigInt(u[1] || 256);
+      const v = [0n, 1n, (1n << bits) - 1n, BigInt(hexlify(randomBytes(Number(bits) / 8)))][i % 4];
+      return i % 5 === 4 && v < BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+    }
+    const s = type.match(/^int(\d*)$/);
+    if (s) {
+      const bits = BigInt(s[1] || 256);
+      return [-(1n << (bits - 1n)), -1n, 0n, (1n << (bits - 1n)) - 1n][i % 4];
+    }
+    const b = type.match(/^bytes(\d+)$/);
+    if (b) return hexlify(randomBytes(Number(b[1])));
+    throw new Error(`no sample for ${type}`);
+  };
+
+  it("encodes every all-static function of the ledger, notes and token ABIs exactly as ethers does", () => {
+    let fast = 0;
+    for (const iface of [ledgerInterface, notesInterface, tokenInterface]) {
+      iface.forEachFunction((f) => {
+        if (!f.inputs.every((p) => p.baseType === p.type && /^(address|bool|u?int\d*|bytes\d+)$/.test(p.type))) return;
+        fast += 1;
+        for (let i = 0; i < 8; i++) {
+          const args = f.inputs.map((p, j) => random(p.type, i + j));
+          expect(encodeCall(iface, f.format(), args), f.format()).to.equal(iface.encodeFunctionData(f, args));
+          expect(encodeCall(iface, f.name, args), f.name).to.equal(iface.encodeFunctionData(f.name, args));
+        }
+      });
+    }
+    expect(fast).to.be.greaterThan(20);
+  });
+
+  it("leaves to ethers what it does not take, with ethers' result or error", () => {
+    const to = Wallet.createRandom().address;
+    // A numeric string and a checksum-less address are ethers' to judge; a value out of range is ethers' error.
+    expect(encodeCall(tokenInterface, "transfer", [to, "1000"])).to.equal(tokenInterface.encodeFunctionData("transfer", [to, 1000n]));
+    expect(() => encodeCall(tokenInterface, "transfer", [to, -1n])).to.throw(/value out-of-bounds|overflow/);
+    expect(() => encodeCall(tokenInterface, "transfer", [to])).to.throw(/types\/values length mismatch|missing/);
+    expect(() => encodeCall(tokenInterface, "transfer", ["0x12", 1n])).to.throw(/invalid address/);
   });
 });
