@@ -2,6 +2,7 @@ import type { Database } from "../db/sqlite";
 import { clampLimit, decodeCursor, iso, pageOf, parseId, type Page } from "../db/page";
 import { prepared } from "../db/stmt";
 import { formatMinor } from "../shared/money";
+import { SerialisedJson } from "../shared/serialised";
 import { scopeOrg, seesAll, type Scope } from "../shared/scope";
 
 export type NoteStatus = "active" | "retired" | "financing" | "financed" | "paid" | "overdue" | "defaulted";
@@ -218,13 +219,18 @@ function visibleInTree(db: Database, rootId: number, issuerOrgId: number, scope:
 
 /**
  * Each tree's notes as the API shows them, built once per state of the index: the key is the connection's
- * total_changes() and the database's data_version, which move with every write by this or another connection.
+ * total_changes() and the database's data_version, which move with every write by this or another connection (a
+ * note, its financing, its tree's payments, an organisation's name), so a cached tree is never older than the index.
  */
 interface TreeEntry {
   list: { note: Note; parentId: number | null; id: number }[];
   /** The tree as each scope sees it ("*" for the whole tree), linked once per index state and shared by every caller
-   * of that scope (it is only ever serialised). */
-  views: Map<string, NoteNode | undefined>;
+   * of that scope (it is only ever serialised), with its response body once a route has asked for it. */
+  views: Map<string, TreeView>;
+}
+interface TreeView {
+  root: NoteNode | undefined;
+  body?: SerialisedJson<{ root: NoteNode }>;
 }
 const trees = new WeakMap<Database, { key: string; byRoot: Map<number, TreeEntry> }>();
 function treeNotes(db: Database, rootId: number): TreeEntry {
@@ -243,19 +249,20 @@ function treeNotes(db: Database, rootId: number): TreeEntry {
 }
 
 /**
- * The tree a visible note belongs to, from its root, with the nodes the scope may see (visibility includes every
- * ancestor of a visible note, so what is visible is one connected tree from the root). Undefined when the note is
- * unknown or outside the scope. The tree's notes are read in one query per index state (treeNotes); each request
- * only filters them by the scope's visible ids and links children in creation order.
+ * The tree a visible note belongs to as the scope sees it (visibility includes every ancestor of a visible note, so
+ * what is visible is one connected tree from the root); undefined when the note is unknown or outside the scope. The
+ * tree's notes are read in one query per index state (treeNotes); each scope's view is then filtered by its visible
+ * ids and linked in creation order once per index state.
  */
-export function noteTree(db: Database, id: string, scope: Scope): NoteNode | undefined {
+function treeView(db: Database, id: string, scope: Scope): TreeView | undefined {
   const note = getNote(db, id, scope);
   if (!note) return undefined;
   const rootId = Number(note.rootId);
   const entry = treeNotes(db, rootId);
   const whole = seesAll(scope) || (scope.role === "buyer" && scopeOrg(scope) === Number(note.issuerOrgId));
-  const view = whole ? "*" : `${scope.role}:${scopeOrg(scope)}`;
-  if (entry.views.has(view)) return entry.views.get(view);
+  const key = whole ? "*" : `${scope.role}:${scopeOrg(scope)}`;
+  const cached = entry.views.get(key);
+  if (cached) return cached;
   const visibleIds = whole ? null : visibleInTree(db, rootId, Number(note.issuerOrgId), scope);
   const nodes = new Map<number, NoteNode>();
   let root: NoteNode | undefined;
@@ -266,9 +273,27 @@ export function noteTree(db: Database, id: string, scope: Scope): NoteNode | und
     if (n.parentId === null) root = node;
     else nodes.get(n.parentId)?.children.push(node);
   }
+  const view: TreeView = { root };
   if (entry.views.size > 256) entry.views.clear();
-  entry.views.set(view, root);
-  return root;
+  entry.views.set(key, view);
+  return view;
+}
+
+/** The tree a visible note belongs to, from its root, as far as the scope may see it (see treeView). */
+export function noteTree(db: Database, id: string, scope: Scope): NoteNode | undefined {
+  return treeView(db, id, scope)?.root;
+}
+
+/**
+ * The answer of GET /notes/{id}/tree, `{ root }`, serialised once per scope and index state and shared by every
+ * request until the next write (a 1,000-leaf tree is ~450 kB of JSON: serialising and compressing it was most of a
+ * read). Undefined when the note is unknown or outside the scope.
+ */
+export function noteTreeBody(db: Database, id: string, scope: Scope): SerialisedJson<{ root: NoteNode }> | undefined {
+  const view = treeView(db, id, scope);
+  if (!view?.root) return undefined;
+  view.body ??= new SerialisedJson({ root: view.root });
+  return view.body;
 }
 
 /** One payout clearing made to a leaf: to its bank first (up to the financed amount), the rest to its holder. */

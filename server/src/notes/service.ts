@@ -10,7 +10,7 @@ import { NOTE_FINANCING_ID_BASE, noteFinancingApiId } from "../indexer/projectio
 import type { Services } from "../services";
 import { AppError, forbidden, unprocessable } from "../shared/errors";
 import { toMinor } from "../shared/money";
-import { getNote, listNotes, noteTree, payoutsOf, type Note, type NoteFilter } from "./repo";
+import { getNote, listNotes, noteTreeBody, payoutsOf, type Note, type NoteFilter } from "./repo";
 import type { IssueNote, SplitNote, TransferNote } from "./schemas";
 
 /**
@@ -168,9 +168,9 @@ export const noteFinancingChainId = (apiId: string): string => String(Number(api
 /** Lists the notes the actor may see. */
 export const notesOf = (s: Services, actor: Actor, filter: NoteFilter) => listNotes(s.idb, filter, actor.scope);
 
-/** The tree a visible note belongs to, from its root, as far as the actor may see it. */
+/** The tree a visible note belongs to, from its root, as far as the actor may see it: its answer `{ root }`, serialised once per index state. */
 export function treeOf(s: Services, actor: Actor, id: string) {
-  return { root: visible(noteTree(s.idb, id, actor.scope), `Note ${id}`) };
+  return visible(noteTreeBody(s.idb, id, actor.scope), `Note ${id}`);
 }
 
 /** The treasury's own key lets the notes contract draw up to `minor` (the issuer's payments, a bank's advances). */

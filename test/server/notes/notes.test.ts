@@ -310,6 +310,67 @@ describe("Payable notes API", function () {
     });
   });
 
+  describe("the tree read after a write", () => {
+    it("answers the tree as the index now stands after every write, gzipped once and revalidated by its ETag", async () => {
+      const { invoiceId } = await confirmedInvoice(p.credentials, "9000.00", "NOTE-TREE");
+      const rootId = (await c.buyer("POST", "/notes", { invoiceId })).body.id as string;
+      const pieces = (await c.supplier("POST", `/notes/${rootId}/split`, { amounts: ["2000.00", "2000.00", "2500.00", "2500.00"] })).body.items.map((n: { id: string }) => n.id as string);
+      expect(pieces).to.have.length(4);
+      const url = `${p.baseUrl}/api/v1/notes/${rootId}/tree`;
+      const auth = { authorization: `Bearer ${p.credentials.users.buyer.token}` };
+      const first = await c.buyer("GET", `/notes/${rootId}/tree`);
+      expect(first.status).to.equal(200);
+      expect(ids(first.body.root)).to.deep.equal([rootId, ...pieces]);
+      expect(first.body.root.children[3]).to.include({ id: pieces[3], status: "active", face: "2500.00" });
+
+      // The same answer gzipped (a client that accepts it) and plain (one that does not), with one ETag per encoding.
+      const gz = await fetch(url, { headers: { ...auth, "accept-encoding": "gzip" } });
+      expect(gz.status).to.equal(200);
+      expect(gz.headers.get("content-encoding")).to.equal("gzip");
+      expect(gz.headers.get("content-type")).to.equal("application/json; charset=utf-8");
+      expect(gz.headers.get("vary")).to.match(/accept-encoding/i);
+      expect(await gz.json()).to.deep.equal(first.body);
+      const plain = await fetch(url, { headers: { ...auth, "accept-encoding": "identity" } });
+      expect(plain.headers.get("content-encoding")).to.equal(null);
+      expect(await plain.json()).to.deep.equal(first.body);
+      const etag = plain.headers.get("etag")!;
+      expect(etag).to.match(/^W\/"/);
+      expect(gz.headers.get("etag")).to.not.equal(etag);
+      // (fetch adds "Cache-Control: no-cache" to a conditional request unless told otherwise, and no-cache forbids a 304.)
+      const revalidate = { ...auth, "accept-encoding": "identity", "if-none-match": etag, "cache-control": "max-age=0" };
+      const unchanged = await fetch(url, { headers: revalidate });
+      expect(unchanged.status).to.equal(304);
+
+      // A split retires the last piece into two children: the next read shows them, and the old ETag no longer matches.
+      const split = await c.supplier("POST", `/notes/${pieces[3]}/split`, { amounts: ["1000.00", "1500.00"] });
+      expect(split.status, JSON.stringify(split.body)).to.equal(201);
+      const [a, b] = split.body.items.map((n: { id: string }) => n.id as string);
+      const after = await c.buyer("GET", `/notes/${rootId}/tree`);
+      expect(after.body.root.children[3].status).to.equal("retired");
+      expect(after.body.root.children[3].children.map((n: { id: string; face: string; status: string }) => [n.id, n.face, n.status])).to.deep.equal([
+        [a, "1000.00", "active"],
+        [b, "1500.00", "active"],
+      ]);
+      const changed = await fetch(url, { headers: revalidate });
+      expect(changed.status).to.equal(200);
+      expect(changed.headers.get("etag")).to.not.equal(etag);
+      expect(await changed.json()).to.deep.equal(after.body);
+
+      // A write to another table the tree shows (the piece's financing) is seen too, by every scope's view.
+      const req = await c.supplier("POST", "/financing-requests", { noteId: b, bankOrgId: orgs.bankB, amount: "1000.00" });
+      expect(req.status, JSON.stringify(req.body)).to.equal(201);
+      const financing = await c.buyer("GET", `/notes/${rootId}/tree`);
+      expect(financing.body.root.children[3].children[1]).to.include({ id: b, status: "financing", financingRequestId: req.body.id });
+      const bank = await c.officer3("GET", `/notes/${rootId}/tree`);
+      expect(ids(bank.body.root)).to.deep.equal([rootId, pieces[3], b]);
+      expect(bank.body.root.children[0].children[0]).to.include({ id: b, status: "financing" });
+      const rejected = await c.officer3("POST", `/financing-requests/${req.body.id}/reject`, { reasonCode: 3, reason: "Concentration on the issuer" });
+      expect(rejected.status, JSON.stringify(rejected.body)).to.equal(201);
+      expect((await c.buyer("GET", `/notes/${rootId}/tree`)).body.root.children[3].children[1]).to.include({ id: b, status: "active" });
+      expect((await c.officer3("GET", `/notes/${rootId}/tree`)).body.root.children[0].children[0]).to.include({ id: b, status: "active" });
+    });
+  });
+
   describe("maker-checker, overdue and default", () => {
     let rootId: string;
     let financingId: string;
