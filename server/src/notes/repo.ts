@@ -1,5 +1,6 @@
 import type { Database } from "../db/sqlite";
-import { clampLimit, decodeCursor, iso, pageOf, parseId, type Page } from "../db/page";
+import { amountKey, listing, listingPage, type SearchFilter, type SortKey } from "../db/listing";
+import { clampLimit, iso, parseId, type Page } from "../db/page";
 import { prepared } from "../db/stmt";
 import { formatMinor } from "../shared/money";
 import { SerialisedJson } from "../shared/serialised";
@@ -152,13 +153,12 @@ export function getNote(db: Database, id: string, scope: Scope): Note | undefine
   return r && toNote(r);
 }
 
-export interface NoteFilter {
+export interface NoteFilter extends SearchFilter {
   holderOrgId?: string;
   issuerOrgId?: string;
   rootId?: string;
   status?: NoteStatus;
   limit?: number;
-  cursor?: string;
 }
 
 /** The SQL condition of a derived status (the same rule as noteStatus). */
@@ -172,18 +172,24 @@ const STATUS_SQL: Record<NoteStatus, string> = {
   active: "n.state = 'active' AND t.overdue_at IS NULL AND (f.status IS NULL OR f.status IN ('rejected', 'withdrawn'))",
 };
 
-/** Lists the scope's notes, newest first. */
+/** The orders a notes list may take besides newest first: oldest, soonest maturity, largest face (ties by id). */
+const NOTE_SORTS: Record<"oldest" | "due" | "amount", SortKey<NoteRow>> = {
+  oldest: { exprs: ["n.id"], desc: false, key: (r) => [r.id] },
+  due: { exprs: ["n.maturity", "n.id"], desc: false, key: (r) => [r.maturity, r.id] },
+  amount: { exprs: [...amountKey("n.face"), "n.id"], desc: true, key: (r) => [r.face.length, r.face, r.id] },
+};
+
+/**
+ * Lists the scope's notes, newest first unless sorted, searched by holder or issuer name, trade reference or id, and
+ * paged by keyset like every list (db/listing.ts): a page's cursor continues exactly after its last note.
+ */
 export function listNotes(db: Database, filter: NoteFilter, scope: Scope): Page<Note> {
   const limit = clampLimit(filter.limit);
   const vis = noteVisibility(scope);
   if (vis === null) return { items: [], nextCursor: null };
-  const before = decodeCursor("notes", filter.cursor);
-  const where = [vis];
-  const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1 };
-  if (before !== undefined) {
-    where.push("n.id < @before");
-    params.before = before;
-  }
+  const list = listing<NoteRow>("notes", filter, { idCol: "n.id", createdCol: "n.created_at", searchIn: ["h.name", "i.name", "n.trade_reference"], sorts: NOTE_SORTS });
+  const where = [vis, ...list.where];
+  const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1, ...list.params };
   if (filter.status) where.push(STATUS_SQL[filter.status]);
   if (filter.holderOrgId !== undefined) {
     where.push("n.holder_org_id = @holder");
@@ -197,8 +203,8 @@ export function listNotes(db: Database, filter: NoteFilter, scope: Scope): Page<
     where.push("n.root_id = @root");
     params.root = parseId(filter.rootId) ?? -1;
   }
-  const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY n.id DESC LIMIT @n`).all(params) as NoteRow[];
-  return pageOf(rows, limit, "notes", (r) => r.id, toNote);
+  const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY ${list.orderBy} LIMIT @n`).all(params) as NoteRow[];
+  return listingPage(rows, limit, list.cursorOf, toNote);
 }
 
 /** The visible ids of one tree for a scope that does not see it whole (null: it sees every node). */

@@ -310,6 +310,66 @@ describe("Payable notes API", function () {
     });
   });
 
+  describe("the notes list", () => {
+    it("pages through a tree's notes with the list's cursors in every order, each note exactly once, and searches them", async () => {
+      const { invoiceId } = await confirmedInvoice(p.credentials, "5500.00", "NOTE-LIST");
+      const rootId = (await c.buyer("POST", "/notes", { invoiceId })).body.id as string;
+      const faces = ["100.00", "200.00", "300.00", "400.00", "500.00", "600.00", "700.00", "800.00", "900.00", "1000.00"];
+      const split = await c.supplier("POST", `/notes/${rootId}/split`, { amounts: faces });
+      expect(split.status, JSON.stringify(split.body)).to.equal(201);
+      const pieces = split.body.items.map((n: { id: string }) => n.id as string);
+      const moved = await c.supplier("POST", `/notes/${pieces[6]}/transfer`, { toOrgId: orgs.tier2, amount: "700.00", tradeReference: "PO-LIST-0007" });
+      expect(moved.status, JSON.stringify(moved.body)).to.equal(201);
+      expect(moved.body.remainder).to.equal(null);
+      const child = moved.body.transferred.id as string;
+      const all = [rootId, ...pieces, child];
+
+      /** Every page of `query` at `limit` notes a page: the pages' ids in order and how many pages there were. */
+      const pages = async (query: string, limit: number) => {
+        const seen: { id: string; face: string; maturity: string }[] = [];
+        let pagesRead = 0;
+        let cursor: string | null = null;
+        do {
+          const r = await c.buyer("GET", `/notes?rootId=${rootId}&${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+          expect(r.status, JSON.stringify(r.body)).to.equal(200);
+          expect(r.body.items.length).to.be.at.most(limit);
+          seen.push(...r.body.items);
+          cursor = r.body.nextCursor;
+          pagesRead += 1;
+        } while (cursor);
+        return { ids: seen.map((n) => n.id), faces: seen.map((n) => n.face), pagesRead };
+      };
+      const byId = (a: string, b: string) => Number(a) - Number(b);
+
+      const newest = await pages("sort=newest", 5);
+      expect(newest.pagesRead).to.equal(3);
+      expect(newest.ids).to.deep.equal([...all].sort(byId).reverse());
+      const oldest = await pages("sort=oldest", 4);
+      expect(oldest.pagesRead).to.equal(3);
+      expect(oldest.ids).to.deep.equal([...all].sort(byId));
+      const largest = await pages("sort=amount", 5);
+      expect(new Set(largest.ids).size).to.equal(all.length);
+      expect([...largest.ids].sort(byId)).to.deep.equal([...all].sort(byId));
+      // Largest face first; the two 700.00 notes (the retired piece and its transferred child) by id, newest first.
+      expect(largest.faces).to.deep.equal(["5500.00", "1000.00", "900.00", "800.00", "700.00", "700.00", "600.00", "500.00", "400.00", "300.00", "200.00", "100.00"]);
+      expect(largest.ids.slice(4, 6)).to.deep.equal([child, pieces[6]]);
+      const due = await pages("sort=due", 7);
+      expect(due.ids).to.deep.equal([...all].sort(byId));
+
+      // A cursor belongs to its order: one from the amount order is refused by the default one.
+      const first = await c.buyer("GET", `/notes?rootId=${rootId}&sort=amount&limit=5`);
+      const mixed = await c.buyer("GET", `/notes?rootId=${rootId}&limit=5&cursor=${first.body.nextCursor}`);
+      expect(mixed.status).to.equal(400);
+      expect(mixed.body.error.code).to.equal("VALIDATION_FAILED");
+      const found = await c.buyer("GET", `/notes?rootId=${rootId}&q=po-list-0007`);
+      expect(found.body.items.map((n: { id: string }) => n.id)).to.deep.equal([child]);
+      const byHolder = await c.buyer("GET", `/notes?rootId=${rootId}&q=Tier2`);
+      expect(byHolder.body.items.map((n: { id: string }) => n.id)).to.deep.equal([child]);
+      const byNumber = await c.buyer("GET", `/notes?rootId=${rootId}&q=%23${pieces[0]}`);
+      expect(byNumber.body.items.map((n: { id: string }) => n.id)).to.deep.equal([pieces[0]]);
+    });
+  });
+
   describe("the tree read after a write", () => {
     it("answers the tree as the index now stands after every write, gzipped once and revalidated by its ETag", async () => {
       const { invoiceId } = await confirmedInvoice(p.credentials, "9000.00", "NOTE-TREE");

@@ -9804,6 +9804,10 @@ export interface operations {
                 issuerOrgId?: string | number;
                 rootId?: string | number;
                 status?: "active" | "retired" | "financing" | "financed" | "paid" | "overdue" | "defaulted";
+                q?: string;
+                from?: string;
+                to?: string;
+                sort?: "newest" | "oldest" | "due" | "amount";
                 limit?: number;
                 cursor?: string;
             };
