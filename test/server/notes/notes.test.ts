@@ -499,6 +499,51 @@ describe("Payable notes API", function () {
   });
 
   describe("audit", () => {
+    it("lists, exports and proves against the chain every note event (entityType=note), each party only its own", async () => {
+      const listed = await c.auditor("GET", "/audit/events?entityType=note&limit=1000");
+      expect(listed.status).to.equal(200);
+      expect(listed.body.nextCursor).to.equal(null);
+      const events = listed.body.items as { id: string; txHash: string; logIndex: number; eventType: string; entityType: string; entityId: string }[];
+      expect(events.every((e) => e.entityType === "note")).to.equal(true);
+      const types = new Set(events.map((e) => e.eventType));
+      for (const t of ["NoteIssued", "NoteCreated", "NoteTransferred", "NoteSplit", "NoteTreePaymentReceived", "NotePaidOut", "NoteTreeMarkedOverdue"]) expect(types.has(t), t).to.equal(true);
+
+      const auth = { authorization: `Bearer ${p.credentials.users.auditor.token}` };
+      const json = await fetch(`${p.baseUrl}/api/v1/audit/export?entityType=note&format=json`, { headers: auth });
+      expect(json.status).to.equal(200);
+      expect(json.headers.get("content-disposition")).to.equal('attachment; filename="trellis-events.json"');
+      const exported = (await json.json()) as typeof events;
+      expect(exported.map((e) => e.id).sort()).to.deep.equal(events.map((e) => e.id).sort());
+      const csv = await fetch(`${p.baseUrl}/api/v1/audit/export?entityType=note&format=csv`, { headers: auth });
+      expect(csv.status).to.equal(200);
+      const lines = (await csv.text()).trim().split("\n");
+      expect(lines[0]).to.equal("id,blockNumber,logIndex,txHash,timestamp,eventType,entityType,entityId,actor,orgIds,args");
+      expect(lines).to.have.length(events.length + 1);
+      expect(lines.slice(1).every((l) => l.split(",")[6] === "note")).to.equal(true);
+
+      // Each kind of note event, re-read from its receipt: the notes contract's log, matching the index field by field.
+      const notes = p.gateway.services.ledger.notesAddress().toLowerCase();
+      for (const t of ["NoteIssued", "NoteTransferred", "NoteSplit", "NotePaidOut", "NoteTreeMarkedOverdue"]) {
+        const e = events.find((x) => x.eventType === t)!;
+        const v = await c.auditor("GET", `/audit/verify/${e.txHash}/${e.logIndex}`);
+        expect(v.status, JSON.stringify(v.body)).to.equal(200);
+        expect(v.body, t).to.include({ match: true });
+        expect(v.body.differences).to.deep.equal([]);
+        expect(v.body.onChain).to.include({ eventType: t, txHash: e.txHash, logIndex: e.logIndex });
+        expect(v.body.onChain.address.toLowerCase()).to.equal(notes);
+      }
+
+      // tier3 sees the events of its own notes and their ancestors only; another bank's officer none of its branch.
+      const mine = await c.tier3("GET", "/audit/events?entityType=note&limit=1000");
+      expect(mine.status).to.equal(200);
+      const mineIds = new Set((mine.body.items as typeof events).map((e) => e.entityId));
+      expect(mineIds.size).to.be.greaterThan(0);
+      for (const id of mineIds) expect((await c.tier3("GET", `/notes/${id}`)).status, `note ${id}`).to.equal(200);
+      const unseen = events.find((e) => !mineIds.has(e.entityId))!;
+      expect((await c.tier3("GET", `/audit/verify/${unseen.txHash}/${unseen.logIndex}`)).status).to.equal(404);
+      expect((await c.tier3("GET", `/audit/note/${unseen.entityId}/history`)).status).to.equal(404);
+    });
+
     it("an audit sweep finds the noted invoices on chain as indexed and leaves the note financings to the notes contract", async () => {
       const s = await c.auditor("POST", "/audit/sweeps", {});
       expect(s.status, JSON.stringify(s.body)).to.equal(201);
