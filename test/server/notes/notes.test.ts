@@ -431,6 +431,63 @@ describe("Payable notes API", function () {
     });
   });
 
+  describe("the notes allowance", () => {
+    it("a bank's officer and an issuer's admin set what the notes contract may draw; below it an advance or a payment is refused", async () => {
+      const { bankB, acme, pearl, tier3 } = orgs;
+      const policy = async () => (await c.officer3("GET", `/banks/${bankB}/policy`)).body.ledgerAllowance as string;
+      const ledgerBefore = await policy();
+      const low = await c.officer3("PUT", `/orgs/${bankB}/notes-allowance`, { amount: "1.00" });
+      expect(low.status, JSON.stringify(low.body)).to.equal(200);
+      expect(low.body).to.include({ orgId: bankB, allowance: "1.00" });
+      expect(low.body.treasury).to.match(/^0x[0-9a-fA-F]{40}$/);
+      expect(low.body.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      // The notes contract's allowance is its own: the ledger's is unchanged.
+      expect(await policy()).to.equal(ledgerBefore);
+
+      const { invoiceId } = await confirmedInvoice(p.credentials, "20000.00", "NOTE-ALW");
+      const rootId = (await c.buyer("POST", "/notes", { invoiceId })).body.id as string;
+      const req = await c.supplier("POST", "/financing-requests", { noteId: rootId, bankOrgId: bankB, amount: "10000.00" });
+      expect(req.status, JSON.stringify(req.body)).to.equal(201);
+      expect((await c.officer3("POST", `/financing-requests/${req.body.id}/approve`)).status).to.equal(201);
+      expect((await c.officer4("POST", `/financing-requests/${req.body.id}/approve`)).body.status).to.equal("approved");
+      const refused = await c.officer3("POST", `/financing-requests/${req.body.id}/disburse`);
+      expect(refused.status).to.equal(422);
+      expect(refused.body.error.code).to.equal("ALLOWANCE_TOO_LOW");
+      expect(refused.body.error.details.contractError.name).to.equal("NoteFinancingAllowanceTooLow");
+      expect((await c.officer3("PUT", `/orgs/${bankB}/notes-allowance`, { amount: "10000000.00" })).body.allowance).to.equal("10000000.00");
+      const disbursed = await c.officer3("POST", `/financing-requests/${req.body.id}/disburse`);
+      expect(disbursed.status, JSON.stringify(disbursed.body)).to.equal(201);
+
+      // The issuer: paying into its tree draws on its treasury's notes allowance.
+      expect((await c.buyer("PUT", `/orgs/${acme}/notes-allowance`, { amount: "1.00" })).body).to.include({ orgId: acme, allowance: "1.00" });
+      const before = await balances();
+      const unpaid = await c.buyer("POST", `/notes/${rootId}/payments`, { amount: "20000.00" });
+      expect(unpaid.status).to.equal(422);
+      expect(unpaid.body.error.code).to.equal("INSUFFICIENT_ALLOWANCE");
+      expect(await balances()).to.deep.equal(before);
+      expect((await c.buyer("PUT", `/orgs/${acme}/notes-allowance`, { amount: "20000000.00" })).status).to.equal(200);
+      const paid = await c.buyer("POST", `/notes/${rootId}/payments`, { amount: "20000.00" });
+      expect(paid.status, JSON.stringify(paid.body)).to.equal(201);
+      expect(paid.body.note).to.include({ paid: "20000.00", outstanding: "0.00" });
+      const after = await balances();
+      expect(before[acme] - after[acme]).to.equal(2_000_000n);
+      expect(after[bankB] - before[bankB]).to.equal(1_000_000n);
+      expect(after[pearl] - before[pearl]).to.equal(1_000_000n);
+      expect((await c.buyer("PUT", `/orgs/${acme}/notes-allowance`, { amount: "20000000.00" })).body.allowance).to.equal("20000000.00");
+
+      // A supplier's admin sets its own; nobody sets another organisation's, and the operator none.
+      expect((await c.tier3("PUT", `/orgs/${tier3}/notes-allowance`, { amount: "5.00" })).body).to.include({ orgId: tier3, allowance: "5.00" });
+      const other = await c.tier2("PUT", `/orgs/${tier3}/notes-allowance`, { amount: "5.00" });
+      expect(other.status).to.equal(403);
+      expect(other.body.error.code).to.equal("FORBIDDEN");
+      const byOperator = await c.operator("PUT", `/orgs/${acme}/notes-allowance`, { amount: "5.00" });
+      expect(byOperator.status).to.equal(403);
+      expect(byOperator.body.error.code).to.equal("FORBIDDEN");
+      const byAuditor = await c.auditor("PUT", `/orgs/${acme}/notes-allowance`, { amount: "5.00" });
+      expect(byAuditor.status).to.equal(403);
+    });
+  });
+
   describe("maker-checker, overdue and default", () => {
     let rootId: string;
     let financingId: string;
