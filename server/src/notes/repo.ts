@@ -76,7 +76,42 @@ export function noteStatus(r: Pick<NoteRow, "state" | "f_status" | "overdue_at">
   return "active";
 }
 
-function toNote(r: NoteRow): Note {
+/** A row read in raw mode (columns in SELECT's order) as a NoteRow: a tree's thousand rows build faster this way. */
+function rowOf(a: unknown[]): NoteRow {
+  return {
+    id: a[0] as number,
+    root_id: a[1] as number,
+    parent_id: a[2] as number | null,
+    invoice_id: a[3] as number,
+    issuer_org_id: a[4] as number,
+    issuer_name: a[5] as string | null,
+    holder_org_id: a[6] as number,
+    holder_name: a[7] as string | null,
+    face: a[8] as string,
+    paid: a[9] as string,
+    maturity: a[10] as number,
+    state: a[11] as NoteRow["state"],
+    financing_request_id: a[12] as number | null,
+    f_status: a[13] as string | null,
+    overdue_at: a[14] as number | null,
+    tree_paid: a[15] as string | null,
+    trade_reference: a[16] as string | null,
+    created_at: a[17] as number,
+    updated_at: a[18] as number,
+  };
+}
+
+/** iso() remembering its answers: a tree's notes share a maturity and, a batch at a time, their creation times. */
+function isoMemo(): (seconds: number) => string {
+  const seen = new Map<number, string>();
+  return (seconds) => {
+    let v = seen.get(seconds);
+    if (v === undefined) seen.set(seconds, (v = iso(seconds)));
+    return v;
+  };
+}
+
+function toNote(r: NoteRow, isoOf: (seconds: number) => string = iso): Note {
   const face = BigInt(r.face);
   const status = noteStatus(r);
   // A root answers for its tree: what the issuer has paid into it. Any other note: what clearing paid out to it.
@@ -95,12 +130,12 @@ function toNote(r: NoteRow): Note {
     paid: formatMinor(paid),
     // A retired piece owes nothing itself (its children carry its face); a root owes what is unpaid on its tree.
     outstanding: formatMinor(owes ? face - paid : 0n),
-    maturity: iso(r.maturity),
+    maturity: isoOf(r.maturity),
     status,
     financingRequestId: r.financing_request_id === null ? null : String(r.financing_request_id),
     tradeReference: r.trade_reference,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
+    createdAt: isoOf(r.created_at),
+    updatedAt: isoOf(r.updated_at),
   };
 }
 
@@ -204,7 +239,7 @@ export function listNotes(db: Database, filter: NoteFilter, scope: Scope): Page<
     params.root = parseId(filter.rootId) ?? -1;
   }
   const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY ${list.orderBy} LIMIT @n`).all(params) as NoteRow[];
-  return listingPage(rows, limit, list.cursorOf, toNote);
+  return listingPage(rows, limit, list.cursorOf, (r) => toNote(r));
 }
 
 /** The visible ids of one tree for a scope that does not see it whole (null: it sees every node). */
@@ -245,8 +280,9 @@ function treeNotes(db: Database, rootId: number): TreeEntry {
   if (!cache || cache.key !== key) trees.set(db, (cache = { key, byRoot: new Map() }));
   let list = cache.byRoot.get(rootId);
   if (!list) {
-    const rows = prepared(db, `${SELECT} WHERE n.root_id = @root ORDER BY n.id`).all({ root: rootId }) as NoteRow[];
-    list = { list: rows.map((r) => ({ note: toNote(r), parentId: r.parent_id, id: r.id })), views: new Map() };
+    const raw = prepared(db, `${SELECT} WHERE n.root_id = @root ORDER BY n.id`).raw(true).all({ root: rootId }) as unknown[][];
+    const isoOf = isoMemo();
+    list = { list: raw.map((a) => rowOf(a)).map((r) => ({ note: toNote(r, isoOf), parentId: r.parent_id, id: r.id })), views: new Map() };
     // A few trees at most are read hot; the cache is per index state, so it never serves a stale tree.
     if (cache.byRoot.size > 64) cache.byRoot.clear();
     cache.byRoot.set(rootId, list);

@@ -415,6 +415,12 @@ describe("Payable notes API", function () {
       expect(changed.status).to.equal(200);
       expect(changed.headers.get("etag")).to.not.equal(etag);
       expect(await changed.json()).to.deep.equal(after.body);
+      // Every node of the tree is the note as GET /notes/{id} shows it (the tree is built from the same rows).
+      const flat = (n: { children: unknown[] }): Record<string, unknown>[] => [n, ...n.children.flatMap((ch) => flat(ch as typeof n))];
+      for (const { children, ...node } of flat(after.body.root)) {
+        expect(children).to.be.an("array");
+        expect(node).to.deep.equal((await c.buyer("GET", `/notes/${node.id}`)).body);
+      }
 
       // A write to another table the tree shows (the piece's financing) is seen too, by every scope's view.
       const req = await c.supplier("POST", "/financing-requests", { noteId: b, bankOrgId: orgs.bankB, amount: "1000.00" });
