@@ -275,7 +275,7 @@ interface TreeView {
 }
 const trees = new WeakMap<Database, { key: string; byRoot: Map<number, TreeEntry> }>();
 function treeNotes(db: Database, rootId: number): TreeEntry {
-  const key = `${prepared(db, "SELECT total_changes()").pluck().get() as number}:${db.pragma("data_version", { simple: true }) as number}`;
+  const key = `${prepared(db, "SELECT total_changes()").pluck().get() as number}:${prepared(db, "PRAGMA data_version").pluck().get() as number}`;
   let cache = trees.get(db);
   if (!cache || cache.key !== key) trees.set(db, (cache = { key, byRoot: new Map() }));
   let list = cache.byRoot.get(rootId);
