@@ -1,5 +1,9 @@
+import fs from "node:fs";
 import { expect } from "chai";
+import { Wallet } from "ethers";
 import { apiClient } from "../../../scripts/lib/api-client";
+import { drive } from "../../../scripts/client/trellis-sign";
+import { SettlementToken__factory } from "../../../typechain-types";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
 import { sweepRunner } from "../../../server/src/audit/sweeps";
 import { confirmedInvoice } from "../lifecycle";
@@ -616,5 +620,41 @@ describe("Payable notes API", function () {
       const noteFinancing = (await c.auditor("GET", "/financing-requests")).body.items.find((f: { noteId: string | null }) => f.noteId !== null);
       expect((await c.auditor("GET", `/audit/verify/financing/${noteFinancing.id}`)).status).to.equal(404);
     });
+  });
+});
+
+describe("Payable notes API: a self-custodied bank treasury's notes allowance", function () {
+  this.timeout(300_000);
+  let p: Platform;
+
+  before(async () => {
+    p = await startPlatform({ chain: "hardhat", custody: "self" });
+  });
+  after(async () => {
+    await p?.stop();
+  });
+
+  it("is raised only with the treasury's own key, and only on the notes contract's allowance", async () => {
+    const u = p.credentials.users;
+    const bankA = p.credentials.orgs.bankA;
+    const t = p.credentials.treasuries.bankA;
+    const treasury = (await Wallet.fromEncryptedJson(fs.readFileSync(t.keystore!, "utf8"), t.passphrase!)) as Wallet;
+    const admin = (await Wallet.fromEncryptedJson(fs.readFileSync(u.adminA.keystore!, "utf8"), u.adminA.passphrase!)) as Wallet;
+    const { ledger, provider } = p.gateway.services;
+    const token = SettlementToken__factory.connect(ledger.addresses.token, provider);
+    const ledgerBefore = await token.allowance(treasury.address, ledger.addresses.ledger);
+
+    const asked = await apiClient(p.baseUrl, u.adminA.token)("PUT", `/orgs/${bankA}/notes-allowance`, { amount: "7000000.00" });
+    expect(asked.status, JSON.stringify(asked.body)).to.equal(202);
+    expect(asked.body.signingRequest.typedData.message.from.toLowerCase()).to.equal(treasury.address.toLowerCase());
+    const request = { url: p.baseUrl, token: u.adminA.token, method: "PUT", path: `/orgs/${bankA}/notes-allowance`, body: { amount: "7000000.00" } };
+    const wrong = await drive({ ...request, wallet: admin }).catch((e: Error) => e);
+    expect(wrong).to.be.instanceOf(Error);
+    expect(await token.allowance(treasury.address, ledger.notesAddress())).to.not.equal(700_000_000n);
+    const done = await drive({ ...request, wallet: treasury });
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    expect(done.body).to.include({ orgId: bankA, allowance: "7000000.00" });
+    expect(await token.allowance(treasury.address, ledger.notesAddress())).to.equal(700_000_000n);
+    expect(await token.allowance(treasury.address, ledger.addresses.ledger)).to.equal(ledgerBefore);
   });
 });
