@@ -268,23 +268,36 @@ interface TreeEntry {
   /** The tree as each scope sees it ("*" for the whole tree), linked once per index state and shared by every caller
    * of that scope (it is only ever serialised), with its response body once a route has asked for it. */
   views: Map<string, TreeView>;
+  /** The cache of this index state the entry belongs to (its serialised bodies count against BODY_BYTES_MAX). */
+  state: TreeCache;
 }
+interface TreeCache {
+  key: string;
+  byRoot: Map<number, TreeEntry>;
+  bodyBytes: number;
+}
+/** The serialised bodies one index state keeps at most (a 1,000-leaf tree's is about 0.5 MB); past it, it starts over. */
+const BODY_BYTES_MAX = 64 * 1024 * 1024;
 interface TreeView {
   root: NoteNode | undefined;
   body?: SerialisedJson<{ root: NoteNode }>;
+  entry: TreeEntry;
 }
-const trees = new WeakMap<Database, { key: string; byRoot: Map<number, TreeEntry> }>();
+const trees = new WeakMap<Database, TreeCache>();
 function treeNotes(db: Database, rootId: number): TreeEntry {
   const key = `${prepared(db, "SELECT total_changes()").pluck().get() as number}:${prepared(db, "PRAGMA data_version").pluck().get() as number}`;
   let cache = trees.get(db);
-  if (!cache || cache.key !== key) trees.set(db, (cache = { key, byRoot: new Map() }));
+  if (!cache || cache.key !== key) trees.set(db, (cache = { key, byRoot: new Map(), bodyBytes: 0 }));
   let list = cache.byRoot.get(rootId);
   if (!list) {
     const raw = prepared(db, `${SELECT} WHERE n.root_id = @root ORDER BY n.id`).raw(true).all({ root: rootId }) as unknown[][];
     const isoOf = isoMemo();
-    list = { list: raw.map((a) => rowOf(a)).map((r) => ({ note: toNote(r, isoOf), parentId: r.parent_id, id: r.id })), views: new Map() };
+    list = { list: raw.map((a) => rowOf(a)).map((r) => ({ note: toNote(r, isoOf), parentId: r.parent_id, id: r.id })), views: new Map(), state: cache };
     // A few trees at most are read hot; the cache is per index state, so it never serves a stale tree.
-    if (cache.byRoot.size > 64) cache.byRoot.clear();
+    if (cache.byRoot.size > 64) {
+      cache.byRoot.clear();
+      cache.bodyBytes = 0;
+    }
     cache.byRoot.set(rootId, list);
   }
   return list;
@@ -315,7 +328,7 @@ function treeView(db: Database, id: string, scope: Scope): TreeView | undefined 
     if (n.parentId === null) root = node;
     else nodes.get(n.parentId)?.children.push(node);
   }
-  const view: TreeView = { root };
+  const view: TreeView = { root, entry };
   if (entry.views.size > 256) entry.views.clear();
   entry.views.set(key, view);
   return view;
@@ -334,7 +347,16 @@ export function noteTree(db: Database, id: string, scope: Scope): NoteNode | und
 export function noteTreeBody(db: Database, id: string, scope: Scope): SerialisedJson<{ root: NoteNode }> | undefined {
   const view = treeView(db, id, scope);
   if (!view?.root) return undefined;
-  view.body ??= new SerialisedJson({ root: view.root });
+  if (view.body) return view.body;
+  view.body = new SerialisedJson({ root: view.root });
+  // Many scopes reading many large trees between two writes would otherwise keep every body: past the budget, the
+  // index state's cache starts over (this answer is still sent; the next read builds its view again).
+  const state = view.entry.state;
+  state.bodyBytes += view.body.bytes.length;
+  if (state.bodyBytes > BODY_BYTES_MAX) {
+    state.byRoot.clear();
+    state.bodyBytes = 0;
+  }
   return view.body;
 }
 
