@@ -345,7 +345,7 @@ describe("gateway API on a Hardhat node", function () {
       const ops = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
       // With the governance routes (members and policy by proposals, the ledger allowance) and main's row proofs,
       // sweeps, document checks and event stream.
-      expect(ops).to.have.length(106);
+      expect(ops).to.have.length(107);
       expect(new Set(ops.map((o) => o.op.operationId)).size).to.equal(ops.length);
       // A bearer API token or the console's session cookie; signing in is the one public operation.
       expect(spec.components.securitySchemes).to.deep.include({ bearer: { type: "http", scheme: "bearer", description: spec.components.securitySchemes.bearer.description } });

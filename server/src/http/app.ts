@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import express, { NextFunction, Request, Response } from "express";
 import helmet from "helmet";
 import compression from "compression";
@@ -20,6 +21,7 @@ import { allRoutes } from "./routes";
 import { withSigningRequests } from "../signing/service";
 import { InvalidCursorError } from "../db/page";
 import { MoneyFormatError } from "../shared/money";
+import { SerialisedJson } from "../shared/serialised";
 
 const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
@@ -318,11 +320,31 @@ function mount(router: express.Router, def: Route, services: Services, idempoten
             res.status(status).json(b);
           })
         : await run();
-      if (out) res.status(out.status).json(out.body);
+      if (out) sendBody(req, res, out.status, out.body);
     } catch (err) {
       next(err);
     }
   });
+}
+
+/**
+ * Sends a route's success body. A body the domain serialised once (SerialisedJson) goes out as its bytes, gzipped once
+ * and then reused when the client accepts gzip (the compression middleware leaves an encoded answer alone); any other
+ * body is serialised here. Either way Express adds the ETag and answers a matching If-None-Match with 304.
+ */
+function sendBody(req: Request, res: Response, status: number, body: unknown) {
+  if (!(body instanceof SerialisedJson)) {
+    res.status(status).json(body);
+    return;
+  }
+  res.status(status).type("json").vary("Accept-Encoding");
+  if (body.bytes.length >= 1024 && req.acceptsEncodings("gzip", "identity") === "gzip") {
+    body.gzip ??= zlib.gzipSync(body.bytes);
+    res.setHeader("Content-Encoding", "gzip");
+    res.send(body.gzip);
+  } else {
+    res.send(body.bytes);
+  }
 }
 
 function requestHash(req: Request, body: unknown): string {

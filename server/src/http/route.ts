@@ -5,6 +5,7 @@ import type { Role, Scope } from "../shared/scope";
 import { ROLES } from "../shared/roles";
 import type { IdempotencyStep } from "../chain/ledger-client";
 import type { Actor, AuthUser } from "../app/actor";
+import type { SerialisedJson } from "../shared/serialised";
 
 export type { AuthUser };
 
@@ -40,7 +41,8 @@ export interface RawResponse {
 }
 
 type Input<S> = S extends z.ZodType ? z.infer<S> : undefined;
-type Output<R> = R extends z.ZodType ? z.input<R> : void;
+/** A handler answers its response schema's shape, or that shape already serialised (a cached read, SerialisedJson). */
+type Output<R> = R extends z.ZodType ? z.input<R> | SerialisedJson<z.input<R>> : void;
 
 /**
  * One API route. `B`, `Q` and `P` are the zod schemas of the body, query and path parameters, `R` the zod schema of

@@ -1,7 +1,9 @@
 import type { Database } from "../db/sqlite";
-import { clampLimit, decodeCursor, iso, pageOf, parseId, type Page } from "../db/page";
+import { amountKey, listing, listingPage, type SearchFilter, type SortKey } from "../db/listing";
+import { clampLimit, iso, parseId, type Page } from "../db/page";
 import { prepared } from "../db/stmt";
 import { formatMinor } from "../shared/money";
+import { SerialisedJson } from "../shared/serialised";
 import { scopeOrg, seesAll, type Scope } from "../shared/scope";
 
 export type NoteStatus = "active" | "retired" | "financing" | "financed" | "paid" | "overdue" | "defaulted";
@@ -74,7 +76,42 @@ export function noteStatus(r: Pick<NoteRow, "state" | "f_status" | "overdue_at">
   return "active";
 }
 
-function toNote(r: NoteRow): Note {
+/** A row read in raw mode (columns in SELECT's order) as a NoteRow: a tree's thousand rows build faster this way. */
+function rowOf(a: unknown[]): NoteRow {
+  return {
+    id: a[0] as number,
+    root_id: a[1] as number,
+    parent_id: a[2] as number | null,
+    invoice_id: a[3] as number,
+    issuer_org_id: a[4] as number,
+    issuer_name: a[5] as string | null,
+    holder_org_id: a[6] as number,
+    holder_name: a[7] as string | null,
+    face: a[8] as string,
+    paid: a[9] as string,
+    maturity: a[10] as number,
+    state: a[11] as NoteRow["state"],
+    financing_request_id: a[12] as number | null,
+    f_status: a[13] as string | null,
+    overdue_at: a[14] as number | null,
+    tree_paid: a[15] as string | null,
+    trade_reference: a[16] as string | null,
+    created_at: a[17] as number,
+    updated_at: a[18] as number,
+  };
+}
+
+/** iso() remembering its answers: a tree's notes share a maturity and, a batch at a time, their creation times. */
+function isoMemo(): (seconds: number) => string {
+  const seen = new Map<number, string>();
+  return (seconds) => {
+    let v = seen.get(seconds);
+    if (v === undefined) seen.set(seconds, (v = iso(seconds)));
+    return v;
+  };
+}
+
+function toNote(r: NoteRow, isoOf: (seconds: number) => string = iso): Note {
   const face = BigInt(r.face);
   const status = noteStatus(r);
   // A root answers for its tree: what the issuer has paid into it. Any other note: what clearing paid out to it.
@@ -93,12 +130,12 @@ function toNote(r: NoteRow): Note {
     paid: formatMinor(paid),
     // A retired piece owes nothing itself (its children carry its face); a root owes what is unpaid on its tree.
     outstanding: formatMinor(owes ? face - paid : 0n),
-    maturity: iso(r.maturity),
+    maturity: isoOf(r.maturity),
     status,
     financingRequestId: r.financing_request_id === null ? null : String(r.financing_request_id),
     tradeReference: r.trade_reference,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
+    createdAt: isoOf(r.created_at),
+    updatedAt: isoOf(r.updated_at),
   };
 }
 
@@ -151,13 +188,12 @@ export function getNote(db: Database, id: string, scope: Scope): Note | undefine
   return r && toNote(r);
 }
 
-export interface NoteFilter {
+export interface NoteFilter extends SearchFilter {
   holderOrgId?: string;
   issuerOrgId?: string;
   rootId?: string;
   status?: NoteStatus;
   limit?: number;
-  cursor?: string;
 }
 
 /** The SQL condition of a derived status (the same rule as noteStatus). */
@@ -171,18 +207,24 @@ const STATUS_SQL: Record<NoteStatus, string> = {
   active: "n.state = 'active' AND t.overdue_at IS NULL AND (f.status IS NULL OR f.status IN ('rejected', 'withdrawn'))",
 };
 
-/** Lists the scope's notes, newest first. */
+/** The orders a notes list may take besides newest first: oldest, soonest maturity, largest face (ties by id). */
+const NOTE_SORTS: Record<"oldest" | "due" | "amount", SortKey<NoteRow>> = {
+  oldest: { exprs: ["n.id"], desc: false, key: (r) => [r.id] },
+  due: { exprs: ["n.maturity", "n.id"], desc: false, key: (r) => [r.maturity, r.id] },
+  amount: { exprs: [...amountKey("n.face"), "n.id"], desc: true, key: (r) => [r.face.length, r.face, r.id] },
+};
+
+/**
+ * Lists the scope's notes, newest first unless sorted, searched by holder or issuer name, trade reference or id, and
+ * paged by keyset like every list (db/listing.ts): a page's cursor continues exactly after its last note.
+ */
 export function listNotes(db: Database, filter: NoteFilter, scope: Scope): Page<Note> {
   const limit = clampLimit(filter.limit);
   const vis = noteVisibility(scope);
   if (vis === null) return { items: [], nextCursor: null };
-  const before = decodeCursor("notes", filter.cursor);
-  const where = [vis];
-  const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1 };
-  if (before !== undefined) {
-    where.push("n.id < @before");
-    params.before = before;
-  }
+  const list = listing<NoteRow>("notes", filter, { idCol: "n.id", createdCol: "n.created_at", searchIn: ["h.name", "i.name", "n.trade_reference"], sorts: NOTE_SORTS });
+  const where = [vis, ...list.where];
+  const params: Record<string, unknown> = { org: scopeOrg(scope), n: limit + 1, ...list.params };
   if (filter.status) where.push(STATUS_SQL[filter.status]);
   if (filter.holderOrgId !== undefined) {
     where.push("n.holder_org_id = @holder");
@@ -196,8 +238,8 @@ export function listNotes(db: Database, filter: NoteFilter, scope: Scope): Page<
     where.push("n.root_id = @root");
     params.root = parseId(filter.rootId) ?? -1;
   }
-  const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY n.id DESC LIMIT @n`).all(params) as NoteRow[];
-  return pageOf(rows, limit, "notes", (r) => r.id, toNote);
+  const rows = prepared(db, `${SELECT} WHERE ${where.join(" AND ")} ORDER BY ${list.orderBy} LIMIT @n`).all(params) as NoteRow[];
+  return listingPage(rows, limit, list.cursorOf, (r) => toNote(r));
 }
 
 /** The visible ids of one tree for a scope that does not see it whole (null: it sees every node). */
@@ -218,44 +260,64 @@ function visibleInTree(db: Database, rootId: number, issuerOrgId: number, scope:
 
 /**
  * Each tree's notes as the API shows them, built once per state of the index: the key is the connection's
- * total_changes() and the database's data_version, which move with every write by this or another connection.
+ * total_changes() and the database's data_version, which move with every write by this or another connection (a
+ * note, its financing, its tree's payments, an organisation's name), so a cached tree is never older than the index.
  */
 interface TreeEntry {
   list: { note: Note; parentId: number | null; id: number }[];
   /** The tree as each scope sees it ("*" for the whole tree), linked once per index state and shared by every caller
-   * of that scope (it is only ever serialised). */
-  views: Map<string, NoteNode | undefined>;
+   * of that scope (it is only ever serialised), with its response body once a route has asked for it. */
+  views: Map<string, TreeView>;
+  /** The cache of this index state the entry belongs to (its serialised bodies count against BODY_BYTES_MAX). */
+  state: TreeCache;
 }
-const trees = new WeakMap<Database, { key: string; byRoot: Map<number, TreeEntry> }>();
+interface TreeCache {
+  key: string;
+  byRoot: Map<number, TreeEntry>;
+  bodyBytes: number;
+}
+/** The serialised bodies one index state keeps at most (a 1,000-leaf tree's is about 0.5 MB); past it, it starts over. */
+const BODY_BYTES_MAX = 64 * 1024 * 1024;
+interface TreeView {
+  root: NoteNode | undefined;
+  body?: SerialisedJson<{ root: NoteNode }>;
+  entry: TreeEntry;
+}
+const trees = new WeakMap<Database, TreeCache>();
 function treeNotes(db: Database, rootId: number): TreeEntry {
-  const key = `${prepared(db, "SELECT total_changes()").pluck().get() as number}:${db.pragma("data_version", { simple: true }) as number}`;
+  const key = `${prepared(db, "SELECT total_changes()").pluck().get() as number}:${prepared(db, "PRAGMA data_version").pluck().get() as number}`;
   let cache = trees.get(db);
-  if (!cache || cache.key !== key) trees.set(db, (cache = { key, byRoot: new Map() }));
+  if (!cache || cache.key !== key) trees.set(db, (cache = { key, byRoot: new Map(), bodyBytes: 0 }));
   let list = cache.byRoot.get(rootId);
   if (!list) {
-    const rows = prepared(db, `${SELECT} WHERE n.root_id = @root ORDER BY n.id`).all({ root: rootId }) as NoteRow[];
-    list = { list: rows.map((r) => ({ note: toNote(r), parentId: r.parent_id, id: r.id })), views: new Map() };
+    const raw = prepared(db, `${SELECT} WHERE n.root_id = @root ORDER BY n.id`).raw(true).all({ root: rootId }) as unknown[][];
+    const isoOf = isoMemo();
+    list = { list: raw.map((a) => rowOf(a)).map((r) => ({ note: toNote(r, isoOf), parentId: r.parent_id, id: r.id })), views: new Map(), state: cache };
     // A few trees at most are read hot; the cache is per index state, so it never serves a stale tree.
-    if (cache.byRoot.size > 64) cache.byRoot.clear();
+    if (cache.byRoot.size > 64) {
+      cache.byRoot.clear();
+      cache.bodyBytes = 0;
+    }
     cache.byRoot.set(rootId, list);
   }
   return list;
 }
 
 /**
- * The tree a visible note belongs to, from its root, with the nodes the scope may see (visibility includes every
- * ancestor of a visible note, so what is visible is one connected tree from the root). Undefined when the note is
- * unknown or outside the scope. The tree's notes are read in one query per index state (treeNotes); each request
- * only filters them by the scope's visible ids and links children in creation order.
+ * The tree a visible note belongs to as the scope sees it (visibility includes every ancestor of a visible note, so
+ * what is visible is one connected tree from the root); undefined when the note is unknown or outside the scope. The
+ * tree's notes are read in one query per index state (treeNotes); each scope's view is then filtered by its visible
+ * ids and linked in creation order once per index state.
  */
-export function noteTree(db: Database, id: string, scope: Scope): NoteNode | undefined {
+function treeView(db: Database, id: string, scope: Scope): TreeView | undefined {
   const note = getNote(db, id, scope);
   if (!note) return undefined;
   const rootId = Number(note.rootId);
   const entry = treeNotes(db, rootId);
   const whole = seesAll(scope) || (scope.role === "buyer" && scopeOrg(scope) === Number(note.issuerOrgId));
-  const view = whole ? "*" : `${scope.role}:${scopeOrg(scope)}`;
-  if (entry.views.has(view)) return entry.views.get(view);
+  const key = whole ? "*" : `${scope.role}:${scopeOrg(scope)}`;
+  const cached = entry.views.get(key);
+  if (cached) return cached;
   const visibleIds = whole ? null : visibleInTree(db, rootId, Number(note.issuerOrgId), scope);
   const nodes = new Map<number, NoteNode>();
   let root: NoteNode | undefined;
@@ -266,9 +328,36 @@ export function noteTree(db: Database, id: string, scope: Scope): NoteNode | und
     if (n.parentId === null) root = node;
     else nodes.get(n.parentId)?.children.push(node);
   }
+  const view: TreeView = { root, entry };
   if (entry.views.size > 256) entry.views.clear();
-  entry.views.set(view, root);
-  return root;
+  entry.views.set(key, view);
+  return view;
+}
+
+/** The tree a visible note belongs to, from its root, as far as the scope may see it (see treeView). */
+export function noteTree(db: Database, id: string, scope: Scope): NoteNode | undefined {
+  return treeView(db, id, scope)?.root;
+}
+
+/**
+ * The answer of GET /notes/{id}/tree, `{ root }`, serialised once per scope and index state and shared by every
+ * request until the next write (a 1,000-leaf tree is ~450 kB of JSON: serialising and compressing it was most of a
+ * read). Undefined when the note is unknown or outside the scope.
+ */
+export function noteTreeBody(db: Database, id: string, scope: Scope): SerialisedJson<{ root: NoteNode }> | undefined {
+  const view = treeView(db, id, scope);
+  if (!view?.root) return undefined;
+  if (view.body) return view.body;
+  view.body = new SerialisedJson({ root: view.root });
+  // Many scopes reading many large trees between two writes would otherwise keep every body: past the budget, the
+  // index state's cache starts over (this answer is still sent; the next read builds its view again).
+  const state = view.entry.state;
+  state.bodyBytes += view.body.bytes.length;
+  if (state.bodyBytes > BODY_BYTES_MAX) {
+    state.byRoot.clear();
+    state.bodyBytes = 0;
+  }
+  return view.body;
 }
 
 /** One payout clearing made to a leaf: to its bank first (up to the financed amount), the rest to its holder. */

@@ -1,8 +1,9 @@
 import { route } from "../http/route";
-import { IdParam } from "../http/schemas";
+import { IdParam, OrgIdParam } from "../http/schemas";
+import { LedgerAllowance, SetAllowance } from "../orgs/schemas";
 import { visible } from "../app/write";
 import { getNote } from "./repo";
-import { issueNote, markTreeOverdue, notesOf, payTree, splitNote, transferNote, treeOf } from "./service";
+import { issueNote, markTreeOverdue, notesOf, payTree, setNotesAllowance, splitNote, transferNote, treeOf } from "./service";
 import { IssueNote, ListNotesQuery, NotePage, NoteRecord, NoteSplitResult, NoteTransferred, NoteTree, NoteTreePaid, PayNoteTree, SplitNote, TransferNote, WrittenNote } from "./schemas";
 
 /** Payable notes (issue #11): issue from an invoice, transfer and split down the chain, pay the tree, trace it. */
@@ -107,5 +108,19 @@ export const noteRoutes = [
     response: NoteTree,
     errors: [404],
     handler: async (ctx) => treeOf(ctx.services, ctx.actor, ctx.params.id),
+  }),
+  route({
+    method: "put",
+    path: "/orgs/:orgId/notes-allowance",
+    operationId: "setNotesAllowance",
+    summary:
+      "Set the notes contract's bounded allowance on your treasury (an admin; a bank's officer), signed by the treasury's key: what paying into your note trees, or a bank's advances on notes, may draw",
+    tag: "notes",
+    roles: ["buyer", "supplier", "officer"],
+    params: OrgIdParam,
+    body: SetAllowance,
+    response: LedgerAllowance,
+    errors: [403, 404, 503],
+    handler: async (ctx) => setNotesAllowance(ctx.services, ctx.actor, ctx.step(0), ctx.params.orgId, ctx.body.amount),
   }),
 ];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FreeText } from "../orders/schemas";
+import { SearchFields } from "../http/search";
 import { Amount, Bytes32, Cursor, DateTime, Hash, Id, Limit, Money, OrgId, RecordId, WrittenFields, page } from "../http/schemas";
 
 // ---- Requests ----
@@ -24,6 +25,7 @@ export const ListNotesQuery = z
     issuerOrgId: Id.optional(),
     rootId: Id.optional(),
     status: NoteStatus.optional(),
+    ...SearchFields,
     limit: Limit,
     cursor: Cursor,
   })

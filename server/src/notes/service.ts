@@ -9,8 +9,9 @@ import { commitmentOf } from "../commitments/service";
 import { NOTE_FINANCING_ID_BASE, noteFinancingApiId } from "../indexer/projections/notes";
 import type { Services } from "../services";
 import { AppError, forbidden, unprocessable } from "../shared/errors";
-import { toMinor } from "../shared/money";
-import { getNote, listNotes, noteTree, payoutsOf, type Note, type NoteFilter } from "./repo";
+import { formatMinor, toMinor } from "../shared/money";
+import { allowanceSetter } from "../orgs/members";
+import { getNote, listNotes, noteTreeBody, payoutsOf, type Note, type NoteFilter } from "./repo";
 import type { IssueNote, SplitNote, TransferNote } from "./schemas";
 
 /**
@@ -168,9 +169,25 @@ export const noteFinancingChainId = (apiId: string): string => String(Number(api
 /** Lists the notes the actor may see. */
 export const notesOf = (s: Services, actor: Actor, filter: NoteFilter) => listNotes(s.idb, filter, actor.scope);
 
-/** The tree a visible note belongs to, from its root, as far as the actor may see it. */
+/** The tree a visible note belongs to, from its root, as far as the actor may see it: its answer `{ root }`, serialised once per index state. */
 export function treeOf(s: Services, actor: Actor, id: string) {
-  return { root: visible(noteTree(s.idb, id, actor.scope), `Note ${id}`) };
+  return visible(noteTreeBody(s.idb, id, actor.scope), `Note ${id}`);
+}
+
+/**
+ * Sets what the notes contract may draw from the organisation's treasury (an issuer's payments into its trees, a bank's
+ * advances on notes), as setLedgerAllowance does for the ledger: the organisation's admin (or a bank's officer) asks,
+ * the treasury's own key signs the approval (a signing request where the treasury is self-custodied).
+ */
+export async function setNotesAllowance(s: Services, actor: Actor, idem: IdempotencyStep | undefined, orgId: string, amount: string) {
+  const org = allowanceSetter(s, actor, orgId);
+  const receipt = await grantNotesAllowance(s, orgId, org.treasury, toMinor(amount), idem);
+  return { orgId, treasury: org.treasury, allowance: await notesAllowance(s, org.treasury), txHash: receipt.hash, blockNumber: receipt.blockNumber };
+}
+
+/** What the notes contract may still draw from a treasury, as a decimal string. */
+export async function notesAllowance(s: Services, treasury: string): Promise<string> {
+  return formatMinor((await s.ledger.read("token", "allowance", [treasury, s.ledger.notesAddress()])) as bigint);
 }
 
 /** The treasury's own key lets the notes contract draw up to `minor` (the issuer's payments, a bank's advances). */

@@ -148,14 +148,23 @@ export function memberProposals(s: Services, actor: Actor, orgId: string): { ite
  * the organisation, and a bank's officers.
  */
 export async function setLedgerAllowance(s: Services, actor: Actor, idem: IdempotencyStep | undefined, orgId: string, amount: string) {
+  const org = allowanceSetter(s, actor, orgId);
+  const receipt = await grantAllowance(s, orgId, org.treasury, toMinor(amount), idem);
+  return { orgId, treasury: org.treasury, allowance: await ledgerAllowance(s, org.treasury), txHash: receipt.hash, blockNumber: receipt.blockNumber };
+}
+
+/**
+ * The organisation whose treasury's allowance the actor may set (to the ledger or the notes contract): its own, as
+ * one of its admins or, for a bank, one of its officers. Anyone else is refused (403), an unknown organisation 404.
+ */
+export function allowanceSetter(s: Services, actor: Actor, orgId: string) {
   ownOrg(actor, orgId, "set its treasury's allowance");
   const org = visible(s.read.getOrganization(orgId), `Organisation ${orgId}`);
   const row = s.gdb.prepare("SELECT chain_role FROM users WHERE id = ?").get(actor.user.id) as { chain_role: string } | undefined;
   if (row?.chain_role !== "admin" && !(org.kind === "bank" && row?.chain_role === "officer")) {
     throw forbidden("Only the organisation's admins (and a bank's officers) set its treasury's allowance.", "ADMIN_REQUIRED");
   }
-  const receipt = await grantAllowance(s, orgId, org.treasury, toMinor(amount), idem);
-  return { orgId, treasury: org.treasury, allowance: await ledgerAllowance(s, org.treasury), txHash: receipt.hash, blockNumber: receipt.blockNumber };
+  return org;
 }
 
 /** The treasury's own key approves the ledger for `minor`. */

@@ -1,5 +1,9 @@
+import fs from "node:fs";
 import { expect } from "chai";
+import { Wallet } from "ethers";
 import { apiClient } from "../../../scripts/lib/api-client";
+import { drive } from "../../../scripts/client/trellis-sign";
+import { SettlementToken__factory } from "../../../typechain-types";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
 import { sweepRunner } from "../../../server/src/audit/sweeps";
 import { confirmedInvoice } from "../lifecycle";
@@ -310,6 +314,190 @@ describe("Payable notes API", function () {
     });
   });
 
+  describe("the notes list", () => {
+    it("pages through a tree's notes with the list's cursors in every order, each note exactly once, and searches them", async () => {
+      const { invoiceId } = await confirmedInvoice(p.credentials, "5500.00", "NOTE-LIST");
+      const rootId = (await c.buyer("POST", "/notes", { invoiceId })).body.id as string;
+      const faces = ["100.00", "200.00", "300.00", "400.00", "500.00", "600.00", "700.00", "800.00", "900.00", "1000.00"];
+      const split = await c.supplier("POST", `/notes/${rootId}/split`, { amounts: faces });
+      expect(split.status, JSON.stringify(split.body)).to.equal(201);
+      const pieces = split.body.items.map((n: { id: string }) => n.id as string);
+      const moved = await c.supplier("POST", `/notes/${pieces[6]}/transfer`, { toOrgId: orgs.tier2, amount: "700.00", tradeReference: "PO-LIST-0007" });
+      expect(moved.status, JSON.stringify(moved.body)).to.equal(201);
+      expect(moved.body.remainder).to.equal(null);
+      const child = moved.body.transferred.id as string;
+      const all = [rootId, ...pieces, child];
+
+      /** Every page of `query` at `limit` notes a page: the pages' ids in order and how many pages there were. */
+      const pages = async (query: string, limit: number) => {
+        const seen: { id: string; face: string; maturity: string }[] = [];
+        let pagesRead = 0;
+        let cursor: string | null = null;
+        do {
+          const r = await c.buyer("GET", `/notes?rootId=${rootId}&${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+          expect(r.status, JSON.stringify(r.body)).to.equal(200);
+          expect(r.body.items.length).to.be.at.most(limit);
+          seen.push(...r.body.items);
+          cursor = r.body.nextCursor;
+          pagesRead += 1;
+        } while (cursor);
+        return { ids: seen.map((n) => n.id), faces: seen.map((n) => n.face), pagesRead };
+      };
+      const byId = (a: string, b: string) => Number(a) - Number(b);
+
+      const newest = await pages("sort=newest", 5);
+      expect(newest.pagesRead).to.equal(3);
+      expect(newest.ids).to.deep.equal([...all].sort(byId).reverse());
+      const oldest = await pages("sort=oldest", 4);
+      expect(oldest.pagesRead).to.equal(3);
+      expect(oldest.ids).to.deep.equal([...all].sort(byId));
+      const largest = await pages("sort=amount", 5);
+      expect(new Set(largest.ids).size).to.equal(all.length);
+      expect([...largest.ids].sort(byId)).to.deep.equal([...all].sort(byId));
+      // Largest face first; the two 700.00 notes (the retired piece and its transferred child) by id, newest first.
+      expect(largest.faces).to.deep.equal(["5500.00", "1000.00", "900.00", "800.00", "700.00", "700.00", "600.00", "500.00", "400.00", "300.00", "200.00", "100.00"]);
+      expect(largest.ids.slice(4, 6)).to.deep.equal([child, pieces[6]]);
+      const due = await pages("sort=due", 7);
+      expect(due.ids).to.deep.equal([...all].sort(byId));
+
+      // A cursor belongs to its order: one from the amount order is refused by the default one.
+      const first = await c.buyer("GET", `/notes?rootId=${rootId}&sort=amount&limit=5`);
+      const mixed = await c.buyer("GET", `/notes?rootId=${rootId}&limit=5&cursor=${first.body.nextCursor}`);
+      expect(mixed.status).to.equal(400);
+      expect(mixed.body.error.code).to.equal("VALIDATION_FAILED");
+      const found = await c.buyer("GET", `/notes?rootId=${rootId}&q=po-list-0007`);
+      expect(found.body.items.map((n: { id: string }) => n.id)).to.deep.equal([child]);
+      const byHolder = await c.buyer("GET", `/notes?rootId=${rootId}&q=Tier2`);
+      expect(byHolder.body.items.map((n: { id: string }) => n.id)).to.deep.equal([child]);
+      const byNumber = await c.buyer("GET", `/notes?rootId=${rootId}&q=%23${pieces[0]}`);
+      expect(byNumber.body.items.map((n: { id: string }) => n.id)).to.deep.equal([pieces[0]]);
+    });
+  });
+
+  describe("the tree read after a write", () => {
+    it("answers the tree as the index now stands after every write, gzipped once and revalidated by its ETag", async () => {
+      const { invoiceId } = await confirmedInvoice(p.credentials, "9000.00", "NOTE-TREE");
+      const rootId = (await c.buyer("POST", "/notes", { invoiceId })).body.id as string;
+      const pieces = (await c.supplier("POST", `/notes/${rootId}/split`, { amounts: ["2000.00", "2000.00", "2500.00", "2500.00"] })).body.items.map((n: { id: string }) => n.id as string);
+      expect(pieces).to.have.length(4);
+      const url = `${p.baseUrl}/api/v1/notes/${rootId}/tree`;
+      const auth = { authorization: `Bearer ${p.credentials.users.buyer.token}` };
+      const first = await c.buyer("GET", `/notes/${rootId}/tree`);
+      expect(first.status).to.equal(200);
+      expect(ids(first.body.root)).to.deep.equal([rootId, ...pieces]);
+      expect(first.body.root.children[3]).to.include({ id: pieces[3], status: "active", face: "2500.00" });
+
+      // The same answer gzipped (a client that accepts it) and plain (one that does not), with one ETag per encoding.
+      const gz = await fetch(url, { headers: { ...auth, "accept-encoding": "gzip" } });
+      expect(gz.status).to.equal(200);
+      expect(gz.headers.get("content-encoding")).to.equal("gzip");
+      expect(gz.headers.get("content-type")).to.equal("application/json; charset=utf-8");
+      expect(gz.headers.get("vary")).to.match(/accept-encoding/i);
+      expect(await gz.json()).to.deep.equal(first.body);
+      const plain = await fetch(url, { headers: { ...auth, "accept-encoding": "identity" } });
+      expect(plain.headers.get("content-encoding")).to.equal(null);
+      expect(await plain.json()).to.deep.equal(first.body);
+      const etag = plain.headers.get("etag")!;
+      expect(etag).to.match(/^W\/"/);
+      expect(gz.headers.get("etag")).to.not.equal(etag);
+      // (fetch adds "Cache-Control: no-cache" to a conditional request unless told otherwise, and no-cache forbids a 304.)
+      const revalidate = { ...auth, "accept-encoding": "identity", "if-none-match": etag, "cache-control": "max-age=0" };
+      const unchanged = await fetch(url, { headers: revalidate });
+      expect(unchanged.status).to.equal(304);
+
+      // A split retires the last piece into two children: the next read shows them, and the old ETag no longer matches.
+      const split = await c.supplier("POST", `/notes/${pieces[3]}/split`, { amounts: ["1000.00", "1500.00"] });
+      expect(split.status, JSON.stringify(split.body)).to.equal(201);
+      const [a, b] = split.body.items.map((n: { id: string }) => n.id as string);
+      const after = await c.buyer("GET", `/notes/${rootId}/tree`);
+      expect(after.body.root.children[3].status).to.equal("retired");
+      expect(after.body.root.children[3].children.map((n: { id: string; face: string; status: string }) => [n.id, n.face, n.status])).to.deep.equal([
+        [a, "1000.00", "active"],
+        [b, "1500.00", "active"],
+      ]);
+      const changed = await fetch(url, { headers: revalidate });
+      expect(changed.status).to.equal(200);
+      expect(changed.headers.get("etag")).to.not.equal(etag);
+      expect(await changed.json()).to.deep.equal(after.body);
+      // Every node of the tree is the note as GET /notes/{id} shows it (the tree is built from the same rows).
+      const flat = (n: { children: unknown[] }): Record<string, unknown>[] => [n, ...n.children.flatMap((ch) => flat(ch as typeof n))];
+      for (const { children, ...node } of flat(after.body.root)) {
+        expect(children).to.be.an("array");
+        expect(node).to.deep.equal((await c.buyer("GET", `/notes/${node.id}`)).body);
+      }
+
+      // A write to another table the tree shows (the piece's financing) is seen too, by every scope's view.
+      const req = await c.supplier("POST", "/financing-requests", { noteId: b, bankOrgId: orgs.bankB, amount: "1000.00" });
+      expect(req.status, JSON.stringify(req.body)).to.equal(201);
+      const financing = await c.buyer("GET", `/notes/${rootId}/tree`);
+      expect(financing.body.root.children[3].children[1]).to.include({ id: b, status: "financing", financingRequestId: req.body.id });
+      const bank = await c.officer3("GET", `/notes/${rootId}/tree`);
+      expect(ids(bank.body.root)).to.deep.equal([rootId, pieces[3], b]);
+      expect(bank.body.root.children[0].children[0]).to.include({ id: b, status: "financing" });
+      const rejected = await c.officer3("POST", `/financing-requests/${req.body.id}/reject`, { reasonCode: 3, reason: "Concentration on the issuer" });
+      expect(rejected.status, JSON.stringify(rejected.body)).to.equal(201);
+      expect((await c.buyer("GET", `/notes/${rootId}/tree`)).body.root.children[3].children[1]).to.include({ id: b, status: "active" });
+      expect((await c.officer3("GET", `/notes/${rootId}/tree`)).body.root.children[0].children[0]).to.include({ id: b, status: "active" });
+    });
+  });
+
+  describe("the notes allowance", () => {
+    it("a bank's officer and an issuer's admin set what the notes contract may draw; below it an advance or a payment is refused", async () => {
+      const { bankB, acme, pearl, tier3 } = orgs;
+      const policy = async () => (await c.officer3("GET", `/banks/${bankB}/policy`)).body.ledgerAllowance as string;
+      const ledgerBefore = await policy();
+      const low = await c.officer3("PUT", `/orgs/${bankB}/notes-allowance`, { amount: "1.00" });
+      expect(low.status, JSON.stringify(low.body)).to.equal(200);
+      expect(low.body).to.include({ orgId: bankB, allowance: "1.00" });
+      expect(low.body.treasury).to.match(/^0x[0-9a-fA-F]{40}$/);
+      expect(low.body.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      // The notes contract's allowance is its own: the ledger's is unchanged.
+      expect(await policy()).to.equal(ledgerBefore);
+
+      const { invoiceId } = await confirmedInvoice(p.credentials, "20000.00", "NOTE-ALW");
+      const rootId = (await c.buyer("POST", "/notes", { invoiceId })).body.id as string;
+      const req = await c.supplier("POST", "/financing-requests", { noteId: rootId, bankOrgId: bankB, amount: "10000.00" });
+      expect(req.status, JSON.stringify(req.body)).to.equal(201);
+      expect((await c.officer3("POST", `/financing-requests/${req.body.id}/approve`)).status).to.equal(201);
+      expect((await c.officer4("POST", `/financing-requests/${req.body.id}/approve`)).body.status).to.equal("approved");
+      const refused = await c.officer3("POST", `/financing-requests/${req.body.id}/disburse`);
+      expect(refused.status).to.equal(422);
+      expect(refused.body.error.code).to.equal("ALLOWANCE_TOO_LOW");
+      expect(refused.body.error.details.contractError.name).to.equal("NoteFinancingAllowanceTooLow");
+      expect((await c.officer3("PUT", `/orgs/${bankB}/notes-allowance`, { amount: "10000000.00" })).body.allowance).to.equal("10000000.00");
+      const disbursed = await c.officer3("POST", `/financing-requests/${req.body.id}/disburse`);
+      expect(disbursed.status, JSON.stringify(disbursed.body)).to.equal(201);
+
+      // The issuer: paying into its tree draws on its treasury's notes allowance.
+      expect((await c.buyer("PUT", `/orgs/${acme}/notes-allowance`, { amount: "1.00" })).body).to.include({ orgId: acme, allowance: "1.00" });
+      const before = await balances();
+      const unpaid = await c.buyer("POST", `/notes/${rootId}/payments`, { amount: "20000.00" });
+      expect(unpaid.status).to.equal(422);
+      expect(unpaid.body.error.code).to.equal("INSUFFICIENT_ALLOWANCE");
+      expect(await balances()).to.deep.equal(before);
+      expect((await c.buyer("PUT", `/orgs/${acme}/notes-allowance`, { amount: "20000000.00" })).status).to.equal(200);
+      const paid = await c.buyer("POST", `/notes/${rootId}/payments`, { amount: "20000.00" });
+      expect(paid.status, JSON.stringify(paid.body)).to.equal(201);
+      expect(paid.body.note).to.include({ paid: "20000.00", outstanding: "0.00" });
+      const after = await balances();
+      expect(before[acme] - after[acme]).to.equal(2_000_000n);
+      expect(after[bankB] - before[bankB]).to.equal(1_000_000n);
+      expect(after[pearl] - before[pearl]).to.equal(1_000_000n);
+      expect((await c.buyer("PUT", `/orgs/${acme}/notes-allowance`, { amount: "20000000.00" })).body.allowance).to.equal("20000000.00");
+
+      // A supplier's admin sets its own; nobody sets another organisation's, and the operator none.
+      expect((await c.tier3("PUT", `/orgs/${tier3}/notes-allowance`, { amount: "5.00" })).body).to.include({ orgId: tier3, allowance: "5.00" });
+      const other = await c.tier2("PUT", `/orgs/${tier3}/notes-allowance`, { amount: "5.00" });
+      expect(other.status).to.equal(403);
+      expect(other.body.error.code).to.equal("FORBIDDEN");
+      const byOperator = await c.operator("PUT", `/orgs/${acme}/notes-allowance`, { amount: "5.00" });
+      expect(byOperator.status).to.equal(403);
+      expect(byOperator.body.error.code).to.equal("FORBIDDEN");
+      const byAuditor = await c.auditor("PUT", `/orgs/${acme}/notes-allowance`, { amount: "5.00" });
+      expect(byAuditor.status).to.equal(403);
+    });
+  });
+
   describe("maker-checker, overdue and default", () => {
     let rootId: string;
     let financingId: string;
@@ -378,6 +566,51 @@ describe("Payable notes API", function () {
   });
 
   describe("audit", () => {
+    it("lists, exports and proves against the chain every note event (entityType=note), each party only its own", async () => {
+      const listed = await c.auditor("GET", "/audit/events?entityType=note&limit=1000");
+      expect(listed.status).to.equal(200);
+      expect(listed.body.nextCursor).to.equal(null);
+      const events = listed.body.items as { id: string; txHash: string; logIndex: number; eventType: string; entityType: string; entityId: string }[];
+      expect(events.every((e) => e.entityType === "note")).to.equal(true);
+      const types = new Set(events.map((e) => e.eventType));
+      for (const t of ["NoteIssued", "NoteCreated", "NoteTransferred", "NoteSplit", "NoteTreePaymentReceived", "NotePaidOut", "NoteTreeMarkedOverdue"]) expect(types.has(t), t).to.equal(true);
+
+      const auth = { authorization: `Bearer ${p.credentials.users.auditor.token}` };
+      const json = await fetch(`${p.baseUrl}/api/v1/audit/export?entityType=note&format=json`, { headers: auth });
+      expect(json.status).to.equal(200);
+      expect(json.headers.get("content-disposition")).to.equal('attachment; filename="trellis-events.json"');
+      const exported = (await json.json()) as typeof events;
+      expect(exported.map((e) => e.id).sort()).to.deep.equal(events.map((e) => e.id).sort());
+      const csv = await fetch(`${p.baseUrl}/api/v1/audit/export?entityType=note&format=csv`, { headers: auth });
+      expect(csv.status).to.equal(200);
+      const lines = (await csv.text()).trim().split("\n");
+      expect(lines[0]).to.equal("id,blockNumber,logIndex,txHash,timestamp,eventType,entityType,entityId,actor,orgIds,args");
+      expect(lines).to.have.length(events.length + 1);
+      expect(lines.slice(1).every((l) => l.split(",")[6] === "note")).to.equal(true);
+
+      // Each kind of note event, re-read from its receipt: the notes contract's log, matching the index field by field.
+      const notes = p.gateway.services.ledger.notesAddress().toLowerCase();
+      for (const t of ["NoteIssued", "NoteTransferred", "NoteSplit", "NotePaidOut", "NoteTreeMarkedOverdue"]) {
+        const e = events.find((x) => x.eventType === t)!;
+        const v = await c.auditor("GET", `/audit/verify/${e.txHash}/${e.logIndex}`);
+        expect(v.status, JSON.stringify(v.body)).to.equal(200);
+        expect(v.body, t).to.include({ match: true });
+        expect(v.body.differences).to.deep.equal([]);
+        expect(v.body.onChain).to.include({ eventType: t, txHash: e.txHash, logIndex: e.logIndex });
+        expect(v.body.onChain.address.toLowerCase()).to.equal(notes);
+      }
+
+      // tier3 sees the events of its own notes and their ancestors only; another bank's officer none of its branch.
+      const mine = await c.tier3("GET", "/audit/events?entityType=note&limit=1000");
+      expect(mine.status).to.equal(200);
+      const mineIds = new Set((mine.body.items as typeof events).map((e) => e.entityId));
+      expect(mineIds.size).to.be.greaterThan(0);
+      for (const id of mineIds) expect((await c.tier3("GET", `/notes/${id}`)).status, `note ${id}`).to.equal(200);
+      const unseen = events.find((e) => !mineIds.has(e.entityId))!;
+      expect((await c.tier3("GET", `/audit/verify/${unseen.txHash}/${unseen.logIndex}`)).status).to.equal(404);
+      expect((await c.tier3("GET", `/audit/note/${unseen.entityId}/history`)).status).to.equal(404);
+    });
+
     it("an audit sweep finds the noted invoices on chain as indexed and leaves the note financings to the notes contract", async () => {
       const s = await c.auditor("POST", "/audit/sweeps", {});
       expect(s.status, JSON.stringify(s.body)).to.equal(201);
@@ -387,5 +620,41 @@ describe("Payable notes API", function () {
       const noteFinancing = (await c.auditor("GET", "/financing-requests")).body.items.find((f: { noteId: string | null }) => f.noteId !== null);
       expect((await c.auditor("GET", `/audit/verify/financing/${noteFinancing.id}`)).status).to.equal(404);
     });
+  });
+});
+
+describe("Payable notes API: a self-custodied bank treasury's notes allowance", function () {
+  this.timeout(300_000);
+  let p: Platform;
+
+  before(async () => {
+    p = await startPlatform({ chain: "hardhat", custody: "self" });
+  });
+  after(async () => {
+    await p?.stop();
+  });
+
+  it("is raised only with the treasury's own key, and only on the notes contract's allowance", async () => {
+    const u = p.credentials.users;
+    const bankA = p.credentials.orgs.bankA;
+    const t = p.credentials.treasuries.bankA;
+    const treasury = (await Wallet.fromEncryptedJson(fs.readFileSync(t.keystore!, "utf8"), t.passphrase!)) as Wallet;
+    const admin = (await Wallet.fromEncryptedJson(fs.readFileSync(u.adminA.keystore!, "utf8"), u.adminA.passphrase!)) as Wallet;
+    const { ledger, provider } = p.gateway.services;
+    const token = SettlementToken__factory.connect(ledger.addresses.token, provider);
+    const ledgerBefore = await token.allowance(treasury.address, ledger.addresses.ledger);
+
+    const asked = await apiClient(p.baseUrl, u.adminA.token)("PUT", `/orgs/${bankA}/notes-allowance`, { amount: "7000000.00" });
+    expect(asked.status, JSON.stringify(asked.body)).to.equal(202);
+    expect(asked.body.signingRequest.typedData.message.from.toLowerCase()).to.equal(treasury.address.toLowerCase());
+    const request = { url: p.baseUrl, token: u.adminA.token, method: "PUT", path: `/orgs/${bankA}/notes-allowance`, body: { amount: "7000000.00" } };
+    const wrong = await drive({ ...request, wallet: admin }).catch((e: Error) => e);
+    expect(wrong).to.be.instanceOf(Error);
+    expect(await token.allowance(treasury.address, ledger.notesAddress())).to.not.equal(700_000_000n);
+    const done = await drive({ ...request, wallet: treasury });
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    expect(done.body).to.include({ orgId: bankA, allowance: "7000000.00" });
+    expect(await token.allowance(treasury.address, ledger.notesAddress())).to.equal(700_000_000n);
+    expect(await token.allowance(treasury.address, ledger.addresses.ledger)).to.equal(ledgerBefore);
   });
 });
