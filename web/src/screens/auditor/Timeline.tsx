@@ -24,7 +24,8 @@ export function sentenceOf(e: AuditEvent): string {
   const args = e.args ?? {};
   const values = {
     id: e.entityId,
-    amount: args.amount !== undefined ? asText("amount", args.amount) : "",
+    // The settlement token's events carry their amount as `value` (ERC-20) and name no record of their own.
+    amount: args.amount !== undefined ? asText("amount", args.amount) : args.value !== undefined ? asText("amount", args.value) : "",
     n: args.approvals !== undefined ? String(args.approvals) : "",
     of: args.required !== undefined ? String(args.required) : "",
     at: formatDateTime(e.timestamp),
