@@ -110,13 +110,23 @@ type W = any;
 export async function expectLanguage(page: Page, locale: Locale, screen: string, shown: readonly string[] = [], secondary: readonly string[] = []): Promise<void> {
   const lang = await page.evaluate(() => (globalThis as W).document.documentElement.lang as string);
   expect(lang, `lang on ${screen}`).to.equal(locale === "zh-CN" ? "zh-CN" : "en");
-  // The elements named in `secondary` (by test id) hold an address on purpose, such as the account a key signs with.
+  // What a person sees or a screen reader reads: every rendered text (a closed <details>' body is not; an open
+  // choice list's options are), leaving out the elements named in `secondary` (by test id), which hold an address on
+  // purpose, such as the account a key signs with.
   const text = plain(
     await page.evaluate((ids: string[]) => {
       const d = (globalThis as W).document;
-      let all = d.body.innerText as string;
-      for (const id of ids) for (const el of d.querySelectorAll(`[data-testid="${id}"]`)) all = all.split(el.innerText).join(" ");
-      return all;
+      const parts: string[] = [];
+      const walker = d.createTreeWalker(d.body, 4 /* NodeFilter.SHOW_TEXT */);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || el.closest("script, style, noscript, template")) continue;
+        const host = el.closest("option, optgroup") ? el.closest("select") : el;
+        if (!host || !host.checkVisibility({ visibilityProperty: true })) continue;
+        if (ids.some((id) => el.closest(`[data-testid="${id}"]`))) continue;
+        parts.push(n.textContent as string);
+      }
+      return parts.join(" ");
     }, [...secondary]),
   );
   // A label is shown when each of its words between placeholders is (CSS may capitalise it, so case is not compared).
