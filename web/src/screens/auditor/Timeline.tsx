@@ -33,7 +33,8 @@ export function sentenceOf(e: AuditEvent): string {
   };
   const key = `event.${e.eventType}`;
   if (i18next.exists(key)) return i18next.t(key, values);
-  return i18next.t("event.generic", { ...values, type: e.eventType, entity: i18next.t(`entity.${e.entityType}`) });
+  // An event with no sentence of its own still reads in words: its kind's name, not the contract's event name.
+  return i18next.t("event.generic", { ...values, type: i18next.t(`eventName.${e.eventType}`, { defaultValue: e.eventType }), entity: i18next.t(`entity.${e.entityType}`) });
 }
 
 /** Events of one entity in chain order: a sentence each, with its transaction, block and actor as detail. */
