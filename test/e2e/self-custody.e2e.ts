@@ -5,10 +5,12 @@ import { expect } from "chai";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startPlatform, type Platform } from "../../scripts/lib/platform";
 import { clients, confirmedInvoice } from "../server/lifecycle";
+import { expectLanguage, LOCALES, money, plain, shotName, tr, trPattern, type Locale } from "./lib/words";
 
 // The officer's key in the browser: the demo as npm start seeds it (bank officers self-custodied), an officer imports
 // their keystore into the console, approves and disburses a financing request, and each write is signed in the
-// browser after the summary is shown. The gateway holds no key of the officer's.
+// browser after the summary is shown, in English and in a Chinese (zh-CN) browser. The gateway holds no key of the
+// officer's.
 
 const ROOT = path.resolve(__dirname, "../..");
 const STEP = 60_000;
@@ -30,8 +32,8 @@ describe("web console: an officer signs with their own key in the browser", func
     await p?.stop();
   });
 
-  async function signIn(user: "officer1" | "supplier" | "auditor"): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" })).newPage();
+  async function signIn(user: "officer1" | "supplier" | "auditor", locale: Locale = "en-GB"): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale })).newPage();
     page.setDefaultTimeout(STEP);
     await page.goto(p.baseUrl + "/");
     await page.getByTestId("login-username").fill(p.credentials.users[user].username);
@@ -60,7 +62,7 @@ describe("web console: an officer signs with their own key in the browser", func
   }
 
   /** Confirms the review, then signs the signing request in the dialog with the browser's key. */
-  const signInDialog = (page: Page, action: "approve" | "disburse", passphrase: string, expectSummary: RegExp) => async () => {
+  const signInDialog = (page: Page, locale: Locale, action: "approve" | "disburse", passphrase: string, expectSummary: RegExp) => async () => {
     await page.getByTestId(action).click();
     await page.getByTestId("review").waitFor();
     await page.getByTestId("review-confirm").click();
@@ -68,38 +70,44 @@ describe("web console: an officer signs with their own key in the browser", func
     await dialog.waitFor();
     expect(await page.getByTestId("signing-summary").textContent()).to.match(expectSummary);
     expect((await page.getByTestId("signing-account").textContent())?.toLowerCase()).to.equal(p.credentials.users.officer1.address.toLowerCase());
-    if (action === "approve") await page.screenshot({ path: path.join(ROOT, "docs/img/bank-signing.png"), fullPage: true });
+    await expectLanguage(page, locale, `signing dialog (${action})`, ["signing.title", "signing.account", "signing.passphrase", "signing.submit"], ["signing-account"]);
+    if (action === "approve") await page.screenshot({ path: path.join(ROOT, `docs/img/${shotName(locale, "bank-signing")}.png`), fullPage: true });
     await page.getByTestId("signing-passphrase").fill(passphrase);
     await page.getByTestId("signing-submit").click();
   };
 
-  it("imports the officer's keystore, then approves and disburses, each signed in the browser", async () => {
+  for (const locale of LOCALES) {
+  it(`imports the officer's keystore, then approves and disburses, each signed in the browser (${locale})`, async () => {
     const u = p.credentials.users.officer1;
     expect(u.custody).to.equal("self");
     const custodial = p.gateway.services.vault.custodialAddresses().map((a) => a.toLowerCase());
     expect(custodial).to.not.include(u.address.toLowerCase());
 
     const c = clients(p.credentials);
-    const { invoiceId } = await confirmedInvoice(p.credentials, "300000.00", "E2E-SC");
-    const req = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount: "270000.00" });
+    // The second walk's request is smaller: the first one's advance stays in use and the request must still fit the
+    // fast-track (one officer) within Pearl River's credit at Bank A.
+    const [face, amount] = locale === "zh-CN" ? ["100000.00", "90000.00"] : ["300000.00", "270000.00"];
+    const { invoiceId } = await confirmedInvoice(p.credentials, face, locale === "zh-CN" ? "E2E-SC-ZH" : "E2E-SC");
+    const req = await c.supplier("POST", "/financing-requests", { invoiceId, bankOrgId: p.credentials.orgs.bankA, amount });
     expect(req.status, JSON.stringify(req.body)).to.equal(201);
     expect(req.body.path).to.equal("fast-track");
     const id = req.body.id as string;
 
-    const page = await signIn("officer1");
+    const page = await signIn("officer1", locale);
     await page.getByTestId("nav-keys").click();
     await page.getByTestId("key-passphrase").fill(u.passphrase!);
     await page.getByTestId("key-file").setInputFiles(u.keystore!);
     await page.getByTestId("key-import").click();
     await page.getByTestId("stored-key").filter({ hasText: new RegExp(u.address.slice(2), "i") }).waitFor();
+    await expectLanguage(page, locale, "signing keys", ["screen.keys", "keys.title", "keys.import"], ["stored-key", "key-status"]);
 
     await page.getByTestId("nav-queue").click();
     await page.getByTestId(`open-request-${id}`).click();
     await page.getByTestId("policy-checks").waitFor();
-    const approved = await outcome(page, signInDialog(page, "approve", u.passphrase!, new RegExp(`^Approve financing request #${id}, TDT 270,000\\.00, Pearl River Parts, Bank A$`)));
-    expect(approved).to.match(/approved/i);
-    const disbursed = await outcome(page, signInDialog(page, "disburse", u.passphrase!, new RegExp(`^Disburse financing request #${id}`)));
-    expect(disbursed).to.match(/Disbursed TDT\s[\d,]+\.\d\d/);
+    const approved = await outcome(page, signInDialog(page, locale, "approve", u.passphrase!, trPattern(locale, "signing.what.approveFinancing", { id, amount: plain(money(locale, amount)), supplier: "Pearl River Parts", bank: "Bank A" })));
+    expect(plain(approved)).to.equal(plain(tr(locale, "decision.approved", { id })));
+    const disbursed = await outcome(page, signInDialog(page, locale, "disburse", u.passphrase!, trPattern(locale, "signing.what.disburseFinancing", { id, amount: plain(money(locale, amount)), supplier: "Pearl River Parts", bank: "Bank A" })));
+    expect(plain(disbursed)).to.match(trPattern(locale, "decision.disbursed", { net: /TDT\s[\d,]+\.\d\d/, supplier: "Pearl River Parts", discount: /TDT\s[\d,]+\.\d\d/ }));
 
     // The ledger records the officer's own account for both acts.
     const record = await c.auditor("GET", `/financing-requests/${id}`);
@@ -107,6 +115,7 @@ describe("web console: an officer signs with their own key in the browser", func
     expect(record.body.approvals.map((a: { officer: string }) => a.officer.toLowerCase())).to.deep.equal([u.address.toLowerCase()]);
     await page.context().close();
   });
+  }
 
   it("lets the supplier disclose an invoice number to the auditor, who sees it verified against the ledger", async () => {
     const c = clients(p.credentials);

@@ -18,7 +18,14 @@ export function signingRequestOf(body: unknown): SigningRequest | undefined {
   return sr && typeof sr.id === "string" && sr.typedData ? sr : undefined;
 }
 
-export function SigningDialog({ request, onDone, onCancel }: { request: SigningRequest; onDone: (result: SignedWrite) => void; onCancel: () => void }) {
+/** Two sentences say the same when they differ only in spacing (Intl writes no-break spaces, the gateway plain ones). */
+const same = (a: string, b: string) => a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
+
+/**
+ * `what` is the screen's own sentence for the write, in the console's language; the gateway's summary (built from the
+ * ledger call, in English) stays one click away when it reads differently, so the signer can compare the two.
+ */
+export function SigningDialog({ request, what, onDone, onCancel }: { request: SigningRequest; what?: string; onDone: (result: SignedWrite) => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [passphrase, setPassphrase] = useState("");
   const [state, setState] = useState<{ phase: "idle" | "pending" | "error"; message?: string }>({ phase: "idle" });
@@ -43,8 +50,14 @@ export function SigningDialog({ request, onDone, onCancel }: { request: SigningR
     <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="signing-title" data-testid="signing-dialog">
       <h2 id="signing-title">{t("signing.title")}</h2>
       <p className="signing-summary" data-testid="signing-summary">
-        {request.summary}
+        {what ?? request.summary}
       </p>
+      {what !== undefined && !same(what, request.summary) && (
+        <details className="signing-gateway">
+          <summary>{t("signing.gatewaySummary")}</summary>
+          <p lang="en" data-testid="signing-gateway-summary">{request.summary}</p>
+        </details>
+      )}
       <dl>
         <dt>{t("signing.account")}</dt>
         <dd data-testid="signing-account">{from}</dd>
@@ -88,21 +101,23 @@ export function SigningDialog({ request, onDone, onCancel }: { request: SigningR
 
 /**
  * `signed(call(...))` answers the write's result: directly for a custodial person, or, when the write answered 202,
- * once the person signed in the dialog (rendered where `dialog` is placed). Cancelling rejects: nothing was sent.
+ * once the person signed in the dialog (rendered where `dialog` is placed), which shows `what` (the screen's sentence
+ * for the write, in the console's language) above the gateway's summary. Cancelling rejects: nothing was sent.
  */
-export function useSigning(): { signed: <T>(p: Promise<T>) => Promise<T>; dialog: ReactNode } {
-  const [open, setOpen] = useState<{ request: SigningRequest; resolve: (r: unknown) => void; reject: (e: unknown) => void }>();
+export function useSigning(): { signed: <T>(p: Promise<T>, what?: string) => Promise<T>; dialog: ReactNode } {
+  const [open, setOpen] = useState<{ request: SigningRequest; what?: string; resolve: (r: unknown) => void; reject: (e: unknown) => void }>();
   const signed = useCallback(
-    <T,>(p: Promise<T>): Promise<T> =>
+    <T,>(p: Promise<T>, what?: string): Promise<T> =>
       p.catch((err: unknown) => {
         if (!(err instanceof SignatureRequiredError)) throw err;
-        return new Promise<T>((resolve, reject) => setOpen({ request: err.request as SigningRequest, resolve: (r) => resolve(r as T), reject }));
+        return new Promise<T>((resolve, reject) => setOpen({ request: err.request as SigningRequest, what, resolve: (r) => resolve(r as T), reject }));
       }),
     [],
   );
   const dialog = open ? (
     <SigningDialog
       request={open.request}
+      what={open.what}
       onDone={(r) => {
         setOpen(undefined);
         open.resolve(r);

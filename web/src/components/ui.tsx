@@ -2,6 +2,7 @@ import { useState, type ReactNode } from "react";
 import type { ActionState } from "../lib/hooks";
 import { formatMoney, shorten } from "../lib/format";
 import { useTranslation } from "../i18n";
+import { DocumentPreview } from "./DocumentPreview";
 
 /** The outcome line under every action: progress, then success or a translated error. */
 export function ActionStatus({ state, testId = "action-status" }: { state: ActionState; testId?: string }) {
@@ -126,13 +127,28 @@ export function KeyValues({ rows }: { rows: [string, ReactNode][] }) {
   );
 }
 
-/** Opens a stored document in a new tab (the gateway serves it to the record's parties, re-hashed as it is read). */
+/**
+ * Opens a stored document in the console's preview, which checks it against the ledger's hash (the gateway serves it
+ * to the record's parties, re-hashed as it is read). The link still works as a plain link to the file.
+ */
 export function DocumentLink({ hash }: { hash: string | null | undefined }) {
   const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
   if (!hash || /^0x0{64}$/.test(hash)) return null;
   return (
-    <a href={`/api/v1/documents/${hash}`} target="_blank" rel="noopener noreferrer" data-testid="open-document">
-      {t("hash.openDocument")}
-    </a>
+    <>
+      <a
+        href={`/api/v1/documents/${hash}`}
+        onClick={(e) => {
+          if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+          e.preventDefault();
+          setOpen(true);
+        }}
+        data-testid="open-document"
+      >
+        {t("hash.openDocument")}
+      </a>
+      {open && <DocumentPreview hash={hash} onClose={() => setOpen(false)} />}
+    </>
   );
 }

@@ -24,7 +24,8 @@ export function sentenceOf(e: AuditEvent): string {
   const args = e.args ?? {};
   const values = {
     id: e.entityId,
-    amount: args.amount !== undefined ? asText("amount", args.amount) : "",
+    // The settlement token's events carry their amount as `value` (ERC-20) and name no record of their own.
+    amount: args.amount !== undefined ? asText("amount", args.amount) : args.value !== undefined ? asText("amount", args.value) : "",
     n: args.approvals !== undefined ? String(args.approvals) : "",
     of: args.required !== undefined ? String(args.required) : "",
     at: formatDateTime(e.timestamp),
@@ -32,7 +33,8 @@ export function sentenceOf(e: AuditEvent): string {
   };
   const key = `event.${e.eventType}`;
   if (i18next.exists(key)) return i18next.t(key, values);
-  return i18next.t("event.generic", { ...values, type: e.eventType, entity: i18next.t(`entity.${e.entityType}`) });
+  // An event with no sentence of its own still reads in words: its kind's name, not the contract's event name.
+  return i18next.t("event.generic", { ...values, type: i18next.t(`eventName.${e.eventType}`, { defaultValue: e.eventType }), entity: i18next.t(`entity.${e.entityType}`) });
 }
 
 /** Events of one entity in chain order: a sentence each, with its transaction, block and actor as detail. */

@@ -26,6 +26,9 @@ export function DecisionPanel({ request, dueDate, onChanged }: { request: Financ
   const mine = request.approvals.some((a) => a.officer.toLowerCase() === me.user.address.toLowerCase());
   const [review, setReview] = useState<"approve" | "reject" | "disburse" | null>(null);
   const cost = discountOf(request.amount, request.discountRateBps, dueDate);
+  /** The write as the signing dialog states it, in the console's language (the gateway's English summary says the same). */
+  const what = (verb: "approveFinancing" | "rejectFinancing" | "disburseFinancing") =>
+    translate(`signing.what.${verb}`, { id: request.id, amount: formatMoney(request.amount), supplier: request.supplierName, bank: request.bankName });
   const ask = (what: "approve" | "reject" | "disburse") => {
     if (what === "reject" && !reasonCode) {
       setProblem(t("validate.chooseReason"));
@@ -38,7 +41,7 @@ export function DecisionPanel({ request, dueDate, onChanged }: { request: Financ
   const approve = async () => {
     setReview(null);
     const r = await action.run(
-      () => signed(call(api.POST("/api/v1/financing-requests/{id}/approve", { params: { path: { id: request.id } } }))),
+      () => signed(call(api.POST("/api/v1/financing-requests/{id}/approve", { params: { path: { id: request.id } } })), what("approveFinancing")),
       (r) => (r.status === "approved" ? translate("decision.approved", { id: r.id }) : translate("decision.approvalRecorded", { n: r.approvals.length, of: r.approvalsRequired })),
     );
     if (r) onChanged();
@@ -51,13 +54,13 @@ export function DecisionPanel({ request, dueDate, onChanged }: { request: Financ
     }
     setProblem(undefined);
     const body = reason.trim() ? { reasonCode: Number(reasonCode), reason: reason.trim() } : { reasonCode: Number(reasonCode) };
-    const r = await action.run(() => signed(call(api.POST("/api/v1/financing-requests/{id}/reject", { params: { path: { id: request.id } }, body }))), translate("decision.rejected", { id: request.id }));
+    const r = await action.run(() => signed(call(api.POST("/api/v1/financing-requests/{id}/reject", { params: { path: { id: request.id } }, body })), what("rejectFinancing")), translate("decision.rejected", { id: request.id }));
     if (r) onChanged();
   };
   const disburse = async () => {
     setReview(null);
     const r = await action.run(
-      () => signed(call(api.POST("/api/v1/financing-requests/{id}/disburse", { params: { path: { id: request.id } } }))),
+      () => signed(call(api.POST("/api/v1/financing-requests/{id}/disburse", { params: { path: { id: request.id } } })), what("disburseFinancing")),
       (r) => translate("decision.disbursed", { net: formatMoney(r.netAmount), supplier: r.supplierName, discount: formatMoney(r.discount) }),
     );
     if (r) onChanged();

@@ -64,7 +64,7 @@ export function DisputeForm({ invoice, onClose, onDone }: { invoice: Invoice; on
           <button type="submit" className="danger" disabled={action.pending} data-testid="dispute-submit">{t("dispute.submit")}</button>
         </div>
       </form>
-      <ActionStatus state={action.state} />
+      <ActionStatus state={action.state} testId="dispute-status" />
     </Card>
   );
 }
