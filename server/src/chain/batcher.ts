@@ -11,7 +11,7 @@ type ForwardRequest = ERC2771Forwarder.ForwardRequestDataStruct;
  * environment (the names in brackets); docs/BENCHMARKS.md says how they were chosen.
  */
 export interface BatchOptions {
-  /** Most requests in one transaction [TRELLIS_BATCH_MAX, 64]; 1 turns batching off. */
+  /** Most requests in one transaction [TRELLIS_BATCH_MAX, 128]; 1 turns batching off. */
   maxBatch: number;
   /**
    * How long a batch stays open for more requests while other batches are in flight, in ms [TRELLIS_BATCH_WINDOW_MS,
@@ -20,7 +20,10 @@ export interface BatchOptions {
   windowMs: number;
   /** Batch transactions being prepared or mined at once, each from its own relayer [TRELLIS_BATCH_IN_FLIGHT, 4]. */
   maxInFlight: number;
-  /** Most gas one batch transaction may reserve [TRELLIS_BATCH_MAX_GAS, 10,000,000: three fit a 30M block]. */
+  /**
+   * Most gas one batch transaction may reserve [TRELLIS_BATCH_MAX_GAS, 15,000,000: under the 16,777,216 a node takes
+   * per transaction since EIP-7825, two fit a 30M block; about 70 order writes].
+   */
   maxGas: bigint;
 }
 
@@ -33,10 +36,10 @@ export function batchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, relaye
     return n;
   };
   return {
-    maxBatch: int("TRELLIS_BATCH_MAX", 64, 1),
+    maxBatch: int("TRELLIS_BATCH_MAX", 128, 1),
     windowMs: int("TRELLIS_BATCH_WINDOW_MS", 2, 0),
     maxInFlight: Math.min(relayers, int("TRELLIS_BATCH_IN_FLIGHT", 4, 1)),
-    maxGas: BigInt(int("TRELLIS_BATCH_MAX_GAS", 10_000_000, 1_000_000)),
+    maxGas: BigInt(int("TRELLIS_BATCH_MAX_GAS", 15_000_000, 1_000_000)),
   };
 }
 
