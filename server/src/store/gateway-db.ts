@@ -189,6 +189,9 @@ const MIGRATIONS: string[] = [
   SWEEPS_MIGRATION,
   // Selective disclosures made by this gateway's people (disclosures/repo.ts).
   DISCLOSURES_MIGRATION,
+  // A document's file name as uploaded, and its content type as read from its first bytes (documents/service.ts).
+  `ALTER TABLE documents ADD COLUMN file_name TEXT;
+   ALTER TABLE documents ADD COLUMN content_type TEXT;`,
 ];
 
 export function openGatewayDb(dataDir: string): GatewayDb {

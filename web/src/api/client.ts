@@ -61,7 +61,12 @@ interface ErrorAnswer {
 
 function errorOf(response: Response, body: unknown): ApiError {
   const e = (typeof body === "object" && body !== null ? (body as ErrorAnswer).error : undefined) ?? {};
-  return new ApiError(response.status, e.code ?? `HTTP_${response.status}`, e.message ?? `The gateway answered ${response.status} ${response.statusText}.`, e.details);
+  return new ApiError(
+    response.status,
+    e.code ?? `HTTP_${response.status}`,
+    e.message ?? `The gateway answered ${response.status} ${response.statusText}.`,
+    e.details,
+  );
 }
 
 /** A self-custodied person's write answered 202: `request` is the signing request to sign (see SigningDialog). */
@@ -78,7 +83,9 @@ type Unsigned<D> = Exclude<D, { signingRequest: unknown }>;
  * Awaits a typed call and answers its data, or throws an ApiError with the gateway's code and sentence; a 202 with a
  * signing request throws SignatureRequiredError (the write waits for the person's own signature).
  */
-export async function call<D>(request: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<Unsigned<D>> {
+export async function call<D>(
+  request: Promise<{ data?: D; error?: unknown; response: Response }>,
+): Promise<Unsigned<D>> {
   let answer: { data?: D; error?: unknown; response: Response };
   try {
     answer = await request;
@@ -86,7 +93,10 @@ export async function call<D>(request: Promise<{ data?: D; error?: unknown; resp
     throw new ApiError(0, "NETWORK_ERROR", "The gateway could not be reached.");
   }
   if (!answer.response.ok || answer.data === undefined) throw errorOf(answer.response, answer.error);
-  const sr = answer.response.status === 202 ? (answer.data as { signingRequest?: SignatureRequiredError["request"] }).signingRequest : undefined;
+  const sr =
+    answer.response.status === 202
+      ? (answer.data as { signingRequest?: SignatureRequiredError["request"] }).signingRequest
+      : undefined;
   if (sr) throw new SignatureRequiredError(sr);
   return answer.data as Unsigned<D>;
 }
@@ -112,14 +122,21 @@ async function raw(path: string, init: RequestInit): Promise<Response> {
 
 /** Uploads a document as the raw request body (the one route that takes bytes, not JSON). */
 export async function uploadDocument(file: Blob): Promise<Documents> {
-  const response = await raw("/documents", { method: "POST", body: file, headers: { "Content-Type": "application/octet-stream" } });
+  // A File keeps its name on the gateway (?name=), so whoever opens it later sees the name it was given.
+  const name = file instanceof File && file.name ? `?name=${encodeURIComponent(file.name)}` : "";
+  const response = await raw(`/documents${name}`, {
+    method: "POST",
+    body: file,
+    headers: { "Content-Type": "application/octet-stream" },
+  });
   return (await response.json()) as Documents;
 }
 
 /** Fetches the audit export (CSV or JSON, streamed by the gateway) as a file to download. */
 export async function downloadExport(query: Partial<Record<keyof ExportQuery, string>>): Promise<Blob> {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "") params.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== "") params.set(key, String(value));
   const response = await raw(`/audit/export?${params.toString()}`, {});
   return response.blob();
 }

@@ -672,7 +672,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Upload a document (raw body, ≤ 10 MiB, within your organisation's quota); returns its SHA-256 to anchor on-chain
+         * Upload a document (raw body, ≤ 10 MiB, within your organisation's quota; its file name as ?name=); returns its SHA-256 to anchor on-chain
          * @description Roles: any authenticated user.
          */
         post: operations["uploadDocument"];
@@ -7546,7 +7546,9 @@ export interface operations {
     };
     uploadDocument: {
         parameters: {
-            query?: never;
+            query?: {
+                name?: string;
+            };
             header?: {
                 "Idempotency-Key"?: string;
             };
@@ -7568,6 +7570,10 @@ export interface operations {
                     "application/json": {
                         sha256: string;
                         size: number;
+                        /** @description The file name given at upload (`?name=`), kept for whoever opens it; null when none was given */
+                        name: string | null;
+                        /** @description The content type read from the file's first bytes (PDF, PNG, JPEG, text, or application/octet-stream) */
+                        type: string;
                     };
                 };
             };

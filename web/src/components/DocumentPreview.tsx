@@ -6,11 +6,14 @@ import { sha256Hex } from "../lib/hash";
 import { formatNumber } from "../lib/format";
 import { useTranslation } from "../i18n";
 
-type Loaded = { state: "loading" } | { state: "error"; status: number } | { state: "ready"; name: string; type: string; size: number; sha256: string };
+type Loaded =
+  | { state: "loading" }
+  | { state: "error"; status: number }
+  | { state: "ready"; name: string; type: string; size: number; sha256: string };
 
-/** The file name of an `inline; filename="..."` header, if any. */
+/** The file name of a content-disposition header: its UTF-8 `filename*` (the name as uploaded), else `filename`. */
 function fileName(disposition: string | null): string | null {
-  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? "");
+  const m = /filename\*=UTF-8''([^;]+)/i.exec(disposition ?? "") ?? /filename="?([^";]+)"?/i.exec(disposition ?? "");
   if (!m) return null;
   try {
     return decodeURIComponent(m[1]);
@@ -36,7 +39,14 @@ export function DocumentPreview({ hash, onClose }: { hash: string; onClose: () =
         }
         const blob = await res.blob();
         const sha256 = await sha256Hex(blob);
-        if (live) setDoc({ state: "ready", name: fileName(res.headers.get("content-disposition")) ?? hash.slice(0, 10), type: blob.type || res.headers.get("content-type") || "", size: blob.size, sha256 });
+        if (live)
+          setDoc({
+            state: "ready",
+            name: fileName(res.headers.get("content-disposition")) ?? hash.slice(0, 10),
+            type: blob.type || res.headers.get("content-type") || "",
+            size: blob.size,
+            sha256,
+          });
       } catch {
         if (live) setDoc({ state: "error", status: 0 });
       }
@@ -48,7 +58,13 @@ export function DocumentPreview({ hash, onClose }: { hash: string; onClose: () =
 
   const verified = doc.state === "ready" && doc.sha256.toLowerCase() === hash.toLowerCase();
   return (
-    <div className="dialog document-preview" role="dialog" aria-modal="true" aria-labelledby="document-title" data-testid="document-preview">
+    <div
+      className="dialog document-preview"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="document-title"
+      data-testid="document-preview"
+    >
       <h2 id="document-title" ref={heading} tabIndex={-1}>
         {doc.state === "ready" ? t("document.previewTitle", { name: doc.name }) : t("document.previewLoading")}
       </h2>
@@ -71,18 +87,39 @@ export function DocumentPreview({ hash, onClose }: { hash: string; onClose: () =
           </p>
           <p className="muted">{t("document.about", { type: doc.type || "—", size: formatNumber(doc.size) })}</p>
           {doc.type.startsWith("image/") ? (
-            <img className="document-frame" src={url} alt={t("document.previewTitle", { name: doc.name })} data-testid="document-image" />
+            <img
+              className="document-frame"
+              src={url}
+              alt={t("document.previewTitle", { name: doc.name })}
+              data-testid="document-image"
+            />
           ) : doc.type === "application/pdf" ? (
-            <iframe className="document-frame" src={url} title={t("document.previewTitle", { name: doc.name })} data-testid="document-frame" />
+            <iframe
+              className="document-frame"
+              src={url}
+              title={t("document.previewTitle", { name: doc.name })}
+              data-testid="document-frame"
+            />
           ) : (
             <p>{t("document.noPreview")}</p>
           )}
         </>
       )}
       <div className="form-actions">
-        <a href={url} download className="button-link" data-testid="document-download">{t("document.download")}</a>
-        <a href={url} target="_blank" rel="noopener noreferrer" className="button-link">{t("document.newTab")}</a>
-        <button type="button" className="secondary" onClick={onClose} data-testid="document-close">{t("action.close")}</button>
+        <a
+          href={url}
+          download={doc.state === "ready" ? doc.name : true}
+          className="button-link"
+          data-testid="document-download"
+        >
+          {t("document.download")}
+        </a>
+        <a href={url} target="_blank" rel="noopener noreferrer" className="button-link">
+          {t("document.newTab")}
+        </a>
+        <button type="button" className="secondary" onClick={onClose} data-testid="document-close">
+          {t("action.close")}
+        </button>
       </div>
     </div>
   );
