@@ -190,9 +190,10 @@ describe("web console in a browser", function () {
 
   /**
    * Opens the document of the record in `scope` in the console's preview: the file is shown inline, the browser's
-   * SHA-256 of it is the hash the ledger anchored (`anchored`), and the gateway serves it inline with that hash.
+   * SHA-256 of it is the hash the ledger anchored (`anchored`), and the gateway serves it inline with that hash,
+   * under the name it was uploaded with (`fileName`).
    */
-  async function openDocument(page: Page, scope: Page | Locator, locale: Locale, anchored: string, shotAs?: string) {
+  async function openDocument(page: Page, scope: Page | Locator, locale: Locale, anchored: string, fileName: string, shotAs?: string) {
     await scope.getByTestId("open-document").click();
     await page.getByTestId("document-preview").waitFor();
     const verdict = page.locator('[data-testid="document-verified"][data-verified]');
@@ -205,7 +206,10 @@ describe("web console in a browser", function () {
     const served = await page.request.get(platform.baseUrl + src);
     expect(served.status()).to.equal(200);
     expect(served.headers()["content-type"]).to.match(/^application\/pdf/);
-    expect(served.headers()["content-disposition"]).to.match(/^inline; filename=/);
+    const disposition = served.headers()["content-disposition"];
+    expect(disposition).to.match(/^inline; filename="[\x20-\x7e]+"; filename\*=UTF-8''/);
+    expect(decodeURIComponent(disposition.split("filename*=UTF-8''")[1]), "the name given at upload").to.equal(fileName);
+    expect(plain(await page.locator("#document-title").textContent())).to.contain(fileName);
     expect(served.headers()["x-document-sha256"]).to.equal(anchored);
     expect("0x" + createHash("sha256").update(await served.body()).digest("hex")).to.equal(anchored);
     await expectLanguage(page, locale, "document preview", ["document.download", "document.newTab"]);
@@ -381,7 +385,7 @@ describe("web console in a browser", function () {
     await shot(officer, "bank-dossier");
     await axe(officer, "bank dossier");
     await expectLanguage(officer, "en-GB", "bank dossier", ["col.document"]);
-    await openDocument(officer, officer, "en-GB", await anchoredHash(invoiceId), "bank-document");
+    await openDocument(officer, officer, "en-GB", await anchoredHash(invoiceId), "invoice-1.pdf", "bank-document");
     expect(await act(officer, "decision-status", reviewed(officer, "approve"))).to.match(/approved/i);
     await officer.getByTestId("disburse").click();
     const net = (await officer.getByTestId("review-net").textContent()) ?? "";
@@ -408,7 +412,7 @@ describe("web console in a browser", function () {
     await shot(buyer, "buyer-invoices");
     // The buyer opens the invoice's document: served to the party, shown inline, re-hashed in the browser against
     // the hash the ledger anchored.
-    await openDocument(buyer, buyer.getByTestId(`invoice-row-${invoiceId}`), "en-GB", await anchoredHash(invoiceId), "buyer-document");
+    await openDocument(buyer, buyer.getByTestId(`invoice-row-${invoiceId}`), "en-GB", await anchoredHash(invoiceId), "invoice-1.pdf", "buyer-document");
     await buyer.context().close();
   });
 
@@ -807,7 +811,7 @@ describe("web console in a browser", function () {
     await officer.getByTestId(`open-request-${requestId}`).click();
     await officer.getByTestId("policy-checks").waitFor();
     // The bank lending against the invoice opens its document too.
-    await openDocument(officer, officer, zh, await anchoredHash(invoiceIdZh), "bank-document");
+    await openDocument(officer, officer, zh, await anchoredHash(invoiceIdZh), "发票-zh.pdf", "bank-document");
     await axe(officer, "申请档案");
     await expectLanguage(officer, zh, "申请档案");
     expect(await act(officer, "decision-status", reviewed(officer, "approve"))).to.contain("已批准");
@@ -823,7 +827,7 @@ describe("web console in a browser", function () {
     await shot(buyer, "buyer-pay-review-zh");
     expect(await act(buyer, "pay-status", () => buyer.getByTestId("review-confirm").click())).to.contain("12,000.00");
     // The buyer opens the invoice's document in the preview: shown inline and verified against the ledger's hash.
-    await openDocument(buyer, invRow, zh, await anchoredHash(invoiceIdZh), "buyer-document");
+    await openDocument(buyer, invRow, zh, await anchoredHash(invoiceIdZh), "发票-zh.pdf", "buyer-document");
     await axe(buyer, "待结算发票");
     await expectLanguage(buyer, zh, "待结算发票");
     await shot(buyer, "buyer-invoices-zh");
