@@ -1,4 +1,5 @@
 import type { Interface } from "ethers";
+import { addressWord } from "./forward-codec";
 
 /**
  * Calldata of a contract call whose parameters are all static (uintN, intN, address, bool, bytesN), written out as
@@ -40,9 +41,9 @@ function toBigInt(v: unknown): bigint {
   throw new TypeError(`not an integer: ${String(v)}`);
 }
 
-const addressWord: WordOf = (v) => {
-  if (typeof v !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(v)) throw new TypeError(`invalid address: ${String(v)}`);
-  return v.slice(2).toLowerCase().padStart(64, "0");
+const addressArg: WordOf = (v) => {
+  if (typeof v !== "string") throw new TypeError(`invalid address: ${String(v)}`);
+  return addressWord(v);
 };
 
 const boolWord: WordOf = (v) => {
@@ -60,7 +61,7 @@ function fixedBytesWord(size: number): WordOf {
 
 function wordOf(type: string): WordOf | null {
   let m: RegExpMatchArray | null;
-  if (type === "address") return addressWord;
+  if (type === "address") return addressArg;
   if (type === "bool") return boolWord;
   if ((m = type.match(/^uint(\d*)$/))) return uintWord(m[1] ? Number(m[1]) : 256);
   if ((m = type.match(/^int(\d*)$/))) return intWord(m[1] ? Number(m[1]) : 256);

@@ -38,7 +38,7 @@ function word(v: bigint | number | string): string {
 }
 
 /** A 32-byte word of an address (its form checked; not its checksum, which costs a keccak per address). */
-function addressWord(a: string): string {
+export function addressWord(a: string): string {
   if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new TypeError(`invalid address: ${a}`);
   return a.slice(2).toLowerCase().padStart(64, "0");
 }
