@@ -21,7 +21,8 @@
  * lane (96 / lanes, rounded up), BENCH_LAT_LIFECYCLES (25),
  * BENCH_INTERVAL_MS (200), BENCH_INTERVAL_USERS (256), BENCH_INTERVAL_SECONDS (20), BENCH_RELAYERS (32, the gateway's
  * relayer pool), BENCH_CPU_PROFILE (a file: V8 CPU profile of the gateway's process during interval mining),
- * BENCH_CPU_PROFILE_GATEWAY and BENCH_CPU_PROFILE_SINGLE (the same, during the concurrent and the single-client phase).
+ * BENCH_CPU_PROFILE_GATEWAY and BENCH_CPU_PROFILE_SINGLE (the same, during the concurrent and the single-client phase),
+ * BENCH_NODE_LOGGING=1 (keep the Hardhat node's per-request logging on; it is switched off for every row by default).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -353,6 +354,9 @@ async function main() {
   const loadBefore = os.loadavg().map((l) => round(l, 2));
   const p = await startPlatform({ chain: "hardhat", relayers: RELAYERS });
   try {
+    // `hardhat node` formats a log line (and for a transaction, its decoded call and events) for every request; its
+    // output is discarded here, and the formatting cost 10-20 % of the node's CPU per write in every row.
+    if (process.env.BENCH_NODE_LOGGING !== "1") await rpc(p.node.url, "hardhat_setLoggingEnabled", [false]);
     const lanes = await buildLanes(p.credentials, LANES, "tp", p.gateway.services);
     // Warm the gateway (JIT, caches of nonces and fees) and the node before measuring.
     await gatewayPhase(p, lanes, 1, "warm");

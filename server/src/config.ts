@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { HDNodeWallet } from "ethers";
 import { AuthSettings, authSettingsFromEnv } from "./sessions/settings";
+import { DEFAULT_MAX_IN_FLIGHT } from "./chain/rpc-provider";
 
 /** The gateway's configuration, parsed once at start from CLI flags and environment variables. */
 const ConfigSchema = z
@@ -29,6 +30,8 @@ const ConfigSchema = z
     webDir: z.string().optional(),
     /** The deadline of one JSON-RPC call to the node; a call that takes longer fails as CHAIN_UNAVAILABLE. */
     chainTimeoutMs: z.coerce.number().int().min(100).max(600_000),
+    /** JSON-RPC HTTP requests at the node at once; calls made meanwhile wait and go together as one batch. */
+    chainMaxInFlight: z.coerce.number().int().min(1).max(64),
     /** How long a write waits for its transaction to be mined before it answers 503 (it completes later under its key). */
     writeTimeoutMs: z.coerce.number().int().min(100).max(600_000),
     /** How often the chain supervisor asks the node whether it answers and is still the same chain. */
@@ -125,6 +128,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     reorgDepth: env.TRELLIS_REORG_DEPTH ?? "0",
     webDir: env.TRELLIS_WEB_DIR,
     chainTimeoutMs: env.TRELLIS_CHAIN_TIMEOUT_MS ?? "5000",
+    chainMaxInFlight: env.TRELLIS_CHAIN_MAX_IN_FLIGHT ?? String(DEFAULT_MAX_IN_FLIGHT),
     writeTimeoutMs: env.TRELLIS_WRITE_TIMEOUT_MS ?? "10000",
     chainProbeMs: env.TRELLIS_CHAIN_PROBE_MS ?? "1000",
     readyMaxLagBlocks: env.TRELLIS_READY_MAX_LAG ?? "5",

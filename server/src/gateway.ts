@@ -76,7 +76,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const journal = new Journal(gdb);
   const chainId = await chainIdOf(opts.rpcUrl, config.chainTimeoutMs);
   // Calls made in the same tick (the indexer's header fetches, concurrent writes) share one HTTP request.
-  const provider = new RpcProvider(opts.rpcUrl, chainId, { timeoutMs: config.chainTimeoutMs });
+  const provider = new RpcProvider(opts.rpcUrl, chainId, { timeoutMs: config.chainTimeoutMs, maxInFlight: config.chainMaxInFlight });
   const sender = new TxSender(provider, journal, BigInt(chainId), logger, { receiptTimeoutMs: config.writeTimeoutMs });
 
   const knownChain = getMeta(gdb, "chainId");
@@ -187,7 +187,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     managed: opts.managedChain,
     rebuild: async () => {
       // A fresh provider: the gateway's is closed while the node is rebuilt, and its cached state is the old node's.
-      const fresh = new RpcProvider(opts.rpcUrl, chainId, { timeoutMs: Math.max(config.chainTimeoutMs, 60_000) });
+      const fresh = new RpcProvider(opts.rpcUrl, chainId, { timeoutMs: Math.max(config.chainTimeoutMs, 60_000), maxInFlight: config.chainMaxInFlight });
       try {
         await replayJournal(fresh, journal, logger);
       } finally {

@@ -1,3 +1,4 @@
+import http from "node:http";
 import net from "node:net";
 import { expect } from "chai";
 import { RpcProvider } from "../../server/src/chain/rpc-provider";
@@ -59,5 +60,93 @@ describe("RpcProvider deadlines and gate", function () {
     p.open();
     expect(p.closedBecause).to.equal(null);
     p.destroy();
+  });
+});
+
+/**
+ * Issue #15: a node answers one request at a time and pays a fixed cost per HTTP request, so the provider keeps at
+ * most `maxInFlight` requests at the node and sends the calls made meanwhile together, each answered with its own.
+ */
+describe("RpcProvider request coalescing", function () {
+  this.timeout(20_000);
+  let server: http.Server;
+  let url: string;
+  /** The JSON-RPC bodies the node received, in order; each answer is held until `release` is called. */
+  let bodies: unknown[];
+  let held: (() => void)[];
+  const release = () => held.splice(0).forEach((go) => go());
+
+  beforeEach(async () => {
+    bodies = [];
+    held = [];
+    server = http.createServer((req, res) => {
+      let text = "";
+      req.on("data", (c) => (text += c));
+      req.on("end", () => {
+        const body = JSON.parse(text);
+        bodies.push(body);
+        const answer = (one: { id: number; method: string; params: unknown[] }) =>
+          one.method === "eth_fail" ? { jsonrpc: "2.0", id: one.id, error: { code: -32000, message: "refused" } } : { jsonrpc: "2.0", id: one.id, result: `0x${(one.params[0] as number).toString(16)}` };
+        held.push(() => res.end(JSON.stringify(Array.isArray(body) ? body.map(answer) : answer(body))));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    release();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const until = async (ok: () => boolean) => {
+    for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(ok()).to.equal(true);
+  };
+
+  it("sends a lone call at once, and the calls made while it is out as one batch, each caller answered with its own result or error", async () => {
+    const p = new RpcProvider(url, 31337, { maxInFlight: 1 });
+    const first = p.send("eth_echo", [1]);
+    await until(() => bodies.length === 1);
+    // Made in different ticks while the first is out: they wait, then go together.
+    const later: Promise<unknown>[] = [];
+    for (let i = 2; i <= 6; i++) {
+      later.push(p.send(i === 4 ? "eth_fail" : "eth_echo", [i]).catch((e: Error) => e));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(bodies.length, "nothing more is sent while one request is out").to.equal(1);
+    release();
+    expect(await first).to.equal("0x1");
+    await until(() => bodies.length === 2);
+    const batch = bodies[1] as { method: string; params: number[] }[];
+    expect(batch.map((b) => b.params[0])).to.deep.equal([2, 3, 4, 5, 6]);
+    release();
+    const answers = await Promise.all(later);
+    expect(answers.filter((a) => typeof a === "string")).to.deep.equal(["0x2", "0x3", "0x5", "0x6"]);
+    expect(String((answers[2] as Error).message)).to.include("refused");
+    p.destroy();
+  });
+
+  it("keeps a waiting call's deadline from when it was made, and fails waiting calls when the gate closes", async () => {
+    const p = new RpcProvider(url, 31337, { maxInFlight: 1, timeoutMs: 400 });
+    const first = p.send("eth_echo", [1]).catch((e: Error) => e);
+    await until(() => bodies.length === 1);
+    const t = Date.now();
+    const waiting = await p.send("eth_echo", [2]).catch((e: Error) => e);
+    expect(String((waiting as Error).message)).to.match(/TIMEOUT after 0.4 s/);
+    expect(Date.now() - t).to.be.within(300, 1500);
+    await first;
+    const q = new RpcProvider(url, 31337, { maxInFlight: 1, timeoutMs: 10_000 });
+    const seen = bodies.length;
+    const out = q.send("eth_echo", [3]).catch((e: Error) => e);
+    await until(() => bodies.length === seen + 1);
+    const queued = q.send("eth_echo", [4]).catch((e: { code?: string }) => e);
+    await new Promise((r) => setTimeout(r, 20)); // ethers hands it to the transport, where it waits for the slot
+    expect(bodies.length, "the second call waits while the first is out").to.equal(seen + 1);
+    q.close("the node is frozen");
+    expect(await queued).to.include({ code: "CHAIN_UNAVAILABLE" });
+    await out;
+    p.destroy();
+    q.destroy();
   });
 });

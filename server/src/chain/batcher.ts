@@ -18,8 +18,19 @@ export interface BatchOptions {
    * 2]. With nothing in flight a request goes at once, so an idle gateway's latency does not grow.
    */
   windowMs: number;
-  /** Batch transactions being prepared or mined at once, each from its own relayer [TRELLIS_BATCH_IN_FLIGHT, 4]. */
+  /**
+   * Batch transactions being prepared at once: signed, journaled and handed to the node [TRELLIS_BATCH_IN_FLIGHT, 4].
+   * On an automining node the hand-over returns once the transaction is mined, so this bounds the batches being
+   * mined too; on a node that mines every few seconds a handed-over batch only waits for its block, and more batches
+   * may join that block, each from a relayer with nothing else waiting (at most the pool's size).
+   */
   maxInFlight: number;
+  /**
+   * How long a batch stays open while others wait for their block but none is being prepared, in ms
+   * [TRELLIS_BATCH_BLOCK_WINDOW_MS, 20]: the requests then share a transaction rather than each taking one, and still
+   * reach the same block as a rule.
+   */
+  blockWindowMs: number;
   /**
    * Most gas one batch transaction may reserve [TRELLIS_BATCH_MAX_GAS, 15,000,000: under the 16,777,216 a node takes
    * per transaction since EIP-7825, two fit a 30M block; about 70 order writes].
@@ -39,6 +50,7 @@ export function batchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, relaye
     maxBatch: int("TRELLIS_BATCH_MAX", 128, 1),
     windowMs: int("TRELLIS_BATCH_WINDOW_MS", 2, 0),
     maxInFlight: Math.min(relayers, int("TRELLIS_BATCH_IN_FLIGHT", 4, 1)),
+    blockWindowMs: int("TRELLIS_BATCH_BLOCK_WINDOW_MS", 20, 0),
     maxGas: BigInt(int("TRELLIS_BATCH_MAX_GAS", 15_000_000, 1_000_000)),
   };
 }
@@ -167,6 +179,7 @@ interface Pending {
  */
 export class RequestBatcher {
   private readonly queue: Pending[] = [];
+  /** Batches between being taken from the queue and the node having them. */
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly busy = new Set<number>();
@@ -212,12 +225,18 @@ export class RequestBatcher {
   }
 
   private schedule(): void {
-    if (this.queue.length === 0 || this.inFlight >= this.options.maxInFlight) return;
-    if (this.inFlight === 0 || this.options.windowMs === 0 || this.full()) {
+    if (this.queue.length === 0 || !this.canSend()) return;
+    const window = this.inFlight > 0 ? this.options.windowMs : this.busy.size > 0 ? (this.options.blockWindowMs ?? 0) : 0;
+    if (window === 0 || this.full()) {
       this.flush();
       return;
     }
-    this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
+    this.timer ??= setTimeout(() => this.flush(), window);
+  }
+
+  /** A batch may be prepared now: fewer than maxInFlight are, and a relayer has nothing waiting for its block. */
+  private canSend(): boolean {
+    return this.inFlight < this.options.maxInFlight && this.busy.size < this.relayers.length;
   }
 
   /** The queue already holds a full batch. */
@@ -231,11 +250,21 @@ export class RequestBatcher {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    while (this.queue.length && this.inFlight < this.options.maxInFlight) {
+    while (this.queue.length && this.canSend()) {
       const members = this.take();
+      const slot = this.freeRelayer();
+      this.busy.add(slot);
       this.inFlight += 1;
-      void this.send(members).finally(() => {
+      let handedOver = false;
+      const handOver = () => {
+        if (handedOver) return;
+        handedOver = true;
         this.inFlight -= 1;
+        this.schedule();
+      };
+      void this.send(members, slot, handOver).finally(() => {
+        this.busy.delete(slot);
+        handOver();
         this.schedule();
       });
     }
@@ -260,9 +289,7 @@ export class RequestBatcher {
     return members;
   }
 
-  private async send(members: Pending[]): Promise<void> {
-    const slot = this.freeRelayer();
-    this.busy.add(slot);
+  private async send(members: Pending[], slot: number, handedOver: () => void): Promise<void> {
     const relayer = this.relayers[slot];
     const requests = members.map((m) => m.request);
     const data = requests.length === 1 ? encodeExecute(requests[0]) : encodeExecuteBatch(requests, relayer.address);
@@ -278,6 +305,7 @@ export class RequestBatcher {
           gasLimit: (members.length === 1 ? members[0].aloneGasLimit : undefined) ?? gasFor(requests),
         },
         onSigned,
+        handedOver,
       );
       this.stats.transactions += 1;
       this.stats.requests += members.length;
@@ -286,12 +314,10 @@ export class RequestBatcher {
       for (const m of members) m.resolve(outcome(m.signer));
     } catch (err) {
       for (const m of members) m.reject(err);
-    } finally {
-      this.busy.delete(slot);
     }
   }
 
-  /** A relayer with no batch out (there is one: `maxInFlight` is at most the pool's size). */
+  /** A relayer with no batch out (there is one: canSend saw fewer busy than the pool holds). */
   private freeRelayer(): number {
     for (let k = 0; k < this.relayers.length; k++) {
       const i = (this.nextRelayer + k) % this.relayers.length;
@@ -300,6 +326,6 @@ export class RequestBatcher {
         return i;
       }
     }
-    return this.nextRelayer++ % this.relayers.length;
+    throw new Error("no relayer is free");
   }
 }

@@ -7,6 +7,24 @@ import { chainUnavailable } from "../shared/errors";
 /** The default deadline of one JSON-RPC HTTP request (TRELLIS_CHAIN_TIMEOUT_MS overrides it). */
 export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
 
+/**
+ * How many JSON-RPC HTTP requests the gateway has at the node at once (TRELLIS_CHAIN_MAX_IN_FLIGHT overrides it). A
+ * node answers one request at a time and pays a fixed cost per HTTP request (about 0.5 ms of a Hardhat node's CPU for
+ * eth_blockNumber, docs/BENCHMARKS.md), so calls made while these are out wait and then go as one batch.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 2;
+/** Calls per JSON-RPC batch at most. */
+const MAX_BATCH = 100;
+
+/** Calls waiting for a free request slot: ethers' payload, answered from the batch they go out in. */
+interface Queued {
+  items: JsonRpcPayload[];
+  since: number;
+  resolve(results: JsonRpcResult[]): void;
+  reject(err: unknown): void;
+  timer: NodeJS.Timeout;
+}
+
 /** Calls made inside `RpcProvider.privileged` pass a closed gate (the supervisor's probes and recovery). */
 const privilege = new AsyncLocalStorage<true>();
 
@@ -25,13 +43,18 @@ export class RpcProvider extends JsonRpcProvider {
   readonly #url: URL;
   #agent: http.Agent;
   readonly timeoutMs: number;
+  /** At most this many HTTP requests to the node at once; calls made meanwhile wait and go together (see _send). */
+  readonly maxInFlight: number;
+  #inFlight = 0;
+  #queue: Queued[] = [];
   #closed: string | null = null;
 
-  constructor(url: string, chainId: number, opts: { timeoutMs?: number } = {}) {
+  constructor(url: string, chainId: number, opts: { timeoutMs?: number; maxInFlight?: number } = {}) {
     // Calls made in the same tick share one HTTP request; no stall is added, so a lone call goes out at once.
-    super(url, Network.from(chainId), { staticNetwork: true, batchMaxCount: 100, batchStallTime: 0, cacheTimeout: -1 });
+    super(url, Network.from(chainId), { staticNetwork: true, batchMaxCount: MAX_BATCH, batchStallTime: 0, cacheTimeout: -1 });
     this.#url = new URL(url);
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.#agent = this.#newAgent();
   }
 
@@ -52,6 +75,12 @@ export class RpcProvider extends JsonRpcProvider {
     if (wasOpen) {
       this.#agent.destroy();
       this.#agent = this.#newAgent();
+      // Calls still waiting for a slot were made while the gate was open: they fail as the ones in flight did.
+      const waiting = this.#queue.splice(0);
+      for (const q of waiting) {
+        clearTimeout(q.timer);
+        q.reject(chainUnavailable(`The ledger is not available (${reason}); retry later with the same Idempotency-Key.`));
+      }
     }
   }
 
@@ -71,15 +100,72 @@ export class RpcProvider extends JsonRpcProvider {
     return super.send(method, params);
   }
 
-  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
-    const text = await post(this.#url, this.#agent, JSON.stringify(payload), this.timeoutMs);
-    let answer: unknown;
+  /**
+   * Sends ethers' payload at once while fewer than `maxInFlight` requests are out; otherwise it waits, and when a
+   * request comes back every waiting payload goes out together as one JSON-RPC batch (up to MAX_BATCH calls), each
+   * answered with its own calls' results (ethers' ids are unique per provider). So an idle gateway's call goes at once
+   * and a busy one pays the node's per-request cost once for many calls. A call's deadline counts from when it was
+   * made, waiting included.
+   */
+  override _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    const items = Array.isArray(payload) ? payload : [payload];
+    if (this.#inFlight < this.maxInFlight) return this.#post(items, this.timeoutMs);
+    return new Promise<JsonRpcResult[]>((resolve, reject) => {
+      const q: Queued = {
+        items,
+        since: performance.now(),
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.#queue.splice(this.#queue.indexOf(q), 1);
+          reject(Object.assign(new Error(`JSON-RPC request TIMEOUT after ${this.timeoutMs / 1000} s`), { code: "TIMEOUT" }));
+        }, this.timeoutMs),
+      };
+      this.#queue.push(q);
+    });
+  }
+
+  async #post(items: JsonRpcPayload[], timeoutMs: number): Promise<JsonRpcResult[]> {
+    this.#inFlight++;
     try {
-      answer = JSON.parse(text);
-    } catch {
-      throw new Error(`the JSON-RPC endpoint answered something that is not JSON: ${text.slice(0, 200)}`);
+      const text = await post(this.#url, this.#agent, JSON.stringify(items.length === 1 ? items[0] : items), timeoutMs, this.timeoutMs);
+      let answer: unknown;
+      try {
+        answer = JSON.parse(text);
+      } catch {
+        throw new Error(`the JSON-RPC endpoint answered something that is not JSON: ${text.slice(0, 200)}`);
+      }
+      return (Array.isArray(answer) ? answer : [answer]) as JsonRpcResult[];
+    } finally {
+      this.#inFlight--;
+      this.#drain();
     }
-    return (Array.isArray(answer) ? answer : [answer]) as JsonRpcResult[];
+  }
+
+  /** Sends what waits, as one batch per free slot. */
+  #drain(): void {
+    while (this.#inFlight < this.maxInFlight && this.#queue.length > 0) {
+      const group: Queued[] = [];
+      let calls = 0;
+      while (this.#queue.length > 0 && (group.length === 0 || calls + this.#queue[0].items.length <= MAX_BATCH)) {
+        const q = this.#queue.shift()!;
+        clearTimeout(q.timer);
+        group.push(q);
+        calls += q.items.length;
+      }
+      const left = Math.max(1, this.timeoutMs - (performance.now() - group[0].since));
+      this.#post(group.flatMap((q) => q.items), left).then(
+        (results) => {
+          for (const q of group) {
+            const ids = new Set(q.items.map((i) => i.id));
+            const mine = results.filter((r) => ids.has(r.id));
+            // An answer without ids (a whole-batch error) goes to every caller, as it would have alone.
+            q.resolve(mine.length > 0 ? mine : results.filter((r) => r.id === undefined || r.id === null));
+          }
+        },
+        (err) => group.forEach((q) => q.reject(err)),
+      );
+    }
   }
 
   override destroy(): void {
@@ -92,7 +178,7 @@ export class RpcProvider extends JsonRpcProvider {
  * POSTs `body` and resolves with the answer's text. `timeoutMs` bounds the whole exchange, not only idle time: a node
  * that trickles bytes, or a stopped one whose kernel still accepts the connection, fails at the deadline too.
  */
-export function post(url: URL, agent: http.Agent | undefined, body: string, timeoutMs: number): Promise<string> {
+export function post(url: URL, agent: http.Agent | undefined, body: string, timeoutMs: number, deadlineMs = timeoutMs): Promise<string> {
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request(
@@ -111,7 +197,7 @@ export function post(url: URL, agent: http.Agent | undefined, body: string, time
       },
     );
     const timer = setTimeout(() => {
-      req.destroy(Object.assign(new Error(`JSON-RPC request TIMEOUT after ${timeoutMs / 1000} s`), { code: "TIMEOUT" }));
+      req.destroy(Object.assign(new Error(`JSON-RPC request TIMEOUT after ${deadlineMs / 1000} s`), { code: "TIMEOUT" }));
     }, timeoutMs);
     req.on("error", (err) => {
       clearTimeout(timer);

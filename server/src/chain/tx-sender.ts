@@ -66,10 +66,19 @@ export class TxSender {
     this.held = null;
   }
 
-  /** Sends a transaction from `wallet` and waits for its receipt. `onSigned` runs in the journal's DB transaction. */
-  async send(wallet: Wallet, tx: OutgoingTx, onSigned?: (txHash: string) => void): Promise<TransactionReceipt> {
+  /**
+   * Sends a transaction from `wallet` and waits for its receipt. `onSigned` runs in the journal's DB transaction;
+   * `onBroadcast` once the node has taken the transaction (on an automining node, once it is mined), before the wait.
+   */
+  async send(
+    wallet: Wallet,
+    tx: OutgoingTx,
+    onSigned?: (txHash: string) => void,
+    onBroadcast?: () => void,
+  ): Promise<TransactionReceipt> {
     this.refuseIfHeld();
     const hash = await this.locks.run(wallet.address.toLowerCase(), () => this.signAndBroadcast(wallet, tx, onSigned));
+    onBroadcast?.();
     return this.waitForReceipt(hash);
   }
 

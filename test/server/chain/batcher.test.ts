@@ -149,6 +149,7 @@ describe("request batching (executeBatch)", function () {
       maxBatch: 64,
       windowMs: 5_000,
       maxInFlight: 4,
+      blockWindowMs: 0,
       maxGas: 10_000_000n,
     });
     const t0 = Date.now();
@@ -157,6 +158,34 @@ describe("request batching (executeBatch)", function () {
     expect(outcome).to.include({ success: true, skipped: false });
     expect((await provider.getTransaction(outcome.receipt.hash))!.data.slice(0, 10)).to.equal(EXECUTE);
     expect(batcher.stats).to.deep.equal({ transactions: 1, requests: 1, largest: 1 });
+  });
+
+  it("on a node that mines every few seconds, lets a batch handed to the node wait for its block while the next one is prepared, so both reach the same block", async () => {
+    const { ledger, provider } = p.gateway.services;
+    const [u1, u2] = [await newUser("block-1"), await newUser("block-2")];
+    const relayers = (ledger.batcher as unknown as { relayers: Wallet[] }).relayers.slice(0, 2);
+    // One batch prepared at a time, no window: under the old rule the second request waited until the first was mined.
+    const batcher = new RequestBatcher(ledger.sender, ledger.addresses.forwarder, relayers, { maxBatch: 8, windowMs: 0, maxInFlight: 1, blockWindowMs: 0, maxGas: 10_000_000n });
+    const [r1, r2] = [await signed(u1.address, issueOrder("B-BLOCK-1")), await signed(u2.address, issueOrder("B-BLOCK-2"))];
+    await provider.send("evm_setAutomine", [false]);
+    await provider.send("evm_setIntervalMining", [1500]);
+    try {
+      // Start just after a block, so both have most of the 1.5 s before the next one.
+      const b0 = await provider.getBlockNumber();
+      while ((await provider.getBlockNumber()) === b0) await new Promise((r) => setTimeout(r, 10));
+      const first = batcher.submit(r1);
+      // The first is handed over once its transaction is in the node's pool.
+      for (let i = 0; i < 100 && Number(await provider.send("eth_getBlockTransactionCountByNumber", ["pending"])) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      const second = batcher.submit(r2);
+      const [o1, o2] = await Promise.all([first, second]);
+      expect(o1.success && o2.success).to.equal(true);
+      expect(o2.receipt.hash, "two transactions (the first had gone when the second came)").to.not.equal(o1.receipt.hash);
+      expect(o2.receipt.blockNumber, "mined in the same block").to.equal(o1.receipt.blockNumber);
+      expect(batcher.stats).to.deep.equal({ transactions: 2, requests: 2, largest: 1 });
+    } finally {
+      await provider.send("evm_setIntervalMining", [0]);
+      await provider.send("evm_setAutomine", [true]);
+    }
   });
 });
 
