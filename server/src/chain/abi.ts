@@ -1,4 +1,4 @@
-import { type EventFragment, type Interface } from "ethers";
+import { getAddress, type EventFragment, type Interface } from "ethers";
 import {
   PayableNotes__factory,
   SettlementToken__factory,
@@ -120,6 +120,22 @@ export class EventDecoder {
     return known ? { entry, known } : null;
   }
 
+  /**
+   * A log's event and its arguments in the event's order, as ethers' decodeEventLog gives them (addresses checksummed),
+   * read from the words when every argument is static; null for a log of another contract or an unknown event.
+   */
+  values(log: { address: string; topics: readonly string[]; data: string }): { source: Source; iface: Interface; fragment: EventFragment; values: readonly unknown[] } | null {
+    const found = this.lookup(log);
+    if (!found) return null;
+    const { entry, known } = found;
+    const base = { source: entry.source, iface: entry.iface, fragment: known.fragment };
+    if (known.slots && log.topics.length === known.topicCount && log.data.length === known.dataLength) {
+      const values = fastValues(known.slots, log.topics, log.data.toLowerCase());
+      if (values) return { ...base, values: values.map((v, i) => (known.slots![i].kind === "address" ? getAddress(v as string) : v)) };
+    }
+    return { ...base, values: entry.iface.decodeEventLog(known.fragment, log.data, log.topics as string[]) };
+  }
+
   /** Decodes a log, or returns null for a log of another contract or an event the ABI does not know. */
   decode(log: Pick<RawLog, "address" | "topics" | "data">): DecodedEvent | null {
     const found = this.lookup(log);
@@ -147,11 +163,20 @@ export class EventDecoder {
 }
 
 /** Reads static arguments from their words; null when a word is not a valid encoding (the ABI coder then decides). */
-function fastDecode(slots: Slot[], topics: string[], data: string): Record<string, unknown> | null {
+function fastDecode(slots: Slot[], topics: readonly string[], data: string): Record<string, unknown> | null {
+  const values = fastValues(slots, topics, data);
+  if (!values) return null;
   const args: Record<string, unknown> = {};
+  slots.forEach((slot, i) => (args[slot.name] = values[i]));
+  return args;
+}
+
+/** The arguments in the event's order (addresses in lower case), or null as fastDecode. */
+function fastValues(slots: Slot[], topics: readonly string[], data: string): unknown[] | null {
+  const args: unknown[] = [];
   let t = 1;
   let d = 2;
-  for (const slot of slots) {
+  for (const [i, slot] of slots.entries()) {
     let word: string;
     if (slot.indexed) {
       word = topics[t++].toLowerCase().slice(2);
@@ -163,18 +188,18 @@ function fastDecode(slots: Slot[], topics: string[], data: string): Record<strin
     switch (slot.kind) {
       case "address":
         if (!word.startsWith("000000000000000000000000")) return null;
-        args[slot.name] = "0x" + word.slice(24);
+        args[i] = "0x" + word.slice(24);
         break;
       case "bool":
-        if (word === ZERO_WORD) args[slot.name] = false;
-        else if (word === ZERO_WORD.slice(1) + "1") args[slot.name] = true;
+        if (word === ZERO_WORD) args[i] = false;
+        else if (word === ZERO_WORD.slice(1) + "1") args[i] = true;
         else return null;
         break;
       case "uint":
-        args[slot.name] = BigInt("0x" + word);
+        args[i] = BigInt("0x" + word);
         break;
       case "bytes32":
-        args[slot.name] = "0x" + word;
+        args[i] = "0x" + word;
         break;
     }
   }

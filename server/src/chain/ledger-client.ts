@@ -1,4 +1,4 @@
-import { JsonRpcProvider, LogDescription, TransactionReceipt, Wallet } from "ethers";
+import { JsonRpcProvider, LogDescription, Result, TransactionReceipt, Wallet } from "ethers";
 import type { Logger } from "pino";
 import type { ERC2771Forwarder } from "../../../typechain-types/contracts/TrellisForwarder";
 import { AppError } from "../shared/errors";
@@ -221,10 +221,11 @@ export class LedgerClient {
   parseLogs(receipt: TransactionReceipt): LogDescription[] {
     const out: LogDescription[] = [];
     for (const log of receipt.logs) {
-      const known = this.decoder.describe(log);
+      const known = this.decoder.values(log);
       if (!known || known.source === "forwarder") continue;
-      const { iface, fragment } = known;
-      out.push(new LogDescription(fragment, fragment.topicHash, iface.decodeEventLog(fragment, log.data, log.topics)));
+      const { fragment, values } = known;
+      const args = values instanceof Result ? values : Result.fromItems([...values], fragment.inputs.map((i) => i.name));
+      out.push(new LogDescription(fragment, fragment.topicHash, args));
     }
     return out;
   }
