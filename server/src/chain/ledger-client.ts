@@ -99,7 +99,7 @@ export class LedgerClient {
     const iface = target === "ledger" ? ledgerInterface : target === "notes" ? notesInterface : tokenInterface;
     const to = target === "notes" ? this.notesAddress() : this.addresses[target];
     const data = encodeCall(iface, fn, args);
-    if (this.vault.custodyOf(actor.address) === "self")
+    if (!this.vault.hasWallet(actor.address) && this.vault.custodyOf(actor.address) === "self")
       return this.actAsOwner(actor, { target, fn, args }, to, data, idem);
     const wallet = this.vault.wallet(actor.address);
     return this.userLocks.run(actor.address.toLowerCase(), async () => {

@@ -280,7 +280,8 @@ function mount(router: express.Router, def: Route, services: Services, idempoten
       const query = parse(def.query, req.query, "query");
       const rawBody = isWrite ? await readBody(req, { limit: def.rawBody ? RAW_LIMIT : JSON_LIMIT, timeoutMs: settings.bodyTimeoutMs }) : undefined;
       // A write without a body is an action without fields: an empty object.
-      const parsedBody = def.rawBody || !isWrite ? undefined : parse(def.body ?? z.object({}).strict(), parseJson(req, rawBody) ?? {}, "body");
+      const json = def.rawBody || !isWrite ? undefined : (parseJson(req, rawBody) ?? {});
+      const parsedBody = json === undefined ? undefined : parse(def.body ?? z.object({}).strict(), json, "body");
       const key = isWrite && user ? req.header("idempotency-key") : undefined;
       if (key !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(key)) throw badRequest("The Idempotency-Key header must be 1-200 characters of letters, digits, '.', '_', ':' or '-'.");
       const ctx = {
@@ -304,7 +305,7 @@ function mount(router: express.Router, def: Route, services: Services, idempoten
         Object.defineProperties(ctx, { user: { get: none }, scope: { get: none }, actor: { get: none } });
       }
       // A self-custodied caller's chain write answers 202 with a signing request (server/src/signing/).
-      const inputs = { params: req.params, query: req.query, body: def.rawBody || !isWrite ? undefined : (parseJson(req, rawBody) ?? {}) };
+      const inputs = { params: req.params, query: req.query, body: json };
       const run = () =>
         withSigningRequests(services, def, ctx, inputs, key, async () => {
           const result = await def.handler(ctx);

@@ -64,6 +64,15 @@ export class KeyVault {
     return row.encrypted_key === "" ? "self" : "gateway";
   }
 
+  /**
+   * Whether the wallet of `address` is loaded: its key is in this vault (custodial). A key is never removed from an
+   * account nor added to a self-custodied one, so the write path asks this before custodyOf's lookup, which compares
+   * addresses without case and so cannot use the table's key (1.7 % of the gateway's CPU under interval mining).
+   */
+  hasWallet(address: string): boolean {
+    return this.cache.has(address.toLowerCase());
+  }
+
   /** The addresses whose private key this vault holds (encrypted), for audits: a self-custodied account is never one. */
   custodialAddresses(): string[] {
     return prepared(this.db, "SELECT address FROM accounts WHERE encrypted_key <> ''").pluck().all() as string[];
