@@ -167,6 +167,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     addresses: { ledger: addresses.ledger, token: addresses.token, forwarder: addresses.forwarder, notes: addresses.notes },
     fromBlock: addresses.deploymentBlock,
     recentHeader: (n) => sender.recentHeader(n),
+    recentLogs: (n) => sender.recentLogs(n),
     reorgDepth: config.reorgDepth,
     pollIntervalMs: config.pollIntervalMs,
     events,

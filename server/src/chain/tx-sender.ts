@@ -2,6 +2,7 @@ import { JsonRpcProvider, keccak256, TransactionReceipt, Wallet, type Transactio
 import type { Logger } from "pino";
 import { chainUnavailable } from "../shared/errors";
 import { KeyedMutex } from "../shared/mutex";
+import type { RawLog } from "./abi";
 import type { Journal } from "./journal";
 import { signEip1559 } from "./tx-codec";
 
@@ -18,6 +19,8 @@ export interface BlockHeader {
   hash: string;
   parentHash: string;
   timestamp: string;
+  /** The block's transaction hashes (eth_getBlockByNumber without full transactions). */
+  transactions?: string[];
 }
 /** How many recent block headers the sender keeps. */
 const HEADERS_KEPT = 256;
@@ -115,6 +118,7 @@ export class TxSender {
     }
     this.nonces.clear();
     this.headers.clear();
+    this.receiptsByBlock.clear();
     return pending.length;
   }
 
@@ -153,6 +157,7 @@ export class TxSender {
   resetNonces(): void {
     this.nonces.clear();
     this.headers.clear();
+    this.receiptsByBlock.clear();
   }
 
   private async signAndBroadcast(wallet: Wallet, tx: OutgoingTx, onSigned?: (txHash: string) => void): Promise<string> {
@@ -234,6 +239,7 @@ export class TxSender {
     ]);
     if (receipt) {
       if (head && head.hash === receipt.blockHash) this.knowHeader(receipt.blockNumber, head);
+      this.remember(receipt);
       return this.settle(receipt);
     }
     const mined = await new Promise<TransactionReceipt>((resolve, reject) => {
@@ -272,6 +278,7 @@ export class TxSender {
             w.reject(r);
           } else if (r) {
             this.waiting.delete(h);
+            this.remember(r);
             w.resolve(r);
           } else {
             w.checkedAt = number;
@@ -333,7 +340,51 @@ export class TxSender {
     return this.headers.get(number)?.value;
   }
 
+  /** This sender's receipts by block (a few hundred blocks), for recentLogs. */
+  private readonly receiptsByBlock = new Map<number, Map<string, TransactionReceipt>>();
+
+  private remember(receipt: TransactionReceipt): void {
+    let inBlock = this.receiptsByBlock.get(receipt.blockNumber);
+    if (!inBlock) {
+      this.receiptsByBlock.set(receipt.blockNumber, (inBlock = new Map()));
+      if (this.receiptsByBlock.size > HEADERS_KEPT) this.receiptsByBlock.delete(this.receiptsByBlock.keys().next().value as number);
+    }
+    inBlock.set(receipt.hash.toLowerCase(), receipt);
+  }
+
+  /**
+   * Every log of block `number` when each of its transactions is one of this sender's and their receipts are known,
+   * all naming the block hash of the header kept for it; otherwise undefined. The indexer takes such a block from
+   * here rather than asking the node for its logs again: on a chain where the gateway is the only writer (an
+   * automining node, or interval blocks of the gateway's batches) a write's read-your-writes then costs no eth_getLogs.
+   */
+  recentLogs(number: number): RawLog[] | undefined {
+    const header = this.headers.get(number)?.value;
+    const mine = this.receiptsByBlock.get(number);
+    if (!header || !mine || !Array.isArray(header.transactions) || header.transactions.length === 0) return undefined;
+    const blockHash = header.hash.toLowerCase();
+    const logs: RawLog[] = [];
+    for (const hash of header.transactions) {
+      const r = typeof hash === "string" ? mine.get(hash.toLowerCase()) : undefined;
+      if (!r || r.blockHash.toLowerCase() !== blockHash || r.blockNumber !== number) return undefined;
+      for (const l of r.logs) {
+        logs.push({
+          blockNumber: number,
+          logIndex: l.index,
+          blockHash: l.blockHash.toLowerCase(),
+          txHash: l.transactionHash.toLowerCase(),
+          txIndex: l.transactionIndex,
+          address: l.address.toLowerCase(),
+          topics: l.topics.map((t) => t.toLowerCase()),
+          data: l.data.toLowerCase(),
+        });
+      }
+    }
+    return logs;
+  }
+
   private async settle(receipt: TransactionReceipt): Promise<TransactionReceipt> {
+    this.remember(receipt);
     const entry = this.journal.byHash(receipt.hash);
     if (entry && entry.block_timestamp === null) {
       const timestamp = Number((await this.header(receipt.blockNumber)).timestamp);

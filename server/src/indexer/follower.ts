@@ -28,6 +28,8 @@ export interface FetchedRange {
 export class ChainMovedError extends Error {}
 
 const hex = (n: number) => "0x" + n.toString(16);
+/** Longest range taken from lent receipts (beyond it, one eth_getLogs is cheaper than checking every block). */
+const MAX_LENT_BLOCKS = 64;
 
 /**
  * Reads the chain for the indexer: the Trellis contracts' logs range by range, each range checked to descend from
@@ -41,6 +43,7 @@ export class BlockFollower {
     private readonly provider: RpcProvider,
     addresses: readonly string[],
     private readonly recentHeader: (n: number) => RpcBlock | undefined,
+    private readonly recentLogs: (n: number) => RawLog[] | undefined = () => undefined,
   ) {
     this.addressList = addresses.map((a) => a.toLowerCase());
   }
@@ -59,6 +62,8 @@ export class BlockFollower {
    * hashes must agree with the logs' and the first block must descend from `parentHash`, or ChainMovedError.
    */
   async fetchRange(from: number, to: number, parentHash: string | null, lentHeaders: boolean): Promise<FetchedRange> {
+    const lent = lentHeaders ? this.lentRange(from, to) : null;
+    if (lent) return this.checked(from, lent.logs, lent.headers, parentHash);
     const rpcLogs = (await this.provider.send("eth_getLogs", [
       { address: this.addressList, fromBlock: hex(from), toBlock: hex(to) },
     ])) as Parameters<typeof rawLogFromRpc>[0][];
@@ -75,6 +80,34 @@ export class BlockFollower {
       if (!b) throw new ChainMovedError(`block ${n} is no longer on the chain`);
       headers.set(n, { hash: b.hash.toLowerCase(), parentHash: b.parentHash.toLowerCase(), timestamp: Number(b.timestamp) });
     });
+    return this.checked(from, logs, headers, parentHash);
+  }
+
+  /**
+   * A range made only of blocks whose every transaction the relayer sent (their headers and receipts lent, see
+   * TxSender.recentLogs): its logs of the Trellis contracts without an eth_getLogs, or null when any block is not.
+   * The receipts and headers were fetched apart and must agree (each receipt names its header's hash); the range is
+   * then checked like any other.
+   */
+  private lentRange(from: number, to: number): { logs: RawLog[]; headers: Map<number, BlockHeader> } | null {
+    if (to - from >= MAX_LENT_BLOCKS) return null;
+    const logs: RawLog[] = [];
+    const headers = new Map<number, BlockHeader>();
+    for (let n = from; n <= to; n++) {
+      const header = this.recentHeader(n);
+      const inBlock = header && this.recentLogs(n);
+      if (!header || !inBlock) return null;
+      const mine = inBlock.filter((l) => this.addressList.includes(l.address));
+      if (n === from || n === to || mine.length > 0) {
+        headers.set(n, { hash: header.hash.toLowerCase(), parentHash: header.parentHash.toLowerCase(), timestamp: Number(header.timestamp) });
+      }
+      logs.push(...mine.sort((a, b) => a.logIndex - b.logIndex));
+    }
+    return { logs, headers };
+  }
+
+  private checked(from: number, logs: RawLog[], headers: Map<number, BlockHeader>, parentHash: string | null): FetchedRange {
+    const withLogs = new Set(logs.map((l) => l.blockNumber));
     if (parentHash !== null && headers.get(from)!.parentHash !== parentHash) {
       throw new ChainMovedError(`block ${from} does not descend from the checkpoint`);
     }

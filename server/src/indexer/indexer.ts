@@ -2,7 +2,7 @@ import pino from "pino";
 import type { Database } from "../db/sqlite";
 import { PROJECTION_TABLES } from "../db/migrations";
 import { SEQ_PER_BLOCK } from "../db/page";
-import { EventDecoder, type TrellisAddresses } from "../chain/abi";
+import { EventDecoder, type RawLog, type TrellisAddresses } from "../chain/abi";
 import type { DomainEvent, DomainEventBus } from "../shared/domain-events";
 import { CheckpointStore } from "./checkpoint";
 import { BlockFollower, ChainMovedError, isTooManyResults, type RpcBlock, type RpcProvider } from "./follower";
@@ -32,6 +32,11 @@ export interface IndexerOptions {
    * hash the logs name, or the range is retried with fresh headers.
    */
   recentHeader?: (n: number) => RpcBlock | undefined;
+  /**
+   * Every log of a block whose every transaction the relayer sent, from their receipts (TxSender.recentLogs): a range
+   * made only of such blocks, on its first attempt, is indexed without an eth_getLogs.
+   */
+  recentLogs?: (n: number) => RawLog[] | undefined;
   /** Asked before the index is rolled back; throwing keeps the index as it is (chain/chain-identity.ts). */
   verifyChain?: () => Promise<void>;
   /** How often `start()` polls for new blocks (default 1000 ms). */
@@ -133,6 +138,7 @@ export class Indexer {
       opts.provider,
       [this.addresses.ledger, this.addresses.token, this.addresses.forwarder, ...(this.addresses.notes ? [this.addresses.notes] : [])],
       opts.recentHeader ?? (() => undefined),
+      opts.recentLogs,
     );
     this.checkpoints = new CheckpointStore(this.db, this.chainId, this.fromBlock - 1);
     this.rawLogs = new RawLogStore(this.db, this.chainId);

@@ -6,7 +6,7 @@ import { ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { openIndexDb, type Database } from "../../../server/src/db/sqlite";
 import { Indexer, type RpcBlock, type RpcProvider } from "../../../server/src/indexer/indexer";
-import { EventDecoder, jsonArgs, rawLogFromRpc } from "../../../server/src/chain/abi";
+import { EventDecoder, jsonArgs, rawLogFromRpc, type RawLog } from "../../../server/src/chain/abi";
 import { SettlementToken__factory, TrellisLedger__factory } from "../../../typechain-types";
 import { getOrganization, listOrganizations, orgIdOfAccount } from "../../../server/src/orgs/repo";
 import { getOrder, listOrders } from "../../../server/src/orders/repo";
@@ -102,9 +102,11 @@ async function indexerFor(
   recentHeader?: (n: number) => RpcBlock | undefined,
   events?: DomainEventBus,
   batchBlocks = 25,
+  recentLogs?: (n: number) => RawLog[] | undefined,
 ): Promise<Indexer> {
   return new Indexer({
     recentHeader,
+    recentLogs,
     events,
     reveal,
     db,
@@ -370,6 +372,45 @@ describe("Indexer", function () {
       expect(headersFetched).to.be.at.most(2 * ranges);
       expect(headersFetched).to.be.lessThan(unlent.filter((m) => m === "eth_getBlockByNumber").length / 4);
       expect(snapshotTables(db)).to.deep.equal(snapshotTables(reference.db));
+    });
+
+    /** Every block's logs from its transactions' receipts, as the relayer lends them for blocks of its own. */
+    const receiptLogs = async (from: number, to: number) => {
+      const out = new Map<number, RawLog[]>();
+      for (let b = from; b <= to; b++) {
+        const block = (await rpc.send("eth_getBlockByNumber", ["0x" + b.toString(16), false])) as { transactions: string[] };
+        const logs: RawLog[] = [];
+        for (const h of block.transactions) {
+          const r = await ethers.provider.getTransactionReceipt(h);
+          for (const l of r!.logs) logs.push({ blockNumber: b, logIndex: l.index, blockHash: l.blockHash.toLowerCase(), txHash: l.transactionHash.toLowerCase(), txIndex: l.transactionIndex, address: l.address.toLowerCase(), topics: l.topics.map((t) => t.toLowerCase()), data: l.data.toLowerCase() });
+        }
+        out.set(b, logs);
+      }
+      return out;
+    };
+
+    it("indexes blocks whose logs are lent from the relayer's receipts without asking the node for logs, and indexes the same", async function () {
+      const n = await loadFixture(story);
+      const reference = tempDb();
+      await (await indexerFor(n, reference.db)).syncOnce();
+      const head = await ethers.provider.getBlockNumber();
+      const lent = new Map<number, RpcBlock>();
+      for (let b = n.fromBlock; b <= head; b++) lent.set(b, await header(b));
+      const logs = await receiptLogs(n.fromBlock, head);
+      const calls: string[] = [];
+      const spy: RpcProvider = { send: (method, params) => (calls.push(method), rpc.send(method, params)) };
+      const { db } = tempDb();
+      await (await indexerFor(n, db, spy, (b) => lent.get(b), undefined, 25, (b) => logs.get(b))).syncOnce();
+      expect(calls.filter((m) => m === "eth_getLogs"), "every range from the lent receipts").to.deep.equal([]);
+      expect(snapshotTables(db)).to.deep.equal(snapshotTables(reference.db));
+
+      // A block the relayer does not know whole (here: every other one) sends its range to the node, with the same result.
+      const calls2: string[] = [];
+      const spy2: RpcProvider = { send: (method, params) => (calls2.push(method), rpc.send(method, params)) };
+      const second = tempDb();
+      await (await indexerFor(n, second.db, spy2, (b) => lent.get(b), undefined, 25, (b) => (b % 2 === 0 ? logs.get(b) : undefined))).syncOnce();
+      expect(calls2.filter((m) => m === "eth_getLogs").length).to.be.greaterThan(0);
+      expect(snapshotTables(second.db)).to.deep.equal(snapshotTables(reference.db));
     });
 
     it("does not trust a lent header that disagrees with the chain: the range is fetched again", async function () {
