@@ -1,4 +1,4 @@
-import { getAddress, type EventFragment, type Interface } from "ethers";
+import { getAddress, type EventFragment, type Interface, type Log } from "ethers";
 import {
   PayableNotes__factory,
   SettlementToken__factory,
@@ -217,6 +217,20 @@ function jsonValue(v: unknown): unknown {
   if (typeof v === "bigint") return v.toString();
   if (Array.isArray(v)) return v.map(jsonValue);
   return v;
+}
+
+/** Normalises a log of an ethers receipt (a block's logs lent from the relayer's receipts). */
+export function rawLogFromReceipt(l: Pick<Log, "blockNumber" | "index" | "blockHash" | "transactionHash" | "transactionIndex" | "address" | "topics" | "data">): RawLog {
+  return {
+    blockNumber: l.blockNumber,
+    logIndex: l.index,
+    blockHash: l.blockHash.toLowerCase(),
+    txHash: l.transactionHash.toLowerCase(),
+    txIndex: l.transactionIndex,
+    address: l.address.toLowerCase(),
+    topics: l.topics.map((t) => t.toLowerCase()),
+    data: l.data.toLowerCase(),
+  };
 }
 
 /** Normalises a JSON-RPC log object. */

@@ -226,7 +226,7 @@ export class RequestBatcher {
 
   private schedule(): void {
     if (this.queue.length === 0 || !this.canSend()) return;
-    const window = this.inFlight > 0 ? this.options.windowMs : this.busy.size > 0 ? (this.options.blockWindowMs ?? 0) : 0;
+    const window = this.inFlight > 0 ? this.options.windowMs : this.busy.size > 0 ? this.options.blockWindowMs : 0;
     if (window === 0 || this.full()) {
       this.flush();
       return;

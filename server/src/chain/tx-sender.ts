@@ -2,7 +2,7 @@ import { JsonRpcProvider, keccak256, TransactionReceipt, Wallet, type Transactio
 import type { Logger } from "pino";
 import { chainUnavailable } from "../shared/errors";
 import { KeyedMutex } from "../shared/mutex";
-import type { RawLog } from "./abi";
+import { rawLogFromReceipt, type RawLog } from "./abi";
 import type { Journal } from "./journal";
 import { signEip1559 } from "./tx-codec";
 
@@ -367,18 +367,7 @@ export class TxSender {
     for (const hash of header.transactions) {
       const r = typeof hash === "string" ? mine.get(hash.toLowerCase()) : undefined;
       if (!r || r.blockHash.toLowerCase() !== blockHash || r.blockNumber !== number) return undefined;
-      for (const l of r.logs) {
-        logs.push({
-          blockNumber: number,
-          logIndex: l.index,
-          blockHash: l.blockHash.toLowerCase(),
-          txHash: l.transactionHash.toLowerCase(),
-          txIndex: l.transactionIndex,
-          address: l.address.toLowerCase(),
-          topics: l.topics.map((t) => t.toLowerCase()),
-          data: l.data.toLowerCase(),
-        });
-      }
+      for (const l of r.logs) logs.push(rawLogFromReceipt(l));
     }
     return logs;
   }

@@ -6,7 +6,7 @@ import { ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { openIndexDb, type Database } from "../../../server/src/db/sqlite";
 import { Indexer, type RpcBlock, type RpcProvider } from "../../../server/src/indexer/indexer";
-import { EventDecoder, jsonArgs, rawLogFromRpc, type RawLog } from "../../../server/src/chain/abi";
+import { EventDecoder, jsonArgs, rawLogFromReceipt, rawLogFromRpc, type RawLog } from "../../../server/src/chain/abi";
 import { SettlementToken__factory, TrellisLedger__factory } from "../../../typechain-types";
 import { getOrganization, listOrganizations, orgIdOfAccount } from "../../../server/src/orgs/repo";
 import { getOrder, listOrders } from "../../../server/src/orders/repo";
@@ -382,7 +382,7 @@ describe("Indexer", function () {
         const logs: RawLog[] = [];
         for (const h of block.transactions) {
           const r = await ethers.provider.getTransactionReceipt(h);
-          for (const l of r!.logs) logs.push({ blockNumber: b, logIndex: l.index, blockHash: l.blockHash.toLowerCase(), txHash: l.transactionHash.toLowerCase(), txIndex: l.transactionIndex, address: l.address.toLowerCase(), topics: l.topics.map((t) => t.toLowerCase()), data: l.data.toLowerCase() });
+          for (const l of r!.logs) logs.push(rawLogFromReceipt(l));
         }
         out.set(b, logs);
       }
