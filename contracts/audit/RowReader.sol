@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.24;
+pragma solidity ^0.8.28;
 
 /// @title RowReader
 /// @notice Never deployed: the gateway's row-proof sweep places this code at a spare address through eth_call's state
 /// override and reads many ledger rows in one call. Each call is a staticcall; a failing one returns empty bytes.
 contract RowReader {
+    /// @notice Makes each view call on `target` and answers every result in order.
     /// @param target The contract to read (the ledger).
     /// @param calls ABI-encoded view calls.
     /// @return results Each call's return data, or empty bytes when it reverted.
