@@ -17,7 +17,7 @@ export class WritePathProfile {
     const sender = ledger.sender as unknown as Record<string, unknown>;
     this.wrap(provider as unknown as Record<string, unknown>, "send", (args) => `rpc ${String(args[0])}`);
     this.wrap(ledger as unknown as Record<string, unknown>, "act", () => "ledger.act (whole chain write)");
-    this.wrap(ledger as unknown as Record<string, unknown>, "preflight", () => "preflight eth_estimateGas");
+    this.wrap(ledger as unknown as Record<string, unknown>, "preflight", () => "preflight (eth_call, or eth_estimateGas)");
     this.wrap(ledger.batcher as unknown as Record<string, unknown>, "submit", () => "batcher: queue + batch transaction until mined");
     this.wrap(sender, "signAndBroadcast", () => "relayer: fees + sign + journal + broadcast");
     this.wrap(sender, "waitForReceipt", () => "relayer: receipt wait (incl. settle)");
