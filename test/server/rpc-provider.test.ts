@@ -85,8 +85,10 @@ describe("RpcProvider request coalescing", function () {
       req.on("end", () => {
         const body = JSON.parse(text);
         bodies.push(body);
+        // A call answers its number, or a simulation (a person's eth_call) its data.
+        const value = (arg: unknown) => (typeof arg === "object" ? (arg as { data: string }).data : `0x${(arg as number).toString(16)}`);
         const answer = (one: { id: number; method: string; params: unknown[] }) =>
-          one.method === "eth_fail" ? { jsonrpc: "2.0", id: one.id, error: { code: -32000, message: "refused" } } : { jsonrpc: "2.0", id: one.id, result: `0x${(one.params[0] as number).toString(16)}` };
+          one.method === "eth_fail" ? { jsonrpc: "2.0", id: one.id, error: { code: -32000, message: "refused" } } : { jsonrpc: "2.0", id: one.id, result: value(one.params[0]) };
         held.push(() => res.end(JSON.stringify(Array.isArray(body) ? body.map(answer) : answer(body))));
       });
     });
@@ -124,6 +126,45 @@ describe("RpcProvider request coalescing", function () {
     const answers = await Promise.all(later);
     expect(answers.filter((a) => typeof a === "string")).to.deep.equal(["0x2", "0x3", "0x5", "0x6"]);
     expect(String((answers[2] as Error).message)).to.include("refused");
+    p.destroy();
+  });
+
+  it("keeps a slot for other calls while a simulation is out, and sends waiting simulations at most 24 per batch, after the other calls", async () => {
+    const p = new RpcProvider(url, 31337, { maxInFlight: 2 });
+    const simulate = (i: number) => p.send("eth_call", [{ from: "0x" + "11".repeat(20), to: "0x" + "22".repeat(20), data: `0x${i.toString(16).padStart(2, "0")}` }, "latest"]);
+    const methods = (body: unknown) => (Array.isArray(body) ? body : [body]).map((b: { method: string }) => b.method);
+    const first = simulate(1);
+    await until(() => bodies.length === 1);
+    // 60 more, some in one tick (ethers hands those over together) and some in ticks of their own.
+    const waiting: Promise<unknown>[] = [];
+    for (let i = 2; i <= 61; i++) {
+      waiting.push(simulate(i));
+      if (i % 20 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    expect(bodies.length, "a second simulation waits while one is out").to.equal(1);
+    // A receipt (any call that is not a person's simulation) takes the slot kept free, at once.
+    const receipt = p.send("eth_echo", [7]);
+    await until(() => bodies.length === 2);
+    expect(methods(bodies[1])).to.deep.equal(["eth_echo"]);
+    // Made while both slots are out, another call waits, and goes before the simulations that waited longer.
+    const later = p.send("eth_echo", [8]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(bodies.length).to.equal(2);
+    release();
+    expect(await first).to.equal("0x01");
+    expect(await receipt).to.equal("0x7");
+    await until(() => bodies.length >= 3);
+    expect(methods(bodies[2])).to.deep.equal(["eth_echo"]);
+    for (let n = 0; n < 20 && held.length > 0; n++) {
+      release();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await later).to.equal("0x8");
+    expect(await Promise.all(waiting)).to.deep.equal(Array.from({ length: 60 }, (_, i) => `0x${(i + 2).toString(16).padStart(2, "0")}`));
+    const batches = bodies.slice(3);
+    expect(batches.flatMap(methods)).to.have.length(60);
+    for (const b of batches) expect(methods(b).length).to.be.within(1, 24);
     p.destroy();
   });
 

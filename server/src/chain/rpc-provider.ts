@@ -15,6 +15,19 @@ export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_IN_FLIGHT = 2;
 /** Calls per JSON-RPC batch at most. */
 const MAX_BATCH = 100;
+/**
+ * Simulations (a person's eth_call or eth_estimateGas, the preflight of a write) per JSON-RPC batch at most. A node
+ * answers a batch's calls in the order they came and the whole batch at once, so a small batch keeps the calls that
+ * follow it (a receipt, a block header) from waiting behind a hundred simulations.
+ */
+const MAX_SIMULATION_BATCH = 24;
+
+/** A person's simulation: an eth_call or eth_estimateGas made `from` someone (reads of views are made from no one). */
+function isSimulation(item: JsonRpcPayload): boolean {
+  if (item.method !== "eth_call" && item.method !== "eth_estimateGas") return false;
+  const tx = Array.isArray(item.params) ? (item.params[0] as { from?: unknown } | undefined) : undefined;
+  return typeof tx?.from === "string";
+}
 
 /** Calls waiting for a free request slot: ethers' payload, answered from the batch they go out in. */
 interface Queued {
@@ -46,7 +59,11 @@ export class RpcProvider extends JsonRpcProvider {
   /** At most this many HTTP requests to the node at once; calls made meanwhile wait and go together (see _send). */
   readonly maxInFlight: number;
   #inFlight = 0;
+  /** Simulations among the requests out; they may take all slots but one, which is kept for the other calls. */
+  #simulationsInFlight = 0;
+  /** Calls waiting for a slot: the others first, then simulations. */
   #queue: Queued[] = [];
+  #simulations: Queued[] = [];
   #closed: string | null = null;
 
   constructor(url: string, chainId: number, opts: { timeoutMs?: number; maxInFlight?: number } = {}) {
@@ -76,7 +93,7 @@ export class RpcProvider extends JsonRpcProvider {
       this.#agent.destroy();
       this.#agent = this.#newAgent();
       // Calls still waiting for a slot were made while the gate was open: they fail as the ones in flight did.
-      const waiting = this.#queue.splice(0);
+      const waiting = [...this.#queue.splice(0), ...this.#simulations.splice(0)];
       for (const q of waiting) {
         clearTimeout(q.timer);
         q.reject(chainUnavailable(`The ledger is not available (${reason}); retry later with the same Idempotency-Key.`));
@@ -106,10 +123,32 @@ export class RpcProvider extends JsonRpcProvider {
    * answered with its own calls' results (ethers' ids are unique per provider). So an idle gateway's call goes at once
    * and a busy one pays the node's per-request cost once for many calls. A call's deadline counts from when it was
    * made, waiting included.
+   *
+   * Simulations (the preflights of writes) go apart from the other calls, in batches of at most MAX_SIMULATION_BATCH,
+   * and never in the last free slot: after an interval block, a burst of the next writes' preflights would otherwise
+   * hold up the receipts and headers that answer the writes just mined.
    */
   override _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
     const items = Array.isArray(payload) ? payload : [payload];
-    if (this.#inFlight < this.maxInFlight) return this.#post(items, this.timeoutMs);
+    const simulations = items.filter(isSimulation);
+    if (simulations.length === 0) return this.#route(items, false);
+    const parts: Promise<JsonRpcResult[]>[] = [];
+    if (simulations.length < items.length) parts.push(this.#route(items.filter((i) => !isSimulation(i)), false));
+    // ethers hands over the calls of one tick together: more simulations than a batch takes go in several.
+    for (let i = 0; i < simulations.length; i += MAX_SIMULATION_BATCH)
+      parts.push(this.#route(simulations.slice(i, i + MAX_SIMULATION_BATCH), true));
+    return parts.length === 1 ? parts[0] : Promise.all(parts).then((answers) => answers.flat());
+  }
+
+  /** Simulations may use every slot but one (all of them when there is only one). */
+  #simulationSlots(): number {
+    return Math.max(1, this.maxInFlight - 1);
+  }
+
+  #route(items: JsonRpcPayload[], simulation: boolean): Promise<JsonRpcResult[]> {
+    const queue = simulation ? this.#simulations : this.#queue;
+    const free = this.#inFlight < this.maxInFlight && (!simulation || this.#simulationsInFlight < this.#simulationSlots());
+    if (free && queue.length === 0) return this.#post(items, this.timeoutMs, simulation);
     return new Promise<JsonRpcResult[]>((resolve, reject) => {
       const q: Queued = {
         items,
@@ -117,16 +156,17 @@ export class RpcProvider extends JsonRpcProvider {
         resolve,
         reject,
         timer: setTimeout(() => {
-          this.#queue.splice(this.#queue.indexOf(q), 1);
+          queue.splice(queue.indexOf(q), 1);
           reject(Object.assign(new Error(`JSON-RPC request TIMEOUT after ${this.timeoutMs / 1000} s`), { code: "TIMEOUT" }));
         }, this.timeoutMs),
       };
-      this.#queue.push(q);
+      queue.push(q);
     });
   }
 
-  async #post(items: JsonRpcPayload[], timeoutMs: number): Promise<JsonRpcResult[]> {
+  async #post(items: JsonRpcPayload[], timeoutMs: number, simulation = false): Promise<JsonRpcResult[]> {
     this.#inFlight++;
+    if (simulation) this.#simulationsInFlight++;
     try {
       const text = await post(this.#url, this.#agent, JSON.stringify(items.length === 1 ? items[0] : items), timeoutMs, this.timeoutMs);
       let answer: unknown;
@@ -138,34 +178,42 @@ export class RpcProvider extends JsonRpcProvider {
       return (Array.isArray(answer) ? answer : [answer]) as JsonRpcResult[];
     } finally {
       this.#inFlight--;
+      if (simulation) this.#simulationsInFlight--;
       this.#drain();
     }
   }
 
-  /** Sends what waits, as one batch per free slot. */
+  /** Sends what waits, as one batch per free slot: the other calls first, then simulations. */
   #drain(): void {
-    while (this.#inFlight < this.maxInFlight && this.#queue.length > 0) {
-      const group: Queued[] = [];
-      let calls = 0;
-      while (this.#queue.length > 0 && (group.length === 0 || calls + this.#queue[0].items.length <= MAX_BATCH)) {
-        const q = this.#queue.shift()!;
-        clearTimeout(q.timer);
-        group.push(q);
-        calls += q.items.length;
-      }
-      const left = Math.max(1, this.timeoutMs - (performance.now() - group[0].since));
-      this.#post(group.flatMap((q) => q.items), left).then(
-        (results) => {
-          for (const q of group) {
-            const ids = new Set(q.items.map((i) => i.id));
-            const mine = results.filter((r) => ids.has(r.id));
-            // An answer without ids (a whole-batch error) goes to every caller, as it would have alone.
-            q.resolve(mine.length > 0 ? mine : results.filter((r) => r.id === undefined || r.id === null));
-          }
-        },
-        (err) => group.forEach((q) => q.reject(err)),
-      );
+    while (this.#inFlight < this.maxInFlight) {
+      if (this.#queue.length > 0) this.#sendGroup(this.#queue, MAX_BATCH, false);
+      else if (this.#simulations.length > 0 && this.#simulationsInFlight < this.#simulationSlots())
+        this.#sendGroup(this.#simulations, MAX_SIMULATION_BATCH, true);
+      else break;
     }
+  }
+
+  #sendGroup(queue: Queued[], most: number, simulation: boolean): void {
+    const group: Queued[] = [];
+    let calls = 0;
+    while (queue.length > 0 && (group.length === 0 || calls + queue[0].items.length <= most)) {
+      const q = queue.shift()!;
+      clearTimeout(q.timer);
+      group.push(q);
+      calls += q.items.length;
+    }
+    const left = Math.max(1, this.timeoutMs - (performance.now() - group[0].since));
+    this.#post(group.flatMap((q) => q.items), left, simulation).then(
+      (results) => {
+        for (const q of group) {
+          const ids = new Set(q.items.map((i) => i.id));
+          const mine = results.filter((r) => ids.has(r.id));
+          // An answer without ids (a whole-batch error) goes to every caller, as it would have alone.
+          q.resolve(mine.length > 0 ? mine : results.filter((r) => r.id === undefined || r.id === null));
+        }
+      },
+      (err) => group.forEach((q) => q.reject(err)),
+    );
   }
 
   override destroy(): void {
