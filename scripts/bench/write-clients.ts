@@ -18,8 +18,7 @@ type LifecyclesJob = { kind: "lifecycles"; baseUrl: string; bankA: string; perLa
 async function lifecycles(job: LifecyclesJob) {
   // No contract check per answer (the API suites check every answer against /openapi.json): it cost the client
   // process 1.7-5.9 ms of CPU per write on the same two cores as the gateway and the node (runs of 2026-12-02).
-  // Node's http client, as the interval clients use: fetch (undici) cost the client process about 1 ms of CPU per
-  // write, on the two cores the gateway and the node share (runs of 2026-12-02).
+  // Node's http client, as the interval clients use (see send).
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.lanes.length * 3 });
   const member = (m: Plain): Member => ({ ...m, api: httpApi(job.baseUrl, m.token, agent) });
   const lanes: Lane[] = job.lanes.map((l) => ({ buyer: member(l.buyer), supplier: member(l.supplier), officer: member(l.officer) }));
@@ -51,8 +50,9 @@ function httpApi(baseUrl: string, token: string, agent: http.Agent): Member["api
 const post = (url: URL, agent: http.Agent, token: string, body: string) => send("POST", url, agent, token, body);
 
 /**
- * Sends a request (with a JSON body, if any) with Node's http client on a keep-alive agent. fetch (undici) cost the client process about twice
- * the CPU per request, on the same two cores as the gateway and the node.
+ * Sends a request (with a JSON body, if any) with Node's http client on a keep-alive agent. fetch (undici) cost the
+ * client process about twice the CPU per request (about 1 ms per lifecycle write), on the same two cores as the
+ * gateway and the node (runs of 2026-12-02).
  */
 function send(method: string, url: URL, agent: http.Agent, token: string, body?: string): Promise<{ status: number; text: string }> {
   const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${token}` };

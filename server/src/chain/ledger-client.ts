@@ -315,7 +315,7 @@ export class LedgerClient {
   }
 
   /**
-   * The last eth_estimateGas of each kind of write (its target and function selector), the largest seen: a custodial
+   * The largest eth_estimateGas seen for each kind of write (its target and function selector): a custodial
    * request's gas is sized from it (requestGas), and the next write of that kind is checked with an eth_call given
    * exactly that gas. A Hardhat node spends about half the CPU on an eth_call that it does on an eth_estimateGas,
    * which runs the call more than once to find the least gas (docs/BENCHMARKS.md).

@@ -130,10 +130,12 @@ export class RpcProvider extends JsonRpcProvider {
    */
   override _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
     const items = Array.isArray(payload) ? payload : [payload];
-    const simulations = items.filter(isSimulation);
+    const simulations: JsonRpcPayload[] = [];
+    const others: JsonRpcPayload[] = [];
+    for (const item of items) (isSimulation(item) ? simulations : others).push(item);
     if (simulations.length === 0) return this.#route(items, false);
     const parts: Promise<JsonRpcResult[]>[] = [];
-    if (simulations.length < items.length) parts.push(this.#route(items.filter((i) => !isSimulation(i)), false));
+    if (others.length > 0) parts.push(this.#route(others, false));
     // ethers hands over the calls of one tick together: more simulations than a batch takes go in several.
     for (let i = 0; i < simulations.length; i += MAX_SIMULATION_BATCH)
       parts.push(this.#route(simulations.slice(i, i + MAX_SIMULATION_BATCH), true));
