@@ -129,6 +129,17 @@ describe("RpcProvider request coalescing", function () {
     p.destroy();
   });
 
+  it("gathers the calls made in one tick into one request of at most 100 calls, each caller answered with its own", async () => {
+    const p = new RpcProvider(url, 31337, { maxInFlight: 3 });
+    const calls = Array.from({ length: 150 }, (_, i) => p.send("eth_echo", [i + 1]));
+    await until(() => bodies.length === 2);
+    const sizes = bodies.map((b) => (Array.isArray(b) ? b.length : 1));
+    expect(sizes, "150 calls of one tick: two requests, the first holding 100").to.deep.equal([100, 50]);
+    release();
+    expect(await Promise.all(calls)).to.deep.equal(Array.from({ length: 150 }, (_, i) => `0x${(i + 1).toString(16)}`));
+    p.destroy();
+  });
+
   it("keeps a slot for other calls while a simulation is out, and sends waiting simulations at most 24 per batch, after the other calls", async () => {
     const p = new RpcProvider(url, 31337, { maxInFlight: 2 });
     const simulate = (i: number) => p.send("eth_call", [{ from: "0x" + "11".repeat(20), to: "0x" + "22".repeat(20), data: `0x${i.toString(16).padStart(2, "0")}` }, "latest"]);
