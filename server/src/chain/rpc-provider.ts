@@ -124,10 +124,9 @@ export class RpcProvider extends JsonRpcProvider {
   /**
    * Gathers the calls of one tick (see #sendTick) and sends them at once while fewer than `maxInFlight` requests are
    * out; otherwise they wait, and when a request comes back every waiting call goes out together as one JSON-RPC
-   * batch (up to MAX_BATCH calls), each
-   * answered with its own calls' results (ethers' ids are unique per provider). So an idle gateway's call goes at once
-   * and a busy one pays the node's per-request cost once for many calls. A call's deadline counts from when it was
-   * made, waiting included.
+   * batch (up to MAX_BATCH calls), each answered with its own calls' results (ethers' ids are unique per provider).
+   * So an idle gateway's call goes at once and a busy one pays the node's per-request cost once for many calls. A
+   * call's deadline counts from when it was made, waiting included.
    *
    * Simulations (the preflights of writes) go apart from the other calls, in batches of at most MAX_SIMULATION_BATCH,
    * and never in the last free slot: after an interval block, a burst of the next writes' preflights would otherwise
