@@ -833,9 +833,12 @@ describe("PayableNotes", function () {
       const { notes, signers: s, root } = await loadFixture(noteFixture);
       await notes.connect(s.buyer).payTree(1n, 1_000n, 1);
       const overdueAt = root.dueDate + GRACE;
+      // The next block's time is set, not guessed: on a slow machine a second may pass before the call is mined.
+      const now = (await time.latest()) + 1;
+      await time.setNextBlockTimestamp(now);
       await expect(notes.markTreeOverdue(1n))
         .to.be.revertedWithCustomError(notes, "NoteNotOverdue")
-        .withArgs(1n, overdueAt, (await time.latest()) + 1);
+        .withArgs(1n, overdueAt, now);
       await time.increaseTo(overdueAt + 1);
       await expect(notes.connect(s.outsider).markTreeOverdue(1n))
         .to.emit(notes, "NoteTreeMarkedOverdue")
