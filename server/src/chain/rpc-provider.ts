@@ -12,7 +12,7 @@ export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
  * node pays a fixed cost per HTTP request (about 0.5 ms of a Hardhat node's CPU for eth_blockNumber,
  * docs/BENCHMARKS.md), so calls made while these are out wait and then go as one batch. Three let two batches of
  * simulations be out at once beside one slot kept for the other calls: under interval mining that gave more writes/s
- * than two in six alternating runs out of six (docs/BENCHMARKS.md).
+ * than two in 6 of 6 alternating pairs of runs (docs/BENCHMARKS.md).
  */
 export const DEFAULT_MAX_IN_FLIGHT = 3;
 /** Calls per JSON-RPC batch at most. */
@@ -29,6 +29,26 @@ function isSimulation(item: JsonRpcPayload): boolean {
   if (item.method !== "eth_call" && item.method !== "eth_estimateGas") return false;
   const tx = Array.isArray(item.params) ? (item.params[0] as { from?: unknown } | undefined) : undefined;
   return typeof tx?.from === "string";
+}
+
+/** One JSON-RPC answer, indexed by call id; answers without an id are whole-batch errors. */
+interface Answers {
+  byId: Map<unknown, JsonRpcResult>;
+  anonymous: JsonRpcResult[];
+}
+
+function answersOf(results: JsonRpcResult[]): Answers {
+  return { byId: new Map(results.map((r) => [r.id, r])), anonymous: results.filter((r) => r.id === undefined || r.id === null) };
+}
+
+/** The results of `items` in `answers`; with none of them there, the whole-batch errors, as the caller had alone. */
+function resultsFor(items: JsonRpcPayload[], answers: Answers[]): JsonRpcResult[] {
+  const mine: JsonRpcResult[] = [];
+  for (const item of items) {
+    const found = answers.find((a) => a.byId.has(item.id))?.byId.get(item.id);
+    if (found) mine.push(found);
+  }
+  return mine.length > 0 ? mine : answers.flatMap((a) => a.anonymous);
 }
 
 /** Calls waiting for a free request slot: ethers' payload, answered from the batch they go out in. */
@@ -157,28 +177,16 @@ export class RpcProvider extends JsonRpcProvider {
     const simulations: JsonRpcPayload[] = [];
     const others: JsonRpcPayload[] = [];
     for (const c of callers) for (const item of c.items) (isSimulation(item) ? simulations : others).push(item);
-    const partOf = new Map<JsonRpcPayload, Promise<JsonRpcResult[]>>();
+    const partOf = new Map<JsonRpcPayload, Promise<Answers>>();
     const route = (items: JsonRpcPayload[], simulation: boolean) => {
-      const answered = this.#route(items, simulation);
+      const answered = this.#route(items, simulation).then(answersOf);
       for (const item of items) partOf.set(item, answered);
     };
     for (let i = 0; i < others.length; i += MAX_BATCH) route(others.slice(i, i + MAX_BATCH), false);
     for (let i = 0; i < simulations.length; i += MAX_SIMULATION_BATCH) route(simulations.slice(i, i + MAX_SIMULATION_BATCH), true);
-    const byId = new Map<Promise<JsonRpcResult[]>, Map<unknown, JsonRpcResult>>();
     for (const c of callers) {
-      const parts = [...new Set(c.items.map((item) => partOf.get(item)!))];
-      Promise.all(parts).then(
-        (answers) => {
-          const mine: JsonRpcResult[] = [];
-          for (const item of c.items) {
-            const part = partOf.get(item)!;
-            let ids = byId.get(part);
-            if (!ids) byId.set(part, (ids = new Map(answers[parts.indexOf(part)].map((r) => [r.id, r]))));
-            const r = ids.get(item.id);
-            if (r) mine.push(r);
-          }
-          c.resolve(mine.length > 0 ? mine : answers.flat().filter((r) => r.id === undefined || r.id === null));
-        },
+      Promise.all(new Set(c.items.map((item) => partOf.get(item)!))).then(
+        (parts) => c.resolve(resultsFor(c.items, parts)),
         (err) => c.reject(err),
       );
     }
@@ -249,12 +257,8 @@ export class RpcProvider extends JsonRpcProvider {
     const left = Math.max(1, this.timeoutMs - (performance.now() - group[0].since));
     this.#post(group.flatMap((q) => q.items), left, simulation).then(
       (results) => {
-        const byId = new Map(results.map((r) => [r.id, r]));
-        for (const q of group) {
-          const mine = q.items.flatMap((i) => byId.get(i.id) ?? []);
-          // An answer without ids (a whole-batch error) goes to every caller, as it would have alone.
-          q.resolve(mine.length > 0 ? mine : results.filter((r) => r.id === undefined || r.id === null));
-        }
+        const answers = [answersOf(results)];
+        for (const q of group) q.resolve(resultsFor(q.items, answers));
       },
       (err) => group.forEach((q) => q.reject(err)),
     );
