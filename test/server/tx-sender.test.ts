@@ -2,11 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { Wallet, type JsonRpcProvider } from "ethers";
+import { keccak256, Wallet, type JsonRpcProvider } from "ethers";
 import pino from "pino";
 import { Journal } from "../../server/src/chain/journal";
-import { startAnvil, type LocalNode } from "../../server/src/chain/local-node";
-import { TxSender } from "../../server/src/chain/tx-sender";
+import { startAnvil, startHardhatNode, type LocalNode } from "../../server/src/chain/local-node";
+import { EARLY_MISSES_TO_PAUSE, EARLY_PAUSE, TxSender } from "../../server/src/chain/tx-sender";
 import { RpcProvider } from "../../server/src/chain/rpc-provider";
 import { openGatewayDb, type GatewayDb } from "../../server/src/store/gateway-db";
 import { freePort } from "../../scripts/lib/processes";
@@ -35,21 +35,7 @@ describe("TxSender", function () {
     db = openGatewayDb(dir);
     provider = new RpcProvider(node.url, 31337);
     calls = {};
-    const send = provider._send.bind(provider);
-    provider._send = async (payload) => {
-      const list = Array.isArray(payload) ? payload : [payload];
-      for (const p of list) {
-        // Blocks asked for by number are counted apart from "latest" (which the fee estimate reads).
-        const key = p.method === "eth_getBlockByNumber" && /^0x/.test(String((p.params as unknown[])[0])) ? "blockByNumber" : p.method;
-        calls[key] = (calls[key] ?? 0) + 1;
-      }
-      const results = await send(payload);
-      // Anvil's automine now and then answers a broadcast a moment before its receipt can be read: such a first look
-      // finds nothing and the shared loop looks again. Those "not yet" answers are counted apart.
-      const receiptIds = new Set(list.filter((p) => p.method === "eth_getTransactionReceipt").map((p) => p.id));
-      for (const r of results) if (receiptIds.has(r.id) && (r as { result?: unknown }).result === null) calls.notYet = (calls.notYet ?? 0) + 1;
-      return results;
-    };
+    countCalls(provider, calls);
   });
 
   afterEach(async () => {
@@ -68,7 +54,7 @@ describe("TxSender", function () {
     const journal = new Journal(db);
     const receipts = await Promise.all(wallets().flatMap((w) => Array.from({ length: 5 }, () => s.send(w, tx))));
     expect(receipts.every((r) => r.status === 1)).to.equal(true);
-    expect(calls.eth_getTransactionReceipt - (calls.notYet ?? 0), "each receipt read once").to.equal(15);
+    expect((calls.found ?? 0) + (calls.earlyFound ?? 0), "each receipt read once").to.equal(15);
     expect(calls.notYet ?? 0, "Anvil answered before mining only now and then").to.be.at.most(3);
     for (const r of receipts) {
       const entry = journal.byHash(r.hash)!;
@@ -83,15 +69,73 @@ describe("TxSender", function () {
     const [w] = wallets();
     const receipts = [];
     for (let i = 0; i < 4; i++) receipts.push(await s.send(w, tx));
-    expect(calls.eth_getTransactionReceipt - (calls.notYet ?? 0), "each receipt read once").to.equal(4);
-    // A transaction whose first look found nothing is settled from a block lookup of its own; the others need none.
-    expect(calls.blockByNumber ?? 0).to.equal(calls.notYet ?? 0);
+    expect((calls.found ?? 0) + (calls.earlyFound ?? 0), "each receipt read once").to.equal(4);
+    // A transaction whose first look found nothing is settled from a block lookup of its own; the others need none
+    // (an early look that found the receipt may have read the head from before its block, and then needs one).
+    expect(calls.blockByNumber ?? 0).to.be.at.least(calls.notYet ?? 0);
+    expect(calls.blockByNumber ?? 0).to.be.at.most((calls.notYet ?? 0) + (calls.earlyFound ?? 0));
     expect(calls.notYet ?? 0).to.be.at.most(1);
     for (const r of receipts) {
       const block = await provider.getBlock(r.blockNumber);
       expect(new Journal(db).byHash(r.hash)).to.include({ status: "mined", block_number: r.blockNumber, block_timestamp: block!.timestamp });
       expect(s.recentHeader(r.blockNumber)?.hash).to.equal(block!.hash);
     }
+  });
+
+  it("on Hardhat's node, asks for the receipt with the broadcast and settles from it when it is already mined", async () => {
+    const hh = await startHardhatNode(await freePort(), new Date().toISOString());
+    const p2 = new RpcProvider(hh.url, 31337);
+    try {
+      const c2: Record<string, number> = {};
+      countCalls(p2, c2);
+      const s2 = new TxSender(p2, new Journal(db), 31337n, pino({ level: "silent" }));
+      const w2 = new Wallet(KEYS[1], p2);
+      const receipts = [];
+      for (let i = 0; i < 20; i++) receipts.push(await s2.send(w2, tx));
+      expect(c2.early, "every broadcast carried a look while looks kept finding receipts").to.be.at.least(EARLY_MISSES_TO_PAUSE);
+      expect(c2.earlyFound ?? 0, "Hardhat answers some of a batch's lookups after mining its broadcast").to.be.greaterThan(0);
+      expect((c2.found ?? 0) + (c2.earlyFound ?? 0), "each receipt read once").to.equal(20);
+      for (const r of receipts) {
+        const block = await p2.getBlock(r.blockNumber);
+        expect(new Journal(db).byHash(r.hash)).to.include({ status: "mined", block_number: r.blockNumber, block_timestamp: block!.timestamp });
+      }
+    } finally {
+      p2.destroy();
+      await hh.stop();
+    }
+  });
+
+  it("stops asking for receipts with the broadcast after they found nothing 8 times in a row, and tries again later", async () => {
+    // A node that always answers a batch's lookups before it mines the broadcast in it (over the counting wrapper,
+    // which therefore sees these looks' true answers: they are counted here).
+    let earlyLooks = 0;
+    const send = provider._send.bind(provider);
+    const pending = new Set<string>();
+    provider._send = async (payload) => {
+      const list = Array.isArray(payload) ? payload : [payload];
+      const raws = list.filter((p) => p.method === "eth_sendRawTransaction").map((p) => keccak256(String((p.params as unknown[])[0])));
+      const early = list.filter((p) => p.method === "eth_getTransactionReceipt" && pending.has(String((p.params as unknown[])[0]))).map((p) => p.id);
+      raws.forEach((h) => pending.add(h));
+      earlyLooks += early.length;
+      const results = await send(payload).finally(() => raws.forEach((h) => pending.delete(h)));
+      return results.map((r) => (early.includes(r.id) ? { ...r, result: null } : r));
+    };
+    const s = sender();
+    const [w] = wallets();
+    const receipts = [];
+    for (let i = 0; i < 20; i++) receipts.push(await s.send(w, tx));
+    expect(earlyLooks).to.equal(EARLY_MISSES_TO_PAUSE);
+    expect(calls.found, "each receipt found by the look after the broadcast").to.equal(20);
+    // Then they pause for EARLY_PAUSE broadcasts (a little longer when a look after a broadcast found nothing yet,
+    // which holds the early looks back by itself), and one is tried again.
+    let more = 0;
+    while (earlyLooks === EARLY_MISSES_TO_PAUSE && more < EARLY_PAUSE + 32) {
+      await s.send(w, tx);
+      more++;
+    }
+    expect(earlyLooks, "one more look after the pause").to.equal(EARLY_MISSES_TO_PAUSE + 1);
+    expect(20 + more).to.be.within(EARLY_MISSES_TO_PAUSE + EARLY_PAUSE, EARLY_MISSES_TO_PAUSE + EARLY_PAUSE + 32);
+    expect(receipts.every((r) => new Journal(db).byHash(r.hash)!.status === "mined")).to.equal(true);
   });
 
   it("on an interval-mining node, waits for all writers with one shared loop and one block lookup per block", async () => {
@@ -104,12 +148,18 @@ describe("TxSender", function () {
     const receipts = await Promise.all(Array.from({ length: n }, (_, i) => s.send(ws[i % ws.length], tx)));
     expect(receipts.every((r) => r.status === 1)).to.equal(true);
     const blocks = new Set(receipts.map((r) => r.blockNumber));
-    // One immediate look per transaction, then one per transaction each time the head moved while it waited.
+    // One immediate look per transaction, then one per transaction each time the head moved while it waited; an
+    // early look with a broadcast only until one finds that the node did not mine the transaction at once.
     expect(calls.eth_getTransactionReceipt).to.be.at.most(n + n * (blocks.size + 1));
     expect(calls.eth_getTransactionReceipt).to.be.at.least(n);
+    expect(calls.early ?? 0).to.be.at.most(n);
+    expect(calls.earlyFound ?? 0).to.equal(0);
     // The block's timestamp is fetched once per block, not once per transaction.
     expect(calls.blockByNumber).to.equal(blocks.size);
     for (const r of receipts) expect(journal.byHash(r.hash)!.status).to.equal("mined");
+    const before = calls.early ?? 0;
+    await s.send(ws[0], tx);
+    expect(calls.early ?? 0, "no early look once the node is known to mine on its own clock").to.equal(before);
   });
 
   it("lends a block's logs only when every transaction in it is its own and the receipts agree with the header", async () => {
@@ -170,3 +220,43 @@ describe("TxSender", function () {
     expect(new Journal(db).byHash(pending.tx_hash)!.status).to.equal("mined");
   });
 });
+
+/**
+ * Counts the JSON-RPC calls `provider` makes by method, blocks asked for by number apart from "latest", and the
+ * receipt lookups by outcome: found or not yet, and early (asked while the transaction's broadcast was unanswered).
+ */
+function countCalls(provider: JsonRpcProvider, calls: Record<string, number>): void {
+  const send = provider._send.bind(provider);
+  // Transactions whose broadcast has not been answered yet: a receipt asked for meanwhile is an early look.
+  const broadcasting = new Set<string>();
+  provider._send = async (payload) => {
+    const list = Array.isArray(payload) ? payload : [payload];
+    const early = new Set<unknown>();
+    const raws: string[] = [];
+    for (const p of list) {
+      const params = p.params as unknown[];
+      if (p.method === "eth_sendRawTransaction") raws.push(keccak256(String(params[0])));
+      if (p.method === "eth_getTransactionReceipt" && broadcasting.has(String(params[0]))) {
+        early.add(p.id);
+        calls.early = (calls.early ?? 0) + 1;
+        continue;
+      }
+      // Blocks asked for by number are counted apart from "latest" (which the fee estimate reads).
+      const key = p.method === "eth_getBlockByNumber" && /^0x/.test(String(params[0])) ? "blockByNumber" : p.method;
+      calls[key] = (calls[key] ?? 0) + 1;
+    }
+    for (const h of raws) broadcasting.add(h);
+    const results = await send(payload).finally(() => raws.forEach((h) => broadcasting.delete(h)));
+    // Anvil's automine now and then answers a broadcast a moment before its receipt can be read: such a first look
+    // finds nothing and the shared loop looks again. Those "not yet" answers are counted apart, and the receipts
+    // found (by any look) too.
+    const receiptIds = new Set(list.filter((p) => p.method === "eth_getTransactionReceipt").map((p) => p.id));
+    for (const r of results) {
+      if (!receiptIds.has(r.id)) continue;
+      const found = (r as { result?: unknown }).result !== null;
+      const key = early.has(r.id) ? (found ? "earlyFound" : "earlyMissed") : found ? "found" : "notYet";
+      calls[key] = (calls[key] ?? 0) + 1;
+    }
+    return results;
+  };
+}

@@ -26,6 +26,9 @@ export interface BlockHeader {
 const HEADERS_KEPT = 256;
 /** How often the shared receipt loop asks for the head while transactions are waiting. */
 const RECEIPT_POLL_MS = 20;
+/** Early receipt looks that find nothing, in a row, before they pause; and for how many broadcasts they pause. */
+export const EARLY_MISSES_TO_PAUSE = 8;
+export const EARLY_PAUSE = 256;
 
 /**
  * Signs, journals and broadcasts transactions. Sends from one account are serialized and numbered by a local nonce
@@ -190,8 +193,14 @@ export class TxSender {
           });
     this.journal.record(hash, address, nonce, raw, onSigned ? () => onSigned(hash) : undefined);
     try {
-      await this.broadcast(raw);
+      const sent = this.broadcast(raw);
+      // On a node that mines as it takes a transaction, the receipt and the head asked in the same JSON-RPC request
+      // as the broadcast usually come back with it, saving a round trip; the node may answer a batch's calls in any
+      // order, so an early look that finds nothing is simply asked again after the broadcast.
+      if (this.earlyLookDue()) this.earlyLooks.set(hash, this.firstLook(hash, true));
+      await sent;
     } catch (err) {
+      this.earlyLooks.delete(hash);
       // Some nodes mine a reverting transaction and still answer with an error; then the nonce is used.
       const receipt = await this.provider.getTransactionReceipt(hash).catch(() => null);
       if (!receipt) {
@@ -233,10 +242,13 @@ export class TxSender {
     // The first look also asks for the head block in the same JSON-RPC request: on an automining node the
     // transaction's block is the head, so settling it needs no round trip of its own (the header is kept only
     // when its hash is the receipt's block hash).
-    const [receipt, head] = await Promise.all([
-      this.receiptOrNull(hash),
-      (this.provider.send("eth_getBlockByNumber", ["latest", false]) as Promise<BlockHeader | null>).catch(() => null),
-    ]);
+    const early = this.earlyLooks.get(hash);
+    this.earlyLooks.delete(hash);
+    let [receipt, head] = early ? await early : [null, null];
+    if (early) this.earlyMisses = receipt ? 0 : this.earlyMisses + 1;
+    if (!receipt) [receipt, head] = await this.firstLook(hash, false);
+    // Whether the next broadcasts should carry an early look: not on a node that mines on a clock of its own.
+    this.automines = receipt !== null;
     if (receipt) {
       if (head && head.hash === receipt.blockHash) this.knowHeader(receipt.blockNumber, head);
       this.remember(receipt);
@@ -247,6 +259,36 @@ export class TxSender {
       this.startWatching();
     });
     return this.settle(mined);
+  }
+
+  /** Whether the last transaction was mined by the time its broadcast was answered (an automining node). */
+  private automines = true;
+  /** Early looks in a row that found nothing, and broadcasts sent without one since they stopped paying. */
+  private earlyMisses = 0;
+  private withoutEarlyLook = 0;
+
+  /**
+   * Whether a broadcast should carry an early look: only on an automining node, and only while such looks find the
+   * receipt (Hardhat's node answers most with the transaction mined; Anvil answers a batch's lookups before it mines).
+   * After EARLY_MISSES_TO_PAUSE misses in a row they pause for EARLY_PAUSE broadcasts, then are tried again.
+   */
+  private earlyLookDue(): boolean {
+    if (!this.automines) return false;
+    if (this.earlyMisses < EARLY_MISSES_TO_PAUSE) return true;
+    if (++this.withoutEarlyLook < EARLY_PAUSE) return false;
+    this.withoutEarlyLook = 0;
+    this.earlyMisses = EARLY_MISSES_TO_PAUSE - 1;
+    return true;
+  }
+  /** Receipt-and-head lookups sent with a broadcast, by transaction hash, until waitForReceipt takes them. */
+  private readonly earlyLooks = new Map<string, Promise<[TransactionReceipt | null, BlockHeader | null]>>();
+
+  /** The transaction's receipt (null while not mined) with the head block's header; `quiet` also maps errors to null. */
+  private firstLook(hash: string, quiet: boolean): Promise<[TransactionReceipt | null, BlockHeader | null]> {
+    return Promise.all([
+      quiet ? this.receiptOrNull(hash).catch(() => null) : this.receiptOrNull(hash),
+      (this.provider.send("eth_getBlockByNumber", ["latest", false]) as Promise<BlockHeader | null>).catch(() => null),
+    ]);
   }
 
   private readonly waiting = new Map<

@@ -72,13 +72,26 @@ export class Keeper {
     this.timer.unref?.();
   }
 
-  /** Turns newly indexed events into notifications at once (called after each indexed range commits). */
+  private noticesDue = false;
+
+  /**
+   * Turns newly indexed events into notifications (called after each indexed range commits). The work runs once the
+   * current I/O callbacks are done (setImmediate), before the gateway reads the next request: the writer waiting for
+   * the range is answered without waiting for it, and the ranges committed meanwhile share one pass and one commit.
+   */
   wakeNotices(): void {
-    try {
-      noticesFromEvents(this.s);
-    } catch (err) {
-      this.logger?.warn({ err }, "notifications from events failed");
-    }
+    if (this.noticesDue) return;
+    this.noticesDue = true;
+    setImmediate(() => {
+      this.noticesDue = false;
+      // The gateway may have closed its databases meanwhile (a stop): the events are turned into notices at the next start.
+      if (!this.s.gdb.open || !this.s.idb.open) return;
+      try {
+        noticesFromEvents(this.s);
+      } catch (err) {
+        this.logger?.warn({ err }, "notifications from events failed");
+      }
+    });
   }
 
   /** One round of every chore; concurrent calls share the round in progress. */
