@@ -24,6 +24,8 @@ export class WritePathProfile {
     this.wrap(sender, "settle", () => "relayer: settle (block timestamp to journal)");
     this.wrap(sender.journal as Record<string, unknown>, "record", () => "journal write (SQLite)");
     this.wrap(indexer as unknown as Record<string, unknown>, "waitFor", () => "indexer waitFor (read-your-writes)");
+    this.wrap(indexer as unknown as Record<string, unknown>, "sync", () => "indexer: one sync (head, ranges)");
+    this.wrap(indexer as unknown as Record<string, unknown>, "indexRange", () => "indexer: one range (fetch + commit)");
     this.wrap(BaseWallet.prototype as unknown as Record<string, unknown>, "signTypedData", () => "sign forward request (EIP-712)");
     this.wrap(BaseWallet.prototype as unknown as Record<string, unknown>, "signTransaction", () => "sign relayer transaction");
   }

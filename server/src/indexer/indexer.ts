@@ -210,6 +210,14 @@ export class Indexer {
     this.hint = Math.max(this.hint, blockNumber);
     for (;;) {
       if (this.indexedBlock() >= blockNumber) return;
+      // A sync already running may reach the block (it took the hint, or its head is newer): wait for it rather than
+      // for the one queued behind it, which would ask the node for a head and a reorg check the block does not need.
+      const running = this.running;
+      if (running) {
+        await running.catch(() => undefined);
+        if (this.indexedBlock() >= blockNumber) return;
+        if (Date.now() < deadline) continue;
+      }
       try {
         await this.syncOnce();
       } catch (err) {

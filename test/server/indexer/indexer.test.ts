@@ -510,6 +510,25 @@ describe("Indexer", function () {
         await indexer.stop();
       }
     });
+
+    it("a burst of waiters for a block the running sync reaches is answered by it, with no head lookup behind it", async function () {
+      const n = await loadFixture(story);
+      const { db } = tempDb();
+      const calls: string[] = [];
+      const counting: RpcProvider = { send: (method, params) => (calls.push(method), rpc.send(method, params)) };
+      const indexer = await indexerFor(n, db, counting);
+      await indexer.syncOnce();
+      const receipt = await (await n.contracts.ledger.connect(n.signers.buyer).confirmInvoice(n.disputed.invoiceId)).wait();
+      calls.length = 0;
+      // The first waiter starts a sync that takes its block as the head; the others arrive while it runs.
+      const first = indexer.waitFor(receipt!.blockNumber);
+      const others = Array.from({ length: 5 }, () => indexer.waitFor(receipt!.blockNumber));
+      await Promise.all([first, ...others]);
+      expect(indexer.indexedBlock()).to.equal(receipt!.blockNumber);
+      expect(calls, "one range fetched, no eth_blockNumber and no reorg check of a second sync").to.not.include("eth_blockNumber");
+      expect(calls.filter((m) => m === "eth_getLogs")).to.have.length(1);
+      expect(getInvoice(db, String(n.disputed.invoiceId), acme)!.status).to.equal("confirmed");
+    });
   });
 
   describe("domain events", function () {
