@@ -28,6 +28,8 @@ export interface PlatformOptions {
   relayers?: number;
   /** More gateway options, e.g. ["--webhook-allow-private", "--smtp-url", "smtp://127.0.0.1:2525"]. */
   args?: string[];
+  /** The gateway's environment settings (TRELLIS_*); none by default, whatever the calling process has. */
+  env?: NodeJS.ProcessEnv;
   /**
    * The demo's bank officers and treasuries: "self" as `npm start` seeds them (keystores outside the data directory,
    * every write a signing request), or "custodial" (the default here) for suites about other things that drive
@@ -45,7 +47,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const chain = opts.chain ?? "hardhat";
   const genesis = opts.genesisDate ?? new Date(Date.now() - 60_000).toISOString();
   const node = opts.node ?? (chain === "anvil" ? await startAnvil(await freePort()) : await startHardhatNode(await freePort(), genesis));
-  const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent", ...(opts.relayers ? ["--relayers", String(opts.relayers)] : []), "--demo-custody", opts.custody ?? "custodial", ...(opts.args ?? [])], {});
+  const config = loadConfig(["--data-dir", dataDir, "--port", "0", "--log-level", "silent", ...(opts.relayers ? ["--relayers", String(opts.relayers)] : []), "--demo-custody", opts.custody ?? "custodial", ...(opts.args ?? [])], opts.env ?? {});
   const gateway = await startGateway(config, { rpcUrl: node.url, managedHardhat: chain === "hardhat", logger: pino({ level: "silent" }) });
   const credentials: DemoCredentials = JSON.parse(fs.readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8"));
   credentials.baseUrl = gateway.url;

@@ -61,7 +61,7 @@ export const auditRoutes = [
     when: (p) => ProvableType.safeParse(p.entityType).success,
     query: RowProofQuery,
     response: RowProofRecord,
-    errors: [404, 503],
+    errors: [404, 422, 503],
     handler: async (ctx) => proveRow(ctx.services, ctx.actor, ctx.params.entityType, ctx.params.id, ctx.query.block),
   }),
   route({

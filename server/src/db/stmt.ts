@@ -33,6 +33,12 @@ export function indexChainId(db: Database): number {
   return v ? (JSON.parse(v) as { chainId: number }).chainId : 31337;
 }
 
+/** The first block the index follows (the deployment's block, from the identity the indexer recorded), 0 before the first start. */
+export function indexFromBlock(db: Database): number {
+  const v = prepared(db, "SELECT value FROM meta WHERE key = 'identity'").pluck().get() as string | undefined;
+  return v ? ((JSON.parse(v) as { fromBlock?: number }).fromBlock ?? 0) : 0;
+}
+
 /** The audit id of the event at a seq: "chainId:block:logIndex". */
 export function eventIdOf(chainId: number, seq: number): string {
   return `${chainId}:${Math.floor(seq / 1_000_000)}:${seq % 1_000_000}`;

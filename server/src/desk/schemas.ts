@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Bytes32, Cursor, DateTime, IdParam, Limit, OrgId, RecordId, page } from "../http/schemas";
+import { Bytes32, DateTime, IdCursor, IdParam, Limit, OrgId, RecordId, page } from "../http/schemas";
 import { COMPLAINT_CATEGORIES } from "./classifier";
 import { OUTCOMES } from "./service";
 import { CASE_ACTIONS } from "./repo";
@@ -17,7 +17,7 @@ export const ListCasesQuery = z
     assignee: z.string().max(64).optional().describe('"me" for the caller\'s own cases, or a user id'),
     category: CATEGORY_OR_OTHER.optional(),
     limit: Limit,
-    cursor: Cursor,
+    cursor: IdCursor,
   })
   .strict();
 export const FileCase = z

@@ -29,6 +29,12 @@ export { DueDate } from "../shared/dates";
 export const ShortText = (max: number) => z.string().min(1).max(max);
 export const Limit = z.coerce.number().int().min(1).max(500).optional();
 export const Cursor = z.string().max(200).optional();
+/** The cursor of a list paged by record id: the nextCursor the previous page answered, or empty for the first page. */
+export const IdCursor = z
+  .string()
+  .regex(/^([1-9][0-9]{0,17})?$/, "expected the nextCursor of the previous page")
+  .describe("The nextCursor of the previous page")
+  .optional();
 
 // ---- Responses ----
 

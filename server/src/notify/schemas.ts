@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { Cursor, DateTime, IdParam, Limit, RecordId } from "../http/schemas";
+import { DateTime, IdCursor, IdParam, Limit, RecordId } from "../http/schemas";
 import { NOTIFICATION_KINDS } from "./inbox";
 
-export const ListNotificationsQuery = z.object({ unread: z.enum(["true", "false"]).optional(), limit: Limit, cursor: Cursor }).strict();
+export const ListNotificationsQuery = z.object({ unread: z.enum(["true", "false"]).optional(), limit: Limit, cursor: IdCursor }).strict();
 export const NotificationIdParam = IdParam;
 export const SetNotificationEmail = z.object({ email: z.email().max(254).nullable().describe("Null stops email; the in-app inbox always works") }).strict();
 

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import crypto from "node:crypto";
 import { expect } from "chai";
 import { contractOf } from "../../../scripts/lib/contract";
@@ -82,6 +84,23 @@ describe("audit: prove any row, sweeps", function () {
     expect(r.body).to.include({ match: false, block: payment.blockNumber - 1 });
     expect(r.body.differences.map((d: { field: string }) => d.field)).to.include.members(["paid", "outstanding"]);
     expect(r.body.differences.find((d: { field: string }) => d.field === "paid")).to.deep.include({ onChain: "0.00" });
+  });
+
+  it("refuses ?block= before the ledger was deployed or past the index's head with 422, naming the bounds", async () => {
+    const deployed = JSON.parse(fs.readFileSync(path.join(p.dataDir, "deployment.json"), "utf8")).deploymentBlock as number;
+    const before = await c.auditor("GET", `/audit/verify/invoice/${paidInvoice}?block=${deployed - 1}`);
+    expect(before.status).to.equal(422);
+    expect(before.body.error).to.deep.include({ code: "BLOCK_BEFORE_LEDGER", details: { deploymentBlock: deployed } });
+    const head = p.gateway.services.indexer.indexedBlock();
+    const later = await c.auditor("GET", `/audit/verify/invoice/${paidInvoice}?block=${head + 1000}`);
+    expect(later.status).to.equal(422);
+    expect(later.body.error).to.deep.include({ code: "BLOCK_NOT_INDEXED", details: { indexedBlock: head } });
+    // The forwarder's block begins the deployment; the ledger came after it, so it is refused too.
+    expect((await c.auditor("GET", `/audit/verify/invoice/${paidInvoice}?block=${deployed}`)).body.error.code).to.equal("BLOCK_BEFORE_LEDGER");
+    // The head and the record's first block are provable.
+    expect((await c.auditor("GET", `/audit/verify/invoice/${paidInvoice}?block=${head}`)).body).to.include({ match: true, block: head });
+    const created = (await c.auditor("GET", `/audit/invoice/${paidInvoice}/history`)).body.items[0].blockNumber as number;
+    expect((await c.auditor("GET", `/audit/verify/invoice/${paidInvoice}?block=${created}`)).status).to.equal(200);
   });
 
   it("keeps /audit/verify/{txHash}/{logIndex}, and answers 404 for rows outside the caller's scope or unknown", async () => {

@@ -151,6 +151,20 @@ describe("service desk over the API (real chain)", function () {
       const read = await c.supplier("POST", `/notifications/${inbox.body.items[0].id}/read`);
       expect(read.body.readAt).to.be.a("string");
       expect((await c.buyer("POST", `/notifications/${inbox.body.items[0].id}/read`)).status).to.equal(404);
+      // Both lists page by the id their last page answered; anything else is refused, not read as a number.
+      const page = await c.supplier("GET", "/notifications?limit=1");
+      expect(page.body.nextCursor).to.be.a("string");
+      const next = await c.supplier("GET", `/notifications?limit=1&cursor=${page.body.nextCursor}`);
+      expect(next.status).to.equal(200);
+      expect(next.body.items[0].id).to.not.equal(page.body.items[0].id);
+      for (const bad of ["1.5", "1e%2B308", "-1", "abc", "0"]) {
+        for (const list of ["/notifications", "/cases"]) {
+          const r = await c.supplier("GET", `${list}?cursor=${bad}`);
+          expect(r.status, `${list}?cursor=${bad}`).to.equal(400);
+          expect(r.body.error.code).to.equal("VALIDATION_FAILED");
+        }
+      }
+      expect((await c.supplier("GET", "/cases?cursor=")).status).to.equal(200);
     });
   });
 
