@@ -11617,6 +11617,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Business rule refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests from your address or user (RATE_LIMITED), failed authentications from your address (AUTH_RATE_LIMITED), or failed sign-ins for the username (LOGIN_LOCKED); see Retry-After */
             429: {
                 headers: {
