@@ -27,16 +27,20 @@ export function bytes32Text(value: string): string {
   }
 }
 
+/** The identity the indexer recorded at its first sync (chain id, contract addresses, first block), if any. */
+function indexIdentity(db: Database): { chainId: number; fromBlock?: number } | undefined {
+  const v = prepared(db, "SELECT value FROM meta WHERE key = 'identity'").pluck().get() as string | undefined;
+  return v ? (JSON.parse(v) as { chainId: number; fromBlock?: number }) : undefined;
+}
+
 /** The chain id the index follows (from the identity the indexer recorded), 31337 before the first start. */
 export function indexChainId(db: Database): number {
-  const v = prepared(db, "SELECT value FROM meta WHERE key = 'identity'").pluck().get() as string | undefined;
-  return v ? (JSON.parse(v) as { chainId: number }).chainId : 31337;
+  return indexIdentity(db)?.chainId ?? 31337;
 }
 
 /** The first block the index follows (the deployment's block, from the identity the indexer recorded), 0 before the first start. */
 export function indexFromBlock(db: Database): number {
-  const v = prepared(db, "SELECT value FROM meta WHERE key = 'identity'").pluck().get() as string | undefined;
-  return v ? ((JSON.parse(v) as { fromBlock?: number }).fromBlock ?? 0) : 0;
+  return indexIdentity(db)?.fromBlock ?? 0;
 }
 
 /** The audit id of the event at a seq: "chainId:block:logIndex". */
