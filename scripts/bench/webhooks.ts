@@ -43,7 +43,7 @@ runMain("webhooks", async () => {
   const enqueued = new Map<string, number>();
   const enqueueOne = () => {
     const r = index(++seq);
-    if (!r) throw new Error("an event was not enqueued");
+    if (!r?.messageId) throw new Error("an event was not enqueued");
     enqueued.set(r.messageId, performance.now());
     deliverer.wake();
   };

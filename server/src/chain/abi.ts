@@ -1,4 +1,4 @@
-import { getAddress, type EventFragment, type Interface, type Log } from "ethers";
+import { getAddress, TransactionReceipt, type EventFragment, type Interface, type Log, type LogParams, type Provider } from "ethers";
 import {
   PayableNotes__factory,
   SettlementToken__factory,
@@ -80,6 +80,27 @@ function slotsOf(fragment: EventFragment): Slot[] | null {
 const ZERO_WORD = "0".repeat(64);
 
 /**
+ * Checksummed spellings of the addresses decoded lately. A checksum is a keccak256 of the address, and the same few
+ * addresses (organisations' treasuries, the contracts) come back in nearly every log, so each is hashed once; the
+ * map is emptied when it reaches CHECKSUMS_KEPT rather than grow without bound.
+ */
+const checksums = new Map<string, string>();
+const CHECKSUMS_KEPT = 4096;
+
+/** getAddress of an address, from `checksums` when it was seen lately. */
+export function checksummed(address: string): string {
+  const lower = address.toLowerCase();
+  let c = checksums.get(lower);
+  if (c === undefined) {
+    if (checksums.size >= CHECKSUMS_KEPT) checksums.clear();
+    c = getAddress(lower);
+    if (address !== lower && address !== c) getAddress(address); // a mixed-case spelling must be the checksum: throws
+    checksums.set(lower, c);
+  }
+  return c;
+}
+
+/**
  * Decodes Trellis logs with the typechain interfaces. Fragments are looked up by (address, topic0) once per
  * address, so decoding costs one map lookup plus the ABI decode.
  */
@@ -131,7 +152,7 @@ export class EventDecoder {
     const base = { source: entry.source, iface: entry.iface, fragment: known.fragment };
     if (known.slots && log.topics.length === known.topicCount && log.data.length === known.dataLength) {
       const values = fastValues(known.slots, log.topics, log.data.toLowerCase());
-      if (values) return { ...base, values: values.map((v, i) => (known.slots![i].kind === "address" ? getAddress(v as string) : v)) };
+      if (values) return { ...base, values: values.map((v, i) => (known.slots![i].kind === "address" ? checksummed(v as string) : v)) };
     }
     return { ...base, values: entry.iface.decodeEventLog(known.fragment, log.data, log.topics as string[]) };
   }
@@ -231,6 +252,80 @@ export function rawLogFromReceipt(l: Pick<Log, "blockNumber" | "index" | "blockH
     topics: l.topics.map((t) => t.toLowerCase()),
     data: l.data.toLowerCase(),
   };
+}
+
+/** A receipt as eth_getTransactionReceipt answers it (quantities as hex strings). */
+export interface RpcReceipt {
+  to: string | null;
+  from: string;
+  contractAddress?: string | null;
+  transactionHash: string;
+  transactionIndex: string;
+  blockHash: string;
+  blockNumber: string;
+  logsBloom?: string | null;
+  logs: Array<{ transactionIndex: string; blockNumber: string; transactionHash: string; address: string; topics: string[]; data: string; logIndex: string; blockHash: string }>;
+  gasUsed: string;
+  blobGasUsed?: string | null;
+  cumulativeGasUsed: string;
+  effectiveGasPrice?: string | null;
+  gasPrice?: string | null;
+  blobGasPrice?: string | null;
+  status?: string | null;
+  type?: string | null;
+  root?: string | null;
+}
+
+const hexNumber = (v: string): number => {
+  const n = Number(v);
+  if (!/^0x[0-9a-fA-F]+$/.test(v) || !Number.isSafeInteger(n)) throw new TypeError(`not a JSON-RPC quantity: ${v}`);
+  return n;
+};
+const optBig = (v: string | null | undefined): bigint | null => (v == null ? null : BigInt(v));
+
+/**
+ * The receipt ethers' provider.getTransactionReceipt would give for `r` (ethers' formatTransactionReceipt, field by
+ * field), with addresses checksummed through `checksums`: the relayer reads a receipt per transaction, and ethers
+ * checksums every log's address anew (a keccak256 each, docs/BENCHMARKS.md). test/server/chain/abi.test.ts compares
+ * the two on a real receipt.
+ */
+export function receiptFromRpc(r: RpcReceipt, provider: Provider): TransactionReceipt {
+  return new TransactionReceipt(
+    {
+      to: r.to == null ? null : checksummed(r.to),
+      from: checksummed(r.from),
+      contractAddress: r.contractAddress == null ? null : checksummed(r.contractAddress),
+      hash: r.transactionHash,
+      index: hexNumber(r.transactionIndex),
+      blockHash: r.blockHash,
+      blockNumber: hexNumber(r.blockNumber),
+      logsBloom: (r.logsBloom ?? null) as string,
+      // As ethers' formatReceiptLog: no `removed` (a receipt's logs are never removed ones).
+      logs: r.logs.map(
+        (l) =>
+          ({
+            transactionIndex: hexNumber(l.transactionIndex),
+            blockNumber: hexNumber(l.blockNumber),
+            transactionHash: l.transactionHash,
+            address: checksummed(l.address),
+            topics: l.topics,
+            data: l.data,
+            index: hexNumber(l.logIndex),
+            blockHash: l.blockHash,
+          }) as unknown as LogParams,
+      ),
+      gasUsed: BigInt(r.gasUsed),
+      blobGasUsed: optBig(r.blobGasUsed),
+      cumulativeGasUsed: BigInt(r.cumulativeGasUsed),
+      gasPrice: optBig(r.effectiveGasPrice ?? r.gasPrice) ?? 0n,
+      blobGasPrice: optBig(r.blobGasPrice),
+      type: r.type == null ? 0 : hexNumber(r.type),
+      // ethers' allowNull without a default: a missing status or root is undefined, not null.
+      status: (r.status == null ? undefined : hexNumber(r.status)) as number,
+      root: (r.root ?? undefined) as string,
+    },
+    provider,
+  );
 }
 
 /** Normalises a JSON-RPC log object. */

@@ -1,4 +1,5 @@
-import { getAddress, keccak256, type BaseWallet } from "ethers";
+import { keccak256, type BaseWallet } from "ethers";
+import { checksummed } from "./abi";
 
 /**
  * The relayer's EIP-1559 transaction, serialised and signed directly. ethers' Transaction object validates and
@@ -53,7 +54,7 @@ function fields(tx: Eip1559Tx): string[] {
     rlpBytes(intHex(tx.maxPriorityFeePerGas)),
     rlpBytes(intHex(tx.maxFeePerGas)),
     rlpBytes(intHex(tx.gasLimit)),
-    rlpBytes(tx.to === null ? "" : getAddress(tx.to).slice(2).toLowerCase()),
+    rlpBytes(tx.to === null ? "" : checksummed(tx.to).slice(2).toLowerCase()),
     rlpBytes(intHex(tx.value)),
     rlpBytes(tx.data.slice(2).toLowerCase()),
     rlpList([]),
@@ -73,5 +74,6 @@ export function signEip1559(wallet: BaseWallet, tx: Eip1559Tx): { raw: string; h
       rlpBytes(intHex(BigInt(sig.r))),
       rlpBytes(intHex(BigInt(sig.s))),
     ]);
-  return { raw, hash: keccak256(raw) };
+  // The hash of the bytes, not of the hex string: ethers would parse a string back to bytes two digits at a time.
+  return { raw, hash: keccak256(Buffer.from(raw.slice(2), "hex")) };
 }

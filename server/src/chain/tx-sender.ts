@@ -2,7 +2,7 @@ import { JsonRpcProvider, keccak256, TransactionReceipt, Wallet, type Transactio
 import type { Logger } from "pino";
 import { chainUnavailable } from "../shared/errors";
 import { KeyedMutex } from "../shared/mutex";
-import { rawLogFromReceipt, type RawLog } from "./abi";
+import { rawLogFromReceipt, receiptFromRpc, type RawLog, type RpcReceipt } from "./abi";
 import type { Journal } from "./journal";
 import { signEip1559 } from "./tx-codec";
 
@@ -93,7 +93,7 @@ export class TxSender {
     const entry = this.journal.byHash(txHash);
     if (!entry) throw new Error(`transaction ${txHash} is not in the journal`);
     this.refuseIfHeld();
-    const known = await this.provider.getTransactionReceipt(txHash).catch(() => null);
+    const known = await this.receipt(txHash).catch(() => null);
     if (known) return this.settle(known);
     await this.broadcast(entry.raw).catch((err) => this.logger.warn({ err, txHash }, "re-broadcast failed"));
     return this.waitForReceipt(txHash);
@@ -103,7 +103,7 @@ export class TxSender {
   async rebroadcastPending(): Promise<number> {
     const pending = this.journal.pending();
     for (const entry of pending) {
-      const receipt = await this.provider.getTransactionReceipt(entry.tx_hash).catch(() => null);
+      const receipt = await this.receipt(entry.tx_hash).catch(() => null);
       if (receipt) {
         await this.settle(receipt);
         continue;
@@ -202,7 +202,7 @@ export class TxSender {
     } catch (err) {
       this.earlyLooks.delete(hash);
       // Some nodes mine a reverting transaction and still answer with an error; then the nonce is used.
-      const receipt = await this.provider.getTransactionReceipt(hash).catch(() => null);
+      const receipt = await this.receipt(hash).catch(() => null);
       if (!receipt) {
         const chainNonce = await this.provider.getTransactionCount(address, "pending").catch(() => undefined);
         this.nonces.delete(key);
@@ -339,8 +339,14 @@ export class TxSender {
     }
   }
 
+  /** The transaction's receipt, or null while it is not mined: what ethers' getTransactionReceipt answers. */
+  private async receipt(hash: string): Promise<TransactionReceipt | null> {
+    const r = (await this.provider.send("eth_getTransactionReceipt", [hash])) as RpcReceipt | null;
+    return r && receiptFromRpc(r, this.provider);
+  }
+
   private async receiptOrNull(hash: string): Promise<TransactionReceipt | null> {
-    return this.provider.getTransactionReceipt(hash).catch((err) => {
+    return this.receipt(hash).catch((err) => {
       if (isConnectionError(err)) return null;
       throw err;
     });

@@ -8,7 +8,7 @@ import { id, Wallet } from "ethers";
 import { apiClient } from "../../../scripts/lib/api-client";
 import { startPlatform, type Platform } from "../../../scripts/lib/platform";
 import { freePort, killGroup, startProcess } from "../../../scripts/lib/processes";
-import { forwarderInterface, ledgerInterface } from "../../../server/src/chain/abi";
+import { forwarderInterface, ledgerInterface, receiptFromRpc } from "../../../server/src/chain/abi";
 import { RequestBatcher, type RequestOutcome } from "../../../server/src/chain/batcher";
 import { forwarderDomain, signForwardRequest } from "../../../server/src/chain/forward-request";
 import { inDays } from "../lifecycle";
@@ -92,6 +92,27 @@ describe("request batching (executeBatch)", function () {
     // A's and D's nonces were used, B's too (its call reverted inside the batch), C's was not (skipped).
     const nonces1 = await Promise.all([a, b, c, d].map((u) => nonceOf(u.address)));
     expect(nonces1).to.deep.equal([nonces0[0] + 1n, nonces0[1] + 1n, nonces0[2], nonces0[3] + 1n]);
+  });
+
+  it("reads a receipt as ethers' getTransactionReceipt gives it, field by field and log by log, for batches and single requests", async () => {
+    const { provider } = p.gateway.services;
+    const head = await provider.getBlockNumber();
+    let compared = 0;
+    let logs = 0;
+    for (let n = head; n > 0 && compared < 12; n--) {
+      const block = (await provider.send("eth_getBlockByNumber", ["0x" + n.toString(16), false])) as { transactions: string[] };
+      for (const hash of block.transactions) {
+        const ours = receiptFromRpc(await provider.send("eth_getTransactionReceipt", [hash]), provider);
+        const theirs = (await provider.getTransactionReceipt(hash))!;
+        for (const [k, v] of Object.entries(theirs.toJSON())) if (k !== "logs") expect(ours.toJSON()[k], k).to.deep.equal(v);
+        expect(ours.toJSON()).to.deep.equal(theirs.toJSON());
+        expect(ours.logs.map((l) => ({ ...l.toJSON(), removed: l.removed }))).to.deep.equal(theirs.logs.map((l) => ({ ...l.toJSON(), removed: l.removed })));
+        compared += 1;
+        logs += ours.logs.length;
+      }
+    }
+    expect(compared).to.equal(12);
+    expect(logs).to.be.above(12);
   });
 
   it("answers a request that fails inside a batch as it would have alone, without failing the others", async () => {

@@ -69,6 +69,21 @@ describe("webhook outbox", () => {
       expect(outbox.enqueue(event({ eventKey: "31337:11:0", type: "order.created" }), T0)?.deliveries).to.equal(1);
     });
 
+    it("writes no message for an event no live endpoint takes, and writes the next one that is taken", () => {
+      const { db, outbox, endpoints } = fixture();
+      const messages = () => (db.prepare("SELECT event_key FROM webhook_messages ORDER BY event_key").pluck().all() as string[]);
+      // Organisation 2 takes only invoice events; organisation 4 has no endpoint; a deleted endpoint takes nothing.
+      expect(outbox.enqueue(event({ eventKey: "31337:12:0", type: "order.created", orgIds: ["2", "4"] }), T0)).to.deep.equal({ messageId: null, deliveries: 0 });
+      outbox.deleteEndpoint(endpoints.buyer.id, T0);
+      expect(outbox.enqueue(event({ eventKey: "31337:12:1", orgIds: ["3"] }), T0)).to.deep.equal({ messageId: null, deliveries: 0 });
+      expect(messages()).to.deep.equal([]);
+      const taken = outbox.enqueue(event({ eventKey: "31337:12:2", orgIds: ["3", "2"] }), T0);
+      expect(taken?.deliveries).to.equal(1);
+      expect(taken?.messageId).to.match(/^msg_/);
+      expect(messages()).to.deep.equal(["31337:12:2"]);
+      expect(outbox.listDeliveries(endpoints.supplierInvoices.id).map((d) => d.messageId)).to.deep.equal([taken?.messageId]);
+    });
+
     it("writes the body once, in the Standard Webhooks shape, and reuses one message id for every endpoint", () => {
       const { outbox } = fixture();
       const r = outbox.enqueue(event(), T0);
