@@ -94,9 +94,10 @@ export function checksummed(address: string): string {
   if (c === undefined) {
     if (checksums.size >= CHECKSUMS_KEPT) checksums.clear();
     c = getAddress(lower);
-    if (address !== lower && address !== c) getAddress(address); // a mixed-case spelling must be the checksum: throws
     checksums.set(lower, c);
   }
+  // A spelling in mixed case must be the checksum itself: ethers' getAddress refuses it otherwise, every time.
+  if (address !== lower && address !== c) getAddress(address);
   return c;
 }
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { hexlify, randomBytes, Result, Transaction, TypedDataEncoder, Wallet, ZeroAddress } from "ethers";
-import { EventDecoder, forwarderInterface, ledgerInterface, notesInterface, tokenInterface } from "../../../server/src/chain/abi";
+import { getAddress, hexlify, randomBytes, Result, Transaction, TypedDataEncoder, Wallet, ZeroAddress } from "ethers";
+import { checksummed, EventDecoder, forwarderInterface, ledgerInterface, notesInterface, tokenInterface } from "../../../server/src/chain/abi";
 import { encodeCall } from "../../../server/src/chain/call-codec";
 import { domainSeparator, encodeExecute, encodeExecuteBatch, forwardRequestDigest } from "../../../server/src/chain/forward-codec";
 import { FORWARD_REQUEST_TYPES, forwarderDomain, signForwardRequest } from "../../../server/src/chain/forward-request";
@@ -165,5 +165,24 @@ describe("event values", () => {
     }
     expect(fast, "static events take the fast path").to.be.greaterThan(60);
     expect(decoder.values({ address: Wallet.createRandom().address, topics: [hexlify(randomBytes(32))], data: "0x" })).to.equal(null);
+  });
+});
+
+describe("checksummed", () => {
+  it("answers what ethers' getAddress answers, from its cache too, and refuses a wrong checksum every time", () => {
+    for (let i = 0; i < 20; i++) {
+      const address = Wallet.createRandom().address;
+      for (const spelling of [address.toLowerCase(), address, "0x" + address.slice(2).toUpperCase()]) {
+        expect(checksummed(spelling)).to.equal(getAddress(spelling));
+        expect(checksummed(spelling)).to.equal(address); // the second answer comes from the cache
+      }
+      // Flip the case of one letter of the checksum: a mixed-case spelling that is not the checksum.
+      const at = address.slice(2).search(/[a-fA-F]/) + 2;
+      const flipped = address.slice(0, at) + (address[at] === address[at].toUpperCase() ? address[at].toLowerCase() : address[at].toUpperCase()) + address.slice(at + 1);
+      expect(() => getAddress(flipped)).to.throw(/bad address checksum/);
+      expect(() => checksummed(flipped)).to.throw(/bad address checksum/);
+      expect(() => checksummed(flipped)).to.throw(/bad address checksum/);
+    }
+    expect(() => checksummed("0x1234")).to.throw(/invalid address/);
   });
 });
