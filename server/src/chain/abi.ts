@@ -287,8 +287,8 @@ const optBig = (v: string | null | undefined): bigint | null => (v == null ? nul
 /**
  * The receipt ethers' provider.getTransactionReceipt would give for `r` (ethers' formatTransactionReceipt, field by
  * field), with addresses checksummed through `checksums`: the relayer reads a receipt per transaction, and ethers
- * checksums every log's address anew (a keccak256 each, docs/BENCHMARKS.md). test/server/chain/abi.test.ts compares
- * the two on a real receipt.
+ * checksums every log's address anew (a keccak256 each, docs/BENCHMARKS.md). test/server/chain/batcher.test.ts
+ * compares the two on twelve real receipts.
  */
 export function receiptFromRpc(r: RpcReceipt, provider: Provider): TransactionReceipt {
   return new TransactionReceipt(
