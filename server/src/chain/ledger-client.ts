@@ -125,7 +125,7 @@ export class LedgerClient {
           // The chain's clock jumped past the request's deadline (a test or dev chain moved time): the forwarder
           // refused the whole request, so nothing happened; sign again against the chain's clock, once.
           if (attempt > 0 || !(err instanceof ExpiredRequest)) throw err;
-          this.chainClock.at = 0;
+          this.forceChainClock();
           if (idem) this.idempotency.forgetStep(idem);
         }
       }
@@ -153,7 +153,7 @@ export class LedgerClient {
       if (!signed || !scope) {
         this.forwarderNonces.delete(actor.address.toLowerCase());
         const nonce = await this.forwarderNonce(actor.address);
-        this.chainClock.at = 0; // the deadline a person signs is read off the chain's clock now, not a cached offset
+        this.forceChainClock(); // the deadline a person signs is read off the chain's clock now, not a cached offset
         const deadline = (await this.deadlineBase()) + SIGNING_TTL_SECONDS;
         throw new SignatureRequired({
           call,
@@ -362,15 +362,46 @@ export class LedgerClient {
     return estimate;
   }
 
-  /** Now by the chain's clock (which a test chain may have moved ahead of ours), checked at most every 10 s. */
+  /** The chain's clock less ours, in seconds (a test chain may have moved ahead), and when it was read. */
   private chainClock = { at: 0, value: 0 };
+  /**
+   * The head read that refreshes `chainClock`, while one is out: every write that finds the offset stale waits for
+   * this one instead of asking the node for the head itself (with 32 writers, the 10 s expiry cost 32 reads at once).
+   */
+  private clockRead: Promise<void> | null = null;
+  /** Head reads started, and the one `chainClock` was last set from. */
+  private clockReads = 0;
+  private chainClockSeq = 0;
+
+  /** Now by the chain's clock, read again at most every 10 s (or at once after `forceChainClock`). */
   private async deadlineBase(): Promise<number> {
-    const wall = Math.floor(Date.now() / 1000);
     if (Date.now() - this.chainClock.at > 10_000) {
-      const block = await this.provider.getBlock("latest");
-      this.chainClock = { at: Date.now(), value: block ? block.timestamp - wall : 0 };
+      this.clockRead ??= this.readChainClock();
+      await this.clockRead;
     }
+    const wall = Math.floor(Date.now() / 1000);
     return Math.max(wall, wall + this.chainClock.value, this.sender.chainTime);
+  }
+
+  private readChainClock(): Promise<void> {
+    const seq = ++this.clockReads;
+    const wall = Math.floor(Date.now() / 1000);
+    const read = this.provider.getBlock("latest").then((block) => {
+      // A read forced later (forceChainClock) may come back first: an older answer never replaces a newer one.
+      if (seq <= this.chainClockSeq) return;
+      this.chainClock = { at: Date.now(), value: block ? block.timestamp - wall : 0 };
+      this.chainClockSeq = seq;
+    });
+    const settled: Promise<void> = read.finally(() => {
+      if (this.clockRead === settled) this.clockRead = null;
+    });
+    return settled;
+  }
+
+  /** The next deadline is read off the chain's clock as it is now, not from a cached offset or a read already out. */
+  private forceChainClock(): void {
+    this.chainClock.at = 0;
+    this.clockRead = null;
   }
 
   private async forwarderNonce(address: string): Promise<bigint> {

@@ -92,3 +92,63 @@ describe("preflight: an eth_call with the request's own gas once a kind of write
     expect(p.gateway.services.ledger.batcher.stats.requests).to.equal(sent);
   });
 });
+
+describe("the chain's clock for a request's deadline: one head read for every write that finds it stale", function () {
+  this.timeout(120_000);
+  let p: Platform;
+  let heads = 0;
+
+  before(async () => {
+    p = await startPlatform({ chain: "hardhat" });
+    const provider = p.gateway.services.provider;
+    const send = provider.send.bind(provider);
+    provider.send = async (method: string, params: unknown[]) => {
+      // Only the deadline's reads (the indexer and the supervisor read heads of their own meanwhile).
+      if (method === "eth_getBlockByNumber" && /readChainClock|deadlineBase/.test(new Error().stack ?? "")) heads++;
+      return send(method, params);
+    };
+  });
+  after(async () => {
+    await p?.stop();
+  });
+
+  /** The ledger client's deadline base and clock (private: what a write signs its deadline from). */
+  const clock = () =>
+    p.gateway.services.ledger as unknown as {
+      deadlineBase(): Promise<number>;
+      forceChainClock(): void;
+      chainClock: { at: number; value: number };
+    };
+
+  it("shares one eth_getBlockByNumber among eight writers once the 10 s offset expired, and answers each the chain's time", async () => {
+    const c = clock();
+    c.chainClock.at = 0;
+    heads = 0;
+    const bases = await Promise.all(Array.from({ length: 8 }, () => c.deadlineBase()));
+    expect(heads).to.equal(1);
+    const block = await p.gateway.services.provider.getBlock("latest");
+    for (const b of bases) expect(b).to.be.within(Math.max(Math.floor(Date.now() / 1000) - 5, block!.timestamp - 5), Math.floor(Date.now() / 1000) + 3600);
+    // Fresh now: the next writers read no head at all.
+    await Promise.all(Array.from({ length: 4 }, () => c.deadlineBase()));
+    expect(heads).to.equal(1);
+  });
+
+  it("reads the head again when forced while a read is out, and follows the chain's clock after it moved", async () => {
+    const c = clock();
+    c.chainClock.at = 0;
+    heads = 0;
+    const first = c.deadlineBase();
+    // The chain's clock jumps a day ahead while that read is out; a forced read must see it.
+    await p.gateway.services.provider.send("evm_increaseTime", [86_400]);
+    await p.gateway.services.provider.send("evm_mine", []);
+    c.forceChainClock();
+    const forced = await c.deadlineBase();
+    await first;
+    expect(heads).to.equal(2);
+    const block = await p.gateway.services.provider.getBlock("latest");
+    expect(forced).to.be.at.least(block!.timestamp - 2);
+    // The earlier read, answered before the jump, does not replace the newer offset.
+    expect(await c.deadlineBase()).to.be.at.least(block!.timestamp - 2);
+    expect(heads).to.equal(2);
+  });
+});
