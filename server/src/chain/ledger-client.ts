@@ -362,16 +362,18 @@ export class LedgerClient {
     return estimate;
   }
 
-  /** The chain's clock less ours, in seconds (a test chain may have moved ahead), and when it was read. */
-  private chainClock = { at: 0, value: 0 };
+  /**
+   * The chain's clock less ours, in seconds (a test chain may have moved ahead), when it was read, and which head read
+   * (`clockReads`' count when it started) it came from.
+   */
+  private chainClock = { at: 0, value: 0, read: 0 };
   /**
    * The head read that refreshes `chainClock`, while one is out: every write that finds the offset stale waits for
    * this one instead of asking the node for the head itself (with 32 writers, the 10 s expiry cost 32 reads at once).
    */
   private clockRead: Promise<void> | null = null;
-  /** Head reads started, and the one `chainClock` was last set from. */
+  /** Head reads started. */
   private clockReads = 0;
-  private chainClockSeq = 0;
 
   /** Now by the chain's clock, read again at most every 10 s (or at once after `forceChainClock`). */
   private async deadlineBase(): Promise<number> {
@@ -388,9 +390,8 @@ export class LedgerClient {
     const wall = Math.floor(Date.now() / 1000);
     const read = this.provider.getBlock("latest").then((block) => {
       // A read forced later (forceChainClock) may come back first: an older answer never replaces a newer one.
-      if (seq <= this.chainClockSeq) return;
-      this.chainClock = { at: Date.now(), value: block ? block.timestamp - wall : 0 };
-      this.chainClockSeq = seq;
+      if (seq <= this.chainClock.read) return;
+      this.chainClock = { at: Date.now(), value: block ? block.timestamp - wall : 0, read: seq };
     });
     const settled: Promise<void> = read.finally(() => {
       if (this.clockRead === settled) this.clockRead = null;
