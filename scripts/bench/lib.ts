@@ -200,24 +200,55 @@ export async function rpcBatch(url: string, calls: [string, unknown[]][]): Promi
   return out;
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-export function cpuSecondsOf(pid: number): number {
+/** A process's CPU seconds so far (user + system, and system alone) and its minor page faults, from /proc (Linux). */
+export function procStatOf(pid: number): { cpuSeconds: number; systemSeconds: number; minorFaults: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // Fields 14 and 15 of stat (utime, stime) in clock ticks of 1/100 s; the slice starts at field 3.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  // Fields 10 (minflt), 14 and 15 (utime, stime, in clock ticks of 1/100 s) of stat; the slice starts at field 3.
+  return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100, systemSeconds: Number(fields[12]) / 100, minorFaults: Number(fields[7]) };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSecondsOf(pid: number): number {
+  return procStatOf(pid).cpuSeconds;
+}
+
+/** What a process used between two `procStatOf` readings, per write and as a share of one core. */
+export interface ProcessUse {
+  msPerWrite: number;
+  coresBusy: number;
+  /** The share of its CPU spent in the kernel (system time), in %. */
+  kernelPercent?: number;
+  /** Minor page faults per write (fresh memory the kernel had to map, and usually zero, for the process). */
+  pageFaultsPerWrite?: number;
+}
+
+export function processUse(
+  before: ReturnType<typeof procStatOf>,
+  after: ReturnType<typeof procStatOf>,
+  writes: number,
+  seconds: number,
+): ProcessUse {
+  const cpu = after.cpuSeconds - before.cpuSeconds;
+  return {
+    msPerWrite: round((cpu * 1000) / writes, 2),
+    coresBusy: round(cpu / seconds, 2),
+    kernelPercent: round((100 * (after.systemSeconds - before.systemSeconds)) / Math.max(0.01, cpu), 1),
+    pageFaultsPerWrite: round((after.minorFaults - before.minorFaults) / writes, 1),
+  };
 }
 
 /**
  * CPU used during a phase by this process (the in-process gateway; the benchmark's clients run in their own) and by
- * the chain node's process, per write and as a share of one core, so that it shows which side was saturated.
+ * the chain node's process, per write and as a share of one core, so that it shows which side was saturated; for the
+ * node also its kernel share and page faults per write (a Hardhat node spends much of its CPU mapping fresh memory).
  */
-export async function withCpu<T extends { writes: number; seconds: number }>(nodePid: number, phase: () => Promise<T>): Promise<T & { cpu: Record<string, { msPerWrite: number; coresBusy: number }> }> {
-  const before = { self: cpuSecondsOf(process.pid), node: cpuSecondsOf(nodePid) };
+export async function withCpu<T extends { writes: number; seconds: number }>(nodePid: number, phase: () => Promise<T>): Promise<T & { cpu: Record<string, ProcessUse> }> {
+  const before = { self: procStatOf(process.pid), node: procStatOf(nodePid) };
   const out = await phase();
-  const used = { self: cpuSecondsOf(process.pid) - before.self, node: cpuSecondsOf(nodePid) - before.node };
-  const row = (s: number) => ({ msPerWrite: round((s * 1000) / out.writes, 2), coresBusy: round(s / out.seconds, 2) });
-  return { ...out, cpu: { "gateway process": row(used.self), "chain node process": row(used.node) } };
+  const after = { self: procStatOf(process.pid), node: procStatOf(nodePid) };
+  const { msPerWrite, coresBusy } = processUse(before.self, after.self, out.writes, out.seconds);
+  return { ...out, cpu: { "gateway process": { msPerWrite, coresBusy }, "chain node process": processUse(before.node, after.node, out.writes, out.seconds) } };
 }
 
 /**

@@ -47,9 +47,12 @@ import {
   runMain,
   updateResult,
   verdict,
+  procStatOf,
+  processUse,
   withCpu,
   writeDetails,
   type Lane,
+  type ProcessUse,
 } from "./lib";
 
 const LANES = Number(process.env.BENCH_LANES ?? 32);
@@ -190,6 +193,8 @@ async function rawPhase(p: Platform, lanes: Lane[], mode: "single" | "batched") 
       if (attempt >= 5) throw err;
     }
   }
+  const nodePid = p.node.process.pid!;
+  const nodeBefore = procStatOf(nodePid);
   const t0 = performance.now();
   const hashes: string[] = [];
   const stepOf: number[] = [];
@@ -205,6 +210,8 @@ async function rawPhase(p: Platform, lanes: Lane[], mode: "single" | "batched") 
     }
   }
   const seconds = (performance.now() - t0) / 1000;
+  // The node's CPU while it took the raw transactions (the receipts are read after the clock stops).
+  const nodeAfter = procStatOf(nodePid);
   let failed = 0;
   let executed = 0;
   const gas = OPS.map(() => ({ gas: 0n, writes: 0 }));
@@ -231,7 +238,8 @@ async function rawPhase(p: Platform, lanes: Lane[], mode: "single" | "batched") 
   await p.gateway.services.indexer.waitFor(Number(await rpc(p.node.url, "eth_blockNumber")), 120_000);
   const lifecycles = RAW_WAVES * lanes.length;
   const gasPerWrite = Object.fromEntries(OPS.map((op, k) => [op, Number(gas[k].gas / BigInt(Math.max(1, gas[k].writes)))]));
-  return { mode, transactions: hashes.length, writes, lifecycles, seconds, writesPerSec: writes / seconds, lifecyclesPerSec: lifecycles / seconds, gasPerWrite };
+  const node = processUse(nodeBefore, nodeAfter, writes, seconds);
+  return { mode, transactions: hashes.length, writes, lifecycles, seconds, writesPerSec: writes / seconds, lifecyclesPerSec: lifecycles / seconds, gasPerWrite, node };
 }
 
 interface ClientsResult {
@@ -436,14 +444,16 @@ async function main() {
       ["operation", "single", "batched", "saved"],
       ...Object.entries(gasRows).map(([op, g]) => [op, g.single, g.batched, g.saved]),
     ]);
+    const nodeCells = (u: ProcessUse) => [u.msPerWrite, u.coresBusy, u.kernelPercent ?? "", u.pageFaultsPerWrite ?? ""];
     printTable("CPU per write (ms) and cores busy, by process", [
-      ["phase", "gateway ms/write", "cores", "chain node ms/write", "cores", "clients ms/write"],
+      ["phase", "gateway ms/write", "cores", "chain node ms/write", "cores", "node kernel %", "node page faults/write", "clients ms/write"],
+      ["raw, one transaction per write", "", "", ...nodeCells(raw.node), ""],
+      [`raw, batched (${RAW_BATCH} per executeBatch)`, "", "", ...nodeCells(rawBatched.node), ""],
       ...Object.entries({ [`gateway (${LANES} clients)`]: gateway, "gateway (1 client)": single, "interval mining": interval }).map(([name, r]) => [
         name,
         r.cpu["gateway process"].msPerWrite,
         r.cpu["gateway process"].coresBusy,
-        r.cpu["chain node process"].msPerWrite,
-        r.cpu["chain node process"].coresBusy,
+        ...nodeCells(r.cpu["chain node process"]),
         r.clientsCpuMsPerWrite,
       ]),
     ]);
