@@ -208,11 +208,6 @@ export function procStatOf(pid: number): { cpuSeconds: number; systemSeconds: nu
   return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100, systemSeconds: Number(fields[12]) / 100, minorFaults: Number(fields[7]) };
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-export function cpuSecondsOf(pid: number): number {
-  return procStatOf(pid).cpuSeconds;
-}
-
 /** What a process used between two `procStatOf` readings, per write and as a share of one core. */
 export interface ProcessUse {
   msPerWrite: number;
