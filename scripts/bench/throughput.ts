@@ -15,6 +15,9 @@
  * 3. Latency: one client alone, so the figure is the gateway's own cost per write, not queueing behind other lanes.
  * 4. Interval mining: the node switched to `evm_setAutomine false` + `evm_setIntervalMining`; many users issue
  *    orders for a fixed time through the relayer pool.
+ * The 32-client row also reports the CPU a gateway write costs all three processes (gateway, node, clients) and the
+ * writes/s the machine's cores could give at that CPU if all were busy: with every process on the same cores, that is
+ * the highest ratio the gateway could reach without cutting CPU per write.
  * Each gateway phase runs with timers on the write path (scripts/bench/profile.ts) to say where the time goes. The
  * gateway batches as configured (TRELLIS_BATCH_* in server/src/chain/batcher.ts); the load average before and after
  * is recorded, since other work on the machine moves every figure.
@@ -416,6 +419,11 @@ async function main() {
     writeGasRows(gasRows, RAW_BATCH);
 
     const ratio = gateway.writesPerSec / raw.writesPerSec;
+    // What the machine's cores could give at the CPU a gateway write costs all three processes (gateway, node and
+    // clients share them): a ratio above this one needs less CPU per write, not more overlap.
+    const cores = os.availableParallelism();
+    const cpuPerWrite = gateway.cpu["gateway process"].msPerWrite + gateway.cpu["chain node process"].msPerWrite + gateway.clientsCpuMsPerWrite;
+    const ceiling = { cores, msPerWrite: round(cpuPerWrite, 2), writesPerSec: round((cores * 1000) / cpuPerWrite), ratio: round((cores * 1000) / cpuPerWrite / raw.writesPerSec, 3) };
     const result = updateResult("throughput", () => ({
       raw: {
         writesPerSec: round(raw.writesPerSec),
@@ -430,6 +438,7 @@ async function main() {
         latencyMs: { p50: round(single.latencyMs.p50), p95: round(single.latencyMs.p95), p99: round(single.latencyMs.p99) },
       },
       ratio: round(ratio, 3),
+      cpuCeiling: ceiling,
       intervalMining: { writesPerSec: round(interval.writesPerSec), errors: interval.errors },
       gasPerWrite: gasRows,
       loadAverage: load,
@@ -460,6 +469,8 @@ async function main() {
       ["gateway lifecycles/s", round(gateway.lifecyclesPerSec, 2), "", ""],
       ["ratio gateway/raw single", round(ratio, 3), ">= 1.0", verdict(ratio >= 1.0)],
       ["ratio gateway/raw batched", round(gateway.writesPerSec / rawBatched.writesPerSec, 3), "", ""],
+      [`CPU per gateway write, gateway + node + clients (ms)`, ceiling.msPerWrite, "", ""],
+      [`  writes/s ${cores} cores could give at that CPU; as a ratio to raw single`, `${ceiling.writesPerSec}; ${ceiling.ratio}`, "", ""],
       ["write latency p50 ms (1 client)", result.gateway.latencyMs.p50, "", ""],
       ["write latency p95 ms (1 client)", result.gateway.latencyMs.p95, "<= 30", verdict(result.gateway.latencyMs.p95 <= 30)],
       ["write latency p99 ms (1 client)", result.gateway.latencyMs.p99, "", ""],
